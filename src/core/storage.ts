@@ -1,0 +1,60 @@
+/**
+ * Word and byte storage: the one factory every allocator takes its metadata
+ * arrays from. Where the engine has typed arrays (Espruino, JerryScript
+ * es.next, Duktape, QuickJS, Node) it returns them; where it has none (mujs,
+ * JerryScript's ES5.1 profile) it returns zero-filled plain arrays, and every
+ * caller keeps stored values in range itself (`& 0xff` for bytes, `| 0` for
+ * Int32 words), so both behave the same.
+ *
+ * `fillArr` and `indexOfArr` use the native typed-array calls where the engine
+ * has them (Espruino: yes; Duktape: no), which on Espruino turns a scan into
+ * one interpreted statement.
+ */
+
+/** True when the engine has typed arrays. */
+export var hasTypedArrays = typeof Uint8Array !== "undefined" && typeof Int32Array !== "undefined";
+
+/** A byte or word store: a typed array, or a plain array of numbers. */
+export interface Store { [i: number]: number; length: number; }
+
+function plain(n: number): number[] {
+  var a: number[] = [];
+  for (var i = 0; i < n; i++) a.push(0);
+  return a;
+}
+
+/** `n` zeroed bytes (values 0..255: callers store `v & 0xff`). */
+export function bytes(n: number): Store {
+  return hasTypedArrays ? new Uint8Array(n) : plain(n);
+}
+
+/** `n` zeroed 32-bit signed words (callers store `v | 0`). */
+export function words(n: number): Store {
+  return hasTypedArrays ? new Int32Array(n) : plain(n);
+}
+
+/** `n` zeroed 32-bit unsigned words (callers store `v >>> 0`). */
+export function uwords(n: number): Store {
+  return hasTypedArrays ? new Uint32Array(n) : plain(n);
+}
+
+/** `n` zeroed doubles (counters and clocks). */
+export function doubles(n: number): Store {
+  return typeof Float64Array !== "undefined" ? new Float64Array(n) : plain(n);
+}
+
+var nativeFill = hasTypedArrays && typeof (new Uint8Array(1) as any).fill === "function";
+var nativeIndexOf = hasTypedArrays && typeof (new Uint8Array(1) as any).indexOf === "function";
+
+/** Set `a[from..to)` to `v`. Native `fill` where the engine has it. */
+export function fillArr(a: Store, v: number, from: number, to: number): void {
+  if (nativeFill) { (a as any).fill(v, from, to); return; }
+  for (var i = from; i < to; i++) a[i] = v;
+}
+
+/** First index ≥ `from` where `a[i] === v`, or -1. Native `indexOf` where it exists. */
+export function indexOfArr(a: Store, v: number, from: number): number {
+  if (nativeIndexOf || !hasTypedArrays) return (a as any).indexOf(v, from);
+  for (var i = from, n = a.length; i < n; i++) if (a[i] === v) return i;
+  return -1;
+}

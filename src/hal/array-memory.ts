@@ -1,0 +1,116 @@
+import { bytes, fillArr, Store } from "../core/storage.js";
+import { checkAddress, checkInt, fail } from "../core/errors.js";
+import { Memory, Power, PowerState, isPowerState } from "./ports.js";
+
+/**
+ * The typed-array backend of the `Memory` port: `size` bytes that stand at
+ * address `base`. It runs on every engine of the matrix (a zero-filled plain
+ * array where there are no typed arrays). An access outside [base, base+size)
+ * throws EFAULT naming the address: this backend is for tests, host tools and
+ * boards where ramkit manages a buffer of its own.
+ *
+ * Complexity: O(1) per word access, O(len) per block call.
+ */
+export class ArrayMemory implements Memory {
+  /** First address. */
+  base: number;
+  /** Size in bytes. */
+  size: number;
+  /** The bytes; `_b[a - base]` is the byte at `a`. */
+  _b: Store;
+  constructor(base: number, size: number) {
+    checkAddress(base, "base");
+    checkInt(size, "size", 1, 0x10000000);
+    if (base + size > 0x100000000) fail("EINVAL", "base + size must not pass 2^32, got " + (base + size));
+    this.base = base;
+    this.size = size;
+    this._b = bytes(size);
+  }
+  /** Offset of `a` for an access of `n` bytes; throws EFAULT outside. */
+  _o(a: number, n: number): number {
+    var o = a - this.base;
+    if (!(o >= 0 && o + n <= this.size)) fail("EFAULT", "address 0x" + (a >>> 0).toString(16) + " (" + n + " bytes) is outside [0x" + this.base.toString(16) + ", 0x" + (this.base + this.size).toString(16) + ")");
+    return o;
+  }
+  read8(a: number): number { return this._b[this._o(a, 1)]; }
+  read16(a: number): number { var o = this._o(a, 2), b = this._b; return b[o] | (b[o + 1] << 8); }
+  read32(a: number): number {
+    var o = this._o(a, 4), b = this._b;
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  }
+  write8(a: number, v: number): void { this._b[this._o(a, 1)] = v & 0xff; }
+  write16(a: number, v: number): void { var o = this._o(a, 2), b = this._b; b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff; }
+  write32(a: number, v: number): void {
+    var o = this._o(a, 4), b = this._b;
+    b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff; b[o + 2] = (v >> 16) & 0xff; b[o + 3] = (v >>> 24) & 0xff;
+  }
+  readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
+    var o = this._o(a, len), b = this._b;
+    for (var i = 0; i < len; i++) dst[off + i] = b[o + i];
+  }
+  writeBlock(a: number, src: { [i: number]: number }, off: number, len: number): void {
+    var o = this._o(a, len), b = this._b;
+    for (var i = 0; i < len; i++) b[o + i] = src[off + i] & 0xff;
+  }
+  fill(a: number, len: number, v: number): void {
+    var o = this._o(a, len);
+    fillArr(this._b, v & 0xff, o, o + len);
+  }
+  copy(dst: number, src: number, len: number): void {
+    var d = this._o(dst, len), s = this._o(src, len), b = this._b, i;
+    if (d < s) for (i = 0; i < len; i++) b[d + i] = b[s + i];
+    else for (i = len - 1; i >= 0; i--) b[d + i] = b[s + i];
+  }
+}
+
+/** One section of a `StatePower`: where it is and whether it can be gated. */
+export interface SectionSpec { name: string; base: number; size: number; gateable: boolean; }
+
+/**
+ * The plain backend of the `Power` port: it records each section's state and
+ * does nothing else. On a board without RAM power control, and in tests, it
+ * lets a bank manager run unchanged; the simulator's port adds the effects.
+ */
+export class StatePower implements Power {
+  _s: SectionSpec[];
+  _p: PowerState[];
+  constructor(sections: SectionSpec[]) {
+    if (!sections || typeof sections.length !== "number" || sections.length < 1) fail("EINVAL", "sections must be a non-empty array");
+    this._s = [];
+    this._p = [];
+    for (var i = 0; i < sections.length; i++) {
+      var s = sections[i];
+      checkAddress(s.base, "sections[" + i + "].base");
+      checkInt(s.size, "sections[" + i + "].size", 1, 0x10000000);
+      if (i > 0 && s.base < this._s[i - 1].base + this._s[i - 1].size) fail("EINVAL", "sections[" + i + "] overlaps or is out of address order");
+      this._s.push({ name: String(s.name), base: s.base, size: s.size, gateable: !!s.gateable });
+      this._p.push("on");
+    }
+  }
+  sectionCount(): number { return this._s.length; }
+  sectionAt(a: number): number {
+    var s = this._s, lo = 0, hi = s.length - 1;
+    while (lo <= hi) {
+      var m = (lo + hi) >> 1;
+      if (a < s[m].base) hi = m - 1;
+      else if (a >= s[m].base + s[m].size) lo = m + 1;
+      else return m;
+    }
+    return -1;
+  }
+  _c(i: number): SectionSpec {
+    if (typeof i !== "number" || !(i >= 0 && i < this._s.length) || Math.floor(i) !== i) fail("EINVAL", "section must be an index in [0, " + (this._s.length - 1) + "], got " + i);
+    return this._s[i];
+  }
+  sectionBase(i: number): number { return this._c(i).base; }
+  sectionSize(i: number): number { return this._c(i).size; }
+  sectionName(i: number): string { return this._c(i).name; }
+  gateable(i: number): boolean { return this._c(i).gateable; }
+  getPower(i: number): PowerState { this._c(i); return this._p[i]; }
+  setPower(i: number, state: PowerState): void {
+    var s = this._c(i);
+    if (!isPowerState(state)) fail("EINVAL", "state must be \"on\", \"off\" or \"retained\", got " + state);
+    if (state !== "on" && !s.gateable) fail("EPERM", "section " + s.name + " cannot be switched off");
+    this._p[i] = state;
+  }
+}

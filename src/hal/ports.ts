@@ -1,0 +1,69 @@
+/**
+ * The HAL ports. Allocators receive their memory through a `Memory` and never
+ * reach for globals; the simulator implements the same ports over a board's
+ * memory map, so the code under test is the code that ships.
+ *
+ * Addresses are unsigned 32-bit MCU addresses (0x20000000 is SRAM on nRF52 and
+ * STM32); 0 is NULL. All multi-byte accesses are little-endian, as on every
+ * Cortex-M target. Values read are unsigned (`read32` returns 0..2^32-1).
+ */
+export interface Memory {
+  /** Byte at `a` (0..255). */
+  read8(a: number): number;
+  /** Little-endian half-word at `a` (0..65535). */
+  read16(a: number): number;
+  /** Little-endian word at `a` (0..2^32-1). */
+  read32(a: number): number;
+  /** Store the low 8 bits of `v` at `a`. */
+  write8(a: number, v: number): void;
+  /** Store the low 16 bits of `v` at `a`, little-endian. */
+  write16(a: number, v: number): void;
+  /** Store the low 32 bits of `v` at `a`, little-endian. */
+  write32(a: number, v: number): void;
+  /** Copy `len` bytes from memory at `a` into `dst[off..off+len)`. */
+  readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void;
+  /** Copy `len` bytes from `src[off..off+len)` into memory at `a`. */
+  writeBlock(a: number, src: { [i: number]: number }, off: number, len: number): void;
+  /** Set `len` bytes at `a` to `v & 0xff`. */
+  fill(a: number, len: number, v: number): void;
+  /** Copy `len` bytes from `src` to `dst` (overlapping ranges are handled like memmove). */
+  copy(dst: number, src: number, len: number): void;
+}
+
+/** A section's power state: `on` (usable), `off` (contents lost), `retained` (kept, not accessible). */
+export type PowerState = "on" | "off" | "retained";
+
+/** Power states in one place, so that callers need no string literals. */
+export var POWER_ON: PowerState = "on";
+export var POWER_OFF: PowerState = "off";
+export var POWER_RETAINED: PowerState = "retained";
+
+/** True for the three valid power states. */
+export function isPowerState(s: any): boolean {
+  return s === "on" || s === "off" || s === "retained";
+}
+
+/**
+ * The Power port: per RAM section, switch it on, off or to retention, and ask
+ * its state. Sections are numbered 0..sectionCount()-1 in address order.
+ * `setPower` throws EINVAL for an unknown section or state, and EPERM for a
+ * section that cannot be gated (switching such a section `on` is allowed).
+ */
+export interface Power {
+  /** Number of sections. */
+  sectionCount(): number;
+  /** Index of the section holding address `a`, or -1. */
+  sectionAt(a: number): number;
+  /** Base address of section `i`. */
+  sectionBase(i: number): number;
+  /** Size in bytes of section `i`. */
+  sectionSize(i: number): number;
+  /** Name of section `i` (for example "RAM8.S2"). */
+  sectionName(i: number): string;
+  /** Whether section `i` can be switched off. */
+  gateable(i: number): boolean;
+  /** Current state of section `i`. */
+  getPower(i: number): PowerState;
+  /** Switch section `i` to `state`. */
+  setPower(i: number, state: PowerState): void;
+}

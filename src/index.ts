@@ -1,0 +1,19 @@
+/**
+ * ramkit: the board bundle's entry point. Everything exported here ships in
+ * dist/ramkit.js (ES5, CommonJS `exports`) and runs unchanged on Espruino,
+ * JerryScript, Duktape, mujs, QuickJS and Node.
+ */
+export var VERSION = "0.1.0";
+export { EPERM, ENOENT, EAGAIN, ENOMEM, EFAULT, EBUSY, EEXIST, EINVAL, ENOSPC, errnoNames, makeError } from "./core/errors.js";
+export { hasTypedArrays, bytes, words, uwords, fillArr, indexOfArr } from "./core/storage.js";
+export { POWER_ON, POWER_OFF, POWER_RETAINED, isPowerState } from "./hal/ports.js";
+export type { Memory, Power, PowerState } from "./hal/ports.js";
+export { ArrayMemory, StatePower } from "./hal/array-memory.js";
+export { PeekPokeMemory, hasPeekPoke } from "./hal/peek-poke.js";
+export { boardSectionSpecs } from "./core/board.js";
+export type { Board, BoardBank, BoardSection, ReservedRange, PowerMode, Figure } from "./core/board.js";
+
+// -- core: bit array (issue 3)
+// -- alloc: MemBlocks and group (issue 3)
+// -- alloc: Onesize pool (issue 4)
+// -- alloc: GranularHeap and MemoryManager (issue 5)
