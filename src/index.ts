@@ -11,7 +11,7 @@ export type { Memory, Power, PowerState } from "./hal/ports.js";
 export { ArrayMemory, StatePower } from "./hal/array-memory.js";
 export { PeekPokeMemory, hasPeekPoke } from "./hal/peek-poke.js";
 export { boardSectionSpecs } from "./core/board.js";
-export type { Board, BoardBank, BoardSection, ReservedRange, PowerMode, Figure } from "./core/board.js";
+export type { Board, BoardBank, BoardSection, ReservedRange, NamedRegion, PowerMode, Figure } from "./core/board.js";
 
 // -- core: bit array (issue 3)
 // -- alloc: MemBlocks and group (issue 3)

@@ -52,6 +52,15 @@ export interface ReservedRange {
   derived?: string;
 }
 
+/** A named fixed region of RAM, for example the shared region of a MemoryManager. */
+export interface NamedRegion {
+  name: string;
+  base: number;
+  size: number;
+  /** What it is for and why it sits where it does. */
+  purpose: string;
+}
+
 /** A chip power mode with its base current (no RAM retention). */
 export interface PowerMode {
   name: string;
@@ -76,6 +85,8 @@ export interface Board {
   /** All sections of all banks, in address order. */
   sections: BoardSection[];
   reserved: ReservedRange[];
+  /** Named fixed regions the board file sets aside (for example "shared": a retained section). */
+  regions: NamedRegion[];
   /** Power modes by name; `defaultMode` names the one a simulation starts in. */
   modes: { [name: string]: PowerMode };
   defaultMode: string;
