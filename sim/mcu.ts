@@ -1,0 +1,719 @@
+/**
+ * The simulated MCU: a board's RAM map behind the HAL `Memory` and `Power`
+ * ports, so that the allocators run in the simulator exactly as they ship.
+ * Node only. docs/SIMULATOR.md describes the model; this file is its
+ * reference.
+ *
+ * What it models
+ * - Address decoding: every byte address belongs to one of the board's
+ *   sections (`board.sections`, address order) or is unmapped. Multi-byte
+ *   accesses are little-endian; an access that straddles sections (or runs
+ *   into a gap) is checked and counted per section it touches.
+ * - Bus faults: in strict mode (the default) an access to an unmapped
+ *   address, or to a section that is not `on`, throws an EFAULT `BusFault`
+ *   naming the address, the access and the section, and changes nothing.
+ *   In lenient mode such reads return seeded pseudo-random garbage, such
+ *   writes are dropped, and the access's fault counter goes up.
+ * - Power: `on` (usable), `off` (contents lost), `retained` (contents kept,
+ *   not accessible). Switching a section off loses its contents: from then
+ *   on it holds a pattern drawn from (seed, section, power cycle), never all
+ *   zeros, which is what it reads back once it is switched on again.
+ *   At construction every section is `on` and, unless `initial: "zero"`, holds
+ *   the pattern of power cycle 0 (RAM is not zeroed at power-up).
+ * - Counters: per section, read and write accesses and bytes, and faults.
+ * - Clock and energy: a simulated clock that only `advance()` moves; charge
+ *   is integrated piecewise over it from the board's figures (see `energy`).
+ *   Power transitions and mode changes are logged with their time.
+ */
+import type { Board, Figure } from "../src/core/board.js";
+import type { Memory, Power, PowerState } from "../src/hal/ports.js";
+import { isPowerState } from "../src/hal/ports.js";
+import { CodedError, fail, makeError } from "../src/core/errors.js";
+import { Prng, mix32 } from "./prng.js";
+
+/** Options of `new SimMcu(board, opts)`. */
+export interface SimMcuOptions {
+  /** Throw a bus fault on a bad access (default true); false: garbage reads, dropped writes, counted faults. */
+  strict?: boolean;
+  /** Seed of every pseudo-random pattern (an integer, default 1). */
+  seed?: number;
+  /** Power mode to start in (default `board.defaultMode`). */
+  mode?: string;
+  /** Contents at construction: "random" (the power-cycle-0 pattern, default) or "zero". */
+  initial?: "random" | "zero";
+}
+
+/** The EFAULT error a strict bus fault throws. */
+export interface BusFault extends CodedError {
+  /** The first byte address of the access that faulted. */
+  address: number;
+  /** Name of the section that byte belongs to, or null when it is unmapped. */
+  section: string | null;
+  /** That section's power state, or null when unmapped. */
+  state: PowerState | null;
+  /** "read" or "write". */
+  access: "read" | "write";
+  /** Width of the whole access in bytes (1, 2, 4, or a block's length). */
+  width: number;
+  /** Start address of the whole access (differs from `address` when it straddles). */
+  accessAddress: number;
+}
+
+/** Access counters of one section. */
+export interface SectionCounters {
+  /** Read accesses that touched the section (a straddling access counts once in each section). */
+  reads: number;
+  /** Bytes read from the section. */
+  readBytes: number;
+  /** Write accesses that touched the section. */
+  writes: number;
+  /** Bytes written to the section. */
+  writeBytes: number;
+  /** Accesses that faulted on the section (it was not on). */
+  faults: number;
+}
+
+/** Totals over all sections, plus faults on unmapped addresses. */
+export interface CounterTotals extends SectionCounters {
+  /** Accesses that faulted on an unmapped address (included in `faults`). */
+  unmappedFaults: number;
+}
+
+/** One entry of the event log. */
+export interface SimEvent {
+  /** Simulated time in seconds. */
+  t: number;
+  /** "power": a section changed state; "mode": the power mode changed. */
+  kind: "power" | "mode";
+  /** Section name (power events). */
+  section?: string;
+  /** Section index (power events). */
+  index?: number;
+  /** Previous state or mode. */
+  from: string;
+  /** New state or mode. */
+  to: string;
+}
+
+/** A board figure that went into an energy result, with its provenance. */
+export interface FigureUse {
+  /** What it is, as a path into the board: "voltage", "modes.sleep.current", "sections.RAM0.S1.retention". */
+  figure: string;
+  value: number;
+  unit: string;
+  source?: string;
+  derived?: string;
+}
+
+/** Energy spent in one power mode. */
+export interface ModeEnergy { seconds: number; charge_uC: number; energy_uJ: number; }
+
+/** Retention energy of one section, and how long it spent in each state. */
+export interface SectionEnergy {
+  charge_uC: number;
+  energy_uJ: number;
+  onSeconds: number;
+  retainedSeconds: number;
+  offSeconds: number;
+}
+
+/** The result of `energy()`. */
+export interface EnergyReport {
+  /** Simulated seconds integrated (equals `now()`). */
+  seconds: number;
+  /** Total charge: base plus retention, µC (µA·s). */
+  charge_uC: number;
+  /** Charge of the modes' base currents, µC. */
+  base_uC: number;
+  /** Charge of the sections' retention currents, µC. */
+  retention_uC: number;
+  /** `charge_uC` × the board's voltage, µJ. */
+  energy_uJ: number;
+  /** The voltage used, V. */
+  voltage_V: number;
+  /** Per mode (every mode of the board, zero when never entered): total charge while in it. */
+  byMode: { [mode: string]: ModeEnergy };
+  /** Per section: its retention charge and time per state. */
+  bySection: { [section: string]: SectionEnergy };
+  /** The board figures multiplied by a non-zero time (and the voltage), in board order. */
+  sources: FigureUse[];
+}
+
+var CURRENT_UNITS: { [u: string]: number } = { "A": 1e6, "mA": 1e3, "uA": 1, "\u00b5A": 1, "nA": 1e-3, "pA": 1e-6 };
+var VOLTAGE_UNITS: { [u: string]: number } = { "V": 1, "mV": 1e-3 };
+
+/** `fig` converted with `units` (value × factor of its unit); EINVAL naming `what` when it is not a figure in one of them. */
+function figureIn(fig: Figure, units: { [u: string]: number }, what: string): number {
+  if (!fig || typeof fig.value !== "number" || !isFinite(fig.value) || fig.value < 0 ||
+      !Object.prototype.hasOwnProperty.call(units, fig.unit)) {
+    fail("EINVAL", what + " must be a figure {value >= 0, unit: " + Object.keys(units).join("|") + "}, got " + JSON.stringify(fig));
+  }
+  return fig.value * units[fig.unit];
+}
+
+/** "0x2000fffe" for an unsigned 32-bit integer; anything else as it is. */
+function hex(a: number): string {
+  if ((a >>> 0) !== a) return String(a);
+  var h = a.toString(16);
+  return "0x" + "00000000".slice(h.length) + h;
+}
+
+/** A figure's provenance for `sources`. */
+function use(figure: string, f: Figure): FigureUse {
+  var u: FigureUse = { figure: figure, value: f.value, unit: f.unit };
+  if (f.source !== undefined) u.source = f.source;
+  if (f.derived !== undefined) u.derived = f.derived;
+  return u;
+}
+
+/**
+ * A board's RAM as a simulated MCU: implements `Memory` over every section
+ * and `Power` per section (the same semantics as `StatePower`), with bus
+ * faults, lost contents, counters, a clock and an energy integral.
+ *
+ * Cost: an access inside the section of the previous access is O(1) (a
+ * cached section); any other is O(log sections) plus O(sections touched).
+ */
+export class SimMcu implements Memory, Power {
+  /** The board it models. */
+  readonly board: Board;
+  /** Strict (throw bus faults) or lenient (garbage and counted faults). */
+  readonly strict: boolean;
+  /** Seed of every pseudo-random pattern. */
+  readonly seed: number;
+
+  /** Per section: base, size, backing bytes, name, gateable, state, 1 when on. */
+  _base: Float64Array;
+  _size: Float64Array;
+  _mem: Uint8Array[];
+  _name: string[];
+  _gate: boolean[];
+  _state: PowerState[];
+  _on: Uint8Array;
+  /** Section index by name. */
+  _byName: { [name: string]: number };
+  /** Section of the last decoded access (the decode cache). */
+  _last: number;
+  /** Times each section has lost its contents (power cycle of its pattern). */
+  _cycle: Float64Array;
+  /** Garbage for lenient reads. */
+  _junk: Prng;
+  /** Scratch bytes for word accesses that take the slow path. */
+  _tmp: Uint8Array;
+
+  /** Counters per section: reads, read bytes, writes, write bytes, faults; and unmapped faults. */
+  _rd: Float64Array;
+  _rb: Float64Array;
+  _wr: Float64Array;
+  _wb: Float64Array;
+  _fl: Float64Array;
+  _unmapped: number;
+
+  /** Clock, mode and energy integrals. */
+  _t: number;
+  _mode: string;
+  _modeNames: string[];
+  _baseUA: { [mode: string]: number };
+  _retUA: Float64Array;
+  _volts: number;
+  _modeSec: { [mode: string]: number };
+  _modeQ: { [mode: string]: number };
+  _baseQ: number;
+  _secQ: Float64Array;
+  /** Seconds each section drew retention current (not off, in a mode where retention applies). */
+  _secRetSec: Float64Array;
+  _secOn: Float64Array;
+  _secRet: Float64Array;
+  _secOff: Float64Array;
+  _events: SimEvent[];
+
+  /**
+   * Model `board`. Throws EINVAL when the board's sections are not
+   * non-overlapping integer ranges in address order, when a figure has no
+   * usable unit, or when `opts` has a bad seed, initial or mode (the message
+   * lists the valid modes). O(total RAM) for the initial pattern.
+   */
+  constructor(board: Board, opts?: SimMcuOptions) {
+    var o = opts || {};
+    if (!board || !board.sections || !(board.sections.length > 0)) fail("EINVAL", "board.sections must be a non-empty array");
+    if (o.seed !== undefined && (typeof o.seed !== "number" || Math.floor(o.seed) !== o.seed)) fail("EINVAL", "seed must be an integer, got " + o.seed);
+    if (o.initial !== undefined && o.initial !== "random" && o.initial !== "zero") fail("EINVAL", "initial must be \"random\" or \"zero\", got " + o.initial);
+    this.board = board;
+    this.strict = o.strict !== false;
+    this.seed = o.seed === undefined ? 1 : o.seed >>> 0;
+    var n = board.sections.length;
+    this._base = new Float64Array(n);
+    this._size = new Float64Array(n);
+    this._mem = [];
+    this._name = [];
+    this._gate = [];
+    this._state = [];
+    this._on = new Uint8Array(n);
+    this._byName = Object.create(null);
+    this._cycle = new Float64Array(n);
+    this._retUA = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var s = board.sections[i], at = "board.sections[" + i + "]";
+      if (typeof s.base !== "number" || (s.base >>> 0) !== s.base) fail("EINVAL", at + ".base must be a 32-bit unsigned address, got " + s.base);
+      if (typeof s.size !== "number" || !(s.size >= 1 && s.size <= 0x10000000) || Math.floor(s.size) !== s.size || s.base + s.size > 0x100000000) {
+        fail("EINVAL", at + ".size must be an integer in [1, 2^28] that ends below 2^32, got " + s.size);
+      }
+      if (i > 0 && s.base < this._base[i - 1] + this._size[i - 1]) fail("EINVAL", at + " (" + s.name + ") overlaps the previous section or is out of address order");
+      if (this._byName[s.name] !== undefined) fail("EINVAL", at + ".name " + s.name + " is used twice");
+      this._base[i] = s.base;
+      this._size[i] = s.size;
+      this._mem.push(new Uint8Array(s.size));
+      this._name.push(String(s.name));
+      this._gate.push(!!s.gateable);
+      this._state.push("on");
+      this._on[i] = 1;
+      this._byName[s.name] = i;
+      this._retUA[i] = figureIn(s.retention, CURRENT_UNITS, at + ".retention");
+      if (o.initial !== "zero") this._pattern(i);
+    }
+    this._last = 0;
+    this._junk = new Prng(mix32(this.seed, 0x6a09e667));
+    this._tmp = new Uint8Array(4);
+    this._rd = new Float64Array(n);
+    this._rb = new Float64Array(n);
+    this._wr = new Float64Array(n);
+    this._wb = new Float64Array(n);
+    this._fl = new Float64Array(n);
+    this._unmapped = 0;
+
+    this._volts = figureIn(board.voltage, VOLTAGE_UNITS, "board.voltage");
+    this._modeNames = Object.keys(board.modes || {});
+    if (this._modeNames.length === 0) fail("EINVAL", "board.modes must name at least one mode");
+    this._baseUA = Object.create(null);
+    this._modeSec = Object.create(null);
+    this._modeQ = Object.create(null);
+    for (var m = 0; m < this._modeNames.length; m++) {
+      var k = this._modeNames[m];
+      this._baseUA[k] = figureIn(board.modes[k].current, CURRENT_UNITS, "board.modes." + k + ".current");
+      this._modeSec[k] = 0;
+      this._modeQ[k] = 0;
+    }
+    this._t = 0;
+    this._baseQ = 0;
+    this._secQ = new Float64Array(n);
+    this._secRetSec = new Float64Array(n);
+    this._secOn = new Float64Array(n);
+    this._secRet = new Float64Array(n);
+    this._secOff = new Float64Array(n);
+    this._events = [];
+    this._mode = "";
+    this._mode = this._checkMode(o.mode === undefined ? board.defaultMode : o.mode, o.mode === undefined ? "board.defaultMode" : "mode");
+  }
+
+  // ---- address decoding -------------------------------------------------
+
+  /** Index of the section holding byte address `a`, or -1 (unmapped, or not an unsigned 32-bit integer). Caches the hit. */
+  _find(a: number): number {
+    var s = this._last, o = a - this._base[s];
+    if ((o >>> 0) === o && o < this._size[s]) return s;
+    if ((a >>> 0) !== a) return -1;
+    var lo = 0, hi = this._base.length - 1;
+    while (lo <= hi) {
+      var m = (lo + hi) >> 1;
+      if (a < this._base[m]) hi = m - 1;
+      else if (a >= this._base[m] + this._size[m]) lo = m + 1;
+      else { this._last = m; return m; }
+    }
+    return -1;
+  }
+
+  /** Base of the first section above unmapped address `a`, or 2^32. */
+  _nextBase(a: number): number {
+    for (var i = 0; i < this._base.length; i++) if (this._base[i] > a) return this._base[i];
+    return 0x100000000;
+  }
+
+  /**
+   * Split [a, a+len) into runs that each lie in one section or in one
+   * unmapped gap: returns [section or -1, start, length, …] triples.
+   */
+  _split(a: number, len: number): number[] {
+    var out: number[] = [];
+    if ((a >>> 0) !== a) { out.push(-1, a, len); return out; }
+    var p = a, end = a + len;
+    while (p < end) {
+      var s = p < 0x100000000 ? this._find(p) : -1;
+      var stop = s >= 0 ? this._base[s] + this._size[s] : (p < 0x100000000 ? this._nextBase(p) : end);
+      var l = (stop < end ? stop : end) - p;
+      out.push(s, p, l);
+      p += l;
+    }
+    return out;
+  }
+
+  /**
+   * Strict mode only: throw the bus fault of the first run of [a, a+len)
+   * that is unmapped or in a section that is not on. Lenient: nothing.
+   */
+  _precheck(a: number, len: number, access: "read" | "write"): void {
+    if (!this.strict) return;
+    var r = this._split(a, len);
+    for (var k = 0; k < r.length; k += 3) if (r[k] < 0 || this._on[r[k]] === 0) this._fault(r[k + 1], r[k], access, len, a);
+  }
+
+  /** Count a fault at byte `addr` (section `s` or -1) and throw it. */
+  _fault(addr: number, s: number, access: "read" | "write", width: number, start: number): never {
+    if (s < 0) this._unmapped++; else this._fl[s]++;
+    var where = s < 0 ? "an unmapped address" : "section " + this._name[s] + ", which is " + this._state[s];
+    var e = makeError("EFAULT", "bus fault: " + width + "-byte " + access + " at " + hex(start) +
+      (addr !== start ? " (byte " + hex(addr) + ")" : "") + " hits " + where) as BusFault;
+    e.address = addr;
+    e.section = s < 0 ? null : this._name[s];
+    e.state = s < 0 ? null : this._state[s];
+    e.access = access;
+    e.width = width;
+    e.accessAddress = start;
+    throw e;
+  }
+
+  /** Throw EINVAL unless `len` is a non-negative integer. */
+  _len(len: number): void {
+    if (typeof len !== "number" || !(len >= 0) || Math.floor(len) !== len) fail("EINVAL", "len must be a non-negative integer, got " + len);
+  }
+
+  // ---- Memory port ------------------------------------------------------
+
+  /** Byte at `a`. Bus fault (strict) or garbage (lenient) when `a` is not in an on section. */
+  read8(a: number): number {
+    var s = this._last, o = a - this._base[s];
+    if ((o >>> 0) === o && o < this._size[s] && this._on[s] === 1) { this._rd[s]++; this._rb[s]++; return this._mem[s][o]; }
+    this._read(a, this._tmp, 0, 1);
+    return this._tmp[0];
+  }
+  /** Little-endian half-word at `a`; each section it touches is checked. */
+  read16(a: number): number {
+    var s = this._find(a), o = a - this._base[s];
+    if (s >= 0 && o + 2 <= this._size[s] && this._on[s] === 1) {
+      var b = this._mem[s]; this._rd[s]++; this._rb[s] += 2;
+      return b[o] | (b[o + 1] << 8);
+    }
+    var t = this._tmp;
+    this._read(a, t, 0, 2);
+    return t[0] | (t[1] << 8);
+  }
+  /** Little-endian word at `a`, unsigned; each section it touches is checked. */
+  read32(a: number): number {
+    var s = this._find(a), o = a - this._base[s];
+    if (s >= 0 && o + 4 <= this._size[s] && this._on[s] === 1) {
+      var b = this._mem[s]; this._rd[s]++; this._rb[s] += 4;
+      return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+    }
+    var t = this._tmp;
+    this._read(a, t, 0, 4);
+    return (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0;
+  }
+  /** Store `v & 0xff` at `a`. Bus fault (strict) or dropped (lenient) when `a` is not in an on section. */
+  write8(a: number, v: number): void {
+    var s = this._last, o = a - this._base[s];
+    if ((o >>> 0) === o && o < this._size[s] && this._on[s] === 1) { this._wr[s]++; this._wb[s]++; this._mem[s][o] = v; return; }
+    this._tmp[0] = v;
+    this._write(a, this._tmp, 0, 1);
+  }
+  /** Store the low 16 bits of `v` at `a`, little-endian. */
+  write16(a: number, v: number): void {
+    var s = this._find(a), o = a - this._base[s];
+    if (s >= 0 && o + 2 <= this._size[s] && this._on[s] === 1) {
+      var b = this._mem[s]; this._wr[s]++; this._wb[s] += 2;
+      b[o] = v; b[o + 1] = v >> 8;
+      return;
+    }
+    var t = this._tmp;
+    t[0] = v; t[1] = v >> 8;
+    this._write(a, t, 0, 2);
+  }
+  /** Store the low 32 bits of `v` at `a`, little-endian. */
+  write32(a: number, v: number): void {
+    var s = this._find(a), o = a - this._base[s];
+    if (s >= 0 && o + 4 <= this._size[s] && this._on[s] === 1) {
+      var b = this._mem[s]; this._wr[s]++; this._wb[s] += 4;
+      b[o] = v; b[o + 1] = v >> 8; b[o + 2] = v >> 16; b[o + 3] = v >>> 24;
+      return;
+    }
+    var t = this._tmp;
+    t[0] = v; t[1] = v >> 8; t[2] = v >> 16; t[3] = v >>> 24;
+    this._write(a, t, 0, 4);
+  }
+  /** Copy `len` bytes at `a` into `dst[off..)`. EINVAL for a bad `len`; a strict fault copies nothing. O(len). */
+  readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
+    this._len(len);
+    if (len > 0) this._read(a, dst, off, len);
+  }
+  /** Copy `src[off..off+len)` (each `& 0xff`) to `a`. EINVAL for a bad `len`; a strict fault writes nothing. O(len). */
+  writeBlock(a: number, src: { [i: number]: number }, off: number, len: number): void {
+    this._len(len);
+    if (len > 0) this._write(a, src, off, len);
+  }
+  /** Set `len` bytes at `a` to `v & 0xff` (a write access to each section touched). O(len). */
+  fill(a: number, len: number, v: number): void {
+    this._len(len);
+    if (len === 0) return;
+    this._precheck(a, len, "write");
+    var r = this._split(a, len);
+    for (var k = 0; k < r.length; k += 3) {
+      var s = r[k];
+      if (s < 0 || this._on[s] === 0) { this._lenientFault(s); continue; }
+      var o = r[k + 1] - this._base[s];
+      this._mem[s].fill(v & 0xff, o, o + r[k + 2]);
+      this._wr[s]++; this._wb[s] += r[k + 2];
+    }
+  }
+  /**
+   * memmove `len` bytes from `src` to `dst` (overlap handled): a read access
+   * to each section of the source and a write access to each of the
+   * destination. A strict fault on either range changes nothing. O(len).
+   */
+  copy(dst: number, src: number, len: number): void {
+    this._len(len);
+    if (len === 0) return;
+    var s = this._find(src), d = this._find(dst);
+    if (s >= 0 && s === d && this._on[s] === 1) {
+      var so = src - this._base[s], dO = dst - this._base[s];
+      if (so + len <= this._size[s] && dO + len <= this._size[s]) {
+        this._mem[s].copyWithin(dO, so, so + len);
+        this._rd[s]++; this._rb[s] += len; this._wr[s]++; this._wb[s] += len;
+        return;
+      }
+    }
+    this._precheck(dst, len, "write");
+    var t = new Uint8Array(len);
+    this._read(src, t, 0, len);
+    this._write(dst, t, 0, len);
+  }
+
+  /** Lenient fault bookkeeping for a run in section `s` (or unmapped). */
+  _lenientFault(s: number): void {
+    if (s < 0) this._unmapped++; else this._fl[s]++;
+  }
+
+  /** The general read: [a, a+len) into dst[off..), checked and counted per section. */
+  _read(a: number, dst: { [i: number]: number }, off: number, len: number): void {
+    this._precheck(a, len, "read");
+    var r = this._split(a, len), j = off;
+    for (var k = 0; k < r.length; k += 3) {
+      var s = r[k], l = r[k + 2], i: number;
+      if (s < 0 || this._on[s] === 0) {
+        this._lenientFault(s);
+        for (i = 0; i < l; i++) dst[j++] = this._junk.nextByte();
+        continue;
+      }
+      var b = this._mem[s], o = r[k + 1] - this._base[s];
+      if (dst instanceof Uint8Array) { dst.set(b.subarray(o, o + l), j); j += l; }
+      else for (i = 0; i < l; i++) dst[j++] = b[o + i];
+      this._rd[s]++; this._rb[s] += l;
+    }
+  }
+
+  /** The general write: src[off..off+len) to [a, a+len), checked and counted per section. */
+  _write(a: number, src: { [i: number]: number }, off: number, len: number): void {
+    this._precheck(a, len, "write");
+    var r = this._split(a, len), j = off;
+    for (var k = 0; k < r.length; k += 3) {
+      var s = r[k], l = r[k + 2];
+      if (s < 0 || this._on[s] === 0) { this._lenientFault(s); j += l; continue; }
+      var b = this._mem[s], o = r[k + 1] - this._base[s];
+      for (var i = 0; i < l; i++) b[o + i] = src[j++] & 0xff;
+      this._wr[s]++; this._wb[s] += l;
+    }
+  }
+
+  // ---- Power port -------------------------------------------------------
+
+  /** Number of sections. */
+  sectionCount(): number { return this._base.length; }
+  /** Index of the section holding `a`, or -1. O(log sections). */
+  sectionAt(a: number): number { return this._find(a); }
+  /** Section `i`, checked: EINVAL unless an integer index in range. */
+  _c(i: number): number {
+    if (typeof i !== "number" || !(i >= 0 && i < this._base.length) || Math.floor(i) !== i) fail("EINVAL", "section must be an index in [0, " + (this._base.length - 1) + "], got " + i);
+    return i;
+  }
+  /** Base address of section `i`. */
+  sectionBase(i: number): number { return this._base[this._c(i)]; }
+  /** Size in bytes of section `i`. */
+  sectionSize(i: number): number { return this._size[this._c(i)]; }
+  /** Name of section `i`. */
+  sectionName(i: number): string { return this._name[this._c(i)]; }
+  /** Whether section `i` can be switched off (or to retention). */
+  gateable(i: number): boolean { return this._gate[this._c(i)]; }
+  /** Current state of section `i`. */
+  getPower(i: number): PowerState { return this._state[this._c(i)]; }
+  /**
+   * Switch section `i` to `state`. EINVAL for a bad index or state, EPERM to
+   * switch a non-gateable section to anything but "on" (nothing changes).
+   * Going "off" from "on" or "retained" loses the contents (the section then
+   * holds its next power cycle's pattern); "retained" keeps them but makes
+   * the section inaccessible until it is "on" again. A change is logged; a
+   * call that leaves the state as it was is not.
+   */
+  setPower(i: number, state: PowerState): void {
+    this._c(i);
+    if (!isPowerState(state)) fail("EINVAL", "state must be \"on\", \"off\" or \"retained\", got " + state);
+    if (state !== "on" && !this._gate[i]) fail("EPERM", "section " + this._name[i] + " cannot be switched " + state);
+    var from = this._state[i];
+    if (from === state) return;
+    if (state === "off") { this._cycle[i]++; this._pattern(i); }
+    this._state[i] = state;
+    this._on[i] = state === "on" ? 1 : 0;
+    this._events.push({ t: this._t, kind: "power", section: this._name[i], index: i, from: from, to: state });
+  }
+
+  /** Fill section `i` with the pattern of its current power cycle: seeded by (seed, i, cycle), never all zeros. */
+  _pattern(i: number): void {
+    var b = this._mem[i];
+    var g = new Prng(mix32(mix32(this.seed, i + 1), this._cycle[i]));
+    if (g.fillBytes(b, 0, b.length) === 0) b[0] = 0xa5;
+  }
+
+  /** Index of the section named `name`, or -1. O(1). */
+  sectionIndex(name: string): number {
+    var i = this._byName[name];
+    return i === undefined ? -1 : i;
+  }
+
+  /**
+   * Indices (ascending) of the sections that overlap [base, base+size);
+   * empty for size 0. EINVAL unless base is an unsigned 32-bit integer and
+   * size a non-negative integer. O(log sections + result).
+   */
+  sectionsInRange(base: number, size: number): number[] {
+    if (typeof base !== "number" || (base >>> 0) !== base) fail("EINVAL", "base must be a 32-bit unsigned address, got " + base);
+    if (typeof size !== "number" || !(size >= 0) || Math.floor(size) !== size) fail("EINVAL", "size must be a non-negative integer, got " + size);
+    var out: number[] = [], end = base + size, lo = 0, hi = this._base.length;
+    while (lo < hi) { var m = (lo + hi) >> 1; if (this._base[m] + this._size[m] <= base) lo = m + 1; else hi = m; }
+    for (var i = lo; i < this._base.length && this._base[i] < end; i++) out.push(i);
+    return out;
+  }
+
+  // ---- counters -----------------------------------------------------------
+
+  /** Access counters by section name (a fresh object). */
+  counters(): { [section: string]: SectionCounters } {
+    var out: { [section: string]: SectionCounters } = {};
+    for (var i = 0; i < this._base.length; i++) {
+      out[this._name[i]] = { reads: this._rd[i], readBytes: this._rb[i], writes: this._wr[i], writeBytes: this._wb[i], faults: this._fl[i] };
+    }
+    return out;
+  }
+
+  /** Counters summed over all sections, plus the faults on unmapped addresses (also in `faults`). */
+  totals(): CounterTotals {
+    var t: CounterTotals = { reads: 0, readBytes: 0, writes: 0, writeBytes: 0, faults: this._unmapped, unmappedFaults: this._unmapped };
+    for (var i = 0; i < this._base.length; i++) {
+      t.reads += this._rd[i]; t.readBytes += this._rb[i]; t.writes += this._wr[i]; t.writeBytes += this._wb[i]; t.faults += this._fl[i];
+    }
+    return t;
+  }
+
+  /** Zero every access and fault counter (the clock, energy and events are kept). */
+  resetCounters(): void {
+    this._rd.fill(0); this._rb.fill(0); this._wr.fill(0); this._wb.fill(0); this._fl.fill(0);
+    this._unmapped = 0;
+  }
+
+  // ---- clock, modes, energy ---------------------------------------------
+
+  /** `name` if it is a mode of the board; else EINVAL naming `what` and listing the modes. */
+  _checkMode(name: string, what: string): string {
+    if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(this._baseUA, name)) {
+      fail("EINVAL", what + " must be one of " + this._modeNames.join(", ") + "; got " + name);
+    }
+    return name;
+  }
+
+  /** Simulated time in seconds since construction. */
+  now(): number { return this._t; }
+
+  /** The current power mode. */
+  mode(): string { return this._mode; }
+
+  /** Enter power mode `name` (EINVAL listing the valid modes). A change is logged. */
+  setMode(name: string): void {
+    this._checkMode(name, "mode");
+    if (name === this._mode) return;
+    this._events.push({ t: this._t, kind: "mode", from: this._mode, to: name });
+    this._mode = name;
+  }
+
+  /** Whether retention currents count in the current mode. */
+  _retains(): boolean { return !!this.board.modes[this._mode].retentionApplies; }
+
+  /**
+   * Current drawn now, µA: the mode's base current plus, when the mode's
+   * `retentionApplies`, the retention current of every section that is on
+   * or retained (none for sections that are off). O(sections).
+   */
+  current(): number {
+    var c = this._baseUA[this._mode];
+    if (this._retains()) for (var i = 0; i < this._retUA.length; i++) if (this._state[i] !== "off") c += this._retUA[i];
+    return c;
+  }
+
+  /**
+   * Move the clock on by `seconds` (a finite number >= 0; else EINVAL),
+   * integrating the current drawn, which is constant between calls: the
+   * state and mode in force now apply to the whole interval. O(sections).
+   */
+  advance(seconds: number): void {
+    if (typeof seconds !== "number" || !isFinite(seconds) || seconds < 0) fail("EINVAL", "seconds must be a finite number >= 0, got " + seconds);
+    if (seconds === 0) return;
+    var m = this._mode, q = this._baseUA[m] * seconds, ret = this._retains();
+    this._baseQ += q;
+    for (var i = 0; i < this._retUA.length; i++) {
+      var st = this._state[i];
+      if (st === "on") this._secOn[i] += seconds;
+      else if (st === "retained") this._secRet[i] += seconds;
+      else { this._secOff[i] += seconds; continue; }
+      if (ret) { var qs = this._retUA[i] * seconds; this._secQ[i] += qs; this._secRetSec[i] += seconds; q += qs; }
+    }
+    this._modeSec[m] += seconds;
+    this._modeQ[m] += q;
+    this._t += seconds;
+  }
+
+  /**
+   * The energy integral so far: charge = Σ over intervals of
+   * (mode base current + [retentionApplies] Σ retention of sections on or
+   * retained) × duration, in µC; energy = charge × board voltage, in µJ.
+   * Lists in `sources` every board figure that was multiplied by a
+   * non-zero time, with its source or derivation. O(sections + modes).
+   */
+  energy(): EnergyReport {
+    var v = this._volts, b = this.board, i: number;
+    var r: EnergyReport = {
+      seconds: this._t, charge_uC: 0, base_uC: this._baseQ, retention_uC: 0, energy_uJ: 0, voltage_V: v,
+      byMode: {}, bySection: {}, sources: [use("voltage", b.voltage)]
+    };
+    for (i = 0; i < this._modeNames.length; i++) {
+      var m = this._modeNames[i], q = this._modeQ[m];
+      r.byMode[m] = { seconds: this._modeSec[m], charge_uC: q, energy_uJ: q * v };
+      r.charge_uC += q;
+      if (this._modeSec[m] > 0) r.sources.push(use("modes." + m + ".current", b.modes[m].current));
+    }
+    for (i = 0; i < this._name.length; i++) {
+      var sq = this._secQ[i];
+      r.bySection[this._name[i]] = { charge_uC: sq, energy_uJ: sq * v, onSeconds: this._secOn[i], retainedSeconds: this._secRet[i], offSeconds: this._secOff[i] };
+      r.retention_uC += sq;
+    }
+    for (i = 0; i < this._name.length; i++) {
+      if (this._secRetSec[i] > 0) r.sources.push(use("sections." + this._name[i] + ".retention", b.sections[i].retention));
+    }
+    r.energy_uJ = r.charge_uC * v;
+    return r;
+  }
+
+  /** The event log so far (copies, oldest first). */
+  events(): SimEvent[] {
+    var out: SimEvent[] = [];
+    for (var i = 0; i < this._events.length; i++) {
+      var e = this._events[i], c: SimEvent = { t: e.t, kind: e.kind, from: e.from, to: e.to };
+      if (e.section !== undefined) { c.section = e.section; c.index = e.index; }
+      out.push(c);
+    }
+    return out;
+  }
+}
