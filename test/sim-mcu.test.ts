@@ -575,4 +575,28 @@ for (const name of ["BANGLEJS2", "PUCKJS"]) {
   });
 }
 
+test("every board file: a SimMcu over it, 1 s in each mode integrates base + retention, figures carry provenance", () => {
+  if (!boards) { console.log("  SKIPPED: sim/boards.ts does not exist yet (all boards)"); return; }
+  const names: string[] = boards.listBoards();
+  assert.ok(names.includes(boards.DEFAULT_BOARD));
+  for (const name of names) {
+    const b: Board = boards.loadBoard(name);
+    const m = new SimMcu(b, { initial: "zero" });
+    assert.is(m.mode(), b.defaultMode);
+    let expect = 0;
+    for (const mode of Object.keys(b.modes)) {
+      m.setMode(mode);
+      let c = b.modes[mode].current.value * UA[b.modes[mode].current.unit];
+      if (b.modes[mode].retentionApplies) for (const s of b.sections) c += s.retention.value * UA[s.retention.unit];
+      close(m.current(), c, name + " current in " + mode);
+      m.advance(1);
+      expect += c;
+    }
+    const e = m.energy();
+    close(e.charge_uC, expect, name + " charge");
+    close(e.energy_uJ, expect * b.voltage.value, name + " energy");
+    for (const u of e.sources) assert.ok(!!(u.source || u.derived), name + ": " + u.figure + " says where it came from");
+  }
+});
+
 test.run();
