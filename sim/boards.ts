@@ -167,6 +167,7 @@ const TYPE_TEXT: { [t: string]: string } = {
 function expectation(schema: any): string {
   schema = deref(schema);
   if (!schema || typeof schema !== "object") return "a value";
+  if (schema === cachedSchema) return "an object (a board: see boards/" + SCHEMA_FILE + ")";
   if (schema.description && (schema.allOf || schema.pattern || schema.type === "object" || schema.type === "array")) {
     return schema.description;
   }
@@ -238,7 +239,8 @@ function throwProblems(file: string, problems: string[]): never {
 /** Parse a schema-valid "0x…" string. */
 function addr(s: string): number { return parseInt(s.slice(2), 16); }
 
-function hex(n: number): string { return "0x" + (n >>> 0).toString(16).toUpperCase().padStart(8, "0"); }
+/** An address as 8 upper-case hex digits: 0x20003B70. */
+export function hex(n: number): string { return "0x" + (n >>> 0).toString(16).toUpperCase().padStart(8, "0"); }
 
 function span(base: number, size: number): string { return "[" + hex(base) + ", " + hex(base + size) + ")"; }
 
@@ -373,7 +375,8 @@ function jsonErrorWhere(text: string, message: string): string {
   return "line " + before.length + ", column " + (before[before.length - 1].length + 1);
 }
 
-function displayPath(file: string): string {
+/** `file` relative to the working directory when it lies below it, else as given. */
+export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }

@@ -11,11 +11,11 @@
  * Exit codes: 0 success, 2 a usage error (unknown command, board or flag; a
  * board file that does not validate), 1 anything unexpected.
  */
-import { isAbsolute, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Board, BoardSection, Figure } from "../src/core/board.js";
-import { DEFAULT_BOARD, listBoards, loadBoard } from "./boards.js";
+import { DEFAULT_BOARD, displayPath, hex, listBoards, loadBoard } from "./boards.js";
 
 /** Where `main` writes: stdout-like `log` and stderr-like `error`. */
 export interface CliOutput {
@@ -114,13 +114,6 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => "-".repeat(w)))].concat(rows.map(line)).join("\n");
 }
 
-/** A path relative to the working directory when it lies below it. */
-function shortPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
-}
-
-function hex(n: number): string { return "0x" + (n >>> 0).toString(16).toUpperCase().padStart(8, "0"); }
 
 /** Inclusive address range, as datasheets print it. */
 function range(base: number, size: number): string { return hex(base) + "-" + hex(base + size - 1); }
@@ -206,7 +199,7 @@ export function showBoard(b: Board): string {
   out.push(b.title + " (" + b.name + "): " + b.chip.part + ", " + b.chip.core + " " + notes.ref(b.chip.source));
   out.push("RAM " + range(b.ram.base, b.ram.size) + " (" + bytes(b.ram.size) + ") " + notes.ref(b.ram.source) +
     "; RAM power control: " + b.ramPower + "; supply " + amount(b.voltage) + " " + notes.ref(b.voltage.source, b.voltage.derived));
-  out.push("File: " + shortPath(b.file));
+  out.push("File: " + displayPath(b.file));
   out.push("");
   out.push("Memory map");
   const regionOf = (s: BoardSection) => b.regions.filter((g) => g.base < s.base + s.size && s.base < g.base + g.size).map((g) => g.name).join(", ");
