@@ -14,6 +14,7 @@ export { boardSectionSpecs } from "./core/board.js";
 export type { Board, BoardBank, BoardSection, ReservedRange, NamedRegion, PowerMode, Figure } from "./core/board.js";
 
 // -- core: bit array (issue 3)
+export { BitArray, ctz32, popcount32, findLsbSet, findMsbSet } from "./core/bitarray.js";
 // -- alloc: MemBlocks and group (issue 3)
 // -- alloc: Onesize pool (issue 4)
 // -- alloc: GranularHeap and MemoryManager (issue 5)
