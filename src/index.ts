@@ -17,4 +17,6 @@ export type { Board, BoardBank, BoardSection, ReservedRange, NamedRegion, PowerM
 export { BitArray, ctz32, popcount32, findLsbSet, findMsbSet } from "./core/bitarray.js";
 // -- alloc: MemBlocks and group (issue 3)
 // -- alloc: Onesize pool (issue 4)
+export { Onesize } from "./alloc/onesize.js";
+export type { OnesizeOptions, OnesizeStats, OnesizeVisitor } from "./alloc/onesize.js";
 // -- alloc: GranularHeap and MemoryManager (issue 5)
