@@ -1,0 +1,233 @@
+// Onesize (issue 4): model-based tests. Random sequences of allocate,
+// allocateX, free (newest first, oldest first, or any), bad frees, freeAll,
+// releaseRange and reclaimRange run against a reference model that predicts
+// every address (bump index, LIFO list, released ranges). Every block is
+// filled with a pattern when it is handed out and checked before it is freed
+// (a free overwrites the first word with the link). Released blocks are
+// "switched off": the memory faults on any access to them and their bytes are
+// scribbled over, so a pool that touched them or trusted them fails.
+// validate() and invariantsHold() after every step.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import fc from "fast-check";
+import { Onesize } from "../src/alloc/onesize.js";
+import { ArrayMemory } from "../src/hal/array-memory.js";
+import type { Memory } from "../src/hal/ports.js";
+import { EFAULT, EBUSY } from "../src/core/errors.js";
+
+const BASE = 0x20000000;
+const FRESH = 0, USED = 1, FREE = 2, RELEASED = 3;
+
+type Op =
+  | { t: "alloc"; size: number }
+  | { t: "allocX"; size: number; margin: number }
+  | { t: "free"; pick: number }
+  | { t: "double"; pick: number }
+  | { t: "foreign"; off: number }
+  | { t: "freeAll" }
+  | { t: "release"; at: number; jit: number; blocks: number; jl: number }
+  | { t: "reclaim"; at: number; jit: number; blocks: number; jl: number };
+
+// A range near block (at mod n+2) - 1, `blocks` long, both ends moved by jit/16 and jl/16 of a block.
+const rangeFields = { at: fc.nat(1000), jit: fc.integer({ min: -8, max: 8 }), blocks: fc.integer({ min: 0, max: 5 }), jl: fc.integer({ min: -8, max: 8 }) };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ t: fc.constant("alloc" as const), size: fc.integer({ min: -2, max: 72 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("allocX" as const), size: fc.integer({ min: 0, max: 8 }), margin: fc.integer({ min: -1, max: 6 }) }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant("free" as const), pick: fc.nat(1000) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("double" as const), pick: fc.nat(1000) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("foreign" as const), off: fc.integer({ min: -64, max: 4000 }) }) },
+  { weight: 1, arbitrary: fc.constant({ t: "freeAll" as const }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant("release" as const), ...rangeFields }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant("reclaim" as const), ...rangeFields }) },
+);
+
+const cfgArb = fc.record({
+  blockSize: fc.integer({ min: 1, max: 70 }),
+  alignment: fc.constantFrom(4, 8, 16),
+  nblocks: fc.integer({ min: 1, max: 40 }),
+  tail: fc.nat(15),
+  lead: fc.nat(3),
+});
+
+/** A memory that faults on any access to a block marked off (released and "switched off"). */
+function guarded(inner: ArrayMemory, offAt: (a: number, len: number) => boolean): Memory {
+  const g: any = {};
+  const check = (a: number, len: number) => { if (offAt(a, len)) throw Object.assign(new Error("access to a switched-off block at 0x" + a.toString(16)), { code: "EFAULT" }); };
+  g.read8 = (a: number) => { check(a, 1); return inner.read8(a); };
+  g.read16 = (a: number) => { check(a, 2); return inner.read16(a); };
+  g.read32 = (a: number) => { check(a, 4); return inner.read32(a); };
+  g.write8 = (a: number, v: number) => { check(a, 1); inner.write8(a, v); };
+  g.write16 = (a: number, v: number) => { check(a, 2); inner.write16(a, v); };
+  g.write32 = (a: number, v: number) => { check(a, 4); inner.write32(a, v); };
+  g.readBlock = (a: number, d: any, o: number, n: number) => { check(a, n); inner.readBlock(a, d, o, n); };
+  g.writeBlock = (a: number, s: any, o: number, n: number) => { check(a, n); inner.writeBlock(a, s, o, n); };
+  g.fill = (a: number, n: number, v: number) => { check(a, n); inner.fill(a, n, v); };
+  g.copy = (d: number, s: number, n: number) => { check(d, n); check(s, n); inner.copy(d, s, n); };
+  return g as Memory;
+}
+
+function run(cfg: fc.infer<typeof cfgArb>, ops: Op[], order: "lifo" | "fifo" | "any"): void {
+  const al = cfg.alignment, bs = Math.ceil(Math.max(cfg.blockSize, 1) / al) * al, n = cfg.nblocks;
+  const base = BASE + cfg.lead * al, size = n * bs + (cfg.tail % bs);
+  const raw = new ArrayMemory(BASE, size + 4 * al + 64);
+  const st = new Array<number>(n).fill(FRESH);
+  const off = new Array<boolean>(n).fill(false);
+  const mem = guarded(raw, (a, len) => {
+    for (let x = a; x < a + len; x++) { const i = Math.floor((x - base) / bs); if (i >= 0 && i < n && off[i]) return true; }
+    return false;
+  });
+  const p = new Onesize(mem, { base, size, blockSize: cfg.blockSize, alignment: al });
+  assert.is(p.blockSize(), bs);
+  assert.is(p.nblocks(), n);
+
+  // the model
+  let nb = 0, nfreeMin = n, nextId = 1, rejected = 0, failed = 0;
+  const stack: number[] = [];                 // free list, top = last
+  const live: { i: number; id: number }[] = []; // allocation order
+  const ids = new Map<number, number>();
+  const addr = (i: number) => base + i * bs;
+  const count = (s: number) => st.filter((x) => x === s).length;
+  const nfree = () => count(FRESH) + count(FREE);
+  const pattern = (id: number, k: number) => (id * 31 + k * 7 + 1) & 0xff;
+  const fillBlock = (i: number, id: number) => { const b: number[] = []; for (let k = 0; k < bs; k++) b.push(pattern(id, k)); raw.writeBlock(addr(i), b, 0, bs); };
+  const checkBlock = (i: number, id: number) => {
+    const b: number[] = []; raw.readBlock(addr(i), b, 0, bs);
+    for (let k = 0; k < bs; k++) if (b[k] !== pattern(id, k)) assert.unreachable("block " + i + " byte " + k + " overwritten");
+  };
+  const range = (op: { at: number; jit: number; blocks: number; jl: number }): [number, number] => {
+    const s = base + ((op.at % (n + 2)) - 1) * bs + Math.floor(op.jit * bs / 16);
+    return [s, Math.max(1, op.blocks * bs + Math.floor(op.jl * bs / 16))];
+  };
+  const scribble = (i: number) => { const b: number[] = []; for (let k = 0; k < bs; k++) b.push((i * 13 + k * 101 + 0x5a) & 0xff); raw.writeBlock(addr(i), b, 0, bs); };
+
+  const expectAlloc = (got: number, sizeOk: boolean, margin: number) => {
+    if (!sizeOk) { rejected++; assert.is(got, 0); return; }
+    if (nfree() <= margin) { failed++; assert.is(got, 0); return; }
+    let i: number;
+    if (stack.length > 0) i = stack.pop()!;
+    else { i = st.indexOf(FRESH, nb); assert.ok(i >= 0, "model: a fresh block exists"); nb = i + 1; }
+    assert.is(got, addr(i), "allocation address");
+    st[i] = USED;
+    const id = nextId++;
+    live.push({ i, id });
+    ids.set(i, id);
+    fillBlock(i, id);
+    nfreeMin = Math.min(nfreeMin, nfree());
+  };
+
+  for (const op of ops) {
+    switch (op.t) {
+      case "alloc": {
+        const got = p.allocate(op.size);
+        expectAlloc(got, op.size >= 0 && op.size <= bs, 0);
+        break;
+      }
+      case "allocX": {
+        const got = p.allocateX(op.size, op.margin);
+        if (op.margin < 0) { rejected++; assert.is(got, 0); break; }
+        expectAlloc(got, op.size <= bs, op.margin);
+        break;
+      }
+      case "free": {
+        if (live.length === 0) break;
+        const k = order === "lifo" ? live.length - 1 : order === "fifo" ? 0 : op.pick % live.length;
+        const { i, id } = live[k];
+        checkBlock(i, id);
+        assert.is(p.free(addr(i)), 0);
+        live.splice(k, 1);
+        st[i] = FREE;
+        stack.push(i);
+        break;
+      }
+      case "double": {
+        const cands = st.map((s, i) => (s === FREE || s === FRESH || s === RELEASED ? i : -1)).filter((i) => i >= 0);
+        if (cands.length === 0) break;
+        const i = cands[op.pick % cands.length];
+        assert.is(p.free(addr(i)), -EFAULT);
+        break;
+      }
+      case "foreign": {
+        const a = base + op.off, k = (a - base) / bs;
+        if (Number.isInteger(k) && k >= 0 && k < n && st[k] === USED) break;
+        assert.is(p.free(a), -EFAULT);
+        break;
+      }
+      case "freeAll": {
+        for (const { i, id } of live) checkBlock(i, id);
+        assert.is(p.freeAll(), 0);
+        live.length = 0;
+        stack.length = 0;
+        for (let i = 0; i < n; i++) if (st[i] !== RELEASED) st[i] = FRESH;
+        nb = 0;
+        break;
+      }
+      case "release": {
+        const [s, len] = range(op), e = s + len;
+        const lo = Math.max(0, Math.floor((s - base) / bs)), hi = Math.min(n, Math.ceil((e - base) / bs));
+        const got = p.releaseRange(s, len);
+        let busy = false;
+        for (let i = lo; i < hi; i++) if (st[i] === USED) busy = true;
+        if (busy) { assert.is(got, -EBUSY); break; }
+        let c = 0;
+        for (let i = lo; i < hi; i++) {
+          if (st[i] === FRESH || st[i] === FREE) { st[i] = RELEASED; c++; }
+          if (st[i] === RELEASED && !off[i]) { scribble(i); off[i] = true; } // switch it off: contents lost
+        }
+        for (let k = stack.length - 1; k >= 0; k--) if (stack[k] >= lo && stack[k] < hi) stack.splice(k, 1);
+        assert.is(got, c, "released count");
+        nfreeMin = Math.min(nfreeMin, nfree());
+        break;
+      }
+      case "reclaim": {
+        const [s, len] = range(op), e = s + len;
+        const lo = Math.max(0, Math.ceil((s - base) / bs)), hi = Math.min(n, Math.floor((e - base) / bs));
+        for (let i = lo; i < hi; i++) off[i] = false; // switch on first
+        const got = p.reclaimRange(s, len);
+        const back: number[] = [];
+        let c = 0;
+        for (let i = lo; i < hi; i++) {
+          if (st[i] !== RELEASED) continue;
+          c++;
+          if (i < nb) { st[i] = FREE; back.push(i); } else st[i] = FRESH;
+        }
+        for (let k = back.length - 1; k >= 0; k--) stack.push(back[k]);
+        assert.is(got, c, "reclaimed count");
+        break;
+      }
+    }
+    assert.is(p.validate(), null, "validate after " + JSON.stringify(op));
+    assert.ok(p.invariantsHold());
+    const stt = p.stats();
+    assert.is(stt.nfree, nfree());
+    assert.is(stt.allocated, live.length);
+    assert.is(stt.released, count(RELEASED));
+    assert.is(stt.nfreeMin, nfreeMin);
+    assert.is(stt.rejected, rejected);
+    assert.is(stt.failed, failed);
+    assert.is(stt.corruptions, 0);
+  }
+  const seen: number[] = [];
+  p.iterateOverAllocated((a) => { seen.push(a); });
+  assert.equal(seen, live.map((x) => addr(x.i)).sort((a, b) => a - b));
+}
+
+const RUNS = 120;
+for (const order of ["lifo", "fifo", "any"] as const) {
+  test("model: random sequences, " + order + " frees, pattern-checked, validate() after every step", () => {
+    fc.assert(fc.property(cfgArb, fc.array(opArb, { minLength: 20, maxLength: 100, size: "max" }), (cfg, ops) => { run(cfg, ops, order); }), { numRuns: RUNS });
+  });
+}
+
+test("model: fill and drain the whole pool many times in both orders", () => {
+  fc.assert(fc.property(cfgArb, fc.boolean(), (cfg, lifo) => {
+    const ops: Op[] = [];
+    for (let r = 0; r < 3; r++) {
+      for (let k = 0; k <= cfg.nblocks; k++) ops.push({ t: "alloc", size: 4 });
+      for (let k = 0; k < cfg.nblocks; k++) ops.push({ t: "free", pick: 0 });
+    }
+    run(cfg, ops, lifo ? "lifo" : "fifo");
+  }), { numRuns: 40 });
+});
+
+test.run();
