@@ -67,7 +67,9 @@ function guarded(inner: ArrayMemory, offAt: (a: number, len: number) => boolean)
   return g as Memory;
 }
 
-function run(cfg: fc.infer<typeof cfgArb>, ops: Op[], order: "lifo" | "fifo" | "any"): void {
+type Cfg = { blockSize: number; alignment: number; nblocks: number; tail: number; lead: number };
+
+function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
   const al = cfg.alignment, bs = Math.ceil(Math.max(cfg.blockSize, 1) / al) * al, n = cfg.nblocks;
   const base = BASE + cfg.lead * al, size = n * bs + (cfg.tail % bs);
   const raw = new ArrayMemory(BASE, size + 4 * al + 64);
