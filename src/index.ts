@@ -16,6 +16,10 @@ export type { Board, BoardBank, BoardSection, ReservedRange, NamedRegion, PowerM
 // -- core: bit array (issue 3)
 export { BitArray, ctz32, popcount32, findLsbSet, findMsbSet } from "./core/bitarray.js";
 // -- alloc: MemBlocks and group (issue 3)
+export { MemBlocks } from "./alloc/mem-blocks.js";
+export type { MemBlocksListener, MemBlocksStats } from "./alloc/mem-blocks.js";
+export { MemBlocksGroup, MAX_MULTI_ALLOCATORS } from "./alloc/mem-blocks-group.js";
+export type { MemBlocksChoice, MemBlocksGroupChoice } from "./alloc/mem-blocks-group.js";
 // -- alloc: Onesize pool (issue 4)
 export { Onesize } from "./alloc/onesize.js";
 export type { OnesizeOptions, OnesizeStats, OnesizeVisitor } from "./alloc/onesize.js";
