@@ -20,33 +20,21 @@
 import { Memory } from "../hal/ports.js";
 import { Store, bytes, words, fillArr } from "../core/storage.js";
 import { EFAULT, EINVAL, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
+import { ctz32 as tz32, popcount32 as pop32 } from "../core/bitarray.js";
 
 // ------------------------------------------------------------------ tables
 
-/** Trailing zeros of a byte (8 for 0), leading zeros of a byte, bits set in a byte. */
-var TZ8 = bytes(256), LZ8 = bytes(256), POP8 = bytes(256);
+/** Leading zeros of each byte value (8 for 0). */
+var LZ8 = bytes(256);
 
-function buildTables(): void {
+function buildLz8(): void {
   for (var b = 0; b < 256; b++) {
-    var t = 0, l = 0, p = 0;
-    while (t < 8 && (b & (1 << t)) === 0) t++;
+    var l = 0;
     while (l < 8 && (b & (0x80 >> l)) === 0) l++;
-    for (var k = 0; k < 8; k++) if (b & (1 << k)) p++;
-    TZ8[b] = t; LZ8[b] = l; POP8[b] = p;
+    LZ8[b] = l;
   }
 }
-buildTables();
-
-/** Trailing zero bits of `x` (x !== 0): the index of its lowest set bit. */
-function tz32(x: number): number {
-  var b = x & 0xff;
-  if (b !== 0) return TZ8[b];
-  b = (x >>> 8) & 0xff;
-  if (b !== 0) return 8 + TZ8[b];
-  b = (x >>> 16) & 0xff;
-  if (b !== 0) return 16 + TZ8[b];
-  return 24 + TZ8[(x >>> 24) & 0xff];
-}
+buildLz8();
 
 /** Leading zero bits of `x` (x !== 0): how many of its top bits are clear. */
 function lz32(x: number): number {
@@ -57,11 +45,6 @@ function lz32(x: number): number {
   b = (x >>> 8) & 0xff;
   if (b !== 0) return 16 + LZ8[b];
   return 24 + LZ8[x & 0xff];
-}
-
-/** Bits set in `x`. */
-function pop32(x: number): number {
-  return POP8[x & 0xff] + POP8[(x >>> 8) & 0xff] + POP8[(x >>> 16) & 0xff] + POP8[x >>> 24];
 }
 
 /** Mask of bits [0, k) for k in 0..32. */
