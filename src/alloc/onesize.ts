@@ -207,20 +207,20 @@ export class Onesize {
    * never-used blocks in address order. O(1): one read32 on a list pop.
    */
   allocate(size: number): number {
-    var a = this._h, st = this._st, i: number, n: number, o: number;
-    if ((size >>> 0) !== size || size > this._bs) return this._no(size, 0);
+    var a = this._h, st = this._st, bs = this._bs, i: number, n: number, o: number;
+    if ((size >>> 0) !== size || size > bs) return this._no(size, 0);
     if (a !== 0) {
       n = this._m.read32(a);
       o = n - this._b;
-      i = (o / this._bs) >>> 0;
-      if (n !== 0 && (i * this._bs !== o || i >= this._n || st[i] !== St.Free)) return this._bad(a, n);
+      i = (o / bs) >>> 0;
+      if (n !== 0 && (i * bs !== o || i >= this._n || st[i] !== St.Free)) return this._bad(a, n);
       this._h = n;
-      i = ((a - this._b) / this._bs) >>> 0;
+      i = ((a - this._b) / bs) >>> 0;
     } else {
       i = this._nb;
       if (st[i] !== St.Fresh && (i = this._skip(i)) < 0) return this._empty(size);
       this._nb = i + 1;
-      a = this._b + i * this._bs;
+      a = this._b + i * bs;
     }
     st[i] = St.Used;
     if (--this._nf < this._mn) this._mn = this._nf;
@@ -246,11 +246,11 @@ export class Onesize {
    * overwritten by the free-list link. O(1): one write32.
    */
   free(address: number): number {
-    var o = address - this._b, i = (o / this._bs) >>> 0;
-    if (i * this._bs !== o || i >= this._n || this._st[i] !== St.Used || typeof address !== "number") return this._badFree(address);
+    var st = this._st, bs = this._bs, o = address - this._b, i = (o / bs) >>> 0;
+    if (i * bs !== o || i >= this._n || st[i] !== St.Used || typeof address !== "number") return this._badFree(address);
     this._m.write32(address, this._h);
     this._h = address;
-    this._st[i] = St.Free;
+    st[i] = St.Free;
     this._nf++;
     return 0;
   }
