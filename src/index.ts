@@ -24,3 +24,7 @@ export type { MemBlocksChoice, MemBlocksGroupChoice } from "./alloc/mem-blocks-g
 export { Onesize } from "./alloc/onesize.js";
 export type { OnesizeOptions, OnesizeStats, OnesizeVisitor } from "./alloc/onesize.js";
 // -- alloc: GranularHeap and MemoryManager (issue 5)
+export { GranularHeap, GRANULAR_STATE_WORDS, granularBitmapWords } from "./alloc/granular-heap.js";
+export type { GranularHeapOptions, GranularStats } from "./alloc/granular-heap.js";
+export { MemoryManager, MEMORY_NORMAL, MEMORY_SHARED, MEMORY_OTHER, regionConfig, findRegion } from "./alloc/memory-manager.js";
+export type { MemoryConfig, SharedMemoryConfig, RegionLike } from "./alloc/memory-manager.js";

@@ -40,7 +40,7 @@ const cfgArb = fc.record({
 
 interface Live { addr: number; size: number; g: number; n: number; tag: number; }
 
-function run(cfg: fc.infer<typeof cfgArb>, ops: Op[], order: "lifo" | "fifo" | "any"): void {
+function run(cfg: { granule: number; granules: number; lead: number; tail: number }, ops: Op[], order: "lifo" | "fifo" | "any"): void {
   const G = cfg.granule, N = cfg.granules, base = BASE + cfg.lead * G, size = N * G + (cfg.tail % G);
   const mem = new ArrayMemory(BASE, size + 8 * G + 64);
   const h = new GranularHeap(mem, { base, size, granule: G });
