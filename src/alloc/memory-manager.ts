@@ -10,9 +10,8 @@
  * foreign address, a double free, a wrong size): see docs/GRANULAR.md.
  */
 import { Memory } from "../hal/ports.js";
-import { Store } from "../core/storage.js";
 import { EBUSY, EEXIST, EFAULT, EINVAL } from "../core/errors.js";
-import { GranularHeap } from "./granular-heap.js";
+import { GranularHeap, GranularHeapOptions } from "./granular-heap.js";
 
 /** memoryType(): the address lies in the normal heap's region. */
 export var MEMORY_NORMAL = "NORMAL";
@@ -26,17 +25,8 @@ export var MEMORY_OTHER = "OTHER";
  * [base, base + size), and the GranularHeap options (granule, critical-section
  * hooks, metadata stores, attach).
  */
-export interface MemoryConfig {
+export interface MemoryConfig extends GranularHeapOptions {
   memory: Memory;
-  base: number;
-  size: number;
-  granule?: number;
-  enter?: () => void;
-  exit?: () => void;
-  used?: Store;
-  ends?: Store;
-  state?: Store;
-  attach?: boolean;
 }
 
 /** A shared region also has a name, unique among the managers of this JavaScript realm. */
