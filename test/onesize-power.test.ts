@@ -21,6 +21,15 @@ function setup(blockSize = 64, strict = true) {
   return { mcu, pool, sec, secBase: mcu.sectionBase(sec), secSize: mcu.sectionSize(sec) };
 }
 
+/** A pool whose blocks have all been freed (links in every section), RAM4.S1 released and then put in `state`. */
+function gated(state: "off" | "retained") {
+  const s = setup();
+  for (const a of drain(s.pool)) s.pool.free(a);
+  assert.is(s.pool.releaseRange(s.secBase, s.secSize), 64);
+  s.mcu.setPower(s.sec, state);
+  return s;
+}
+
 function drain(pool: Onesize): number[] {
   const out: number[] = [];
   for (let a; (a = pool.allocate(pool.blockSize())) !== 0;) out.push(a);
@@ -141,10 +150,7 @@ test("never-used blocks of a released section: the bump index skips them and the
 });
 
 test("reclaimRange while the section is still off faults on the first link write and changes nothing", () => {
-  const { mcu, pool, sec, secBase, secSize } = setup();
-  for (const a of drain(pool)) pool.free(a);
-  pool.releaseRange(secBase, secSize);
-  mcu.setPower(sec, "off");
+  const { mcu, pool, sec, secBase, secSize } = gated("off");
   const e = fault(() => pool.reclaimRange(secBase, secSize));
   assert.is(e.section, "RAM4.S1");
   assert.is(pool.stats().released, 64);
@@ -156,10 +162,7 @@ test("reclaimRange while the section is still off faults on the first link write
 });
 
 test("retention: a released section may also be put in retention, and comes back the same way", () => {
-  const { mcu, pool, sec, secBase, secSize } = setup();
-  for (const a of drain(pool)) pool.free(a);
-  pool.releaseRange(secBase, secSize);
-  mcu.setPower(sec, "retained");
+  const { mcu, pool, sec, secBase, secSize } = gated("retained");
   assert.is(drain(pool).length, 192);
   pool.freeAll();                                   // released blocks stay released
   assert.is(pool.nfree(), 192);
