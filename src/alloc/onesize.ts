@@ -244,6 +244,9 @@ export class Onesize {
    * misaligned, out-of-range or released address, and every double free.
    * -EINVAL when `address` is not a number. The block's first word is
    * overwritten by the free-list link. O(1): one write32.
+   * ESPRUINO: a typed-array index is truncated there (st[1.5] is st[1]), so
+   * the block index is proved an exact integer below nblocks before its
+   * state byte is read, here and for every link popped in allocate.
    */
   free(address: number): number {
     var st = this._st, bs = this._bs, o = address - this._b, i = (o / bs) >>> 0;
