@@ -1,0 +1,152 @@
+// Shared memory on the host (issue 5): SharedMemory, the Atomics lock, shared
+// regions attached from several heaps, and two worker threads allocating and
+// freeing from one shared heap at the same time (host only: the bundle has no
+// threads). Each worker fills what it holds with a pattern and checks it
+// before freeing, and claims every granule in an owner map: no overlap, no
+// lost block, and validate() passes at the end.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { Worker } from "node:worker_threads";
+import {
+  SharedMemory, AtomicsLock, createSharedRegion, attachSharedRegion, sharedMemoryConfig, type SharedRegion,
+} from "../sim/shared-memory.js";
+import { MemoryManager, MEMORY_SHARED } from "../src/alloc/memory-manager.js";
+import { EFAULT } from "../src/core/errors.js";
+
+const BASE = 0x2000f000;
+const WORKER = new URL("./workers/shared-heap-worker.mjs", import.meta.url);
+
+test("SharedMemory: a Memory port over a SharedArrayBuffer; a second mapping sees the same bytes", () => {
+  const m = new SharedMemory(BASE, 64);
+  m.write32(BASE, 0x12345678);
+  m.write16(BASE + 4, 0xbeef);
+  m.write8(BASE + 6, 0x1ff);
+  m.fill(BASE + 8, 8, 0xaa);
+  m.writeBlock(BASE + 16, [1, 2, 3, 260], 0, 4);
+  m.copy(BASE + 20, BASE + 16, 4);
+  const again = new SharedMemory(BASE, 64, m.buffer);   // kitzoo 10: visible through a second mapping
+  assert.is(again.read32(BASE), 0x12345678);
+  assert.is(again.read16(BASE + 4), 0xbeef);
+  assert.is(again.read8(BASE + 6), 0xff);
+  assert.is(again.read32(BASE + 8), 0xaaaaaaaa);
+  const d = [0, 0, 0, 0];
+  again.readBlock(BASE + 20, d, 0, 4);
+  assert.equal(d, [1, 2, 3, 4]);
+  assert.is(new Uint8Array(m.buffer)[0], 0x78, "little-endian");
+  for (const f of [() => m.read8(BASE - 1), () => m.read32(BASE + 62), () => m.fill(BASE + 60, 5, 0), () => m.copy(BASE, BASE + 60, 8)]) {
+    assert.throws(f, (e: any) => e.code === "EFAULT" && /outside the shared region/.test(e.message));
+  }
+  assert.throws(() => new SharedMemory(0, 64), /base/);
+  assert.throws(() => new SharedMemory(BASE, 0), /size/);
+  assert.throws(() => new SharedMemory(BASE, 64, new ArrayBuffer(64) as any), /buffer/);
+  assert.throws(() => new SharedMemory(BASE, 64, new SharedArrayBuffer(32)), /buffer/);
+});
+
+test("AtomicsLock: enter/exit, bound hooks, only over shared memory", () => {
+  const cell = new Int32Array(new SharedArrayBuffer(8));
+  const l = new AtomicsLock(cell, 1);
+  assert.not.ok(l.held());
+  const { enter, exit } = l;
+  enter();
+  assert.ok(l.held());
+  assert.is(cell[1], 1);
+  exit();
+  assert.not.ok(l.held());
+  assert.is(l.waits, 0);
+  assert.throws(() => new AtomicsLock(new Int32Array(2)), (e: any) => e.code === "EINVAL" && /SharedArrayBuffer/.test(e.message));
+  assert.throws(() => new AtomicsLock(cell, 2), /index/);
+});
+
+test("shared region: heaps attached to it (same thread) share every allocation, under the lock", () => {
+  const r = createSharedRegion(BASE, 4096);
+  const r2 = attachSharedRegion(r.handle);
+  const a = r.heap.allocate(100);
+  assert.is(a, BASE);
+  assert.is(r2.heap.allocate(16), BASE + 112);
+  r2.memory.write8(a, 7);
+  assert.is(r.memory.read8(a), 7);
+  assert.is(r2.heap.free(a, 100), 0);
+  assert.is(r.heap.free(a), -EFAULT);
+  assert.is(r.heap.usedBytes(), 16);
+  assert.not.ok(r.lock.held());
+  assert.is(r2.heap.validate(), null);
+  assert.throws(() => attachSharedRegion(null as any), /handle/);
+  assert.throws(() => attachSharedRegion({ ...r.handle, meta: new SharedArrayBuffer(8) }), /meta/);
+  assert.throws(() => attachSharedRegion({ ...r.handle, size: 8192, memory: new SharedArrayBuffer(8192), meta: new SharedArrayBuffer(4096) }), /state must hold a heap/);
+  assert.throws(() => createSharedRegion(BASE, 8), /size/);
+});
+
+test("shared region through MemoryManagers: one heap, each manager under its own name", () => {
+  const r = createSharedRegion(BASE, 256);
+  const m1 = new MemoryManager(), m2 = new MemoryManager();
+  assert.is(m1.initShared(sharedMemoryConfig(r, "shm-a")), 0);
+  assert.is(m2.initShared(sharedMemoryConfig(r, "shm-b")), 0);
+  const a = m1.allocateShared(128);
+  assert.is(m2.memoryType(a), MEMORY_SHARED);
+  assert.is(m2.allocateShared(128), BASE + 128);
+  assert.is(m2.allocateShared(16), 0, "full, and no normal memory to spill to");
+  assert.is(m2.deallocate(a, 128), 0);
+  assert.is(m1.sharedHeap()!.usedBytes(), 128);
+  assert.is(m1.getSharedMemoryStartAddress(), BASE);
+});
+
+interface Result { id: number; allocs: number; frees: number; fails: number; overlaps: number; lost: number; patternErrors: number; freeErrors: number; spills: number; waits: number; }
+
+/** Start `n` workers on region `r`, release them together, and collect their results. */
+async function race(r: SharedRegion, n: number, mode: "heap" | "manager", iterations: number, maxLive: number): Promise<Result[]> {
+  const control = new SharedArrayBuffer(4), owners = new SharedArrayBuffer(4 * r.heap.granules);
+  const ready: Promise<void>[] = [], done: Promise<Result>[] = [];
+  for (let id = 1; id <= n; id++) {
+    const w = new Worker(WORKER, { workerData: { handle: r.handle, id, iterations, maxLive, mode, control, owners } });
+    let onReady!: () => void;
+    ready.push(new Promise<void>((res) => { onReady = res; }));
+    done.push(new Promise<Result>((res, rej) => {
+      w.on("message", (m: any) => { if (m.ready) onReady(); else if (m.done) res(m.done); });
+      w.on("error", rej);
+      w.on("exit", (code) => { if (code !== 0) rej(new Error("worker " + id + " exited with " + code)); });
+    }));
+  }
+  await Promise.all(ready);
+  const ctl = new Int32Array(control);
+  Atomics.store(ctl, 0, 1);
+  Atomics.notify(ctl, 0);
+  const results = await Promise.all(done);
+  assert.ok(new Int32Array(owners).every((v) => v === 0), "every granule given back in the owner map");
+  return results;
+}
+
+test("two worker threads allocate and free from one shared heap at the same time", async () => {
+  const r = createSharedRegion(BASE, 16384);
+  const results = await race(r, 2, "heap", 20000, 48);
+  for (const x of results) {
+    assert.ok(x.allocs > 1000, "worker " + x.id + " allocated");
+    assert.is(x.frees, x.allocs, "worker " + x.id + " freed everything it held");
+    assert.is(x.overlaps, 0, "worker " + x.id + ": a block overlapped another thread's");
+    assert.is(x.lost, 0, "worker " + x.id + ": a granule it held was claimed by another");
+    assert.is(x.patternErrors, 0, "worker " + x.id + ": a pattern was overwritten");
+    assert.is(x.freeErrors, 0, "worker " + x.id + ": a free was refused or an alignment missed");
+  }
+  assert.is(r.heap.validate(), null);
+  assert.is(r.heap.usedBytes(), 0);
+  assert.is(r.heap.liveCount(), 0);
+  assert.is(r.heap.largestFreeBytes(), 16384);
+  assert.not.ok(r.lock.held());
+  const st = r.heap.stats();
+  assert.is(st.rejected, 0);
+  assert.ok(st.peakBytes > 0);
+});
+
+test("kitzoo 14: worker threads doing allocateShared(17)/deallocate(17) through MemoryManagers never fail, nothing leaks", async () => {
+  const r = createSharedRegion(BASE, 4096);
+  const results = await race(r, 2, "manager", 1000, 1);
+  for (const x of results) {
+    assert.is(x.fails + x.spills, 0);
+    assert.is(x.allocs, 1000);
+    assert.is(x.overlaps + x.lost + x.patternErrors + x.freeErrors, 0);
+  }
+  assert.is(r.heap.validate(), null);
+  assert.is(r.heap.usedBytes(), 0);
+  assert.is(r.heap.allocate(4096), BASE, "the whole region is available afterwards");
+});
+
+test.run();
