@@ -1,0 +1,16 @@
+// granular: rk.GranularHeap (issue 5) over a 64 KiB rk.ArrayMemory region in
+// 16-byte granules, on the random 16..256-byte mix at ~50% occupancy
+// (anchors A1 (b)). The heap itself is returned, with `alloc` as an alias of
+// `allocate` (no wrapper call); the driver's free(addr, size) is the heap's
+// free(address, size), so every free also checks the size in granules. Goal:
+// at least 4x @thi.ng/malloc (the `thing-malloc` ref) in the same run.
+BENCH_ADAPTERS.push({
+  name: "granular", workloads: ["mix16-256"], ref: false, nodeOnly: false,
+  goals: { "mix16-256": { node: 4.0 } },
+  make: function (rk, host) {
+    var base = 0x20000000, mem = new rk.ArrayMemory(base, host.regionBytes);
+    var heap = new rk.GranularHeap(mem, { base: base, size: host.regionBytes });
+    heap.alloc = heap.allocate;
+    return heap;
+  }
+});
