@@ -3,12 +3,25 @@
 // plain require everywhere else, plus a minified copy with mangled names.
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
+import { mkdirSync, writeFileSync } from "node:fs";
 
 const banner = "/* ramkit: deterministic memory for JavaScript microcontrollers. MIT licence. */";
 
+// The repository is "type": "module", so Node would read dist/ramkit.js as
+// ESM and a plain require() of it would fail. dist/package.json marks the
+// bundles as CommonJS; dist/node/package.json keeps the Node build ESM.
+const distPackageJson = {
+  name: "dist-package-json",
+  writeBundle() {
+    mkdirSync("dist/node", { recursive: true });
+    writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }) + "\n");
+    writeFileSync("dist/node/package.json", JSON.stringify({ type: "module" }) + "\n");
+  },
+};
+
 export default {
   input: "src/index.ts",
-  plugins: [typescript({ tsconfig: "./tsconfig.json", noEmit: false, outDir: "dist", declaration: false })],
+  plugins: [typescript({ tsconfig: "./tsconfig.json", noEmit: false, outDir: "dist", declaration: false }), distPackageJson],
   output: [
     {
       file: "dist/ramkit.js",

@@ -1,4 +1,4 @@
-import { bytes, fillArr, Store } from "../core/storage.js";
+import { bytes, fillArr, hasTypedArrays, Store } from "../core/storage.js";
 import { checkAddress, checkInt, fail } from "../core/errors.js";
 import { Memory, Power, PowerState, isPowerState } from "./ports.js";
 
@@ -18,6 +18,10 @@ export class ArrayMemory implements Memory {
   size: number;
   /** The bytes; `_b[a - base]` is the byte at `a`. */
   _b: Store;
+  /** An Int32 view of the same bytes (null without typed arrays): aligned words in one access. */
+  _w: Store | null;
+  /** Number of whole words in `_w`. */
+  _nw: number;
   constructor(base: number, size: number) {
     checkAddress(base, "base");
     checkInt(size, "size", 1, 0x10000000);
@@ -25,23 +29,34 @@ export class ArrayMemory implements Memory {
     this.base = base;
     this.size = size;
     this._b = bytes(size);
+    // Typed arrays use the host's byte order; every engine and board ramkit
+    // targets is little-endian, as the port requires.
+    this._nw = size >> 2;
+    this._w = hasTypedArrays ? new Int32Array((this._b as Uint8Array).buffer, 0, this._nw) : null;
   }
   /** Offset of `a` for an access of `n` bytes; throws EFAULT outside. */
   _o(a: number, n: number): number {
     var o = a - this.base;
-    if (!(o >= 0 && o + n <= this.size)) fail("EFAULT", "address 0x" + (a >>> 0).toString(16) + " (" + n + " bytes) is outside [0x" + this.base.toString(16) + ", 0x" + (this.base + this.size).toString(16) + ")");
+    if (!(o >= 0 && o + n <= this.size && Math.floor(o) === o)) fail("EFAULT", "address 0x" + (a >>> 0).toString(16) + " (" + n + " bytes) is outside [0x" + this.base.toString(16) + ", 0x" + (this.base + this.size).toString(16) + ")");
     return o;
   }
   read8(a: number): number { return this._b[this._o(a, 1)]; }
   read16(a: number): number { var o = this._o(a, 2), b = this._b; return b[o] | (b[o + 1] << 8); }
+  /** Aligned words take one typed-array read (the hot path of in-band free lists); the rest go byte by byte. */
   read32(a: number): number {
-    var o = this._o(a, 4), b = this._b;
+    var o = a - this.base, i = o >> 2;
+    if (i << 2 === o && i >= 0 && i < this._nw && this._w) return this._w[i] >>> 0;
+    var b = this._b;
+    o = this._o(a, 4);
     return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
   write8(a: number, v: number): void { this._b[this._o(a, 1)] = v & 0xff; }
   write16(a: number, v: number): void { var o = this._o(a, 2), b = this._b; b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff; }
   write32(a: number, v: number): void {
-    var o = this._o(a, 4), b = this._b;
+    var o = a - this.base, i = o >> 2;
+    if (i << 2 === o && i >= 0 && i < this._nw && this._w) { this._w[i] = v | 0; return; }
+    var b = this._b;
+    o = this._o(a, 4);
     b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff; b[o + 2] = (v >> 16) & 0xff; b[o + 3] = (v >>> 24) & 0xff;
   }
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
