@@ -24,7 +24,7 @@ import { ctz32 as tz32, popcount32 as pop32 } from "../core/bitarray.js";
 
 // ------------------------------------------------------------------ tables
 
-/** Leading zeros of each byte value (8 for 0). */
+/** Leading zeros of each byte value (8 for 0). ESPRUINO: no Math.clz32, so a byte table. */
 var LZ8 = bytes(256);
 
 function buildLz8(): void {
