@@ -12,9 +12,14 @@ var BENCH_WORKLOADS = ["fixed32-lifo", "fixed32-fifo", "contig-frag", "mix16-256
 var BENCH_REGION = 65536;   // bytes of every workload's region
 var BENCH_BLOCK = 32;       // block size of fixed32-* and contig-frag
 
-// A fresh copy of the kernels (kernels.js) for one case: own call sites.
+var BENCH_COPIES = 0;
+
+// A fresh copy of the kernels (kernels.js) for one case: own call sites. The
+// leading comment makes every copy's source text unique: V8 caches eval by
+// source, and copies sharing a cached script share its type feedback, which
+// turns the call sites megamorphic (measured: 2-5x slower, at random).
 function benchFresh() {
-  return eval("(function () {\n" + BENCH_KERNELS_SRC + "\nreturn { fixedCycles: fixedCycles, fixedTimed: fixedTimed, " +
+  return eval("// kernels copy " + (++BENCH_COPIES) + "\n(function () {\n" + BENCH_KERNELS_SRC + "\nreturn { fixedCycles: fixedCycles, fixedTimed: fixedTimed, " +
     "contigSteps: contigSteps, contigTimed: contigTimed, mixSteps: mixSteps, mixTimed: mixTimed };\n})()");
 }
 

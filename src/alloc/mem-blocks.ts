@@ -13,8 +13,9 @@
  * asserts) throws EINVAL naming the argument. See docs/MEMBLOCKS.md.
  */
 import { Memory } from "../hal/ports.js";
-import { BitArray } from "../core/bitarray.js";
+import { BitArray, CTZ8 } from "../core/bitarray.js";
 import { EINVAL, ENOMEM, EFAULT, ENOENT, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
+import { Store } from "../core/storage.js";
 
 /** A listener: called with the allocator, the first block's address and the bytes concerned. */
 export type MemBlocksListener = (allocator: MemBlocks, address: number, bytes: number) => void;
@@ -72,6 +73,8 @@ export class MemBlocks {
   bitmap: BitArray;
   /** log2(blockSize). */
   _sh: number;
+  /** `bitmap`'s word array (the same object, held here for the hot path). */
+  _w: Store;
   /** Blocks allocated now, and the high-water mark since the last resetMax. */
   _u: number;
   _m: number;
@@ -83,8 +86,8 @@ export class MemBlocks {
    * `numBlocks` blocks of `blockSize` bytes at `base` in `memory`. Throws
    * EINVAL naming the argument: memory not a Memory port; blockSize not a
    * power of two in [4, 2^30]; numBlocks not an integer in [1, 2^26]; base
-   * not a non-zero address aligned to blockSize; the region passing 2^32.
-   * O(numBlocks / 32).
+   * not a non-zero address aligned to blockSize; the region larger than
+   * 2 GiB or passing 2^32. O(numBlocks / 32).
    */
   constructor(memory: Memory, base: number, blockSize: number, numBlocks: number) {
     if (!memory || typeof memory !== "object" || typeof memory.read8 !== "function") {
@@ -95,6 +98,7 @@ export class MemBlocks {
     checkInt(numBlocks, "numBlocks", 1, 0x4000000);
     checkAddress(base, "base");
     if (base % blockSize !== 0) fail("EINVAL", "base must be aligned to blockSize (" + blockSize + "), got 0x" + base.toString(16));
+    if (blockSize * numBlocks > 0x80000000) fail("EINVAL", "blockSize * numBlocks must be at most 2^31 (2 GiB), got " + blockSize * numBlocks);
     if (base + blockSize * numBlocks > 0x100000000) {
       fail("EINVAL", "base + blockSize * numBlocks must not pass 2^32, got 0x" + (base + blockSize * numBlocks).toString(16));
     }
@@ -106,6 +110,7 @@ export class MemBlocks {
     this.numBlocks = numBlocks;
     this.size = blockSize * numBlocks;
     this.bitmap = new BitArray(numBlocks);
+    this._w = this.bitmap._w;
     this._sh = sh;
     this._u = 0;
     this._m = 0;
@@ -129,12 +134,18 @@ export class MemBlocks {
    * The fast path of alloc(1, out). O(1) (see the class comment).
    */
   allocBlock(): number {
-    var i = this.bitmap.allocBit();
-    if (i < 0) return 0;
+    // BitArray.allocBit inlined: DUKTAPE/ESPRUINO: a call costs about as much as this whole body
+    var w = this._w, i = this.bitmap._h, x = ~w[i], b = x & 0xff;
+    if (x === 0) return 0; // the hint is on the sentinel word: all full
+    if (b !== 0) b = CTZ8[b];
+    else if ((b = (x >>> 8) & 0xff) !== 0) b = 8 + CTZ8[b];
+    else if ((b = (x >>> 16) & 0xff) !== 0) b = 16 + CTZ8[b];
+    else b = 24 + CTZ8[x >>> 24];
+    if ((w[i] |= 1 << b) === -1) this.bitmap._full(i);
     if (++this._u > this._m) this._m = this._u;
-    var a = this.base + i * this.blockSize;
-    if (this._la !== null) this._emit(this._la, a, this.blockSize);
-    return a;
+    b = this.base + (((i << 5) + b) << this._sh);
+    if (this._la !== null) this._emit(this._la, b, this.blockSize);
+    return b;
   }
 
   /**
@@ -143,10 +154,15 @@ export class MemBlocks {
    * block is not allocated. The fast path of free(1, [address]). O(1).
    */
   freeBlock(address: number): number {
+    // BitArray.freeBit inlined, as in allocBlock
     var o = address - this.base;
-    if (!(o >= 0 && o < this.size) || this.bitmap.freeBit(o >>> this._sh) !== 0) return -EFAULT;
+    if (!(o >= 0 && o < this.size)) return -EFAULT;
+    var k = o >>> this._sh, i = k >> 5, m = 1 << (k & 31), w = this._w, x = w[i];
+    if ((x & m) === 0) return -EFAULT;
+    w[i] = x ^ m;
+    if (x === -1) this.bitmap._freed(i);
     this._u--;
-    if (this._lf !== null) this._emit(this._lf, this.base + (o >>> this._sh) * this.blockSize, this.blockSize);
+    if (this._lf !== null) this._emit(this._lf, this.base + (k << this._sh), this.blockSize);
     return 0;
   }
 
@@ -328,7 +344,7 @@ export class MemBlocks {
 
   /** Cheap checks of the counters and the bitmap's hint. O(1). */
   invariantsHold(): boolean {
-    return this._u >= 0 && this._u <= this._m && this._m <= this.numBlocks && this.bitmap.invariantsHold();
+    return this._u >= 0 && this._u <= this._m && this._m <= this.numBlocks && this._w === this.bitmap._w && this.bitmap.invariantsHold();
   }
 
   /**
@@ -338,6 +354,7 @@ export class MemBlocks {
    */
   validate(): string | null {
     if (!this.invariantsHold()) return "counters out of range: used " + this._u + ", max " + this._m + ", blocks " + this.numBlocks;
+    if (1 << this._sh !== this.blockSize || this.size !== this.blockSize * this.numBlocks) return "blockSize, shift and size disagree";
     var r = this.bitmap.validate();
     if (r !== null) return "bitmap: " + r;
     var n = this.bitmap.popcountRegion(this.numBlocks, 0);

@@ -12,28 +12,36 @@
  * count or bit is ≥ 0, an error < 0). A rejected call changes nothing.
  * Arguments that are not integers count as out of range (-EINVAL).
  *
- * Inside, two things make single-bit allocation O(1) in the common case
+ * Inside, three things make single-bit allocation O(1) in the common case
  * whatever the free order:
  * - the bits past `numBits` in the last word are kept SET, so a word with no
- *   free bit is always -1;
- * - a summary with one bit per word (set = the word has a clear bit) and a
- *   hint `_h` = the exact index of the lowest word with a clear bit. Finding
- *   the next such word scans the summary, 1,024 bits per word read.
+ *   free bit is always -1, and a sentinel word -1 follows the last word;
+ * - a summary with one bit per word (set = the word has a clear bit);
+ * - a hint = the exact index of the lowest word with a clear bit (numWords
+ *   when none, which lands on the sentinel). Finding the next such word scans
+ *   the summary, 1,024 bits per word read.
+ * Storage `_w`: the words, then the sentinel; the hint is `_h`. MemBlocks
+ * inlines the single-bit paths on these fields (see allocBlock there).
  * Count-trailing-zeros uses a 256-entry byte table (ESPRUINO: no Math.clz32).
  */
 import { bytes, words, Store } from "./storage.js";
 import { EINVAL, ENOSPC, EFAULT, EEXIST, ENOENT, checkInt } from "./errors.js";
 
-/** Trailing zeros of each byte value (8 for 0); popcount of each byte value. */
-var CTZ8: Store = bytes(256);
+/** Trailing zeros, leading zeros (of 8 bits) and popcount of each byte value (8, 8, 0 for 0). */
+export var CTZ8: Store = bytes(256);
+var CLZ8: Store = bytes(256);
 var POP8: Store = bytes(256);
 
 function initTables(): void {
   CTZ8[0] = 8;
+  CLZ8[0] = 8;
   for (var v = 1; v < 256; v++) {
     var b = 0;
     while (((v >> b) & 1) === 0) b++;
     CTZ8[v] = b;
+    var h = 7;
+    while ((v >> h) === 0) h--;
+    CLZ8[v] = 7 - h;
     POP8[v] = POP8[v >> 1] + (v & 1);
   }
 }
@@ -92,12 +100,12 @@ export class BitArray {
   numBits: number;
   /** Number of 32-bit words holding them. */
   numWords: number;
-  /** The words (bits past numBits set). */
+  /** Word i at [i] (bits past numBits set), then a sentinel -1 at [numWords]. */
   _w: Store;
+  /** Index of the lowest word with a clear bit; numWords (the sentinel) when none. */
+  _h: number;
   /** Summary: bit i of word i >> 5 set = word i has a clear bit. */
   _s: Store;
-  /** Index of the lowest word with a clear bit, numWords when none. */
-  _h: number;
   /** Mask of the padding bits of the last word (0 when numBits % 32 is 0). */
   _p: number;
 
@@ -107,11 +115,12 @@ export class BitArray {
     var nw = (numBits + 31) >>> 5;
     this.numBits = numBits;
     this.numWords = nw;
-    this._w = words(nw);
+    this._w = words(nw + 1);
+    this._h = 0;
     this._s = words((nw + 31) >>> 5);
     this._p = (numBits & 31) === 0 ? 0 : -1 << (numBits & 31);
     this._w[nw - 1] = this._p;
-    this._h = 0;
+    this._w[nw] = -1;
     this._fix(0, nw - 1);
   }
 
@@ -126,6 +135,18 @@ export class BitArray {
       else s[i >> 5] |= 1 << (i & 31);
     }
     if (lo <= this._h) this._h = this._next(lo);
+  }
+
+  /** Word `i` has just become full: clear its summary bit, move the hint past it. */
+  _full(i: number): void {
+    this._s[i >> 5] &= ~(1 << (i & 31));
+    if (i === this._h) this._h = this._next(i + 1);
+  }
+
+  /** Word `i` was full and has a clear bit now: set its summary bit, lower the hint. */
+  _freed(i: number): void {
+    this._s[i >> 5] |= 1 << (i & 31);
+    if (i < this._h) this._h = i;
   }
 
   /** Lowest word index ≥ `from` with a clear bit, or numWords. O(numWords / 1024). */
@@ -177,26 +198,24 @@ export class BitArray {
   /** Set bit `bit`: 0, or -EINVAL when it is not a bit of the array. O(1). */
   set(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    var i = bit >> 5;
-    this._w[i] |= 1 << (bit & 31);
-    if (this._w[i] === -1) this._fix(i, i);
+    var i = bit >> 5, w = this._w;
+    if ((w[i] |= 1 << (bit & 31)) === -1) this._full(i);
     return 0;
   }
 
   /** Clear bit `bit`: 0, or -EINVAL. O(1). */
   clear(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    var i = bit >> 5;
-    this._w[i] &= ~(1 << (bit & 31));
-    this._s[i >> 5] |= 1 << (i & 31);
-    if (i < this._h) this._h = i;
+    var i = bit >> 5, w = this._w;
+    if (w[i] === -1) this._freed(i);
+    w[i] &= ~(1 << (bit & 31));
     return 0;
   }
 
   /** Value of bit `bit` (1 or 0), or -EINVAL. O(1). */
   test(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    return (this._w[bit >> 5] >>> (bit & 31)) & 1;
+    return (this._w[(bit >> 5)] >>> (bit & 31)) & 1;
   }
 
   /** Set bit `bit` and return its previous value (1 or 0), or -EINVAL. O(1). */
@@ -218,20 +237,10 @@ export class BitArray {
    * O(1), plus O(numBits / 1024) when it fills the lowest non-full word.
    */
   allocBit(): number {
-    var i = this._h;
-    if (i >= this.numWords) return -ENOSPC;
-    var w = this._w, v = w[i], x = ~v, b = x & 0xff;
-    // lowest clear bit of v = trailing zeros of ~v, by byte table
-    if (b !== 0) b = CTZ8[b];
-    else if ((b = (x >>> 8) & 0xff) !== 0) b = 8 + CTZ8[b];
-    else if ((b = (x >>> 16) & 0xff) !== 0) b = 16 + CTZ8[b];
-    else b = 24 + CTZ8[x >>> 24];
-    v |= 1 << b;
-    w[i] = v;
-    if (v === -1) {
-      this._s[i >> 5] &= ~(1 << (i & 31));
-      this._h = this._next(i + 1);
-    }
+    var w = this._w, i = this._h, x = ~w[i];
+    if (x === 0) return -ENOSPC; // the hint is on the sentinel: all full
+    var b = ctz32(x);
+    if ((w[i] |= 1 << b) === -1) this._full(i);
     return (i << 5) + b;
   }
 
@@ -244,10 +253,7 @@ export class BitArray {
     var w = this._w, i = bit >> 5, m = 1 << (bit & 31), v = w[i];
     if ((v & m) === 0) return -EFAULT;
     w[i] = v ^ m;
-    if (v === -1) {
-      this._s[i >> 5] |= 1 << (i & 31);
-      if (i < this._h) this._h = i;
-    }
+    if (v === -1) this._freed(i);
     return 0;
   }
 
@@ -265,8 +271,41 @@ export class BitArray {
     return off;
   }
 
-  /** Offset of the first run of `num` clear bits (num ≥ 1), or -1. */
+  /**
+   * Offset of the first run of `num` clear bits (num ≥ 1), or -1. Runs of up
+   * to 32 bits span at most two words: per word, a run inside it is found by
+   * halving (r &= r >>> k: bit p of r stays set while p..p+2k-1 are clear),
+   * and a run crossing into the next word from the clear bits at its top.
+   * O(words from the hint × log num), a few statements per word.
+   */
   _findRun(num: number): number {
+    if (num > 32) return this._findLongRun(num);
+    var w = this._w, nw = this.numWords, top = 0, i, v, r, k, c;
+    for (i = this._h; i < nw; i++) {
+      v = w[i];
+      if (v === -1) { top = 0; continue; }
+      r = ~v; // 1 = clear
+      // a run that starts in the clear bits at the top of the previous word
+      if (top !== 0) {
+        k = num - top; // 1..31: the low bits this word must have clear
+        c = ((1 << k) - 1) | 0;
+        if ((r & c) === c) return (i << 5) - top;
+      }
+      for (k = 1; k + k <= num; k += k) r &= r >>> k;
+      if (k < num) r &= r >>> (num - k);
+      if (r !== 0) return (i << 5) + ctz32(r);
+      // clear bits at the top of this word: leading zeros of v (v ≠ 0 here)
+      if (v < 0) top = 0;
+      else if ((c = v >>> 24) !== 0) top = CLZ8[c];
+      else if ((c = v >>> 16) !== 0) top = 8 + CLZ8[c];
+      else if ((c = v >>> 8) !== 0) top = 16 + CLZ8[c];
+      else top = 24 + CLZ8[v];
+    }
+    return -1;
+  }
+
+  /** _findRun for num > 32: walks the clear and set runs of each word. O(words + runs). */
+  _findLongRun(num: number): number {
     var w = this._w, nw = this.numWords, start = 0, len = 0, i, v, b, r, z;
     for (i = this._h; i < nw; i++) {
       v = w[i];
@@ -417,8 +456,9 @@ export class BitArray {
 
   /** Cheap checks: hint and padding in range. O(1). */
   invariantsHold(): boolean {
-    var h = this._h, nw = this.numWords;
-    return h >= 0 && h <= nw && (h === nw || this._w[h] !== -1) && (this._w[nw - 1] & this._p) === this._p;
+    var w = this._w, h = this._h, nw = this.numWords;
+    return h >= 0 && h <= nw && (h === nw) === (w[h] === -1) && w[nw] === -1 &&
+      (w[nw - 1] & this._p) === this._p;
   }
 
   /**
@@ -429,6 +469,7 @@ export class BitArray {
   validate(): string | null {
     var w = this._w, s = this._s, nw = this.numWords, low = nw, i;
     if ((w[nw - 1] & this._p) !== this._p) return "padding bits of the last word are not set";
+    if (w[nw] !== -1) return "sentinel word is not -1";
     for (i = 0; i < nw; i++) {
       if ((w[i] | 0) !== w[i]) return "word " + i + " is not an int32 value";
       var free = w[i] !== -1;

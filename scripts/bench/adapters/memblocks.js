@@ -1,0 +1,26 @@
+// memblocks: MemBlocks from the bundle. fixed32-*: allocBlock() / freeBlock(a),
+// the single-block fast path; contig-frag: allocContiguous(n) /
+// freeContiguous(a, n) with n = size / 32. The Memory port is never touched,
+// so a 4-byte ArrayMemory stands in for the region at 0x20000000.
+// The adapter layer is chosen per engine so that it costs next to nothing,
+// as flist's does: on Node a prototype wrapper (V8 inlines it; it does not
+// inline calls through bound functions), under duk the bound methods
+// themselves (a bound call is cheap there, an extra JS call is not).
+function BenchMemBlocks(mb) { this.m = mb; }
+BenchMemBlocks.prototype.alloc = function (size) { return this.m.allocBlock(); };
+BenchMemBlocks.prototype.free = function (a, size) { this.m.freeBlock(a); };
+
+function BenchMemBlocksRun(mb) { this.m = mb; }
+BenchMemBlocksRun.prototype.alloc = function (size) { return this.m.allocContiguous(size >> 5); };
+BenchMemBlocksRun.prototype.free = function (a, size) { this.m.freeContiguous(a, size >> 5); };
+
+BENCH_ADAPTERS.push({
+  name: "memblocks", workloads: ["fixed32-lifo", "fixed32-fifo", "contig-frag"], ref: false, nodeOnly: false,
+  goals: { "fixed32-lifo": { node: 0.7, duk: 0.4 }, "fixed32-fifo": { node: 0.7, duk: 0.4 } },
+  make: function (rk, host) {
+    var mb = new rk.MemBlocks(new rk.ArrayMemory(0x20000000, 4), 0x20000000, host.blockSize, host.regionBytes / host.blockSize);
+    if (host.workload === "contig-frag") return new BenchMemBlocksRun(mb);
+    if (host.engine === "node") return new BenchMemBlocks(mb);
+    return { alloc: mb.allocBlock.bind(mb), free: mb.freeBlock.bind(mb) };
+  }
+});
