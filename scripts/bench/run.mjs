@@ -11,7 +11,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -45,7 +45,7 @@ function parseArgs(argv) {
   return o;
 }
 
-function hasCommand(cmd) {
+export function hasCommand(cmd) {
   return spawnSync("sh", ["-c", "command -v " + cmd], { stdio: "ignore" }).status === 0;
 }
 
@@ -81,12 +81,13 @@ function bundleLoader(text) {
     "\nreturn module.exports; })();\n";
 }
 
-function adapterFiles() {
+export function adapterFiles() {
   const dir = join(HERE, "adapters");
   return readdirSync(dir).filter((f) => f.endsWith(".js")).sort().map((f) => join(dir, f));
 }
 
-function buildScript(engine, opts) {
+/** The whole script for `engine`; `main` is its last statement (benchMain() by default). */
+export function buildScript(engine, opts, main) {
   const cfg = {
     quick: opts.quick, only: opts.only,
     rounds: opts.quick ? 3 : 9,
@@ -101,7 +102,7 @@ function buildScript(engine, opts) {
     readFileSync(join(HERE, "driver.js"), "utf8"),
   ];
   for (const f of adapterFiles()) parts.push("\n// ---- " + f.slice(ROOT.length + 1) + "\n" + readFileSync(f, "utf8"));
-  parts.push("\nbenchMain();\n");
+  parts.push("\n" + (main || "benchMain();") + "\n");
   return parts.join("\n");
 }
 
@@ -255,4 +256,4 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
