@@ -120,6 +120,21 @@ test("alloc interval pattern 0x0F0F0F0F: 4-bit runs at 4, 12, 20, … then -ENOS
   assert.is(ba.validate(), null);
 });
 
+test("alloc: runs of 1..33 bits crossing word boundaries, first fit", () => {
+  for (let num = 1; num <= 33; num++) {
+    for (let pre = 0; pre < 64; pre += 7) {
+      const ba = new BitArray(130);
+      if (pre > 0) ba.setRegion(pre, 0);
+      // a hole too small for num right after, then the free rest
+      const hole = Math.max(0, num - 1);
+      if (pre + hole + 1 < 130) ba.set(pre + hole);
+      const want = num <= hole ? pre : pre + hole + 1;
+      assert.is(ba.alloc(num), want + num <= 130 ? want : -ENOSPC, `num ${num} pre ${pre}`);
+      assert.is(ba.validate(), null);
+    }
+  }
+});
+
 test("alloc and free reject bad counts and regions", () => {
   const ba = new BitArray(40);
   for (const bad of [0, 41, -1, 1.5, NaN, "2", undefined]) assert.is(ba.alloc(bad as any), -EINVAL);

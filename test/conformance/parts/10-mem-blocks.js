@@ -23,6 +23,9 @@
   eq("setWord/word keep padding hidden", [ba.setWord(2, 0xffffffff), ba.word(2)], [0, 0x3f]);
   var bb = new rk.BitArray(70);
   eq("xor", [bb.xor(ba, 70, 0), bb.popcountRegion(70, 0)], [0, ba.popcountRegion(70, 0)]);
+  var bc = new rk.BitArray(100);
+  eq("run crossing a word boundary", [bc.setRegion(27, 0), bc.alloc(10), bc.alloc(32), bc.alloc(33)], [0, 27, 37, -rk.ENOSPC]);
+  eq("run search validates", bc.validate(), null);
   eq("ctz32 of 0x80000000", rk.ctz32(0x80000000), 31);
   eq("popcount32 of -1", rk.popcount32(-1), 32);
   eq("findLsbSet/findMsbSet", [rk.findLsbSet(0x000ff000), rk.findMsbSet(0x000ff000)], [13, 20]);
