@@ -78,6 +78,12 @@ export class MemBlocks {
   /** Blocks allocated now, and the high-water mark since the last resetMax. */
   _u: number;
   _m: number;
+  /**
+   * allocBlock's one compare: its slow path (_over) runs when _u exceeds
+   * _t. _t is _m without alloc listeners (the slow path raises the mark) and
+   * -1 with them (every allocation runs it, to call them).
+   */
+  _t: number;
   /** Alloc and free listeners, or null when there are none. */
   _la: MemBlocksListener[] | null;
   _lf: MemBlocksListener[] | null;
@@ -114,6 +120,7 @@ export class MemBlocks {
     this._sh = sh;
     this._u = 0;
     this._m = 0;
+    this._t = 0;
     this._la = null;
     this._lf = null;
   }
@@ -127,6 +134,19 @@ export class MemBlocks {
   _take(n: number): void {
     this._u += n;
     if (this._u > this._m) this._m = this._u;
+    this._retune();
+  }
+
+  /** Set _t from _m and the alloc listeners (see _t). */
+  _retune(): void {
+    this._t = this._la === null ? this._m : -1;
+  }
+
+  /** allocBlock's slow path: raise the mark, call the alloc listeners for block `a`. */
+  _over(a: number): void {
+    if (this._u > this._m) this._m = this._u;
+    if (this._la !== null) this._emit(this._la, a, this.blockSize);
+    else this._t = this._m;
   }
 
   /**
@@ -142,9 +162,8 @@ export class MemBlocks {
     else if ((b = (x >>> 16) & 0xff) !== 0) b = 16 + CTZ8[b];
     else b = 24 + CTZ8[x >>> 24];
     if ((w[i] |= 1 << b) === -1) this.bitmap._full(i);
-    if (++this._u > this._m) this._m = this._u;
     b = this.base + (((i << 5) + b) << this._sh);
-    if (this._la !== null) this._emit(this._la, b, this.blockSize);
+    if (++this._u > this._t) this._over(b); // a new high-water mark, or alloc listeners
     return b;
   }
 
@@ -310,6 +329,7 @@ export class MemBlocks {
   /** Set the max-allocated mark to what is allocated now; returns 0. O(1). */
   resetMax(): number {
     this._m = this._u;
+    this._retune();
     return 0;
   }
 
@@ -323,6 +343,7 @@ export class MemBlocks {
   onAlloc(fn: MemBlocksListener): number {
     if (typeof fn !== "function") fail("EINVAL", "listener must be a function, got " + fn);
     this._la = (this._la || []).concat([fn]);
+    this._retune();
     return 0;
   }
 
@@ -338,13 +359,15 @@ export class MemBlocks {
     var before = (this._la ? this._la.length : 0) + (this._lf ? this._lf.length : 0);
     if (this._la) { this._la = without(this._la, fn); if (this._la.length === 0) this._la = null; }
     if (this._lf) { this._lf = without(this._lf, fn); if (this._lf.length === 0) this._lf = null; }
+    this._retune();
     var after = (this._la ? this._la.length : 0) + (this._lf ? this._lf.length : 0);
     return after < before ? 0 : -ENOENT;
   }
 
   /** Cheap checks of the counters and the bitmap's hint. O(1). */
   invariantsHold(): boolean {
-    return this._u >= 0 && this._u <= this._m && this._m <= this.numBlocks && this._w === this.bitmap._w && this.bitmap.invariantsHold();
+    return this._u >= 0 && this._u <= this._m && this._m <= this.numBlocks && this._t === (this._la === null ? this._m : -1) &&
+      this._w === this.bitmap._w && this.bitmap.invariantsHold();
   }
 
   /**
