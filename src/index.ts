@@ -7,7 +7,7 @@ export var VERSION = "0.1.0";
 export { EPERM, ENOENT, EAGAIN, ENOMEM, EFAULT, EBUSY, EEXIST, EINVAL, ENOSPC, errnoNames, makeError } from "./core/errors.js";
 export { hasTypedArrays, bytes, words, uwords, fillArr, indexOfArr } from "./core/storage.js";
 export { POWER_ON, POWER_OFF, POWER_RETAINED, isPowerState } from "./hal/ports.js";
-export type { Memory, Power, PowerState } from "./hal/ports.js";
+export type { Memory, Power, PowerState, WordView } from "./hal/ports.js";
 export { ArrayMemory, StatePower } from "./hal/array-memory.js";
 export { PeekPokeMemory, hasPeekPoke } from "./hal/peek-poke.js";
 export { boardSectionSpecs } from "./core/board.js";

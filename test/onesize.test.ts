@@ -147,6 +147,20 @@ test("constructor: bad configuration throws EINVAL naming the argument", () => {
   for (const [m, o, re] of cases) throwsCode(() => new Onesize(m, o), "EINVAL", re);
 });
 
+test("a port's word view carries the links: same addresses as through read32/write32", () => {
+  const direct = new ArrayMemory(BASE, 256);
+  const viaPort: Memory = Object.create(new ArrayMemory(BASE, 256));
+  viaPort.wordView = () => null;
+  const p = new Onesize(direct, { base: BASE, size: 256, blockSize: 32 });
+  const q = new Onesize(viaPort, { base: BASE, size: 256, blockSize: 32 });
+  const a = [0, 1, 2, 3].map(() => p.allocate(32)), b = [0, 1, 2, 3].map(() => q.allocate(32));
+  for (const i of [2, 0, 3]) { p.free(a[i]); q.free(b[i]); }
+  assert.is(direct.read32(a[0]), viaPort.read32(b[0]));   // the link written into the block
+  assert.equal([p.allocate(32), p.allocate(32), p.allocate(32)], [q.allocate(32), q.allocate(32), q.allocate(32)]);
+  assert.is(p.validate(), null);
+  assert.throws(() => new Onesize(direct, { base: BASE + 256, size: 64, blockSize: 32 }), (e: any) => e.code === "EINVAL" && /not inside the memory port/.test(e.message));
+});
+
 test("constructor touches no memory", () => {
   let touched = 0;
   const mem = new ArrayMemory(BASE, 256);
@@ -154,6 +168,7 @@ test("constructor touches no memory", () => {
   for (const k of ["read8", "read16", "read32", "write8", "write16", "write32", "readBlock", "writeBlock", "fill", "copy"]) {
     (spy as any)[k] = function (...args: any[]) { touched++; return (mem as any)[k](...args); };
   }
+  spy.wordView = () => null; // a port that watches every access offers no direct view
   const p = new Onesize(spy, { base: BASE, size: 256, blockSize: 32 });
   for (let i = 0; i < 8; i++) p.allocate(32); // bump: no access either
   assert.is(touched, 0);
@@ -375,6 +390,7 @@ test("exit is called even when the port faults, and the pool is unchanged", () =
   const mem = new ArrayMemory(BASE, 256);
   const faulty: Memory = Object.create(mem);
   faulty.read32 = (a: number) => { if (fault) throw Object.assign(new Error("bus fault"), { code: "EFAULT" }); return mem.read32(a); };
+  faulty.wordView = () => null;
   const p = new Onesize(faulty, { base: BASE, size: 256, blockSize: 32, enter: () => { enters++; }, exit: () => { exits++; } });
   const a = p.allocate(32);
   p.free(a);

@@ -108,6 +108,10 @@ function hex(a: any): string {
 export class Onesize {
   /** The Memory port. */
   _m: Memory;
+  /** The port's word view when it offers one (ArrayMemory), else null: links then cost one typed-array access. */
+  _w: { [i: number]: number } | null;
+  /** Base address of `_w`. */
+  _wb: number;
   /** First block address. */
   _b: number;
   /** Effective block size. */
@@ -164,6 +168,12 @@ export class Onesize {
     if (en !== undefined && typeof en !== "function") fail("EINVAL", "enter must be a function, got " + en);
     if (ex !== undefined && typeof ex !== "function") fail("EINVAL", "exit must be a function, got " + ex);
     this._m = memory;
+    var v = typeof memory.wordView === "function" ? memory.wordView() : null;
+    this._w = v ? v.words : null;
+    this._wb = v ? v.base : 0;
+    if (v && (base < v.base || base + Math.floor(size / bs) * bs > v.base + v.words.length * 4)) {
+      fail("EINVAL", "the region [" + hex(base) + ", +" + size + ") is not inside the memory port");
+    }
     this._b = base;
     this._bs = bs;
     this._n = Math.floor(size / bs);
@@ -210,7 +220,7 @@ export class Onesize {
     var a = this._h, st = this._st, bs = this._bs, i: number, n: number, o: number;
     if ((size >>> 0) !== size || size > bs) return this._no(size, 0);
     if (a !== 0) {
-      n = this._m.read32(a);
+      n = this._w !== null ? this._w[(a - this._wb) >> 2] >>> 0 : this._m.read32(a);
       o = n - this._b;
       i = (o / bs) >>> 0;
       if (n !== 0 && (i * bs !== o || i >= this._n || st[i] !== St.Free)) return this._bad(a, n);
@@ -251,7 +261,8 @@ export class Onesize {
   free(address: number): number {
     var st = this._st, bs = this._bs, o = address - this._b, i = (o / bs) >>> 0;
     if (i * bs !== o || i >= this._n || st[i] !== St.Used || typeof address !== "number") return this._badFree(address);
-    this._m.write32(address, this._h);
+    if (this._w !== null) this._w[(address - this._wb) >> 2] = this._h;
+    else this._m.write32(address, this._h);
     this._h = address;
     st[i] = St.Free;
     this._nf++;

@@ -1,6 +1,6 @@
 import { bytes, fillArr, hasTypedArrays, Store } from "../core/storage.js";
 import { checkAddress, checkInt, fail } from "../core/errors.js";
-import { Memory, Power, PowerState, isPowerState } from "./ports.js";
+import { Memory, Power, PowerState, WordView, isPowerState } from "./ports.js";
 
 /**
  * The typed-array backend of the `Memory` port: `size` bytes that stand at
@@ -58,6 +58,10 @@ export class ArrayMemory implements Memory {
     var b = this._b;
     o = this._o(a, 4);
     b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff; b[o + 2] = (v >> 16) & 0xff; b[o + 3] = (v >>> 24) & 0xff;
+  }
+  /** The Int32 view of the bytes (null without typed arrays): see `Memory.wordView`. */
+  wordView(): WordView | null {
+    return this._w === null ? null : { words: this._w, base: this.base };
   }
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
     var o = this._o(a, len), b = this._b;

@@ -28,6 +28,25 @@ export interface Memory {
   fill(a: number, len: number, v: number): void;
   /** Copy `len` bytes from `src` to `dst` (overlapping ranges are handled like memmove). */
   copy(dst: number, src: number, len: number): void;
+  /**
+   * Optional: the port's own words, for a port whose bytes are plain memory
+   * of this engine (ArrayMemory). An allocator may then read and write
+   * aligned words of its in-band metadata directly, one typed-array access
+   * instead of a call. Ports that must see every access (the simulator,
+   * which faults on switched-off sections and counts accesses) and ports
+   * onto real RAM (peek/poke) do not offer it, or return null.
+   */
+  wordView?(): WordView | null;
+}
+
+/**
+ * Direct access to a port's words: the word holding address `a` (a multiple
+ * of 4, inside the port) is `words[(a - base) >> 2]`, a signed 32-bit value
+ * (read it with `>>> 0`). Little-endian, like the port.
+ */
+export interface WordView {
+  words: { [i: number]: number; length: number };
+  base: number;
 }
 
 /** A section's power state: `on` (usable), `off` (contents lost), `retained` (kept, not accessible). */
