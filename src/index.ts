@@ -14,7 +14,7 @@ export { boardSectionSpecs } from "./core/board.js";
 export type { Board, BoardBank, BoardSection, ReservedRange, NamedRegion, PowerMode, Figure } from "./core/board.js";
 
 // -- core: bit array (issue 3)
-export { BitArray, ctz32, popcount32, findLsbSet, findMsbSet } from "./core/bitarray.js";
+export { BitArray, ctz32, clz32, popcount32, findLsbSet, findMsbSet } from "./core/bitarray.js";
 // -- alloc: MemBlocks and group (issue 3)
 export { MemBlocks } from "./alloc/mem-blocks.js";
 export type { MemBlocksListener, MemBlocksStats } from "./alloc/mem-blocks.js";

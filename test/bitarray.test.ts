@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
-import { BitArray, ctz32, popcount32, findLsbSet, findMsbSet } from "../src/core/bitarray.js";
+import { BitArray, ctz32, clz32, popcount32, findLsbSet, findMsbSet } from "../src/core/bitarray.js";
 import { EINVAL, ENOSPC, EFAULT, EEXIST, ENOENT } from "../src/core/errors.js";
 
 function words(ba: BitArray): number[] {
@@ -291,7 +291,12 @@ test("find lsb/msb set and ctz/popcount helpers (test_ffs)", () => {
     assert.is(findLsbSet(v), bit + 1);
     assert.is(ctz32(v), bit);
     assert.is(ctz32(v | 0), bit);
+    assert.is(clz32(v), 31 - bit);
+    assert.is(clz32(v | 0), 31 - bit);
+    assert.is(clz32(v | 1), bit === 0 ? 31 : 31 - bit); // lower bits do not change it
   }
+  assert.is(clz32(0), 32);
+  assert.is(clz32(0xffffffff), 0);
   assert.is(ctz32(0), 32);
   assert.is(popcount32(0xffffffff), 32);
   assert.is(popcount32(-1), 32);

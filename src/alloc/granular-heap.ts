@@ -18,34 +18,11 @@
  * the `enter`/`exit` hooks (sim/shared-memory.ts). See docs/GRANULAR.md.
  */
 import { Memory } from "../hal/ports.js";
-import { Store, bytes, words, fillArr } from "../core/storage.js";
+import { Store, words, fillArr } from "../core/storage.js";
 import { EFAULT, EINVAL, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
-import { ctz32 as tz32, popcount32 as pop32 } from "../core/bitarray.js";
+import { ctz32 as tz32, clz32 as lz32, popcount32 as pop32 } from "../core/bitarray.js";
 
 // ------------------------------------------------------------------ tables
-
-/** Leading zeros of each byte value (8 for 0). ESPRUINO: no Math.clz32, so a byte table. */
-var LZ8 = bytes(256);
-
-function buildLz8(): void {
-  for (var b = 0; b < 256; b++) {
-    var l = 0;
-    while (l < 8 && (b & (0x80 >> l)) === 0) l++;
-    LZ8[b] = l;
-  }
-}
-buildLz8();
-
-/** Leading zero bits of `x` (x !== 0): how many of its top bits are clear. */
-function lz32(x: number): number {
-  var b = x >>> 24;
-  if (b !== 0) return LZ8[b];
-  b = (x >>> 16) & 0xff;
-  if (b !== 0) return 8 + LZ8[b];
-  b = (x >>> 8) & 0xff;
-  if (b !== 0) return 16 + LZ8[b];
-  return 24 + LZ8[x & 0xff];
-}
 
 /** Mask of bits [0, k) for k in 0..32. */
 function lowMask(k: number): number {

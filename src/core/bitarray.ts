@@ -71,14 +71,24 @@ export function findLsbSet(x: number): number {
   return (x | 0) === 0 ? 0 : ctz32(x) + 1;
 }
 
+/**
+ * Count of leading zero bits of `x` (a 32-bit value, signed or unsigned);
+ * 32 for 0. O(1): at most four byte-table lookups. ESPRUINO: no Math.clz32.
+ */
+export function clz32(x: number): number {
+  var y = x >>> 24;
+  if (y !== 0) return CLZ8[y];
+  y = (x >>> 16) & 0xff;
+  if (y !== 0) return 8 + CLZ8[y];
+  y = (x >>> 8) & 0xff;
+  if (y !== 0) return 16 + CLZ8[y];
+  y = x & 0xff;
+  return y !== 0 ? 24 + CLZ8[y] : 32;
+}
+
 /** Zephyr's find_msb_set: 1-based index of the highest set bit of `x`, 0 when `x` is 0. */
 export function findMsbSet(x: number): number {
-  var n = 0;
-  x = x >>> 0;
-  if (x >= 0x10000) { n = 16; x = x >>> 16; }
-  if (x >= 0x100) { n += 8; x = x >>> 8; }
-  while (x !== 0) { n++; x = x >>> 1; }
-  return n;
+  return 32 - clz32(x);
 }
 
 /** True when `v` is an integer in [0, 2^32). */

@@ -27,6 +27,7 @@
   eq("run crossing a word boundary", [bc.setRegion(27, 0), bc.alloc(10), bc.alloc(32), bc.alloc(33)], [0, 27, 37, -rk.ENOSPC]);
   eq("run search validates", bc.validate(), null);
   eq("ctz32 of 0x80000000", rk.ctz32(0x80000000), 31);
+  eq("clz32 of 1, 0x80000000, 0", [rk.clz32(1), rk.clz32(0x80000000), rk.clz32(0)], [31, 0, 32]);
   eq("popcount32 of -1", rk.popcount32(-1), 32);
   eq("findLsbSet/findMsbSet", [rk.findLsbSet(0x000ff000), rk.findMsbSet(0x000ff000)], [13, 20]);
   eq("bit array validates", ba.validate(), null);
