@@ -8,7 +8,7 @@
 // See scripts/bench/README.md for the adapter contract and the workloads.
 
 var BENCH_ADAPTERS = [];
-var BENCH_WORKLOADS = ["fixed32-lifo", "fixed32-fifo", "contig-frag", "mix16-256"];
+var BENCH_WORKLOADS = ["fixed32-lifo", "fixed32-fifo", "contig-frag", "mix16-256", "mix16-256-lifo", "mix16-256-fifo"];
 var BENCH_REGION = 65536;   // bytes of every workload's region
 var BENCH_BLOCK = 32;       // block size of fixed32-* and contig-frag
 
@@ -111,10 +111,14 @@ function benchContigCase(c) {
   c.finish = function () { c.info.fails = st.fails; };
 }
 
-function benchMixCase(c) {
+// mix16-256 (order 0: a random victim), mix16-256-lifo (1: the newest),
+// mix16-256-fifo (2: the oldest): the same stream and occupancy target,
+// 20,000 steps of warm-up. Live blocks sit in a ring of 4096 slots (a power
+// of two; about 240 blocks are live at 50% occupancy).
+function benchMixCase(c, order) {
   var K = c.K, pool = c.pool;
-  var st = { rnd: BENCH_RND, r: 0, live: new Float64Array(4096), liveSz: new Float64Array(4096), n: 0, bytes: 0,
-    target: BENCH_REGION / 2, fails: 0, steps: 0, bytesSum: 0 };
+  var st = { rnd: BENCH_RND, r: 0, live: new Float64Array(4096), liveSz: new Float64Array(4096), n: 0, head: 0, bytes: 0,
+    target: BENCH_REGION / 2, order: order, fails: 0, steps: 0, bytesSum: 0 };
   K.mixSteps(pool, 20000, st);
   st.fails = 0; st.steps = 0; st.bytesSum = 0;
   c.st = st;
@@ -139,7 +143,9 @@ function benchMakeCase(ad, workload) {
   if (workload === "fixed32-lifo") benchFixedCase(c, true);
   else if (workload === "fixed32-fifo") benchFixedCase(c, false);
   else if (workload === "contig-frag") benchContigCase(c);
-  else benchMixCase(c);
+  else if (workload === "mix16-256") benchMixCase(c, 0);
+  else if (workload === "mix16-256-lifo") benchMixCase(c, 1);
+  else benchMixCase(c, 2);
   return c;
 }
 
@@ -275,7 +281,7 @@ function benchMain() {
       goalMet: goal === null ? null : (ratio === null ? null : ratio >= goal),
       timing: c.timing, info: c.info
     });
-    host.print("  " + benchPad(c.workload, 13) + benchPad(c.adapter.name, 12) + benchPad(benchFmt(c.median) + " ops/s", 16) +
+    host.print("  " + benchPad(c.workload, 16) + benchPad(c.adapter.name, 14) + benchPad(benchFmt(c.median) + " ops/s", 16) +
       (ratio === null ? benchPad("", 9) : benchPad("x" + ratio.toFixed(3), 9)) +
       benchPad("p99 " + c.timing.p99Ns.toFixed(0) + " ns", 14) + benchPad("max " + c.timing.maxNs.toFixed(0) + " ns", 16) +
       (goal === null ? "" : "goal x" + goal + (ratio !== null && ratio >= goal ? " met" : " NOT met")));

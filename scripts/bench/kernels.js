@@ -91,12 +91,17 @@ function contigTimed(pool, steps, st, clock, times, batch) {
   return j;
 }
 
-// mix16-256 (anchors A1 (b)): requests of 16..256 bytes from the shared
-// stream; alloc with p = 154/256 while live requested bytes < st.target, else
-// p = 102/256; a free releases a uniformly random live block.
+// mix16-256 (anchors A1 (b)) and its ordered variants: requests of 16..256
+// bytes from the shared stream; alloc with p = 154/256 while live requested
+// bytes < st.target, else p = 102/256; a free releases a uniformly random
+// live block (st.order 0, swap-remove: the newest takes its slot), the
+// newest (1, mix16-256-lifo) or the oldest (2, mix16-256-fifo). Live blocks
+// sit in a ring (st.live.length a power of two; st.head moves only under
+// order 2), in allocation order under orders 1 and 2, so every victim is
+// found in O(1) and the driver's cost does not depend on the order.
 function mixSteps(pool, steps, st) {
-  var rnd = st.rnd, mask = rnd.length - 1, live = st.live, liveSz = st.liveSz, target = st.target;
-  var r = st.r, n = st.n, bytes = st.bytes, fails = 0, sum = 0, k, u, p, size, a, j, cap = live.length;
+  var rnd = st.rnd, mask = rnd.length - 1, live = st.live, liveSz = st.liveSz, target = st.target, order = st.order;
+  var r = st.r, n = st.n, head = st.head, bytes = st.bytes, fails = 0, sum = 0, k, u, p, size, a, j, t, cap = live.length, qm = cap - 1;
   for (k = 0; k < steps; k++) {
     u = rnd[r];
     r = (r + 1) & mask;
@@ -104,26 +109,28 @@ function mixSteps(pool, steps, st) {
     if (n === 0 || (n < cap && (bytes < target ? p < 154 : p < 102))) {
       size = 16 + ((u >>> 8) % 241);
       a = pool.alloc(size);
-      if (a !== 0) { live[n] = a; liveSz[n] = size; n++; bytes += size; }
+      if (a !== 0) { j = (head + n) & qm; live[j] = a; liveSz[j] = size; n++; bytes += size; }
       else fails++;
     } else {
-      j = (u >>> 16) % n;
+      n--;
+      t = (head + n) & qm;
+      if (order === 0) j = (head + (u >>> 16) % (n + 1)) & qm;
+      else if (order === 1) j = t;
+      else { j = head; head = (head + 1) & qm; }
       pool.free(live[j], liveSz[j]);
       bytes -= liveSz[j];
-      n--;
-      live[j] = live[n];
-      liveSz[j] = liveSz[n];
+      if (order === 0) { live[j] = live[t]; liveSz[j] = liveSz[t]; }
     }
     sum += bytes;
   }
-  st.r = r; st.n = n; st.bytes = bytes; st.fails += fails; st.steps += steps; st.bytesSum += sum;
+  st.r = r; st.n = n; st.head = head; st.bytes = bytes; st.fails += fails; st.steps += steps; st.bytesSum += sum;
   return steps;
 }
 
-// mix16-256 with a clock read every `batch` ops (see fixedTimed).
+// mix16-256* with a clock read every `batch` ops (see fixedTimed).
 function mixTimed(pool, steps, st, clock, times, batch) {
-  var rnd = st.rnd, mask = rnd.length - 1, live = st.live, liveSz = st.liveSz, target = st.target;
-  var r = st.r, n = st.n, bytes = st.bytes, k, u, p, size, a, j, cap = live.length, q = 0, i = 0, t0, t1;
+  var rnd = st.rnd, mask = rnd.length - 1, live = st.live, liveSz = st.liveSz, target = st.target, order = st.order;
+  var r = st.r, n = st.n, head = st.head, bytes = st.bytes, k, u, p, size, a, j, t, cap = live.length, qm = cap - 1, q = 0, i = 0, t0, t1;
   t0 = clock();
   for (k = 0; k < steps; k++) {
     u = rnd[r];
@@ -132,18 +139,20 @@ function mixTimed(pool, steps, st, clock, times, batch) {
     if (n === 0 || (n < cap && (bytes < target ? p < 154 : p < 102))) {
       size = 16 + ((u >>> 8) % 241);
       a = pool.alloc(size);
-      if (a !== 0) { live[n] = a; liveSz[n] = size; n++; bytes += size; }
+      if (a !== 0) { j = (head + n) & qm; live[j] = a; liveSz[j] = size; n++; bytes += size; }
       else st.fails++;
     } else {
-      j = (u >>> 16) % n;
+      n--;
+      t = (head + n) & qm;
+      if (order === 0) j = (head + (u >>> 16) % (n + 1)) & qm;
+      else if (order === 1) j = t;
+      else { j = head; head = (head + 1) & qm; }
       pool.free(live[j], liveSz[j]);
       bytes -= liveSz[j];
-      n--;
-      live[j] = live[n];
-      liveSz[j] = liveSz[n];
+      if (order === 0) { live[j] = live[t]; liveSz[j] = liveSz[t]; }
     }
     if (++q === batch) { t1 = clock(); times[i++] = t1 - t0; t0 = clock(); q = 0; }
   }
-  st.r = r; st.n = n; st.bytes = bytes;
+  st.r = r; st.n = n; st.head = head; st.bytes = bytes;
   return i;
 }

@@ -162,10 +162,35 @@ function merge(old, runs, knownAdapters, sizes, opts) {
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
     return 0;
   });
-  return { generated: now, host: { node: process.version, platform: process.platform + "/" + process.arch }, engines, bundle: sizes, results };
+  return {
+    generated: now, host: { node: process.version, platform: process.platform + "/" + process.arch }, engines, bundle: sizes, results,
+    fifoLifo: fifoLifoChecks(results),
+  };
 }
 
-const WORKLOAD_ORDER = ["fixed32-lifo", "fixed32-fifo", "contig-frag", "mix16-256"];
+const WORKLOAD_ORDER = ["fixed32-lifo", "fixed32-fifo", "contig-frag", "mix16-256", "mix16-256-lifo", "mix16-256-fifo"];
+
+// Cross-workload goal (issue 5): FIFO frees within 1.5x of LIFO frees on the
+// mix, for every adapter measured on both mix16-256-lifo and mix16-256-fifo
+// (same engine): ops/s(fifo) / ops/s(lifo) >= 1 / 1.5.
+export const FIFO_LIFO = { lifo: "mix16-256-lifo", fifo: "mix16-256-fifo", within: 1.5 };
+
+/** One check per (engine, adapter) with both rows, from rows carrying `engine`. */
+export function fifoLifoChecks(rows) {
+  const out = [];
+  const ok = (r) => r && !r.error && typeof r.opsPerSec === "number";
+  for (const l of rows) {
+    if (l.workload !== FIFO_LIFO.lifo || !ok(l)) continue;
+    const f = rows.find((r) => r.engine === l.engine && r.adapter === l.adapter && r.workload === FIFO_LIFO.fifo);
+    if (!ok(f)) continue;
+    const ratio = f.opsPerSec / l.opsPerSec, goal = 1 / FIFO_LIFO.within;
+    out.push({
+      engine: l.engine, adapter: l.adapter, lifoOpsPerSec: l.opsPerSec, fifoOpsPerSec: f.opsPerSec,
+      ratio, goal, goalMet: ratio >= goal, quick: !!(l.quick || f.quick),
+    });
+  }
+  return out;
+}
 
 function fmtOps(x) {
   if (x >= 1e6) return (x / 1e6).toFixed(2) + " M";
@@ -201,6 +226,16 @@ function tables(data) {
         `${r.goalMet == null ? "—" : r.goalMet ? "yes" : "**no**"} | ${notes.join(", ")} |`);
     }
     lines.push("");
+    const checks = (data.fifoLifo || []).filter((c) => c.engine === engine);
+    if (checks.length) {
+      lines.push(`FIFO within ${FIFO_LIFO.within}× of LIFO (${FIFO_LIFO.fifo} ops/s ÷ ${FIFO_LIFO.lifo} ops/s, goal ≥ ${(1 / FIFO_LIFO.within).toFixed(2)}):`, "",
+        "| adapter | LIFO ops/s | FIFO ops/s | FIFO ÷ LIFO | met | notes |", "|---|---:|---:|---:|---|---|");
+      for (const c of checks) {
+        lines.push(`| ${c.adapter} | ${fmtOps(c.lifoOpsPerSec)} | ${fmtOps(c.fifoOpsPerSec)} | ${c.ratio.toFixed(2)} | ` +
+          `${c.goalMet ? "yes" : "**no**"} | ${c.quick ? "quick run" : ""} |`);
+      }
+      lines.push("");
+    }
   }
   lines.push("### Bundle size", "", "| file | bytes | gzip -9 |", "|---|---:|---:|");
   for (const f of Object.keys(data.bundle || {})) lines.push(`| ${f} | ${data.bundle[f].raw} | ${data.bundle[f].gzip} |`);
@@ -252,6 +287,13 @@ async function main() {
   writeFileSync(RESULTS, JSON.stringify(data, null, 1) + "\n");
   writeDoc(data);
   const missed = runs.flatMap((r) => r.results.filter((x) => x.goalMet === false).map((x) => r.engine + " " + x.workload + " " + x.adapter));
+  // FIFO/LIFO check over this run's rows only (the tables use the merged rows)
+  const fresh = fifoLifoChecks(runs.flatMap((r) => r.results.map((x) => Object.assign({ engine: r.engine }, x))));
+  for (const c of fresh) {
+    console.log(`[${c.engine}] FIFO/LIFO ${c.adapter}: ${fmtOps(c.fifoOpsPerSec)} / ${fmtOps(c.lifoOpsPerSec)} ops/s = ` +
+      `${c.ratio.toFixed(3)}, goal >= ${c.goal.toFixed(3)} (within ${FIFO_LIFO.within}x) ${c.goalMet ? "met" : "NOT met"}`);
+    if (!c.goalMet) missed.push(c.engine + " FIFO/LIFO " + c.adapter);
+  }
   console.log("wrote docs/bench-results.json and docs/BENCHMARKS.md" + (missed.length ? "; goals not met: " + missed.join("; ") : "; all goals measured were met"));
   process.exit(failed ? 1 : 0);
 }

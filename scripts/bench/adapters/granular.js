@@ -1,12 +1,14 @@
 // granular: rk.GranularHeap (issue 5) over a 64 KiB rk.ArrayMemory region in
 // 16-byte granules, on the random 16..256-byte mix at ~50% occupancy
-// (anchors A1 (b)). The heap itself is returned, with `alloc` as an alias of
+// (anchors A1 (b)), with frees of a random live block, the newest or the
+// oldest. The heap itself is returned, with `alloc` as an alias of
 // `allocate` (no wrapper call); the driver's free(addr, size) is the heap's
-// free(address, size), so every free also checks the size in granules. Goal:
-// at least 4x @thi.ng/malloc (the `thing-malloc` ref) in the same run.
+// free(address, size), so every free also checks the size in granules.
+// Goals (issue 5): at least 4x @thi.ng/malloc (the `thing-malloc` ref) in the
+// same run on each mix, and FIFO within 1.5x of LIFO (checked by run.mjs).
 BENCH_ADAPTERS.push({
-  name: "granular", workloads: ["mix16-256"], ref: false, nodeOnly: false,
-  goals: { "mix16-256": { node: 4.0 } },
+  name: "granular", workloads: ["mix16-256", "mix16-256-lifo", "mix16-256-fifo"], ref: false, nodeOnly: false,
+  goals: { "mix16-256": { node: 4.0 }, "mix16-256-lifo": { node: 4.0 }, "mix16-256-fifo": { node: 4.0 } },
   make: function (rk, host) {
     var base = 0x20000000, mem = new rk.ArrayMemory(base, host.regionBytes);
     var heap = new rk.GranularHeap(mem, { base: base, size: host.regionBytes });
