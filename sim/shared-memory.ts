@@ -49,11 +49,11 @@ export class SharedMemory implements Memory {
     this._dv = new DataView(this.buffer, 0, size);
   }
 
-  /** Offset of an access of `n` bytes at `a`; EFAULT outside the region. */
+  /** Offset of an access of `n` bytes at `a`; EFAULT outside the region or for a fractional address. */
   _at(a: number, n: number): number {
     const o = a - this.base;
-    if (!(o >= 0 && o + n <= this.size)) {
-      fail("EFAULT", "address 0x" + (a >>> 0).toString(16) + " (" + n + " bytes) is outside the shared region [0x" + this.base.toString(16) + ", 0x" + (this.base + this.size).toString(16) + ")");
+    if (!((o >>> 0) === o && o + n <= this.size)) {
+      fail("EFAULT", "address " + ((a >>> 0) === a ? "0x" + a.toString(16) : String(a)) + " (" + n + " bytes) is outside the shared region [0x" + this.base.toString(16) + ", 0x" + (this.base + this.size).toString(16) + ")");
     }
     return o;
   }

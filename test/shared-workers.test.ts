@@ -12,6 +12,7 @@ import {
 } from "../sim/shared-memory.js";
 import { MemoryManager, MEMORY_SHARED } from "../src/alloc/memory-manager.js";
 import { EFAULT } from "../src/core/errors.js";
+import { memoryContract } from "./support/memory-contract.js";
 
 const BASE = 0x2000f000;
 const WORKER = new URL("./workers/shared-heap-worker.mjs", import.meta.url);
@@ -89,6 +90,9 @@ test("shared region through MemoryManagers: one heap, each manager under its own
   assert.is(m1.sharedHeap()!.usedBytes(), 128);
   assert.is(m1.getSharedMemoryStartAddress(), BASE);
 });
+
+memoryContract(test, "SharedMemory", () => ({ mem: new SharedMemory(BASE, 256), base: BASE, size: 256 }));
+memoryContract(test, "SharedMemory, second mapping of a larger buffer", () => ({ mem: new SharedMemory(BASE, 128, new SharedArrayBuffer(256)), base: BASE, size: 128 }));
 
 interface Result { id: number; allocs: number; frees: number; fails: number; overlaps: number; lost: number; patternErrors: number; freeErrors: number; spills: number; waits: number; }
 

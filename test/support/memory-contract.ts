@@ -9,7 +9,7 @@ import * as assert from "uvu/assert";
 import type { Test } from "uvu";
 import type { Memory, Power } from "../../src/hal/ports.js";
 
-/** A fresh memory of `size` bytes at `base`, where both `base - 1` and `base + size` fault with EFAULT. */
+/** A fresh memory of `size` bytes at `base`, where `base - 1`, `base + size` and fractional addresses fault with EFAULT. */
 export interface MemoryUnderTest { mem: Memory; base: number; size: number; }
 
 /** The error `fn` throws, or fails the test. */
@@ -137,6 +137,16 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
     throwsCode(() => mem.copy(above - 4, base, 8), "EFAULT");
     throwsCode(() => mem.copy(base, above - 4, 8), "EFAULT");
     throwsCode(() => mem.copy(below, base, 8), "EFAULT");
+    for (const a of [base + 0.5, base + 4.25]) {                    // not a byte address
+      throwsCode(() => mem.read8(a), "EFAULT");
+      throwsCode(() => mem.read16(a), "EFAULT");
+      throwsCode(() => mem.read32(a), "EFAULT");
+      throwsCode(() => mem.write8(a, 1), "EFAULT");
+      throwsCode(() => mem.write16(a, 1), "EFAULT");
+      throwsCode(() => mem.write32(a, 1), "EFAULT");
+      throwsCode(() => mem.fill(a, 2, 1), "EFAULT");
+      throwsCode(() => mem.writeBlock(a, [1, 2], 0, 2), "EFAULT");
+    }
     const all: number[] = [];
     mem.readBlock(base, all, 0, size);
     assert.ok(all.every((x) => x === 0x77), "nothing was written by the rejected calls");
