@@ -75,6 +75,11 @@ test("StatePower: sectionAt over one section and many", () => {
     assert.is(many.sectionAt(0x20000000 + i * 0x1000 + 0xfff), i);
   }
   assert.is(many.sectionAt(0x20016000), -1);
+  // a bad address is in no section (it used to fall through both compares and match)
+  for (const bad of [NaN, undefined, "x", {}]) {
+    assert.is(one.sectionAt(bad as any), -1, String(bad));
+    assert.is(many.sectionAt(bad as any), -1, String(bad));
+  }
 });
 
 test("StatePower from a board's sections; the power-state helpers", () => {

@@ -107,11 +107,12 @@ export class StatePower implements Power {
     }
   }
   sectionCount(): number { return this._s.length; }
+  /** Index of the section holding `a`, or -1 (also for NaN and non-numbers). O(log sections). */
   sectionAt(a: number): number {
     var s = this._s, lo = 0, hi = s.length - 1;
     while (lo <= hi) {
       var m = (lo + hi) >> 1;
-      if (a < s[m].base) hi = m - 1;
+      if (!(a >= s[m].base)) hi = m - 1; // NaN and non-numbers end at -1
       else if (a >= s[m].base + s[m].size) lo = m + 1;
       else return m;
     }
