@@ -60,6 +60,9 @@ export function main(argv: string[], out: CliOutput = console): number {
     positionals = parsed.positionals;
     help = parsed.values.help === true;
   } catch (e) {
+    if ((e as { code?: string }).code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      return usageError(out, "--help takes no value, got " + argv.filter((a) => a.indexOf("=") > 0 && a.charAt(0) === "-").join(" "));
+    }
     const m = /'([^']+)'/.exec((e as Error).message);
     return usageError(out, "unknown option " + (m ? m[1] : "in " + JSON.stringify(argv)) + "; valid options: " + FLAGS.join(", "));
   }

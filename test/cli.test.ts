@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,6 +80,10 @@ test("unknown board, flag, command or subcommand: exit 2 with the valid choices"
   r = run("boards", "show");
   assert.is(r.code, 2);
   assert.match(r.err, /needs one board name; valid boards: .*PUCKJS/);
+  r = run("--help=yes");
+  assert.is(r.code, 2);
+  assert.match(r.err, /--help takes no value, got --help=yes/);
+  assert.not.match(r.err, /unknown option/);
   assert.is(run("boards", "list", "extra").code, 2);
   assert.is(run("start", "now").code, 2);
 });
@@ -106,11 +110,13 @@ test("the bin script: ramkit boards list from the build (skipped without dist/no
 
 test("the bin script without a build says to run npm run build", () => {
   const dir = mkdtempSync(join(tmpdir(), "ramkit-bin-"));
-  mkdirSync(join(dir, "scripts"));
-  copyFileSync(join(ROOT, "scripts", "ramkit.mjs"), join(dir, "scripts", "ramkit.mjs"));
-  const r = spawnSync(process.execPath, [join(dir, "scripts", "ramkit.mjs"), "boards", "list"], { encoding: "utf8" });
-  assert.is(r.status, 1);
-  assert.match(r.stderr, /npm run build/);
+  try {
+    mkdirSync(join(dir, "scripts"));
+    copyFileSync(join(ROOT, "scripts", "ramkit.mjs"), join(dir, "scripts", "ramkit.mjs"));
+    const r = spawnSync(process.execPath, [join(dir, "scripts", "ramkit.mjs"), "boards", "list"], { encoding: "utf8" });
+    assert.is(r.status, 1);
+    assert.match(r.stderr, /npm run build/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
 test.run();
