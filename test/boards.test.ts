@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -230,12 +230,14 @@ test("broken board files: the error names the file, the JSON path and what was e
 
 test("the tiny fixture base is valid, and loads from a temporary file", () => {
   const dir = mkdtempSync(join(tmpdir(), "ramkit-boards-"));
-  const file = join(dir, "tiny.json");
-  writeFileSync(file, JSON.stringify(tiny()));
-  const b = loadBoard(file);
-  assert.is(b.name, "TINY");
-  assert.is(b.sections.length, 2);
-  assert.is(b.file, file);
+  try {
+    const file = join(dir, "tiny.json");
+    writeFileSync(file, JSON.stringify(tiny()));
+    const b = loadBoard(file);
+    assert.is(b.name, "TINY");
+    assert.is(b.sections.length, 2);
+    assert.is(b.file, file);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
 /** boardFromJSON on `tiny()` changed by `edit`: the EINVAL message. */
