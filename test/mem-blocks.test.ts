@@ -233,6 +233,10 @@ test("allocBlock/freeBlock: the single-block fast path", () => {
   assert.is(mb.allocBlock(), 0);
   assert.is(mb.freeBlock(got[3] + 1), 0);
   assert.is(mb.freeBlock(got[3]), -EFAULT);
+  // a string that converts to an allocated block's address is not an address (it used to free the block)
+  assert.is(mb.freeBlock(String(got[4]) as any), -EFAULT);
+  assert.is(mb.freeBlock([got[4]] as any), -EFAULT);
+  assert.is(mb.isRegionFree(got[4], 1), false);
   assert.is(mb.allocBlock(), got[3]);
   for (const a of got) assert.is(mb.freeBlock(a), 0);
   assert.is(log.filter((e) => e[0] === "alloc").length, 9);

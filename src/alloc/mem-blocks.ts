@@ -169,13 +169,13 @@ export class MemBlocks {
 
   /**
    * Free the block holding `address` (an interior address frees its block, as
-   * in Zephyr): 0, or -EFAULT when the address is outside the region or its
-   * block is not allocated. The fast path of free(1, [address]). O(1).
+   * in Zephyr): 0, or -EFAULT when the address is not a number, is outside
+   * the region, or its block is not allocated. The fast path of free(1, [address]). O(1).
    */
   freeBlock(address: number): number {
     // BitArray.freeBit inlined, as in allocBlock
     var o = address - this.base;
-    if (!(o >= 0 && o < this.size)) return -EFAULT;
+    if (!(o >= 0 && o < this.size) || typeof address !== "number") return -EFAULT; // "0x2…" - base is a number
     var k = o >>> this._sh, i = k >> 5, m = 1 << (k & 31), w = this._w, x = w[i];
     if ((x & m) === 0) return -EFAULT;
     w[i] = x ^ m;
