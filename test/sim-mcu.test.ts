@@ -1,11 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fc from "fast-check";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { SimMcu, BusFault } from "../sim/mcu.js";
 import { Prng, mix32 } from "../sim/prng.js";
 import { handBoard, HandSection } from "./support/hand-board.js";
+import { DEFAULT_BOARD, listBoards, loadBoard } from "../sim/boards.js";
 import type { Board } from "../src/core/board.js";
 import type { PowerState } from "../src/hal/ports.js";
 
@@ -534,17 +533,13 @@ test("prng: deterministic per seed, mix32 spreads its inputs", () => {
   assert.ok(new Prng(1).fillBytes(buf, 0, 7) !== 0 && !isZero(buf));
 });
 
-// ---- the real boards (when sim/boards.ts exists) -------------------------------
+// ---- the real boards ------------------------------------------------------------
 
-const boardsFile = fileURLToPath(new URL("../sim/boards.ts", import.meta.url));
-const boardsModule = "../sim/boards.js";
-const boards: any = existsSync(boardsFile) ? await import(boardsModule) : null;
 const UA: Record<string, number> = { A: 1e6, mA: 1e3, uA: 1, "\u00b5A": 1, nA: 1e-3, pA: 1e-6 };
 
 for (const name of ["BANGLEJS2", "PUCKJS"]) {
   test("real board " + name + ": decoding, gating and the energy formula over its own figures", () => {
-    if (!boards) { console.log("  SKIPPED: sim/boards.ts does not exist yet (real board " + name + ")"); return; }
-    const b: Board = boards.loadBoard(name);
+    const b: Board = loadBoard(name);
     const m = new SimMcu(b);
     assert.is(m.sectionCount(), b.sections.length);
     assert.is(b.sections.length, name === "BANGLEJS2" ? 22 : 16, "nRF52840: 8x2 + 6 sections; nRF52832: 8x2");
@@ -576,11 +571,10 @@ for (const name of ["BANGLEJS2", "PUCKJS"]) {
 }
 
 test("every board file: a SimMcu over it, 1 s in each mode integrates base + retention, figures carry provenance", () => {
-  if (!boards) { console.log("  SKIPPED: sim/boards.ts does not exist yet (all boards)"); return; }
-  const names: string[] = boards.listBoards();
-  assert.ok(names.includes(boards.DEFAULT_BOARD));
+  const names = listBoards();
+  assert.ok(names.includes(DEFAULT_BOARD));
   for (const name of names) {
-    const b: Board = boards.loadBoard(name);
+    const b: Board = loadBoard(name);
     const m = new SimMcu(b, { initial: "zero" });
     assert.is(m.mode(), b.defaultMode);
     let expect = 0;
