@@ -313,6 +313,12 @@ test("word/setWord: padding bits are hidden and bad indexes rejected", () => {
     assert.is(ba.setWord(bad as any, 1), -EINVAL);
   }
   assert.is(ba.setWord(0, "x" as any), -EINVAL);
+  // values that are not 32-bit integers are refused and change nothing (NaN and 1.5 used to store 0 or 1)
+  assert.is(ba.setWord(0, 0x12345678), 0);
+  for (const bad of [NaN, 1.5, -0.5, 2 ** 32, -(2 ** 31) - 1, Infinity]) assert.is(ba.setWord(0, bad), -EINVAL, String(bad));
+  assert.is(ba.word(0), 0x12345678);
+  assert.is(ba.setWord(0, -1), 0);
+  assert.is(ba.word(0), 0xffffffff);
   assert.is(ba.validate(), null);
 });
 

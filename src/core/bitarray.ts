@@ -457,12 +457,13 @@ export class BitArray {
   }
 
   /**
-   * Replace word `i` with the 32-bit value `v` (bits past numBits are
-   * ignored), for restoring a saved bitmap and for tests: 0 or -EINVAL. O(1)
-   * plus the hint update.
+   * Replace word `i` with the 32-bit value `v`, signed or unsigned (bits past
+   * numBits are ignored), for restoring a saved bitmap and for tests: 0, or
+   * -EINVAL when i is not a word index or v not an integer in [-2^31, 2^32)
+   * (nothing changes). O(1) plus the hint update.
    */
   setWord(i: number, v: number): number {
-    if (!isIndex(i) || i >= this.numWords || typeof v !== "number") return -EINVAL;
+    if (!isIndex(i) || i >= this.numWords || typeof v !== "number" || ((v | 0) !== v && v >>> 0 !== v)) return -EINVAL;
     this._w[i] = i === this.numWords - 1 ? v | this._p : v | 0;
     this._fix(i, i);
     return 0;
