@@ -53,6 +53,9 @@ test("construction: bad configuration throws EINVAL naming the argument", () => 
     [m, { base: BASE, size: 64.5 }, /size/],
     [m, { base: BASE }, /size/],
     [m, { base: 0xfffffff0, size: 32 }, /base \+ size/],
+    // more than 2^26 granules: the bitmap word count used to go negative (a RangeError without .code)
+    [m, { base: 0x10, size: 0x90000000, granule: 1 }, /at most 2\^26 granules, got 2415919104/],
+    [m, { base: 0x10, size: 0x4000001, granule: 1 }, /at most 2\^26 granules/],
     [m, { base: BASE, size: 64, granule: 24 }, /granule/],
     [m, { base: BASE, size: 64, granule: 0 }, /granule/],
     [m, { base: BASE, size: 64, enter: () => {} }, /enter and exit/],

@@ -61,7 +61,7 @@ export function granularBitmapWords(size: number, granule?: number): number {
 export interface GranularHeapOptions {
   /** First address of the region: non-zero, a multiple of the granule. */
   base: number;
-  /** Bytes in the region, at least one granule; a tail shorter than a granule is not used. */
+  /** Bytes in the region, one granule to 2^26 granules; a tail shorter than a granule is not used. */
   size: number;
   /** Granule size in bytes, a power of two (default 16). Every allocation is a whole number of granules and is aligned to one. */
   granule?: number;
@@ -143,6 +143,8 @@ export class GranularHeap {
     var sh = 0;
     for (var g = gr; g > 1; g = g / 2) sh++;
     var n = Math.floor(size / gr), nw = (n + 31) >> 5;
+    // granule and word indexes are shifted as int32 (g >> 5, i << 5): cap them as MemBlocks does
+    if (n > 0x4000000) fail("EINVAL", "size / granule must be at most 2^26 granules, got " + n);
     this.memory = memory;
     this.base = base;
     this.granule = gr;
