@@ -96,9 +96,14 @@ memoryContract(test, "SharedMemory, second mapping of a larger buffer", () => ({
 
 interface Result { id: number; allocs: number; frees: number; fails: number; overlaps: number; lost: number; patternErrors: number; freeErrors: number; spills: number; waits: number; }
 
-/** Start `n` workers on region `r`, release them together, and collect their results. */
+/**
+ * Start `n` workers on region `r`, release them together, and collect their
+ * results. A worker that fails (or exits without a result) before or after
+ * the start fails the test instead of leaving the others waiting.
+ */
 async function race(r: SharedRegion, n: number, mode: "heap" | "manager", iterations: number, maxLive: number): Promise<Result[]> {
   const control = new SharedArrayBuffer(4), owners = new SharedArrayBuffer(4 * r.heap.granules);
+  const ctl = new Int32Array(control);
   const ready: Promise<void>[] = [], done: Promise<Result>[] = [];
   for (let id = 1; id <= n; id++) {
     const w = new Worker(WORKER, { workerData: { handle: r.handle, id, iterations, maxLive, mode, control, owners } });
@@ -107,14 +112,17 @@ async function race(r: SharedRegion, n: number, mode: "heap" | "manager", iterat
     done.push(new Promise<Result>((res, rej) => {
       w.on("message", (m: any) => { if (m.ready) onReady(); else if (m.done) res(m.done); });
       w.on("error", rej);
-      w.on("exit", (code) => { if (code !== 0) rej(new Error("worker " + id + " exited with " + code)); });
+      w.on("exit", (code) => rej(new Error("worker " + id + " exited with code " + code + " before sending its result")));
     }));
   }
-  await Promise.all(ready);
-  const ctl = new Int32Array(control);
-  Atomics.store(ctl, 0, 1);
-  Atomics.notify(ctl, 0);
-  const results = await Promise.all(done);
+  const all = Promise.all(done);
+  try {
+    await Promise.race([Promise.all(ready), all]);   // `all` settles first only when a worker failed
+  } finally {
+    Atomics.store(ctl, 0, 1);                        // the start line (also frees waiting workers after a failure)
+    Atomics.notify(ctl, 0);
+  }
+  const results = await all;
   assert.ok(new Int32Array(owners).every((v) => v === 0), "every granule given back in the owner map");
   return results;
 }
