@@ -333,6 +333,10 @@ test("critical-section hooks are called around every call that reads or changes 
   h.free(0);                                     // no-op: no lock
   h.usedBytes();
   assert.is(log.length, n);
+  // stats() is one snapshot: one critical section (it used to take two, so
+  // another thread could change the heap between largestFree and used)
+  h.stats();
+  assert.equal(log.slice(n), ["in", "out"]);
 });
 
 test("the heap never touches managed memory, and works over a real one", () => {

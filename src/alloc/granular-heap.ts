@@ -469,6 +469,13 @@ export class GranularHeap {
   /** The largest run of free granules, in bytes. O(W). */
   largestFreeBytes(): number {
     if (this._en !== null) this._en();
+    var r = this._largest();
+    if (this._ex !== null) this._ex();
+    return r;
+  }
+
+  /** largestFreeBytes without the hooks. */
+  _largest(): number {
     var best = 0, p = 0, f, e;
     for (;;) {
       f = this._nextFree(p);
@@ -477,15 +484,13 @@ export class GranularHeap {
       if (e - f > best) best = e - f;
       p = e;
     }
-    if (this._ex !== null) this._ex();
     return best * this.granule;
   }
 
-  /** All statistics at once (see GranularStats). O(W) for the largest free run. */
+  /** All statistics at once (see GranularStats), one snapshot under one critical section. O(W) for the largest free run. */
   stats(): GranularStats {
-    var largest = this.largestFreeBytes();
     if (this._en !== null) this._en();
-    var s = this._s, g = this.granule, free = (this._n - s[S_USED]) * g;
+    var s = this._s, g = this.granule, free = (this._n - s[S_USED]) * g, largest = this._largest();
     var r: GranularStats = {
       usedBytes: s[S_USED] * g, freeBytes: free, peakBytes: s[S_PEAK] * g,
       largestFreeBytes: largest, fragmentation: free === 0 ? 0 : 1 - largest / free,
