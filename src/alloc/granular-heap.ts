@@ -55,6 +55,18 @@ export function granularBitmapWords(size: number, granule?: number): number {
   return (Math.floor(size / g) + 31) >> 5;
 }
 
+/**
+ * True when `size`, `alignment` and `hint` are arguments `GranularHeap.allocate`
+ * accepts: size an integer in [1, 2^32), alignment undefined or a power of
+ * two below 2^32, hint undefined, null or an integer address in [0, 2^32).
+ * O(1).
+ */
+export function isHeapRequest(size: any, alignment: any, hint: any): boolean {
+  return size === (size >>> 0) && size !== 0 &&
+    (alignment === undefined || (alignment === (alignment >>> 0) && alignment !== 0 && (alignment & (alignment - 1)) === 0)) &&
+    (hint === undefined || hint === null || hint === (hint >>> 0));
+}
+
 // ------------------------------------------------------------------ options and stats
 
 /** Options of a GranularHeap. */
@@ -210,14 +222,10 @@ export class GranularHeap {
 
   _alloc(size: number, alignment?: number, hint?: number): number {
     var s = this._s, sh = this._sh, a = 1, o = 0, g = -1, n;
-    if (size !== (size >>> 0) || size === 0) return this._reject(0);
-    if (hint !== undefined && hint !== null && hint !== (hint >>> 0)) return this._reject(0);
-    if (alignment !== undefined) {
-      if (alignment !== (alignment >>> 0) || alignment === 0 || (alignment & (alignment - 1)) !== 0) return this._reject(0);
-      if (alignment > this.granule) {
-        a = alignment >>> sh;
-        o = ((alignment - this._b % alignment) % alignment) >>> sh;
-      }
+    if (!isHeapRequest(size, alignment, hint)) return this._reject(0);
+    if (alignment !== undefined && alignment > this.granule) {
+      a = alignment >>> sh;
+      o = ((alignment - this._b % alignment) % alignment) >>> sh;
     }
     n = ((size - 1) >>> sh) + 1;
     if (n <= this._n - s[S_USED]) {

@@ -11,7 +11,7 @@
  */
 import { Memory } from "../hal/ports.js";
 import { EBUSY, EEXIST, EFAULT, EINVAL } from "../core/errors.js";
-import { GranularHeap, GranularHeapOptions } from "./granular-heap.js";
+import { GranularHeap, GranularHeapOptions, isHeapRequest } from "./granular-heap.js";
 
 /** memoryType(): the address lies in the normal heap's region. */
 export var MEMORY_NORMAL = "NORMAL";
@@ -65,13 +65,6 @@ var sharedNames: string[] = [];
 function nameIndex(name: string): number {
   for (var i = 0; i < sharedNames.length; i++) if (sharedNames[i] === name) return i;
   return -1;
-}
-
-/** True when size, alignment and hint are arguments a heap accepts (see GranularHeap.allocate). */
-function goodRequest(size: any, alignment: any, hint: any): boolean {
-  return size === (size >>> 0) && size !== 0 &&
-    (alignment === undefined || (alignment === (alignment >>> 0) && alignment !== 0 && (alignment & (alignment - 1)) === 0)) &&
-    (hint === undefined || hint === null || hint === (hint >>> 0));
 }
 
 var theInstance: MemoryManager | null = null;
@@ -167,7 +160,7 @@ export class MemoryManager {
    */
   allocate(size: number, hint?: number, alignment?: number): number {
     var h = this._nh;
-    if (h === null || !goodRequest(size, alignment, hint)) return 0;
+    if (h === null || !isHeapRequest(size, alignment, hint)) return 0;
     return h.allocate(size, alignment, hint);
   }
 
@@ -180,7 +173,7 @@ export class MemoryManager {
    */
   allocateShared(size: number, hint?: number, alignment?: number): number {
     var s = this._sh, a = 0;
-    if (!goodRequest(size, alignment, hint)) return 0;
+    if (!isHeapRequest(size, alignment, hint)) return 0;
     if (s !== null) a = s.allocate(size, alignment, hint);
     if (a !== 0 || this._nh === null) return a;
     a = this._nh.allocate(size, alignment, hint);
