@@ -187,8 +187,25 @@ function isFoldedChild(e: ErrorObject, all: ErrorObject[]): boolean {
     p.instancePath === e.instancePath && e.schemaPath.indexOf(p.schemaPath + "/") === 0);
 }
 
+/** How many values an `enum`/`const` error allows, or -1 for other keywords. */
+function allowedCount(e: ErrorObject): number {
+  if (e.keyword === "const") return 1;
+  return e.keyword === "enum" ? (e.params as any).allowedValues.length : -1;
+}
+
+/**
+ * Of several value lists failed at the same path (a figure's unit is
+ * restricted by the figure and again by "current" or "voltage"), only the
+ * narrowest is reported.
+ */
+function isWiderChoice(e: ErrorObject, all: ErrorObject[]): boolean {
+  const n = allowedCount(e);
+  return n >= 0 && all.some((p, j) => p !== e && p.instancePath === e.instancePath && allowedCount(p) >= 0 &&
+    (allowedCount(p) < n || (allowedCount(p) === n && j < all.indexOf(e))));
+}
+
 function describeAjvError(e: ErrorObject, all: ErrorObject[]): string {
-  if (isFoldedChild(e, all)) return "";
+  if (isFoldedChild(e, all) || isWiderChoice(e, all)) return "";
   const at = e.instancePath || "/";
   const p = e.params as any;
   const parent = e.parentSchema as any;

@@ -271,7 +271,10 @@ test("semantic checks: power registers, order, sizes, regions, figures, names", 
   assert.match(problem((d) => { delete d.modes.sleep.current.source; }),
     /\/modes\/sleep\/current: expected a field "source" or "derived"/);
   assert.match(problem((d) => { d.modes.sleep.current.unit = "V"; }), /\/modes\/sleep\/current\/unit: expected one of "mA", "uA", "nA", got "V"/);
-  assert.match(problem((d) => { d.voltage.unit = "mV"; }), /\/voltage\/unit: /);
+  assert.match(problem((d) => { d.voltage.unit = "mV"; }), /^EINVAL: edited\.json: \/voltage\/unit: expected "V", got "mV"$/);
+  // one message per bad unit, with the narrower list of the two schema rules that apply
+  assert.match(problem((d) => { d.banks[0].retention.unit = "pA"; }),
+    /^EINVAL: edited\.json: \/banks\/0\/retention\/unit: expected one of "mA", "uA", "nA", got "pA"$/);
   assert.match(problem((d) => { d.modes["Deep Sleep"] = d.modes.sleep; }), /\/modes\/Deep Sleep: bad name "Deep Sleep"; expected a mode name/);
   assert.match(problem((d) => { d.banks[0].extra = 1; }), /\/banks\/0\/extra: unknown field; expected only "name"/);
   assert.match(problem((d) => { d.banks[0].sections[1].name = "S0"; }), /\/banks\/0\/sections\/1\/name: expected a section name not used before/);
