@@ -390,6 +390,10 @@ test("group: bad choices and bad arrays", () => {
     throwsCode(() => g.alloc(1, 1, bad as any), "EINVAL", /out/);
     throwsCode(() => g.free(1, bad as any), "EINVAL", /addresses/);
   }
+  // an object without a length is no array either, as in MemBlocks (it used to pass the group's check:
+  // free(1, {}) was -EINVAL and alloc(cfg, 0, {}) returned 0)
+  throwsCode(() => g.alloc(1, 0, {} as any), "EINVAL", /out must be an array/);
+  throwsCode(() => g.free(1, {} as any), "EINVAL", /addresses must be an array/);
   throwsCode(() => g.alloc(1, 1, [], 5 as any), "EINVAL", /choice/);
   throwsCode(() => new MemBlocksGroup(null as any), "EINVAL", /choice/);
   throwsCode(() => g.addAllocator({} as any), "EINVAL", /allocator must be a MemBlocks/);

@@ -4,7 +4,7 @@
  * picks one per allocation from the caller's `cfg`; a free is routed to the
  * allocator whose region holds the FIRST address. Return codes as Zephyr's.
  */
-import { MemBlocks } from "./mem-blocks.js";
+import { MemBlocks, checkArray } from "./mem-blocks.js";
 import { EINVAL, ENOMEM, fail } from "../core/errors.js";
 
 /** Most allocators in one group (Zephyr's MAX_MULTI_ALLOCATORS). */
@@ -79,7 +79,7 @@ export class MemBlocksGroup {
    * when out is not an array or `choice` not an object. O(count).
    */
   alloc(cfg: any, count: number, out: number[], choice?: MemBlocksGroupChoice): number {
-    if (out === null || typeof out !== "object") fail("EINVAL", "out must be an array of addresses, got " + out);
+    checkArray(out, "out");
     if (choice !== undefined && (choice === null || typeof choice !== "object")) {
       fail("EINVAL", "choice must be an object to receive blockSize and allocator, got " + choice);
     }
@@ -105,7 +105,7 @@ export class MemBlocksGroup {
    * O(allocators + count).
    */
   free(count: number, addresses: number[]): number {
-    if (addresses === null || typeof addresses !== "object") fail("EINVAL", "addresses must be an array of addresses, got " + addresses);
+    checkArray(addresses, "addresses");
     if (typeof count !== "number" || count >>> 0 !== count) return -EINVAL;
     if (count === 0) return 0;
     var mb = this.findAllocator(addresses[0]);

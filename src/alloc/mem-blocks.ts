@@ -34,8 +34,8 @@ function isCount(v: any): boolean {
   return typeof v === "number" && v >>> 0 === v;
 }
 
-/** Throws EINVAL naming `what` unless `a` is an array-like object. */
-function checkArray(a: any, what: string): void {
+/** Throws EINVAL naming `what` unless `a` is an array-like object (an object with a numeric length). O(1). */
+export function checkArray(a: any, what: string): void {
   if (a === null || typeof a !== "object" || typeof a.length !== "number") {
     fail("EINVAL", what + " must be an array of addresses, got " + a);
   }
