@@ -5,6 +5,7 @@
  * allocator whose region holds the FIRST address. Return codes as Zephyr's.
  */
 import { MemBlocks, checkArray } from "./mem-blocks.js";
+import { isIndex } from "../core/bitarray.js";
 import { EINVAL, ENOMEM, fail } from "../core/errors.js";
 
 /** Most allocators in one group (Zephyr's MAX_MULTI_ALLOCATORS). */
@@ -83,7 +84,7 @@ export class MemBlocksGroup {
     if (choice !== undefined && (choice === null || typeof choice !== "object")) {
       fail("EINVAL", "choice must be an object to receive blockSize and allocator, got " + choice);
     }
-    if (typeof count !== "number" || count >>> 0 !== count) return -EINVAL;
+    if (!isIndex(count)) return -EINVAL;
     if (count === 0) {
       if (choice) { choice.blockSize = 0; choice.allocator = null; }
       return 0;
@@ -106,7 +107,7 @@ export class MemBlocksGroup {
    */
   free(count: number, addresses: number[]): number {
     checkArray(addresses, "addresses");
-    if (typeof count !== "number" || count >>> 0 !== count) return -EINVAL;
+    if (!isIndex(count)) return -EINVAL;
     if (count === 0) return 0;
     var mb = this.findAllocator(addresses[0]);
     if (mb === null) return -EINVAL;

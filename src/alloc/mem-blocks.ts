@@ -13,7 +13,7 @@
  * asserts) throws EINVAL naming the argument. See docs/MEMBLOCKS.md.
  */
 import { Memory } from "../hal/ports.js";
-import { BitArray, CTZ8 } from "../core/bitarray.js";
+import { BitArray, CTZ8, isIndex } from "../core/bitarray.js";
 import { EINVAL, ENOMEM, EFAULT, ENOENT, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
 import { Store } from "../core/storage.js";
 
@@ -27,11 +27,6 @@ export interface MemBlocksStats {
   maxAllocatedBytes: number;
   usedBlocks: number;
   maxUsedBlocks: number;
-}
-
-/** True when `v` is an integer in [0, 2^32): a count that is not is -EINVAL. */
-function isCount(v: any): boolean {
-  return typeof v === "number" && v >>> 0 === v;
 }
 
 /** Throws EINVAL naming `what` unless `a` is an array-like object (an object with a numeric length). O(1). */
@@ -195,7 +190,7 @@ export class MemBlocks {
    */
   alloc(count: number, out: number[]): number {
     checkArray(out, "out");
-    if (!isCount(count)) return -EINVAL;
+    if (!isIndex(count)) return -EINVAL;
     if (count === 0) return 0;
     if (count > this.numBlocks - this._u) return -ENOMEM;
     var room = out.length;
@@ -216,7 +211,7 @@ export class MemBlocks {
    * O(numBlocks / 32 + used runs skipped).
    */
   allocContiguous(count: number): number {
-    if (!isCount(count) || count === 0 || count > this.numBlocks - this._u) return 0;
+    if (!isIndex(count) || count === 0 || count > this.numBlocks - this._u) return 0;
     var i = this.bitmap.alloc(count);
     if (i < 0) return 0;
     this._take(count);
@@ -233,7 +228,7 @@ export class MemBlocks {
    * alloc listener call with the run's first block address. O(count / 32).
    */
   get(address: number, count: number): number {
-    if (!isCount(count) || typeof address !== "number") return -EINVAL;
+    if (!isIndex(count) || typeof address !== "number") return -EINVAL;
     if (count === 0) return 0;
     var o = address - this.base;
     if (!(o >= 0 && o < this.size)) return -ENOMEM;
@@ -255,7 +250,7 @@ export class MemBlocks {
    */
   free(count: number, addresses: number[]): number {
     checkArray(addresses, "addresses");
-    if (!isCount(count)) return -EINVAL;
+    if (!isIndex(count)) return -EINVAL;
     if (count === 0) return 0;
     if (count > this.numBlocks) return -EINVAL;
     if (addresses.length < count) fail("EINVAL", "addresses holds " + addresses.length + " entries, count is " + count);
@@ -282,7 +277,7 @@ export class MemBlocks {
    * freed). One free listener call for the run. O(count / 32).
    */
   freeContiguous(address: number, count: number): number {
-    if (!isCount(count)) return -EINVAL;
+    if (!isIndex(count)) return -EINVAL;
     if (count === 0) return 0;
     if (count > this.numBlocks) return -EINVAL;
     var o = address - this.base;

@@ -91,9 +91,13 @@ export function findMsbSet(x: number): number {
   return 32 - clz32(x);
 }
 
-/** True when `v` is an integer in [0, 2^32). */
-function isIndex(v: any): boolean {
-  return typeof v === "number" && v >>> 0 === v;
+/**
+ * True when `v` is an integer in [0, 2^32): the check of every index and
+ * count argument (bits here, blocks in MemBlocks). Anything else, a string,
+ * NaN, a fraction or a negative number included, is false. O(1).
+ */
+export function isIndex(v: any): boolean {
+  return v >>> 0 === v;
 }
 
 /**
