@@ -158,6 +158,7 @@
   eq("sectionAt(a gap)", p.sectionAt(BASE + 0x2000), -1);
   eq("sectionAt(S2)", p.sectionAt(BASE + 0xbfff), 2);
   eq("sectionAt(after the end)", p.sectionAt(BASE + 0xc000), -1);
+  eq("sectionAt(NaN, undefined, a string)", [p.sectionAt(NaN), p.sectionAt(undefined), p.sectionAt("x")], [-1, -1, -1]);
   eq("sectionAt(below)", p.sectionAt(BASE - 1), -1);
   eq("sectionBase", p.sectionBase(2), BASE + 0x4000);
   eq("sectionSize", p.sectionSize(2), 0x8000);

@@ -21,6 +21,7 @@
   eq("testAndSetRegion over a set bit", ba.testAndSetRegion(2, 68, true), -rk.EEXIST);
   check("isRegionCleared", ba.isRegionCleared(66, 3));
   eq("setWord/word keep padding hidden", [ba.setWord(2, 0xffffffff), ba.word(2)], [0, 0x3f]);
+  eq("setWord refuses NaN, fractions, 2^32", [ba.setWord(2, NaN), ba.setWord(2, 1.5), ba.setWord(2, 0x100000000), ba.word(2)], [-rk.EINVAL, -rk.EINVAL, -rk.EINVAL, 0x3f]);
   var bb = new rk.BitArray(70);
   eq("xor", [bb.xor(ba, 70, 0), bb.popcountRegion(70, 0)], [0, ba.popcountRegion(70, 0)]);
   var bc = new rk.BitArray(100);
@@ -54,6 +55,7 @@
   eq("double free is -EFAULT", mb.free(1, out), -rk.EFAULT);
   eq("free one past the end is -EFAULT", mb.free(1, [BASE + 512]), -rk.EFAULT);
   eq("free count 9 is -EINVAL", mb.free(9, out), -rk.EINVAL);
+  eq("freeBlock of a numeric string is -EFAULT", mb.freeBlock(String(BASE + 192)), -rk.EFAULT);
   eq("freeBlock", mb.freeBlock(BASE + 192), 0);
   eq("freeContiguous", mb.freeContiguous(BASE + 256, 4), 0);
   check("isRegionFree", mb.isRegionFree(BASE, 8));
