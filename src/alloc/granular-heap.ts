@@ -141,6 +141,15 @@ export class GranularHeap {
   _en: (() => void) | null;
   _ex: (() => void) | null;
 
+  /**
+   * A heap over [options.base, options.base + options.size) of `memory`.
+   * Throws EINVAL naming the option (see GranularHeapOptions): memory not a
+   * port, base 0 or off the granule, size under one granule or over 2^26
+   * granules or passing 2^32, granule not a power of two, hooks not given
+   * together as functions, stores too short or not signed 32-bit, or
+   * `attach` to stores of another geometry. O(W) (the bitmaps are cleared),
+   * O(1) with attach.
+   */
   constructor(memory: Memory, options: GranularHeapOptions) {
     if (!memory || typeof memory.read8 !== "function") fail("EINVAL", "memory must be a Memory port, got " + memory);
     if (!options || typeof options !== "object") fail("EINVAL", "options must be an object with base and size, got " + options);

@@ -22,6 +22,11 @@ export class ArrayMemory implements Memory {
   _w: Store | null;
   /** Number of whole words in `_w`. */
   _nw: number;
+  /**
+   * `size` zeroed bytes at `base`. Throws EINVAL naming the argument: base
+   * not a non-zero 32-bit address, size not an integer in [1, 2^28], or the
+   * range passing 2^32. O(size).
+   */
   constructor(base: number, size: number) {
     checkAddress(base, "base");
     checkInt(size, "size", 1, 0x10000000);
@@ -93,6 +98,11 @@ export interface SectionSpec { name: string; base: number; size: number; gateabl
 export class StatePower implements Power {
   _s: SectionSpec[];
   _p: PowerState[];
+  /**
+   * Sections in address order, all "on". Throws EINVAL naming the entry: an
+   * empty list, a base that is not a non-zero address, a size not in
+   * [1, 2^28], a section overlapping or below the one before. O(sections).
+   */
   constructor(sections: SectionSpec[]) {
     if (!sections || typeof sections.length !== "number" || sections.length < 1) fail("EINVAL", "sections must be a non-empty array");
     this._s = [];
