@@ -351,6 +351,9 @@ test("the heap never touches managed memory, and works over a real one", () => {
   assert.is(h.contains(a), true);
   assert.is(h.contains(BASE + 256), false);
   assert.is(h.contains(BASE - 1), false);
+  // a numeric string is no address (it used to count as inside), as in MemBlocks.contains
+  assert.is(h.contains(String(a) as any), false);
+  assert.is(h.contains(NaN), false);
 });
 
 test.run();

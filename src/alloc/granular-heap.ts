@@ -468,10 +468,10 @@ export class GranularHeap {
     return r;
   }
 
-  /** True when `address` lies in the managed range [base, base + size). O(1). */
+  /** True when `address` is a number in the managed range [base, base + size). O(1). */
   contains(address: number): boolean {
     var off = address - this._b;
-    return off >= 0 && off < this.size;
+    return typeof address === "number" && off >= 0 && off < this.size;
   }
 
   /** Bytes allocated (whole granules). O(1). */
