@@ -1,5 +1,6 @@
 // MemBlocks model test: random allocBlock / alloc / allocContiguous / get / free /
-// freeBlock / freeContiguous (whole and partial) / bad frees / isRegionFree / resetMax
+// freeBlock / freeContiguous (whole and partial) / bad frees / isRegionFree / resetMax /
+// listeners coming and going
 // sequences against a reference model, frees in LIFO, FIFO and random order. Every
 // block handed out is filled with a pattern through the Memory port and checked when
 // it is freed; validate() and the statistics are checked after every step.
@@ -21,7 +22,8 @@ type Op =
   | { k: "part"; pick: number; from: number; len: number }
   | { k: "bad"; pick: number; kind: number }
   | { k: "isFree"; idx: number; n: number }
-  | { k: "resetMax" };
+  | { k: "resetMax" }
+  | { k: "listen" };
 
 const opArb = (nb: number): fc.Arbitrary<Op> =>
   fc.oneof(
@@ -34,6 +36,7 @@ const opArb = (nb: number): fc.Arbitrary<Op> =>
     { weight: 1, arbitrary: fc.record({ k: fc.constant("bad"), pick: fc.nat(), kind: fc.integer({ min: 0, max: 3 }) }) as fc.Arbitrary<Op> },
     { weight: 1, arbitrary: fc.record({ k: fc.constant("isFree"), idx: fc.integer({ min: -1, max: nb }), n: fc.integer({ min: 0, max: 5 }) }) as fc.Arbitrary<Op> },
     { weight: 1, arbitrary: fc.constant({ k: "resetMax" } as Op) },
+    { weight: 1, arbitrary: fc.constant({ k: "listen" } as Op) },
   );
 
 /** A live allocation: the block indexes it holds, whether they form one run, its pattern id. */
@@ -47,6 +50,12 @@ class Harness {
   max = 0;
   live: Live[] = [];
   nextId = 1;
+  /** Listeners registered now; bytes they reported, and bytes they should have. */
+  listening = false;
+  heard = [0, 0];
+  due = [0, 0];
+  onA = (_m: MemBlocks, _a: number, bytes: number) => { this.heard[0] += bytes; };
+  onF = (_m: MemBlocks, _a: number, bytes: number) => { this.heard[1] += bytes; };
   constructor(public nb: number, public bs: number, public order: Order) {
     this.mem = new ArrayMemory(BASE, nb * bs);
     this.mb = new MemBlocks(this.mem, BASE, bs, nb);
@@ -68,6 +77,7 @@ class Harness {
     }
     this.u += idx.length;
     if (this.u > this.max) this.max = this.u;
+    if (this.listening) this.due[0] += idx.length * this.bs;
     this.live.push({ id, idx, run });
   }
   release(l: Live, idx: number[]) {
@@ -77,6 +87,7 @@ class Harness {
       this.used[i] = false;
     }
     this.u -= idx.length;
+    if (this.listening) this.due[1] += idx.length * this.bs;
     l.idx = l.idx.filter((i) => idx.indexOf(i) < 0);
     l.run = false;
     if (l.idx.length === 0) this.live.splice(this.live.indexOf(l), 1);
@@ -177,6 +188,12 @@ class Harness {
         assert.is(mb.resetMax(), 0);
         this.max = this.u;
         break;
+      case "listen":
+        // alloc listeners change allocBlock's counter (see MemBlocks._r): the statistics must not move
+        if (this.listening) { assert.is(mb.removeListener(this.onA), 0); assert.is(mb.removeListener(this.onF), 0); }
+        else { assert.is(mb.onAlloc(this.onA), 0); assert.is(mb.onFree(this.onF), 0); }
+        this.listening = !this.listening;
+        break;
     }
   }
 
@@ -189,6 +206,7 @@ class Harness {
     assert.is(s.maxUsedBlocks, this.max, what);
     assert.is(s.allocatedBytes, this.u * this.bs);
     assert.is(s.freeBytes, (this.nb - this.u) * this.bs);
+    assert.equal(this.heard, this.due, what + ": bytes reported to the listeners");
     for (let i = 0; i < this.nb; i++) assert.is(mb.bitmap.test(i), this.used[i] ? 1 : 0, what + ": bit " + i);
   }
 }

@@ -245,6 +245,50 @@ test("allocBlock/freeBlock: the single-block fast path", () => {
   assert.is(mb.validate(), null);
 });
 
+test("allocBlock/freeBlock: bit 31 of a word, interior and fractional addresses", () => {
+  const mb = new MemBlocks(new ArrayMemory(BUF1, 4), BUF1, 16, 70);
+  const got: number[] = [];
+  let a;
+  while ((a = mb.allocBlock()) !== 0) got.push(a);
+  assert.equal(got, Array.from({ length: 70 }, (_, i) => BUF1 + i * 16));
+  // blocks 31 and 63 are the top bits of words 0 and 1; 69 lies in the padded last word
+  assert.is(mb.freeBlock(BUF1 + 63 * 16 + 15), 0);
+  assert.is(mb.freeBlock(BUF1 + 31 * 16 + 0.5), 0);
+  assert.is(mb.freeBlock(BUF1 + 69 * 16 + 8), 0);
+  assert.is(mb.freeBlock(BUF1 + 31 * 16), -EFAULT);
+  assert.is(mb.freeBlock(BUF1 - 0.5), -EFAULT);
+  assert.is(mb.freeBlock(BUF1 + 70 * 16), -EFAULT);
+  assert.is(mb.stats().usedBlocks, 67);
+  assert.is(mb.validate(), null);
+  assert.equal([mb.allocBlock(), mb.allocBlock(), mb.allocBlock(), mb.allocBlock()], [BUF1 + 31 * 16, BUF1 + 63 * 16, BUF1 + 69 * 16, 0]);
+  assert.is(mb.stats().maxUsedBlocks, 70);
+  assert.is(mb.validate(), null);
+});
+
+test("statistics stay exact while alloc listeners come and go", () => {
+  const mb = new MemBlocks(new ArrayMemory(BUF1, 4), BUF1, BS, NB);
+  const heard: number[] = [];
+  const f: MemBlocksListener = (_m, addr) => heard.push(addr);
+  const st = () => [mb.stats().usedBlocks, mb.stats().maxUsedBlocks];
+  mb.allocBlock(); mb.allocBlock(); mb.allocBlock();
+  assert.is(mb.onAlloc(f), 0);
+  assert.equal(st(), [3, 3]);
+  assert.is(mb.freeBlock(BUF1), 0);
+  assert.is(mb.allocBlock(), BUF1);
+  assert.is(mb.allocBlock(), BUF1 + 3 * BS);
+  assert.equal(st(), [4, 4]);
+  assert.is(mb.resetMax(), 0);
+  assert.is(mb.freeBlock(BUF1 + BS), 0);
+  assert.is(mb.removeListener(f), 0);
+  assert.equal(st(), [3, 4]);
+  assert.is(mb.allocBlock(), BUF1 + BS);
+  assert.is(mb.allocBlock(), BUF1 + 4 * BS);
+  assert.equal(st(), [5, 5]);
+  assert.equal(heard, [BUF1, BUF1 + 3 * BS]);
+  assert.ok(mb.invariantsHold());
+  assert.is(mb.validate(), null);
+});
+
 test("isRegionFree and contains", () => {
   const { mb } = fixture();
   assert.ok(mb.isRegionFree(BUF1, 8));

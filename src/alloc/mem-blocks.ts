@@ -13,9 +13,9 @@
  * asserts) throws EINVAL naming the argument. See docs/MEMBLOCKS.md.
  */
 import { Memory } from "../hal/ports.js";
-import { BitArray, CTZ8, isIndex } from "../core/bitarray.js";
+import { BitArray, isIndex } from "../core/bitarray.js";
 import { EINVAL, ENOMEM, EFAULT, ENOENT, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
-import { Store } from "../core/storage.js";
+import { Store, doubles } from "../core/storage.js";
 
 /** A listener: called with the allocator, the first block's address and the bytes concerned. */
 export type MemBlocksListener = (allocator: MemBlocks, address: number, bytes: number) => void;
@@ -35,6 +35,12 @@ export function checkArray(a: any, what: string): void {
     fail("EINVAL", what + " must be an array of addresses, got " + a);
   }
 }
+
+/**
+ * `_r`'s bias while alloc listeners are registered: far below -numBlocks, so
+ * that allocBlock's `--_r < 0` holds on every call (see MemBlocks._r).
+ */
+var ALWAYS = -0x10000000;
 
 /** A copy of `list` without `fn` (listener lists are copied on write). */
 function without(list: MemBlocksListener[], fn: MemBlocksListener): MemBlocksListener[] {
@@ -70,15 +76,33 @@ export class MemBlocks {
   _sh: number;
   /** `bitmap`'s word array (the same object, held here for the hot path). */
   _w: Store;
-  /** Blocks allocated now, and the high-water mark since the last resetMax. */
-  _u: number;
+  /**
+   * A copy of `bitmap._h` (the lowest word with a free block), one property
+   * read closer for allocBlock. Every call that changes the bitmap copies it
+   * back; invariantsHold checks that the two agree.
+   */
+  _h: number;
+  /**
+   * allocBlock's address table (doubles, 74 entries): for the lowest clear
+   * bit p = 1 << b of a word, `_a[p % 37 + 37]` = base + b × blockSize. The
+   * powers of two are distinct modulo 37 (2 is a primitive root mod 37), and
+   * the + 37 lifts the negative remainder of 1 << 31. One remainder and one
+   * read, where a count-trailing-zeros would cost up to four table branches.
+   */
+  _a: Store;
+  /** 32 × blockSize: the address distance between two words of blocks. */
+  _ws: number;
+  /** High-water mark of the blocks in use, since construction or the last resetMax. */
   _m: number;
   /**
-   * allocBlock's one compare: its slow path (_over) runs when _u exceeds
-   * _t. _t is _m without alloc listeners (the slow path raises the mark) and
-   * -1 with them (every allocation runs it, to call them).
+   * The usage counter, kept so that allocBlock needs one property and one
+   * compare for both the high-water mark and the alloc listeners: _r = _m −
+   * (blocks in use) + bias, bias 0 without alloc listeners and ALWAYS with
+   * them. allocBlock decrements it and runs its slow path (_over) when it
+   * drops below 0: a new high-water mark, or (with listeners) every call.
+   * freeBlock increments it. Blocks in use = `_used()`.
    */
-  _t: number;
+  _r: number;
   /** Alloc and free listeners, or null when there are none. */
   _la: MemBlocksListener[] | null;
   _lf: MemBlocksListener[] | null;
@@ -112,10 +136,13 @@ export class MemBlocks {
     this.size = blockSize * numBlocks;
     this.bitmap = new BitArray(numBlocks);
     this._w = this.bitmap._w;
+    this._h = this.bitmap._h;
     this._sh = sh;
-    this._u = 0;
+    this._a = doubles(74);
+    for (var b = 0; b < 32; b++) this._a[(1 << b) % 37 + 37] = base + b * blockSize;
+    this._ws = 32 * blockSize;
     this._m = 0;
-    this._t = 0;
+    this._r = 0;
     this._la = null;
     this._lf = null;
   }
@@ -125,23 +152,40 @@ export class MemBlocks {
     for (var i = 0; i < list.length; i++) list[i](this, address, bytes);
   }
 
-  /** Count `n` more blocks in use. */
+  /** `_r`'s bias: 0, or ALWAYS while there are alloc listeners. */
+  _bias(): number {
+    return this._la === null ? 0 : ALWAYS;
+  }
+
+  /** Blocks in use now (see _r). O(1). */
+  _used(): number {
+    return this._m - this._r + this._bias();
+  }
+
+  /** Count `n` more blocks in use (after the bitmap changed: copies its hint). */
   _take(n: number): void {
-    this._u += n;
-    if (this._u > this._m) this._m = this._u;
-    this._retune();
+    this._h = this.bitmap._h;
+    this._r -= n;
+    if (this._r < this._bias()) this._mark();
   }
 
-  /** Set _t from _m and the alloc listeners (see _t). */
-  _retune(): void {
-    this._t = this._la === null ? this._m : -1;
+  /** Count `n` fewer blocks in use (after the bitmap changed: copies its hint). */
+  _give(n: number): void {
+    this._h = this.bitmap._h;
+    this._r += n;
   }
 
-  /** allocBlock's slow path: raise the mark, call the alloc listeners for block `a`. */
+  /** Make what is in use now the high-water mark (the caller knows it is at least the old one). */
+  _mark(): void {
+    var u = this._used();
+    this._m = u;
+    this._r = this._bias();
+  }
+
+  /** allocBlock's slow path (see _r): a new high-water mark, alloc listeners called for block `a`. */
   _over(a: number): void {
-    if (this._u > this._m) this._m = this._u;
+    if (this._r < this._bias()) this._mark();
     if (this._la !== null) this._emit(this._la, a, this.blockSize);
-    else this._t = this._m;
   }
 
   /**
@@ -149,17 +193,19 @@ export class MemBlocks {
    * The fast path of alloc(1, out). O(1) (see the class comment).
    */
   allocBlock(): number {
-    // BitArray.allocBit inlined: DUKTAPE/ESPRUINO: a call costs about as much as this whole body
-    var w = this._w, i = this.bitmap._h, x = ~w[i], b = x & 0xff;
-    if (x === 0) return 0; // the hint is on the sentinel word: all full
-    if (b !== 0) b = CTZ8[b];
-    else if ((b = (x >>> 8) & 0xff) !== 0) b = 8 + CTZ8[b];
-    else if ((b = (x >>> 16) & 0xff) !== 0) b = 16 + CTZ8[b];
-    else b = 24 + CTZ8[x >>> 24];
-    if ((w[i] |= 1 << b) === -1) this.bitmap._full(i);
-    b = this.base + (((i << 5) + b) << this._sh);
-    if (++this._u > this._t) this._over(b); // a new high-water mark, or alloc listeners
-    return b;
+    // BitArray.allocBit inlined. DUKTAPE: a call costs about as much as this
+    // whole body, every property read or bit operation (&, |, <<) about seven
+    // additions: hence the cached hint, the arithmetic and the address table.
+    var w = this._w, i = this._h, y = w[i];
+    if (y === -1) return 0; // the hint is on the sentinel word: all full
+    var p = (y + 1) & ~y; // the lowest clear bit, alone
+    if ((w[i] = y + p) === -1) { // y + p = y | p (the bit is clear in y); the store wraps like an int32
+      this.bitmap._full(i);
+      this._h = this.bitmap._h;
+    }
+    var a = this._a[p % 37 + 37] + i * this._ws;
+    if (--this._r < 0) this._over(a); // a new high-water mark, or alloc listeners
+    return a;
   }
 
   /**
@@ -168,15 +214,19 @@ export class MemBlocks {
    * the region, or its block is not allocated. The fast path of free(1, [address]). O(1).
    */
   freeBlock(address: number): number {
-    // BitArray.freeBit inlined, as in allocBlock
+    // BitArray.freeBit inlined, as in allocBlock. k is the block index, a
+    // fraction for an interior address: >> and << truncate it.
     var o = address - this.base;
     if (!(o >= 0 && o < this.size) || typeof address !== "number") return -EFAULT; // "0x2…" - base is a number
-    var k = o >>> this._sh, i = k >> 5, m = 1 << (k & 31), w = this._w, x = w[i];
+    var k = o / this.blockSize, w = this._w, i = k >> 5, m = 1 << k, x = w[i];
     if ((x & m) === 0) return -EFAULT;
-    w[i] = x ^ m;
-    if (x === -1) this.bitmap._freed(i);
-    this._u--;
-    if (this._lf !== null) this._emit(this._lf, this.base + (k << this._sh), this.blockSize);
+    w[i] = x - m; // = x ^ m, the bit being set
+    if (x === -1) {
+      this.bitmap._freed(i);
+      this._h = this.bitmap._h;
+    }
+    this._r++;
+    if (this._lf !== null) this._emit(this._lf, address - o % this.blockSize, this.blockSize);
     return 0;
   }
 
@@ -192,7 +242,7 @@ export class MemBlocks {
     checkArray(out, "out");
     if (!isIndex(count)) return -EINVAL;
     if (count === 0) return 0;
-    if (count > this.numBlocks - this._u) return -ENOMEM;
+    if (count > this.numBlocks - this._used()) return -ENOMEM;
     var room = out.length;
     if (room < count && !(out instanceof Array)) {
       fail("EINVAL", "out has room for " + room + " addresses, count is " + count);
@@ -211,7 +261,7 @@ export class MemBlocks {
    * O(numBlocks / 32 + used runs skipped).
    */
   allocContiguous(count: number): number {
-    if (!isIndex(count) || count === 0 || count > this.numBlocks - this._u) return 0;
+    if (!isIndex(count) || count === 0 || count > this.numBlocks - this._used()) return 0;
     var i = this.bitmap.alloc(count);
     if (i < 0) return 0;
     this._take(count);
@@ -259,10 +309,11 @@ export class MemBlocks {
       o = addresses[k] - base;
       if (typeof addresses[k] !== "number" || !(o >= 0 && o < size) || b.freeBit(o >>> sh) !== 0) {
         while (--k >= 0) b.set((addresses[k] - base) >>> sh); // roll back
+        this._h = b._h; // the hint ends where it was, but the copy stays exact
         return -EFAULT;
       }
     }
-    this._u -= count;
+    this._give(count);
     if (this._lf !== null) {
       for (k = 0; k < count; k++) this._emit(this._lf, base + ((addresses[k] - base) >>> sh) * this.blockSize, this.blockSize);
     }
@@ -284,7 +335,7 @@ export class MemBlocks {
     if (typeof address !== "number" || !(o >= 0 && o < this.size)) return -EFAULT;
     var i = o >>> this._sh, r = this.bitmap.free(count, i);
     if (r !== 0) return r;
-    this._u -= count;
+    this._give(count);
     if (this._lf !== null) this._emit(this._lf, this.base + i * this.blockSize, count * this.blockSize);
     return 0;
   }
@@ -313,9 +364,10 @@ export class MemBlocks {
   stats(out?: MemBlocksStats): MemBlocksStats {
     if (out !== undefined && (out === null || typeof out !== "object")) fail("EINVAL", "out must be an object to receive the statistics, got " + out);
     var s = out || ({} as MemBlocksStats);
-    s.usedBlocks = this._u;
+    var u = this._used();
+    s.usedBlocks = u;
     s.maxUsedBlocks = this._m;
-    s.allocatedBytes = this._u * this.blockSize;
+    s.allocatedBytes = u * this.blockSize;
     s.freeBytes = this.size - s.allocatedBytes;
     s.maxAllocatedBytes = this._m * this.blockSize;
     return s;
@@ -323,8 +375,7 @@ export class MemBlocks {
 
   /** Set the max-allocated mark to what is allocated now; returns 0. O(1). */
   resetMax(): number {
-    this._m = this._u;
-    this._retune();
+    this._mark();
     return 0;
   }
 
@@ -337,8 +388,9 @@ export class MemBlocks {
    */
   onAlloc(fn: MemBlocksListener): number {
     if (typeof fn !== "function") fail("EINVAL", "listener must be a function, got " + fn);
+    var u = this._used();
     this._la = (this._la || []).concat([fn]);
-    this._retune();
+    this._r = this._m - u + ALWAYS;
     return 0;
   }
 
@@ -351,18 +403,19 @@ export class MemBlocks {
 
   /** Remove `fn` from both listener lists: 0, or -ENOENT when it was in neither. O(listeners). */
   removeListener(fn: MemBlocksListener): number {
-    var before = (this._la ? this._la.length : 0) + (this._lf ? this._lf.length : 0);
+    var before = (this._la ? this._la.length : 0) + (this._lf ? this._lf.length : 0), u = this._used();
     if (this._la) { this._la = without(this._la, fn); if (this._la.length === 0) this._la = null; }
     if (this._lf) { this._lf = without(this._lf, fn); if (this._lf.length === 0) this._lf = null; }
-    this._retune();
+    this._r = this._m - u + this._bias();
     var after = (this._la ? this._la.length : 0) + (this._lf ? this._lf.length : 0);
     return after < before ? 0 : -ENOENT;
   }
 
   /** Cheap checks of the counters and the bitmap's hint. O(1). */
   invariantsHold(): boolean {
-    return this._u >= 0 && this._u <= this._m && this._m <= this.numBlocks && this._t === (this._la === null ? this._m : -1) &&
-      this._w === this.bitmap._w && this.bitmap.invariantsHold();
+    var u = this._used();
+    return u >= 0 && u <= this._m && this._m <= this.numBlocks && this._w === this.bitmap._w && this._h === this.bitmap._h &&
+      this.bitmap.invariantsHold();
   }
 
   /**
@@ -371,12 +424,19 @@ export class MemBlocks {
    * O(numBlocks / 32).
    */
   validate(): string | null {
-    if (!this.invariantsHold()) return "counters out of range: used " + this._u + ", max " + this._m + ", blocks " + this.numBlocks;
-    if (1 << this._sh !== this.blockSize || this.size !== this.blockSize * this.numBlocks) return "blockSize, shift and size disagree";
+    if (!this.invariantsHold()) {
+      return "counters or hint out of range: used " + this._used() + ", max " + this._m + ", blocks " + this.numBlocks + ", hint " + this._h;
+    }
+    if (1 << this._sh !== this.blockSize || this.size !== this.blockSize * this.numBlocks || this._ws !== 32 * this.blockSize) {
+      return "blockSize, shift and size disagree";
+    }
+    for (var b = 0; b < 32; b++) {
+      if (this._a[(1 << b) % 37 + 37] !== this.base + b * this.blockSize) return "address table entry of bit " + b + " is wrong";
+    }
     var r = this.bitmap.validate();
     if (r !== null) return "bitmap: " + r;
     var n = this.bitmap.popcountRegion(this.numBlocks, 0);
-    if (n !== this._u) return "bitmap has " + n + " blocks set, counter says " + this._u;
+    if (n !== this._used()) return "bitmap has " + n + " blocks set, counter says " + this._used();
     return null;
   }
 }

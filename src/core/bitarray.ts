@@ -21,14 +21,15 @@
  *   when none, which lands on the sentinel). Finding the next such word scans
  *   the summary, 1,024 bits per word read.
  * Storage `_w`: the words, then the sentinel; the hint is `_h`. MemBlocks
- * inlines the single-bit paths on these fields (see allocBlock there).
+ * inlines the single-bit paths on these fields and keeps a copy of `_h` (see
+ * allocBlock there).
  * Count-trailing-zeros uses a 256-entry byte table (ESPRUINO: no Math.clz32).
  */
 import { bytes, words, fillArr, Store } from "./storage.js";
 import { EINVAL, ENOSPC, EFAULT, EEXIST, ENOENT, checkInt } from "./errors.js";
 
 /** Trailing zeros, leading zeros (of 8 bits) and popcount of each byte value (8, 8, 0 for 0). */
-export var CTZ8: Store = bytes(256);
+var CTZ8: Store = bytes(256);
 var CLZ8: Store = bytes(256);
 var POP8: Store = bytes(256);
 

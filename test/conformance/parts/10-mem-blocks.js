@@ -62,6 +62,13 @@
   eq("resetMax", [mb.resetMax(), mb.stats().maxAllocatedBytes], [0, 0]);
   eq("listener log", log.join(","), "a0:64,a64:64,a128:64,a192:64,a256:128,a384:128,f0:64,f64:64,f128:64,f192:64,f256:256");
   eq("validate", mb.validate(), null);
+  // allocBlock/freeBlock compute in arithmetic where they can: the top bit of a word and interior addresses
+  var mb3 = new rk.MemBlocks(mem, BASE, 4, 64), all = [], k;
+  for (k = 0; k < 64; k++) all.push(mb3.allocBlock());
+  eq("allocBlock fills 64 blocks in order", [all[31] - BASE, all[63] - BASE, mb3.allocBlock()], [124, 252, 0]);
+  eq("freeBlock of interior addresses in bit 31 of each word", [mb3.freeBlock(BASE + 254), mb3.freeBlock(BASE + 125)], [0, 0]);
+  eq("allocBlock takes them back, lowest first", [mb3.allocBlock() - BASE, mb3.allocBlock() - BASE, mb3.allocBlock()], [124, 252, 0]);
+  eq("64-block allocator validates", mb3.validate(), null);
   throwsCode("alloc without out throws EINVAL", function () { mb.alloc(1, null); }, "EINVAL");
   throwsCode("misaligned base throws EINVAL", function () { return new rk.MemBlocks(mem, BASE + 32, 64, 8); }, "EINVAL");
   throwsCode("blockSize 2 throws EINVAL", function () { return new rk.MemBlocks(mem, BASE, 2, 8); }, "EINVAL");
