@@ -157,16 +157,15 @@ export class MemBlocks {
     return this._la === null ? 0 : ALWAYS;
   }
 
-  /** Blocks in use now (see _r). O(1). */
+  /** Blocks in use now (see _r; _bias inlined, as in _take: a call costs more than the body). O(1). */
   _used(): number {
-    return this._m - this._r + this._bias();
+    return this._m - this._r + (this._la === null ? 0 : ALWAYS);
   }
 
   /** Count `n` more blocks in use (after the bitmap changed: copies its hint). */
   _take(n: number): void {
     this._h = this.bitmap._h;
-    this._r -= n;
-    if (this._r < this._bias()) this._mark();
+    if ((this._r -= n) < (this._la === null ? 0 : ALWAYS)) this._mark();
   }
 
   /** Count `n` fewer blocks in use (after the bitmap changed: copies its hint). */
