@@ -15,7 +15,7 @@
 import { Memory } from "../hal/ports.js";
 import { BitArray, isIndex } from "../core/bitarray.js";
 import { EINVAL, ENOMEM, EFAULT, ENOENT, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
-import { Store, doubles } from "../core/storage.js";
+import { Store, uwords } from "../core/storage.js";
 
 /** A listener: called with the allocator, the first block's address and the bytes concerned. */
 export type MemBlocksListener = (allocator: MemBlocks, address: number, bytes: number) => void;
@@ -83,11 +83,12 @@ export class MemBlocks {
    */
   _h: number;
   /**
-   * allocBlock's address table (doubles, 74 entries): for the lowest clear
-   * bit p = 1 << b of a word, `_a[p % 37 + 37]` = base + b × blockSize. The
-   * powers of two are distinct modulo 37 (2 is a primitive root mod 37), and
-   * the + 37 lifts the negative remainder of 1 << 31. One remainder and one
-   * read, where a count-trailing-zeros would cost up to four table branches.
+   * allocBlock's address table (59 unsigned words, 236 bytes): for the lowest
+   * clear bit p = 1 << b of a word, `_a[p % 37 + 22]` = base + b × blockSize.
+   * The powers of two are distinct modulo 37 (2 is a primitive root mod 37):
+   * 1 << 31 (negative) lands on 0, the others on 23..58. Entries for
+   * b ≥ numBlocks stay 0 (padding bits are never clear). One remainder and
+   * one read, where a count-trailing-zeros costs up to four table branches.
    */
   _a: Store;
   /** 32 × blockSize: the address distance between two words of blocks. */
@@ -138,8 +139,8 @@ export class MemBlocks {
     this._w = this.bitmap._w;
     this._h = this.bitmap._h;
     this._sh = sh;
-    this._a = doubles(74);
-    for (var b = 0; b < 32; b++) this._a[(1 << b) % 37 + 37] = base + b * blockSize;
+    this._a = uwords(59);
+    for (var b = 0; b < 32 && b < numBlocks; b++) this._a[(1 << b) % 37 + 22] = base + b * blockSize;
     this._ws = 32 * blockSize;
     this._m = 0;
     this._r = 0;
@@ -202,7 +203,7 @@ export class MemBlocks {
       this.bitmap._full(i);
       this._h = this.bitmap._h;
     }
-    var a = this._a[p % 37 + 37] + i * this._ws;
+    var a = this._a[p % 37 + 22] + i * this._ws;
     if (--this._r < 0) this._over(a); // a new high-water mark, or alloc listeners
     return a;
   }
@@ -429,8 +430,8 @@ export class MemBlocks {
     if (1 << this._sh !== this.blockSize || this.size !== this.blockSize * this.numBlocks || this._ws !== 32 * this.blockSize) {
       return "blockSize, shift and size disagree";
     }
-    for (var b = 0; b < 32; b++) {
-      if (this._a[(1 << b) % 37 + 37] !== this.base + b * this.blockSize) return "address table entry of bit " + b + " is wrong";
+    for (var b = 0; b < 32 && b < this.numBlocks; b++) {
+      if (this._a[(1 << b) % 37 + 22] !== this.base + b * this.blockSize) return "address table entry of bit " + b + " is wrong";
     }
     var r = this.bitmap.validate();
     if (r !== null) return "bitmap: " + r;
