@@ -53,8 +53,9 @@ function without(list: MemBlocksListener[], fn: MemBlocksListener): MemBlocksLis
  * Fixed-size blocks with out-of-band bookkeeping.
  *
  * Metadata per block: 1 bit (+ 1/32 bit of summary), in a typed array outside
- * the region; per allocator a few numbers. Complexity: allocBlock, freeBlock
- * O(1) (allocBlock O(numBlocks / 32768) word reads when it fills the lowest
+ * the region; per allocator a few numbers and a 236-byte address table.
+ * Complexity: allocBlock, freeBlock O(1) (allocBlock O(numBlocks / 32768)
+ * word reads when it fills the lowest
  * non-full word of 32 blocks); alloc/free of n blocks O(n); allocContiguous
  * first fit, O(numBlocks / 32) words plus the used runs it skips; get,
  * freeContiguous, isRegionFree O(count / 32); stats O(1); validate O(numBlocks / 32).
