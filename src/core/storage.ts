@@ -38,11 +38,6 @@ export function uwords(n: number): Store {
   return hasTypedArrays ? new Uint32Array(n) : plain(n);
 }
 
-/** `n` zeroed doubles (counters and clocks). */
-export function doubles(n: number): Store {
-  return typeof Float64Array !== "undefined" ? new Float64Array(n) : plain(n);
-}
-
 var nativeFill = hasTypedArrays && typeof (new Uint8Array(1) as any).fill === "function";
 var nativeIndexOf = hasTypedArrays && typeof (new Uint8Array(1) as any).indexOf === "function";
 
