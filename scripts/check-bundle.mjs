@@ -24,7 +24,11 @@ import { fileURLToPath } from "node:url";
 /** Every rule id, in the order the header lists them. */
 export const RULES = ["es5-syntax", "no-hoist", "espruino-missing", "builtin-prototype", "label", "arguments", "pow2", "length-assign", "splice-one-arg"];
 
-/** Globals Espruino does not define. `typeof X` guards are allowed. */
+/**
+ * Globals Espruino does not define. `typeof X` is allowed, and so is X (or
+ * X.y) in the consequent of a `typeof X(.y) === "function"` (or
+ * `!== "undefined"`) test: `?:`, `if` or `&&`.
+ */
 const MISSING_GLOBALS = new Set(["Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "RangeError", "EvalError", "URIError"]);
 const TYPED_ARRAYS = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"];
 /** Static members Espruino does not define, by global object. */
@@ -142,8 +146,28 @@ function resolve(scope, name) {
 
 // ---------------------------------------------------------------- pattern rules
 
+/**
+ * `X` or `X.y` when `test` is `typeof X(.y) === "s"` (s not "undefined") or
+ * `typeof X(.y) !== "undefined"`, either operand order: the name the
+ * consequent of that test may use. Else null.
+ */
+function typeofGuard(test) {
+  if (!test || test.type !== "BinaryExpression" || !["===", "==", "!==", "!="].includes(test.operator)) return null;
+  let t = test.left, lit = test.right;
+  if (t.type !== "UnaryExpression") { t = test.right; lit = test.left; }
+  if (t.type !== "UnaryExpression" || t.operator !== "typeof" || lit.type !== "Literal" || typeof lit.value !== "string") return null;
+  const eq = test.operator === "===" || test.operator === "==";
+  if (eq === (lit.value === "undefined")) return null;
+  const e = t.argument;
+  if (e.type === "Identifier") return e.name;
+  if (e.type === "MemberExpression" && e.object.type === "Identifier" && memberName(e) !== null) return e.object.name + "." + memberName(e);
+  return null;
+}
+
 function patternRules(ast, scopes, report) {
   const isGlobal = (scope, id) => id.type === "Identifier" && !resolve(scope, id.name);
+  // names made safe by an enclosing `typeof` test (`typeof Math.clz32 === "function" ? Math.clz32 : …`)
+  const guarded = [];
   function visit(node, parent, key, scope) {
     if (scopes.has(node)) scope = scopes.get(node);
     const typeofOperand = parent && parent.type === "UnaryExpression" && parent.operator === "typeof";
@@ -151,7 +175,7 @@ function patternRules(ast, scopes, report) {
       case "Identifier":
         if (!isReference(node, parent, key) || resolve(scope, node.name)) break;
         if (node.name === "arguments") report(node, "arguments", "`arguments` does not exist on Espruino; name the parameters");
-        else if (MISSING_GLOBALS.has(node.name) && !typeofOperand) report(node, "espruino-missing", "`" + node.name + "` does not exist on Espruino");
+        else if (MISSING_GLOBALS.has(node.name) && !typeofOperand && !guarded.includes(node.name)) report(node, "espruino-missing", "`" + node.name + "` does not exist on Espruino");
         break;
       case "LabeledStatement":
         report(node, "label", "label `" + node.label.name + ":` — Espruino has no labels (break/continue to a label throw)");
@@ -163,7 +187,7 @@ function patternRules(ast, scopes, report) {
         const name = memberName(node);
         if (name === null || typeofOperand) break;
         const obj = node.object;
-        if (isGlobal(scope, obj) && MISSING_STATICS[obj.name] && MISSING_STATICS[obj.name].includes(name)) {
+        if (isGlobal(scope, obj) && MISSING_STATICS[obj.name] && MISSING_STATICS[obj.name].includes(name) && !guarded.includes(obj.name + "." + name)) {
           report(node, "espruino-missing", "`" + obj.name + "." + name + "` does not exist on Espruino");
         } else if (MISSING_ANY.has(name)) {
           report(node.property, "espruino-missing", "`." + name + "` does not exist on Espruino");
@@ -195,7 +219,14 @@ function patternRules(ast, scopes, report) {
         break;
       }
     }
-    for (const [k, c] of children(node)) visit(c, node, k, scope);
+    const guard = node.type === "ConditionalExpression" || node.type === "IfStatement" ? typeofGuard(node.test)
+      : node.type === "LogicalExpression" && node.operator === "&&" ? typeofGuard(node.left) : null;
+    const safe = guard === null ? null : node.type === "LogicalExpression" ? node.right : node.consequent;
+    for (const [k, c] of children(node)) {
+      if (c === safe) guarded.push(guard);
+      visit(c, node, k, scope);
+      if (c === safe) guarded.pop();
+    }
   }
   visit(ast, null, null, scopes.get(ast));
 }
