@@ -211,13 +211,18 @@ class Harness {
   }
 }
 
-function run(order: Order, numRuns: number) {
+/**
+ * allocBlock is the Math.clz32 version on engines that have it (Node does),
+ * else _allocTab (Espruino, mujs): `tab` runs the model on the table version.
+ */
+function run(order: Order, numRuns: number, tab = false) {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 90 }).chain((nb) =>
         fc.tuple(fc.constant(nb), fc.constantFrom(4, 16, 64), fc.array(opArb(nb), { maxLength: 70 }))),
       ([nb, bs, ops]) => {
         const h = new Harness(nb, bs, order);
+        if (tab) h.mb.allocBlock = h.mb._allocTab; // this instance only
         ops.forEach((op, k) => { h.step(op); h.check("step " + k + " " + JSON.stringify(op)); });
         while (h.live.length) h.step({ k: "free", pick: 0, via: 2 });
         h.check("drained");
@@ -231,6 +236,12 @@ function run(order: Order, numRuns: number) {
 test("model: frees newest first (LIFO)", () => run("lifo", 80));
 test("model: frees oldest first (FIFO)", () => run("fifo", 80));
 test("model: frees in random order", () => run("random", 80));
+test("model, allocBlock's table version (no Math.clz32): LIFO, FIFO, random", () => {
+  assert.is.not(MemBlocks.prototype.allocBlock, MemBlocks.prototype._allocTab, "Node has Math.clz32");
+  run("lifo", 30, true);
+  run("fifo", 30, true);
+  run("random", 30, true);
+});
 
 test("FIFO and LIFO single-block cycles keep the hint exact (no scan penalty state)", () => {
   for (const order of ["lifo", "fifo"] as Order[]) {
