@@ -147,10 +147,17 @@ function resolve(scope, name) {
 // ---------------------------------------------------------------- pattern rules
 
 /**
- * `X` or `X.y` when `test` is `typeof X(.y) === "s"` (s not "undefined") or
- * `typeof X(.y) !== "undefined"`, either operand order: the name the
- * consequent of that test may use. Else null.
+ * The names (`X` or `X.y`) that the consequent of `test` may use: those of
+ * `typeof X(.y) === "s"` (s not "undefined") or `typeof X(.y) !== "undefined"`
+ * tests, either operand order, alone or joined by `&&`.
  */
+function typeofGuards(test) {
+  if (test && test.type === "LogicalExpression" && test.operator === "&&") return typeofGuards(test.left).concat(typeofGuards(test.right));
+  const g = typeofGuard(test);
+  return g === null ? [] : [g];
+}
+
+/** The name one `typeof` test guards (see typeofGuards), or null. */
 function typeofGuard(test) {
   if (!test || test.type !== "BinaryExpression" || !["===", "==", "!==", "!="].includes(test.operator)) return null;
   let t = test.left, lit = test.right;
@@ -219,13 +226,13 @@ function patternRules(ast, scopes, report) {
         break;
       }
     }
-    const guard = node.type === "ConditionalExpression" || node.type === "IfStatement" ? typeofGuard(node.test)
-      : node.type === "LogicalExpression" && node.operator === "&&" ? typeofGuard(node.left) : null;
-    const safe = guard === null ? null : node.type === "LogicalExpression" ? node.right : node.consequent;
+    const guards = node.type === "ConditionalExpression" || node.type === "IfStatement" ? typeofGuards(node.test)
+      : node.type === "LogicalExpression" && node.operator === "&&" ? typeofGuards(node.left) : [];
+    const safe = guards.length === 0 ? null : node.type === "LogicalExpression" ? node.right : node.consequent;
     for (const [k, c] of children(node)) {
-      if (c === safe) guarded.push(guard);
+      if (c === safe) guarded.push(...guards);
       visit(c, node, k, scope);
-      if (c === safe) guarded.pop();
+      if (c === safe) guarded.splice(guarded.length - guards.length, guards.length);
     }
   }
   visit(ast, null, null, scopes.get(ast));

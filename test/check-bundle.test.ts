@@ -56,6 +56,7 @@ const inline: [string, string, string][] = [
   ["espruino-missing", "var k = typeof Math.clz32 === \"function\" ? 0 : Math.clz32(1);", "1:48"],
   ["espruino-missing", "var k = typeof Math.imul === \"function\" ? Math.clz32(1) : 0;", "1:43"],
   ["espruino-missing", "var k = typeof Math.clz32 === \"undefined\" ? Math.clz32 : 0;", "1:45"],
+  ["espruino-missing", "var k = typeof WebAssembly === \"object\" && typeof Math.imul === \"function\" ? Math.clz32 : 0;", "1:78"],
   ["builtin-prototype", "var s = Array.prototype.slice;", "1:9"],
   ["label", "a: while (1) break a;", "1:1"],
   ["arguments", "function f() {\n  return arguments;\n}", "2:10"],
