@@ -241,6 +241,9 @@ export class MemBlocks {
   _allocTab(): number {
     var w = this._w, i = this._h, y = w[i];
     if (y === -1) return 0;
+    // ESPRUINO: when only bit 31 is clear, y + 1 is 2^31, a float there; `&`
+    // converts it through a long long cast (jsvGetInteger, src/jsvar.c),
+    // which wraps to -2^31 as ToInt32 does, so p is still the lowest clear bit
     var p = (y + 1) & ~y;
     if ((w[i] = y + p) === -1) {
       this.bitmap._full(i);
