@@ -43,19 +43,19 @@ export function checkArray(a: any, what: string): void {
 var ALWAYS = -0x10000000;
 
 /**
- * Math.clz32 on an engine that compiles to machine code, else undefined.
+ * Math's clz32 on an engine that compiles to machine code, else undefined.
  * There allocBlock finds a bit's index with it (one instruction); elsewhere
  * allocBlock is _allocTab (see the end of this file), which reads the
  * address from a table. Interpreters take the table even when they have
- * Math.clz32 (DUKTAPE: the native call costs 11% more per op than the table
+ * clz32 (DUKTAPE: the native call costs 11% more per op than the table
  * read; ESPRUINO and mujs have no clz32). The test for a compiling engine is
  * WebAssembly: V8, JavaScriptCore and SpiderMonkey have it; Espruino,
  * JerryScript, Duktape, QuickJS and mujs do not. Either version gives the
  * same results; only the speed differs.
  */
 declare var WebAssembly: any;
-var nativeClz32: ((x: number) => number) | undefined =
-  typeof WebAssembly === "object" && typeof (Math as any).clz32 === "function" ? (Math as any).clz32 : undefined;
+var nativeClz32: ((x: number) => number) | undefined = typeof WebAssembly === "object" &&
+  typeof (Math as any).clz32 === "function" ? (Math as any).clz32 : undefined; // ESPRUINO: no Math.clz32 (typeof-guarded)
 
 /** A copy of `list` without `fn` (listener lists are copied on write). */
 function without(list: MemBlocksListener[], fn: MemBlocksListener): MemBlocksListener[] {
@@ -234,7 +234,7 @@ export class MemBlocks {
   }
 
   /**
-   * allocBlock where the engine has no Math.clz32 (ESPRUINO, mujs): the same,
+   * allocBlock where the engine has no clz32 (ESPRUINO, mujs): the same,
    * with the bit's address from the table _a (one remainder and one read,
    * where a count-trailing-zeros costs up to four table branches).
    */
@@ -504,5 +504,5 @@ export class MemBlocks {
   }
 }
 
-// Interpreters (and engines without Math.clz32): allocBlock is the table version.
+// Interpreters (and engines without clz32): allocBlock is the table version.
 if (nativeClz32 === undefined) MemBlocks.prototype.allocBlock = MemBlocks.prototype._allocTab;
