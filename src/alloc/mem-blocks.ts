@@ -234,9 +234,9 @@ export class MemBlocks {
   }
 
   /**
-   * allocBlock where the engine has no clz32 (ESPRUINO, mujs): the same,
-   * with the bit's address from the table _a (one remainder and one read,
-   * where a count-trailing-zeros costs up to four table branches).
+   * allocBlock on interpreters and engines without clz32 (see nativeClz32):
+   * the same, with the bit's address from the table _a (one remainder and
+   * one read, where a count-trailing-zeros costs up to four table branches).
    */
   _allocTab(): number {
     var w = this._w, i = this._h, y = w[i];
