@@ -1,0 +1,7 @@
+/**
+ * dist/ramkit-onesize.js: the core (entries/core.ts) and the Onesize pool.
+ * Tested by the conformance parts 00-core.js and 20-onesize.js.
+ */
+export * from "./core.js";
+export { Onesize } from "../alloc/onesize.js";
+export type { OnesizeOptions, OnesizeStats, OnesizeVisitor } from "../alloc/onesize.js";
