@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The engine matrix (npm run test:engines): one ES5 conformance script, run
-// on every engine against both built bundles. See docs/ENGINES.md.
+// on every engine against both forms of the full bundle and against each
+// per-feature bundle (minified) with the parts that test it. See docs/ENGINES.md.
 //
-//   node scripts/engines.mjs [ENGINE…] [--bundle ramkit.js|ramkit.min.js] [-v]
+//   node scripts/engines.mjs [ENGINE…] [--bundle ramkit.js|ramkit.min.js|ramkit-memblocks.min.js|…] [-v]
 //
 // The script is prelude + loader + test/conformance/harness.js + every
 // test/conformance/parts/*.js in name order (each part inside its own
@@ -28,6 +29,16 @@ const DIST = join(ROOT, "dist");
 const PARTS = join(ROOT, "test/conformance/parts");
 const HARNESS = join(ROOT, "test/conformance/harness.js");
 const BUNDLES = ["ramkit.js", "ramkit.min.js"];
+/**
+ * The per-feature bundles (src/entries/), in their shipped (minified) form,
+ * each with the parts that test what it exports: the core part and its own.
+ */
+const FEATURES = {
+  "ramkit-memblocks.min.js": ["00-core.js", "10-mem-blocks.js"],
+  "ramkit-onesize.min.js": ["00-core.js", "20-onesize.js"],
+  "ramkit-granular.min.js": ["00-core.js", "30-granular.js"],
+};
+const ALL_BUNDLES = BUNDLES.concat(Object.keys(FEATURES));
 const TIMEOUT_MS = 120000;
 const TOTAL_LINE = /^conformance: (\d+) passed, (\d+) failed\s*$/m;
 
@@ -171,12 +182,12 @@ export function judge(result) {
 async function main(argv) {
   const verbose = argv.includes("-v") || argv.includes("--verbose");
   const bi = argv.indexOf("--bundle");
-  const bundles = bi >= 0 ? [argv[bi + 1]] : BUNDLES;
+  const bundles = bi >= 0 ? [argv[bi + 1]] : ALL_BUNDLES;
   const wanted = argv.filter((a, i) => !a.startsWith("-") && !(bi >= 0 && i === bi + 1));
   const unknown = wanted.filter((w) => !ENGINES.some((e) => e.name === w));
-  if (unknown.length || bundles.some((b) => !BUNDLES.includes(b))) {
-    console.error("unknown engine or bundle: " + unknown.concat(bundles.filter((b) => !BUNDLES.includes(b))).join(", ") +
-      "\nengines: " + ENGINES.map((e) => e.name).join(", ") + "; bundles: " + BUNDLES.join(", "));
+  if (unknown.length || bundles.some((b) => !ALL_BUNDLES.includes(b))) {
+    console.error("unknown engine or bundle: " + unknown.concat(bundles.filter((b) => !ALL_BUNDLES.includes(b))).join(", ") +
+      "\nengines: " + ENGINES.map((e) => e.name).join(", ") + "; bundles: " + ALL_BUNDLES.join(", "));
     return 2;
   }
   const engines = wanted.length ? ENGINES.filter((e) => wanted.includes(e.name)) : ENGINES;
@@ -196,12 +207,13 @@ async function main(argv) {
 
   const builds = {};
   for (const b of bundles) {
-    builds[b] = buildScript(readFileSync(join(DIST, b), "utf8"));
+    const only = FEATURES[b];
+    builds[b] = buildScript(readFileSync(join(DIST, b), "utf8"), only ? { parts: readParts().filter((p) => only.includes(p.name)) } : {});
     builds[b].file = join(DIST, b.replace(/^ramkit/, "conformance"));
     writeFileSync(builds[b].file, builds[b].script);
   }
 
-  const lint = lintScript(builds[bundles[0]]);
+  const lint = lintScript(buildScript("", {}));
   if (lint.length) {
     console.log("FAIL check conformance script (Espruino rules: " + lint.length + " finding(s))");
     for (const l of lint) console.log("    " + l);

@@ -135,7 +135,7 @@ function runEngine(engine, script, dir) {
 
 function bundleSizes() {
   const out = {};
-  for (const f of ["dist/ramkit.js", "dist/ramkit.min.js"]) {
+  for (const f of ["ramkit", "ramkit-memblocks", "ramkit-onesize", "ramkit-granular"].flatMap((n) => ["dist/" + n + ".js", "dist/" + n + ".min.js"])) {
     const p = join(ROOT, f);
     if (!existsSync(p)) continue;
     const b = readFileSync(p);
