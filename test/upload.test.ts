@@ -1,7 +1,7 @@
 // The README's board install: the real `espruino` CLI (a devDependency) turns
 // a bundle into an upload file that writes it to Storage as module "ramkit",
-// for the full bundle and for each per-feature bundle. Offline the CLI first
-// fails to fetch a module of that name and writes the file anyway.
+// for the full bundle and for each per-feature bundle. An empty MODULE_URL
+// keeps the CLI from looking for a module of that name online (no network).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,7 +35,7 @@ for (const bundle of ["ramkit.min.js", "ramkit-memblocks.min.js", "ramkit-onesiz
     try {
       writeFileSync(join(dir, "app.js"), APP);
       const out = join(dir, "upload.js");
-      const r = spawnSync(CLI, ["--no-ble", "-n", "-o", out, "--storage", "ramkit:" + file, join(dir, "app.js")], { encoding: "utf8", timeout: 60000 });
+      const r = spawnSync(CLI, ["--no-ble", "-n", "--config", "MODULE_URL=", "-o", out, "--storage", "ramkit:" + file, join(dir, "app.js")], { encoding: "utf8", timeout: 60000 });
       assert.is(r.status, 0, r.stdout + r.stderr);
       const upload = readFileSync(out, "utf8");
       const stored = storedFile(upload, "ramkit");
