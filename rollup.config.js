@@ -5,6 +5,7 @@
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { FEATURES } from "./scripts/bundles.mjs";
 
 const banner = "/* ramkit: deterministic memory for JavaScript microcontrollers. MIT licence. */";
 
@@ -57,9 +58,5 @@ function bundle(input, name, extraPlugins) {
 // The full bundle, then one per feature (src/entries/): each feature bundle
 // has the core exports and one allocator family, for boards where code is RAM
 // (facts §3a: keep per-feature entry points small).
-export default [
-  bundle("src/index.ts", "ramkit", [distPackageJson]),
-  bundle("src/entries/memblocks.ts", "ramkit-memblocks", []),
-  bundle("src/entries/onesize.ts", "ramkit-onesize", []),
-  bundle("src/entries/granular.ts", "ramkit-granular", []),
-];
+export default [bundle("src/index.ts", "ramkit", [distPackageJson])].concat(
+  Object.keys(FEATURES).map((f) => bundle(FEATURES[f].entry, "ramkit-" + f, [])));

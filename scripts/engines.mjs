@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { checkSource } from "./check-bundle.mjs";
 import { runQuickJS } from "./engines/quickjs.mjs";
+import { FEATURES as FEATURE_BUNDLES } from "./bundles.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
@@ -33,11 +34,8 @@ const BUNDLES = ["ramkit.js", "ramkit.min.js"];
  * The per-feature bundles (src/entries/), in their shipped (minified) form,
  * each with the parts that test what it exports: the core part and its own.
  */
-const FEATURES = {
-  "ramkit-memblocks.min.js": ["00-core.js", "10-mem-blocks.js"],
-  "ramkit-onesize.min.js": ["00-core.js", "20-onesize.js"],
-  "ramkit-granular.min.js": ["00-core.js", "30-granular.js"],
-};
+const FEATURES = {};
+for (const f of Object.keys(FEATURE_BUNDLES)) FEATURES["ramkit-" + f + ".min.js"] = FEATURE_BUNDLES[f].parts;
 const ALL_BUNDLES = BUNDLES.concat(Object.keys(FEATURES));
 const TIMEOUT_MS = 120000;
 const TOTAL_LINE = /^conformance: (\d+) passed, (\d+) failed\s*$/m;

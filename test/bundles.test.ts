@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { BUNDLE_FILES, FEATURES as BUILT } from "../scripts/bundles.mjs";
 
 const require = createRequire(import.meta.url);
 const FEATURES: Record<string, string[]> = {
@@ -13,8 +14,11 @@ const FEATURES: Record<string, string[]> = {
   onesize: ["Onesize"],
   granular: ["GranularHeap", "GRANULAR_STATE_WORDS", "granularBitmapWords", "MemoryManager", "MEMORY_NORMAL", "MEMORY_SHARED", "MEMORY_OTHER", "regionConfig", "findRegion"],
 };
-const files = ["ramkit", ...Object.keys(FEATURES).map((f) => "ramkit-" + f)].flatMap((n) => ["dist/" + n + ".js", "dist/" + n + ".min.js"]);
-const built = files.every((f) => existsSync(f));
+const built = BUNDLE_FILES.every((f) => existsSync(f));
+
+test("every per-feature bundle that is built has its export list here", () => {
+  assert.equal(Object.keys(BUILT).sort(), Object.keys(FEATURES).sort());
+});
 
 test("the full bundle is the core plus every feature, and nothing else", () => {
   if (!built) { console.log("  (skipped: a bundle in dist/ is absent; run `npm run build`)"); return; }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { checkSource, formatFinding, RULES } from "../scripts/check-bundle.mjs";
+import { BUNDLE_FILES } from "../scripts/bundles.mjs";
 
 const FIXTURES = "test/fixtures/bundle";
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith(".js")).sort();
@@ -88,7 +89,7 @@ test("the CLI exits 1 listing findings, 0 with sizes on clean files", () => {
 });
 
 test("the built bundles pass", () => {
-  const files = ["ramkit", "ramkit-memblocks", "ramkit-onesize", "ramkit-granular"].flatMap((n) => ["dist/" + n + ".js", "dist/" + n + ".min.js"]);
+  const files = BUNDLE_FILES;
   if (!files.every((f) => existsSync(f))) {
     console.log("  (skipped: a bundle in dist/ is absent; run `npm run build`)");
     return;

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BUNDLE_NAMES } from "../scripts/bundles.mjs";
 
 const CLI = "node_modules/.bin/espruino";
 const APP = 'var rk = require("ramkit");\nprint(rk.VERSION);\n';
@@ -27,7 +28,7 @@ function storedFile(upload: string, name: string): { bytes: Buffer; declared: nu
   return { bytes: out, declared };
 }
 
-for (const bundle of ["ramkit.min.js", "ramkit-memblocks.min.js", "ramkit-onesize.min.js", "ramkit-granular.min.js"]) {
+for (const bundle of BUNDLE_NAMES.map((n) => n + ".min.js")) {
   test("espruino CLI: an upload file that stores dist/" + bundle + " as module ramkit, then runs the app", () => {
     const file = join("dist", bundle);
     if (!existsSync(file) || !existsSync(CLI)) { console.log("  (skipped: run `npm run build` / `npm ci`)"); return; }

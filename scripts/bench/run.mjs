@@ -12,6 +12,7 @@ import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { BUNDLE_FILES } from "../bundles.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -135,7 +136,7 @@ function runEngine(engine, script, dir) {
 
 function bundleSizes() {
   const out = {};
-  for (const f of ["ramkit", "ramkit-memblocks", "ramkit-onesize", "ramkit-granular"].flatMap((n) => ["dist/" + n + ".js", "dist/" + n + ".min.js"])) {
+  for (const f of BUNDLE_FILES) {
     const p = join(ROOT, f);
     if (!existsSync(p)) continue;
     const b = readFileSync(p);
