@@ -527,6 +527,18 @@ export class SimMcu implements Memory, Power {
   sectionCount(): number { return this._base.length; }
   /** Index of the section holding `a`, or -1. O(log sections). */
   sectionAt(a: number): number { return this._find(a); }
+  /** Whether every byte of [a, a + len) is in some RAM section (see `Memory.mapped`). O(sections). */
+  mapped(a: number, len: number): boolean {
+    if (typeof a !== "number" || typeof len !== "number" || !(len >= 0)) return false;
+    let p = a;
+    const end = a + len;
+    while (p < end) {
+      const i = this._find(p);
+      if (i < 0) return false;
+      p = this._base[i] + this._size[i];
+    }
+    return true;
+  }
   /** Section `i`, checked: EINVAL unless an integer index in range. */
   _c(i: number): number {
     if (typeof i !== "number" || !(i >= 0 && i < this._base.length) || Math.floor(i) !== i) fail("EINVAL", "section must be an index in [0, " + (this._base.length - 1) + "], got " + i);

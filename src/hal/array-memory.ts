@@ -64,6 +64,10 @@ export class ArrayMemory implements Memory {
     o = this._o(a, 4);
     b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff; b[o + 2] = (v >> 16) & 0xff; b[o + 3] = (v >>> 24) & 0xff;
   }
+  /** Whether [a, a + len) lies inside this memory (see `Memory.mapped`). O(1). */
+  mapped(a: number, len: number): boolean {
+    return typeof a === "number" && typeof len === "number" && a >= this.base && len >= 0 && a + len <= this.base + this.size;
+  }
   /** The Int32 view of the bytes (null without typed arrays): see `Memory.wordView`. */
   wordView(): WordView | null {
     return this._w === null ? null : { words: this._w, base: this.base };

@@ -37,6 +37,13 @@ export interface Memory {
    * onto real RAM (peek/poke) do not offer it, or return null.
    */
   wordView?(): WordView | null;
+  /**
+   * Optional: whether every byte of [a, a + len) is memory of this port. Ports
+   * that know their extent (ArrayMemory, the simulator) implement it, and
+   * allocators refuse a region outside it (see claims.ts); ports onto real
+   * RAM (peek/poke) do not, and any range is taken as given.
+   */
+  mapped?(a: number, len: number): boolean;
 }
 
 /**
