@@ -27,8 +27,11 @@
  *   beyond what the allocator can give, hint not an address), -ENOMEM for no
  *   room now; the call changes nothing but `lastError` and the failure count.
  *   `alignment` defaults to the allocator's natural alignment (its block or
- *   granule). `hint` is an address tried first; where it cannot be used the
- *   allocator's own placement applies (a fixed-block pool may ignore it).
+ *   granule). `hint` steers placement (the bank manager packs live data into
+ *   few RAM sections with it): the allocator takes the first fit at or above
+ *   `hint`, and falls back to its own placement when there is none; 0,
+ *   null or undefined means no hint. A pool whose order is its design
+ *   (Onesize's LIFO list) ignores it and says so.
  * - `free(address)` returns 0, or a negative errno and changes nothing:
  *   -EFAULT when the address is not the start of a live allocation of this
  *   allocator (foreign, interior, double free), -EINVAL when it is not a

@@ -1,0 +1,12 @@
+/**
+ * The host's view of ramkit: every class with the debug add-on installed.
+ * Host code (the simulator, the CLI, the tests) imports this once; on a
+ * board the add-on is a separate bundle (see index.ts).
+ */
+import { MemBlocks } from "../alloc/mem-blocks.js";
+import { Onesize } from "../alloc/onesize.js";
+import { GranularHeap } from "../alloc/granular-heap.js";
+import { MemoryManager } from "../alloc/memory-manager.js";
+import { installDebug } from "./index.js";
+
+installDebug({ MemBlocks: MemBlocks, Onesize: Onesize, GranularHeap: GranularHeap, MemoryManager: MemoryManager });

@@ -1,0 +1,20 @@
+/**
+ * The debug add-on: what a board needs only while debugging (validate(),
+ * invariantsHold(), iteration, Zephyr-style listeners, long error texts, the
+ * full statistics), installed onto the classes of a loaded ramkit bundle so
+ * that the same objects gain them. Each installer takes the class, never
+ * imports it, so the add-on bundle holds none of the lean code.
+ */
+import { debugMemBlocks } from "./mem-blocks.js";
+import { debugOnesize } from "./onesize.js";
+import { debugGranularHeap } from "./granular-heap.js";
+import { debugMemoryManager } from "./memory-manager.js";
+
+/** Install the debug members onto every class `rk` (a ramkit bundle's exports) has. Returns rk. */
+export function installDebug(rk: any): any {
+  if (rk.MemBlocks) debugMemBlocks(rk.MemBlocks);
+  if (rk.Onesize) debugOnesize(rk.Onesize);
+  if (rk.GranularHeap) debugGranularHeap(rk.GranularHeap);
+  if (rk.MemoryManager) debugMemoryManager(rk.MemoryManager);
+  return rk;
+}
