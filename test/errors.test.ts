@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { makeError, fail, checkInt, checkPow2, checkAddress, isPow2, EINVAL, ENOMEM, EFAULT, errnoNames } from "../src/core/errors.js";
+import { makeError, fail, checkInt, checkPow2, checkAddress, isPow2, show, EINVAL, ENOMEM, EFAULT, errnoNames } from "../src/core/errors.js";
 
 test("error codes carry Zephyr's numbers", () => {
   assert.is(EINVAL, 22); assert.is(ENOMEM, 12); assert.is(EFAULT, 14);
@@ -25,6 +25,11 @@ test("argument checks name the argument and reject non-numbers", () => {
   assert.throws(() => checkAddress(0, "base"), /base/);
   assert.throws(() => checkAddress(0x100000000, "base"), /base/);
   assert.is(checkAddress(0x20000000, "base"), 0x20000000);
+});
+
+test("show: strings in quotes, the rest as String(v), never a throw", () => {
+  assert.equal([show("5"), show(5), show(NaN), show(null), show(undefined), show({}), show([1, 2])], ['"5"', "5", "NaN", "null", "undefined", "[object Object]", "1,2"]);
+  assert.is(show(Object.create(null)), "an object");
 });
 
 test.run();

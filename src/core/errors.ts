@@ -43,6 +43,15 @@ export function makeError(code: string, message: string): CodedError {
   return e;
 }
 
+/**
+ * `v` as an error message shows it: a string in quotes (so that "5" and 5
+ * differ), anything else as String(v) ("an object" when even that throws).
+ */
+export function show(v: any): string {
+  if (typeof v === "string") return "\"" + v + "\"";
+  try { return String(v); } catch (e) { return "an object"; }
+}
+
 /** Throw `makeError(code, message)`. */
 export function fail(code: string, message: string): never {
   throw makeError(code, message);

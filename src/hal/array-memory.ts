@@ -1,5 +1,6 @@
 import { bytes, fillArr, hasTypedArrays, Store } from "../core/storage.js";
-import { checkAddress, checkInt, fail } from "../core/errors.js";
+import { checkAddress, checkInt, fail, show } from "../core/errors.js";
+import { addressText, badValue, checkBlock, checkLen } from "./checks.js";
 import { Memory, Power, PowerState, WordView, isPowerState } from "./ports.js";
 
 /**
@@ -39,10 +40,10 @@ export class ArrayMemory implements Memory {
     this._nw = size >> 2;
     this._w = hasTypedArrays ? new Int32Array((this._b as Uint8Array).buffer, 0, this._nw) : null;
   }
-  /** Offset of `a` for an access of `n` bytes; throws EFAULT outside. */
+  /** Offset of `a` for an access of `n` bytes; throws EFAULT outside (and for anything that is not an integer address). */
   _o(a: number, n: number): number {
     var o = a - this.base;
-    if (!(o >= 0 && o + n <= this.size && Math.floor(o) === o)) fail("EFAULT", "address 0x" + (a >>> 0).toString(16) + " (" + n + " bytes) is outside [0x" + this.base.toString(16) + ", 0x" + (this.base + this.size).toString(16) + ")");
+    if (!(o >= 0 && o + n <= this.size && Math.floor(o) === o && typeof a === "number")) fail("EFAULT", "address " + addressText(a) + " (" + n + " bytes) is outside [0x" + this.base.toString(16) + ", 0x" + (this.base + this.size).toString(16) + ")");
     return o;
   }
   read8(a: number): number { return this._b[this._o(a, 1)]; }
@@ -50,16 +51,27 @@ export class ArrayMemory implements Memory {
   /** Aligned words take one typed-array read (the hot path of in-band free lists); the rest go byte by byte. */
   read32(a: number): number {
     var o = a - this.base, i = o >> 2;
-    if (i << 2 === o && i >= 0 && i < this._nw && this._w) return this._w[i] >>> 0;
+    if (i << 2 === o && i >= 0 && i < this._nw && this._w && typeof a === "number") return this._w[i] >>> 0;
     var b = this._b;
     o = this._o(a, 4);
     return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
-  write8(a: number, v: number): void { this._b[this._o(a, 1)] = v & 0xff; }
-  write16(a: number, v: number): void { var o = this._o(a, 2), b = this._b; b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff; }
+  /** Store the byte `v`: an integer in [-128, 255], else EINVAL naming it (nothing written). */
+  write8(a: number, v: number): void {
+    if ((v & 0xff) !== v && (v << 24 >> 24) !== v) badValue(v, -128, 255);
+    this._b[this._o(a, 1)] = v & 0xff;
+  }
+  /** Store the half-word `v`: an integer in [-32768, 65535], else EINVAL naming it. */
+  write16(a: number, v: number): void {
+    if ((v & 0xffff) !== v && (v << 16 >> 16) !== v) badValue(v, -32768, 65535);
+    var o = this._o(a, 2), b = this._b;
+    b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff;
+  }
+  /** Store the word `v`: an integer in [-2^31, 2^32 - 1], else EINVAL naming it. Aligned words take one typed-array write. */
   write32(a: number, v: number): void {
+    if ((v | 0) !== v && (v >>> 0) !== v) badValue(v, -2147483648, 4294967295);
     var o = a - this.base, i = o >> 2;
-    if (i << 2 === o && i >= 0 && i < this._nw && this._w) { this._w[i] = v | 0; return; }
+    if (i << 2 === o && i >= 0 && i < this._nw && this._w && typeof a === "number") { this._w[i] = v | 0; return; }
     var b = this._b;
     o = this._o(a, 4);
     b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff; b[o + 2] = (v >> 16) & 0xff; b[o + 3] = (v >>> 24) & 0xff;
@@ -72,19 +84,28 @@ export class ArrayMemory implements Memory {
   wordView(): WordView | null {
     return this._w === null ? null : { words: this._w, base: this.base };
   }
+  /** Copy `len` bytes at `a` into `dst[off..)`. EINVAL for a bad dst, off or len; EFAULT outside; nothing copied on either. O(len). */
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
+    checkBlock(dst, off, len, "dst", true);
     var o = this._o(a, len), b = this._b;
     for (var i = 0; i < len; i++) dst[off + i] = b[o + i];
   }
+  /** Copy the low byte of each of `src[off..off+len)` to `a`. EINVAL for a bad src, off or len; EFAULT outside; nothing written on either. O(len). */
   writeBlock(a: number, src: { [i: number]: number }, off: number, len: number): void {
+    checkBlock(src, off, len, "src", false);
     var o = this._o(a, len), b = this._b;
     for (var i = 0; i < len; i++) b[o + i] = src[off + i] & 0xff;
   }
+  /** Set `len` bytes at `a` to the byte `v` (an integer in [-128, 255]). EINVAL for a bad len or v; EFAULT outside. O(len). */
   fill(a: number, len: number, v: number): void {
+    checkLen(len);
+    if ((v & 0xff) !== v && (v << 24 >> 24) !== v) badValue(v, -128, 255);
     var o = this._o(a, len);
     fillArr(this._b, v & 0xff, o, o + len);
   }
+  /** memmove `len` bytes from `src` to `dst`. EINVAL for a bad len; EFAULT when either range is outside (nothing copied). O(len). */
   copy(dst: number, src: number, len: number): void {
+    checkLen(len);
     var d = this._o(dst, len), s = this._o(src, len), b = this._b, i;
     if (d < s) for (i = 0; i < len; i++) b[d + i] = b[s + i];
     else for (i = len - 1; i >= 0; i--) b[d + i] = b[s + i];
@@ -103,16 +124,18 @@ export class StatePower implements Power {
   _s: SectionSpec[];
   _p: PowerState[];
   /**
-   * Sections in address order, all "on". Throws EINVAL naming the entry: an
-   * empty list, a base that is not a non-zero address, a size not in
-   * [1, 2^28], a section overlapping or below the one before. O(sections).
+   * Sections in address order, all "on". Throws EINVAL naming the entry: not
+   * an array or an empty one, an entry that is not an object, a base that is
+   * not a non-zero address, a size not in [1, 2^28], a section overlapping or
+   * below the one before. O(sections).
    */
   constructor(sections: SectionSpec[]) {
-    if (!sections || typeof sections.length !== "number" || sections.length < 1) fail("EINVAL", "sections must be a non-empty array");
+    if (!sections || typeof sections !== "object" || !Array.isArray(sections) || sections.length < 1) fail("EINVAL", "sections must be a non-empty array");
     this._s = [];
     this._p = [];
     for (var i = 0; i < sections.length; i++) {
       var s = sections[i];
+      if (s === null || typeof s !== "object") fail("EINVAL", "sections[" + i + "] must be an object {name, base, size, gateable}, got " + show(s));
       checkAddress(s.base, "sections[" + i + "].base");
       checkInt(s.size, "sections[" + i + "].size", 1, 0x10000000);
       if (i > 0 && s.base < this._s[i - 1].base + this._s[i - 1].size) fail("EINVAL", "sections[" + i + "] overlaps or is out of address order");
@@ -124,6 +147,7 @@ export class StatePower implements Power {
   /** Index of the section holding `a`, or -1 (also for NaN and non-numbers). O(log sections). */
   sectionAt(a: number): number {
     var s = this._s, lo = 0, hi = s.length - 1;
+    if (typeof a !== "number") return -1; // "0x20000010" is not an address, though it compares as one
     while (lo <= hi) {
       var m = (lo + hi) >> 1;
       if (!(a >= s[m].base)) hi = m - 1; // NaN and non-numbers end at -1

@@ -55,14 +55,14 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
     assert.is(mem.read32(base + 4), 0x80000000);
   });
 
-  t("writes keep only the low bits of the value and touch only their bytes", ({ mem, base }) => {
+  t("writes take signed and unsigned values of their width and touch only their bytes", ({ mem, base }) => {
     mem.fill(base, 16, 0x5a);
-    mem.write8(base + 1, 0x1ff); assert.is(mem.read8(base + 1), 0xff);
-    mem.write8(base + 1, 0x100); assert.is(mem.read8(base + 1), 0);
+    mem.write8(base + 1, 0xff); assert.is(mem.read8(base + 1), 0xff);
+    mem.write8(base + 1, 0); assert.is(mem.read8(base + 1), 0);
     mem.write8(base + 1, -1); assert.is(mem.read8(base + 1), 0xff);
-    mem.write16(base + 4, 0x12345); assert.is(mem.read16(base + 4), 0x2345);
+    mem.write16(base + 4, 0x2345); assert.is(mem.read16(base + 4), 0x2345);
     mem.write16(base + 4, -2); assert.is(mem.read16(base + 4), 0xfffe);
-    mem.write32(base + 8, 0x123456789); assert.is(mem.read32(base + 8), 0x23456789);
+    mem.write32(base + 8, 0x23456789); assert.is(mem.read32(base + 8), 0x23456789);
     mem.write32(base + 8, -1); assert.is(mem.read32(base + 8), 0xffffffff);
     assert.equal(bytesAt(mem, base, 16), [0x5a, 0xff, 0x5a, 0x5a, 0xfe, 0xff, 0x5a, 0x5a, 0xff, 0xff, 0xff, 0xff, 0x5a, 0x5a, 0x5a, 0x5a]);
   });
@@ -74,7 +74,7 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
     mem.write16(base + size - 2, 0xa5a5); assert.is(mem.read16(base + size - 2), 0xa5a5);
   });
 
-  t("readBlock and writeBlock copy at offsets, into plain and typed arrays; writeBlock masks", ({ mem, base }) => {
+  t("readBlock and writeBlock copy at offsets, into plain and typed arrays; writeBlock stores each element's low byte", ({ mem, base }) => {
     mem.writeBlock(base + 3, [9, 9, 10, 20, 30, 40, 9], 2, 4);
     assert.equal(bytesAt(mem, base + 3, 4), [10, 20, 30, 40]);
     const dst = [7, 7, 7, 7, 7, 7];
@@ -92,9 +92,9 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
     assert.is(dst[0], 7);
   });
 
-  t("fill sets len bytes to v & 0xff and nothing else", ({ mem, base }) => {
+  t("fill sets len bytes to the byte v (signed or unsigned) and nothing else", ({ mem, base }) => {
     mem.fill(base, 12, 0);
-    mem.fill(base + 2, 8, 0x1ab);
+    mem.fill(base + 2, 8, -0x55);
     assert.equal(bytesAt(mem, base, 12), [0, 0, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0, 0]);
     mem.fill(base + 2, 0, 0x11);
     assert.is(mem.read8(base + 2), 0xab);
@@ -150,6 +150,90 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
     const all: number[] = [];
     mem.readBlock(base, all, 0, size);
     assert.ok(all.every((x) => x === 0x77), "nothing was written by the rejected calls");
+  });
+}
+
+/**
+ * Bad input to a Memory port: each call throws EINVAL naming the value or the
+ * argument, and nothing is written or read into the buffer.
+ *  - write8/16/32 and fill's value: an integer in the width's signed or
+ *    unsigned range ([-128, 255], [-32768, 65535], [-2^31, 2^32 - 1]);
+ *  - block calls: `len` and `off` non-negative integers, the buffer an array
+ *    or typed array that holds `off + len` elements (a plain array `dst`
+ *    grows, as arrays do).
+ */
+export function memoryInputContract(test: Test, label: string, make: () => MemoryUnderTest): void {
+  const t = (name: string, fn: (u: MemoryUnderTest) => void) => test(label + ": " + name, () => fn(make()));
+  const NOT_INTEGERS: [unknown, RegExp][] = [[NaN, /got NaN/], [1.5, /got 1\.5/], ["5", /got "5"/], [{}, /got \[object Object\]/],
+    [null, /got null/], [undefined, /got undefined/], [true, /got true/], [Infinity, /got Infinity/]];
+  const WIDTHS: [string, number, number, number][] = [["write8", 1, -128, 255], ["write16", 2, -32768, 65535], ["write32", 4, -0x80000000, 0xffffffff]];
+
+  t("write8/16/32 refuse a value that is not an integer of their width, naming it; nothing is written", ({ mem, base }) => {
+    mem.fill(base, 16, 0x77);
+    for (const [verb, , lo, hi] of WIDTHS) {
+      const w = (v: unknown) => (mem as any)[verb](base + 4, v);
+      for (const [v, re] of NOT_INTEGERS) throwsCode(() => w(v), "EINVAL", re);
+      throwsCode(() => w(lo - 1), "EINVAL", new RegExp("\\[" + lo + ", " + hi + "\\], got " + (lo - 1)));
+      throwsCode(() => w(hi + 1), "EINVAL", new RegExp("got " + (hi + 1)));
+    }
+    assert.equal(bytesAt(mem, base, 16), new Array(16).fill(0x77), "nothing was written");
+    const read = (n: number) => (n === 4 ? mem.read32(base + 8) : n === 2 ? mem.read16(base + 8) : mem.read8(base + 8));
+    for (const [verb, n, lo, hi] of WIDTHS) {          // the edges are accepted: the lowest reads back unsigned
+      (mem as any)[verb](base + 8, lo); assert.is(read(n), lo + 2 ** (8 * n), verb + "(" + lo + ")");
+      (mem as any)[verb](base + 8, hi); assert.is(read(n), hi, verb + "(" + hi + ")");
+    }
+  });
+
+  t("fill refuses a value that is not a byte (signed or unsigned), naming it", ({ mem, base }) => {
+    mem.fill(base, 8, 0x77);
+    for (const [v, re] of NOT_INTEGERS) throwsCode(() => mem.fill(base, 4, v as any), "EINVAL", re);
+    throwsCode(() => mem.fill(base, 4, 256), "EINVAL", /got 256/);
+    throwsCode(() => mem.fill(base, 4, -129), "EINVAL", /got -129/);
+    assert.equal(bytesAt(mem, base, 8), new Array(8).fill(0x77), "nothing was written");
+  });
+
+  t("block calls refuse a len that is not a non-negative integer, naming it; nothing changes", ({ mem, base }) => {
+    mem.fill(base, 16, 0x77);
+    for (const len of [-1, -4, 0.5, 1.5, true, "4", undefined, null, NaN, Infinity]) {
+      const dst = [9, 9, 9, 9];
+      throwsCode(() => mem.readBlock(base, dst, 0, len as any), "EINVAL", /len/);
+      assert.equal(dst, [9, 9, 9, 9], "readBlock wrote into dst with len " + String(len));
+      throwsCode(() => mem.writeBlock(base, [1, 2, 3, 4], 0, len as any), "EINVAL", /len/);
+      throwsCode(() => mem.fill(base, len as any, 1), "EINVAL", /len/);
+      throwsCode(() => mem.copy(base + 8, base, len as any), "EINVAL", /len/);
+    }
+    assert.equal(bytesAt(mem, base, 16), new Array(16).fill(0x77), "nothing was written");
+  });
+
+  t("block calls refuse an offset that is not a non-negative integer, naming it", ({ mem, base }) => {
+    mem.fill(base, 8, 0x77);
+    for (const off of ["12", "0", -1, 0.5, undefined, null, NaN, true]) {
+      const dst: any = [];
+      throwsCode(() => mem.readBlock(base, dst, off as any, 4), "EINVAL", /off/);
+      assert.equal(Object.keys(dst), [], "readBlock wrote into dst with off " + JSON.stringify(off));
+      throwsCode(() => mem.writeBlock(base, [1, 2, 3, 4, 5, 6], off as any, 4), "EINVAL", /off/);
+    }
+    assert.equal(bytesAt(mem, base, 8), new Array(8).fill(0x77), "nothing was written");
+  });
+
+  t("block calls refuse a buffer that is not an array or typed array, naming it", ({ mem, base }) => {
+    for (const [buf, re] of [[null, /dst.*got null/], [undefined, /dst.*got undefined/], ["abcd", /dst.*got "abcd"/], [5, /dst.*got 5/], [{}, /dst/]] as [unknown, RegExp][]) {
+      throwsCode(() => mem.readBlock(base, buf as any, 0, 4), "EINVAL", re);
+      throwsCode(() => mem.writeBlock(base, buf as any, 0, 4), "EINVAL", new RegExp(re.source.replace("dst", "src")));
+    }
+  });
+
+  t("a buffer too short for off + len is refused (a plain array dst grows)", ({ mem, base }) => {
+    mem.fill(base, 8, 0x77);
+    throwsCode(() => mem.writeBlock(base, [1, 2, 3], 0, 4), "EINVAL", /src/);
+    throwsCode(() => mem.writeBlock(base, new Uint8Array(4), 1, 4), "EINVAL", /src/);
+    const td = new Uint8Array(3);
+    throwsCode(() => mem.readBlock(base, td, 0, 4), "EINVAL", /dst/);
+    assert.equal(Array.prototype.slice.call(td), [0, 0, 0]);
+    assert.equal(bytesAt(mem, base, 8), new Array(8).fill(0x77), "nothing was written");
+    const grows: number[] = [1];
+    mem.readBlock(base, grows, 1, 4);
+    assert.equal(grows, [1, 0x77, 0x77, 0x77, 0x77]);
   });
 }
 

@@ -1,4 +1,4 @@
-/* Conformance part 00: errors, storage, HAL ports and the board helper (issue 2). Plain ES5. */
+/* Conformance part 00: errors, storage, HAL ports and the board helper. Plain ES5. */
 (function () {
   var BASE = 0x20000000;
 
@@ -65,10 +65,12 @@
   eq("base", m.base, BASE);
   eq("size", m.size, 64);
   eq("fresh memory reads 0", m.read32(BASE), 0);
-  m.write8(BASE, 0x1ab);
-  eq("write8 keeps the low byte", m.read8(BASE), 0xab);
-  m.write16(BASE + 2, 0x12345);
-  eq("write16 keeps the low half-word", m.read16(BASE + 2), 0x2345);
+  m.write8(BASE, 0xab);
+  eq("write8 stores the byte", m.read8(BASE), 0xab);
+  m.write8(BASE + 1, -2);
+  eq("write8 takes a signed byte", m.read8(BASE + 1), 0xfe);
+  m.write16(BASE + 2, 0x2345);
+  eq("write16 stores the half-word", m.read16(BASE + 2), 0x2345);
   eq("write16 is little-endian (low byte)", m.read8(BASE + 2), 0x45);
   eq("write16 is little-endian (high byte)", m.read8(BASE + 3), 0x23);
   m.write32(BASE + 4, 0xdeadbeef);
@@ -91,12 +93,12 @@
   m.readBlock(BASE + 16, dst, 1, 4);
   eq("readBlock fills dst[off..off+len)", dst, [7, 1, 2, 3, 4, 7]);
   m.writeBlock(BASE + 24, [0x100 + 5, -1], 0, 2);
-  eq("writeBlock keeps low bytes", [m.read8(BASE + 24), m.read8(BASE + 25)], [5, 0xff]);
+  eq("writeBlock stores each element's low byte", [m.read8(BASE + 24), m.read8(BASE + 25)], [5, 0xff]);
   var rb = rk.bytes(4);
   m.readBlock(BASE + 16, rb, 0, 4);
   eq("readBlock into rk.bytes storage", rb, [1, 2, 3, 4]);
-  m.fill(BASE + 32, 8, 0x1aa);
-  eq("fill sets len bytes to v & 0xff", [m.read8(BASE + 31), m.read8(BASE + 32), m.read8(BASE + 39), m.read8(BASE + 40)], [0, 0xaa, 0xaa, 0]);
+  m.fill(BASE + 32, 8, 0xaa);
+  eq("fill sets len bytes to v", [m.read8(BASE + 31), m.read8(BASE + 32), m.read8(BASE + 39), m.read8(BASE + 40)], [0, 0xaa, 0xaa, 0]);
   m.fill(BASE + 32, 0, 1);
   eq("fill of 0 bytes changes nothing", m.read8(BASE + 32), 0xaa);
 
@@ -132,6 +134,43 @@
   throwsCode("copy to outside", function () { m.copy(BASE + 60, BASE, 8); }, "EFAULT");
   eq("a rejected copy wrote nothing", m.read32(BASE + 60), 0x00020304);
   check("EFAULT names the address", messageOf(function () { m.read8(BASE + 64); }).indexOf("0x20000040") >= 0);
+
+  section("ArrayMemory: EINVAL on bad values, lengths, offsets and buffers");
+  m.write32(BASE + 48, 0x55667788);
+  throwsCode("write8 of 256", function () { m.write8(BASE + 48, 256); }, "EINVAL");
+  throwsCode("write8 of -129", function () { m.write8(BASE + 48, -129); }, "EINVAL");
+  throwsCode("write8 of NaN", function () { m.write8(BASE + 48, NaN); }, "EINVAL");
+  throwsCode("write8 of 1.5", function () { m.write8(BASE + 48, 1.5); }, "EINVAL");
+  throwsCode("write8 of a string", function () { m.write8(BASE + 48, "5"); }, "EINVAL");
+  throwsCode("write16 of 65536", function () { m.write16(BASE + 48, 65536); }, "EINVAL");
+  throwsCode("write16 of an object", function () { m.write16(BASE + 48, {}); }, "EINVAL");
+  throwsCode("write32 of 2^32", function () { m.write32(BASE + 48, 4294967296); }, "EINVAL");
+  throwsCode("write32 of -2^31 - 1", function () { m.write32(BASE + 48, -2147483649); }, "EINVAL");
+  throwsCode("write32 of NaN", function () { m.write32(BASE + 48, NaN); }, "EINVAL");
+  throwsCode("write32 of undefined", function () { m.write32(BASE + 48); }, "EINVAL");
+  throwsCode("fill of 0x1aa", function () { m.fill(BASE + 48, 4, 0x1aa); }, "EINVAL");
+  eq("the rejected writes wrote nothing", m.read32(BASE + 48), 0x55667788);
+  check("the value is named", messageOf(function () { m.write8(BASE + 48, NaN); }).indexOf("got NaN") >= 0);
+  m.write32(BASE + 48, -2147483648);
+  eq("write32 of -2^31", m.read32(BASE + 48), 0x80000000);
+  m.write32(BASE + 48, 4294967295);
+  eq("write32 of 2^32 - 1", m.read32(BASE + 48), 0xffffffff);
+  m.write32(BASE + 48, 0x55667788);
+  var bdst = [7, 7, 7, 7];
+  throwsCode("readBlock with len -1", function () { m.readBlock(BASE + 48, bdst, 0, -1); }, "EINVAL");
+  throwsCode("readBlock with len 0.5", function () { m.readBlock(BASE + 48, bdst, 0, 0.5); }, "EINVAL");
+  throwsCode("writeBlock with len true", function () { m.writeBlock(BASE + 48, [1, 2, 3, 4], 0, true); }, "EINVAL");
+  throwsCode("writeBlock with no len", function () { m.writeBlock(BASE + 48, [1, 2, 3, 4], 0); }, "EINVAL");
+  throwsCode("fill with len -4", function () { m.fill(BASE + 48, -4, 0); }, "EINVAL");
+  throwsCode("copy with len 0.5", function () { m.copy(BASE + 40, BASE + 48, 0.5); }, "EINVAL");
+  throwsCode("readBlock with off \"12\"", function () { m.readBlock(BASE + 48, bdst, "12", 4); }, "EINVAL");
+  throwsCode("readBlock into null", function () { m.readBlock(BASE + 48, null, 0, 4); }, "EINVAL");
+  throwsCode("writeBlock from null", function () { m.writeBlock(BASE + 48, null, 0, 4); }, "EINVAL");
+  throwsCode("writeBlock from a source too short", function () { m.writeBlock(BASE + 48, [1, 2], 0, 4); }, "EINVAL");
+  check("the buffer is named", messageOf(function () { m.readBlock(BASE + 48, null, 0, 4); }).indexOf("dst") >= 0);
+  eq("dst is untouched", bdst, [7, 7, 7, 7]);
+  eq("the rejected block calls wrote nothing", m.read32(BASE + 48), 0x55667788);
+  throwsCode("EFAULT: a string address", function () { m.read32("0x20000000"); }, "EFAULT");
 
   section("ArrayMemory: EINVAL on bad arguments");
   throwsCode("base 0", function () { return new rk.ArrayMemory(0, 16); }, "EINVAL");
@@ -187,6 +226,9 @@
   throwsCode("EINVAL: sections out of order", function () {
     return new rk.StatePower([{ name: "a", base: BASE + 0x100, size: 0x100, gateable: true }, { name: "b", base: BASE, size: 0x100, gateable: true }]);
   }, "EINVAL");
+  throwsCode("EINVAL: an undefined entry", function () { return new rk.StatePower([undefined]); }, "EINVAL");
+  check("EINVAL names the entry", messageOf(function () { return new rk.StatePower([specs[0], null]); }).indexOf("sections[1]") >= 0);
+  eq("sectionAt(a numeric string)", p.sectionAt("0x20000010"), -1);
   throwsCode("EINVAL: section base 0", function () { return new rk.StatePower([{ name: "a", base: 0, size: 0x100, gateable: true }]); }, "EINVAL");
   check("EINVAL names the section", messageOf(function () { return new rk.StatePower([{ name: "a", base: BASE, size: 0, gateable: true }]); }).indexOf("sections[0].size") >= 0);
 
