@@ -6,6 +6,13 @@
  * Addresses are unsigned 32-bit MCU addresses (0x20000000 is SRAM on nRF52 and
  * STM32); 0 is NULL. All multi-byte accesses are little-endian, as on every
  * Cortex-M target. Values read are unsigned (`read32` returns 0..2^32-1).
+ *
+ * Bad input is refused, never coerced: an address that is not an integer in
+ * the port's memory throws EFAULT naming it; a value outside its width's
+ * signed or unsigned range, and a `len` or `off` that is not a non-negative
+ * integer, or a buffer that is not an array or typed array holding
+ * `off + len` elements, throw EINVAL naming it. A refused call changes
+ * nothing. (test/support/memory-contract.ts holds every port to this.)
  */
 export interface Memory {
   /** Byte at `a` (0..255). */
@@ -14,17 +21,17 @@ export interface Memory {
   read16(a: number): number;
   /** Little-endian word at `a` (0..2^32-1). */
   read32(a: number): number;
-  /** Store the low 8 bits of `v` at `a`. */
+  /** Store the byte `v` (an integer in [-128, 255]: signed or unsigned) at `a`. */
   write8(a: number, v: number): void;
-  /** Store the low 16 bits of `v` at `a`, little-endian. */
+  /** Store the half-word `v` (an integer in [-32768, 65535]) at `a`, little-endian. */
   write16(a: number, v: number): void;
-  /** Store the low 32 bits of `v` at `a`, little-endian. */
+  /** Store the word `v` (an integer in [-2^31, 2^32 - 1]) at `a`, little-endian. */
   write32(a: number, v: number): void;
-  /** Copy `len` bytes from memory at `a` into `dst[off..off+len)`. */
+  /** Copy `len` bytes from memory at `a` into `dst[off..off+len)` (a plain array grows). */
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void;
-  /** Copy `len` bytes from `src[off..off+len)` into memory at `a`. */
+  /** Copy the low byte of each of `src[off..off+len)` into memory at `a`. */
   writeBlock(a: number, src: { [i: number]: number }, off: number, len: number): void;
-  /** Set `len` bytes at `a` to `v & 0xff`. */
+  /** Set `len` bytes at `a` to the byte `v` (an integer in [-128, 255]). */
   fill(a: number, len: number, v: number): void;
   /** Copy `len` bytes from `src` to `dst` (overlapping ranges are handled like memmove). */
   copy(dst: number, src: number, len: number): void;
