@@ -54,6 +54,12 @@ export interface PolicyResult {
   retentionVsOracle: number;
   samples: Sample[];
   lanes: Lane[];
+  /**
+   * Live allocations whose contents were lost or faulted (checked at every
+   * free, and at every write): 0 unless the bank manager switched off a
+   * section under live data. Optional (older results lack it).
+   */
+  dataErrors?: number;
 }
 
 /** The bound: the fewest sections that could hold the live bytes at every instant. */
@@ -86,6 +92,8 @@ export interface ExperimentResult {
   oracle: OracleResult;
   /** The board figures the energies came from. */
   sources: FigureSource[];
+  /** The firmware layout the experiment assumed instead of the board file's, in plain words (absent: the board file's). */
+  firmware?: string;
   /** What the model does not capture, in plain words (shown in every report). */
   limits: string[];
 }
