@@ -114,10 +114,12 @@ export function boardFromJSON(data: unknown, file: string): Board {
 
 interface FigureFile { value: number; unit: string; source?: string; derived?: string }
 interface SectionFile { name: string; base: string; size: number; gateable: boolean }
-interface BankFile { name: string; powerRegister?: string; retention: FigureFile; sections: SectionFile[] }
-interface RangeFile { name: string; kind: string; base: string; size: number; source?: string; derived?: string }
+interface BankFile {
+  name: string; powerRegister?: string; retention: FigureFile; retentionByMode?: { [mode: string]: FigureFile }; sections: SectionFile[];
+}
+interface RangeFile { name: string; kind: string; basis: string; base: string; size: number; source?: string; derived?: string }
 interface RegionFile { name: string; base: string; size: number; purpose: string }
-interface ModeFile { description: string; current: FigureFile; retentionApplies: boolean }
+interface ModeFile { description: string; current: FigureFile; retentionApplies: boolean; fullRetention?: FigureFile }
 interface BoardFile {
   name: string; title: string;
   chip: { part: string; core: string; source: string };
@@ -268,6 +270,18 @@ function figure(f: FigureFile): Figure {
   return out;
 }
 
+const PICOAMPS: { [unit: string]: number } = { mA: 1e9, uA: 1e6, nA: 1e3 };
+
+/**
+ * A schema-valid current figure in pA, on a grid of 1/1024 pA: the decimal
+ * figures of the sources (1.2 uA, 22.8125 nA) become exact binary numbers,
+ * so sums of them are exact (SimMcu converts the same way).
+ */
+function picoamps(f: Figure): number { return Math.round(f.value * PICOAMPS[f.unit] * 1024) / 1024; }
+
+/** A current in pA as "1.86 uA" (µA with up to 6 decimals, trailing zeros dropped). */
+function microamps(pA: number): string { return String(Math.round(pA) / 1e6) + " uA"; }
+
 function convert(d: BoardFile, file: string, problems: string[]): Board {
   const bad = (path: string, expected: string) => { problems.push(path + ": expected " + expected); };
   const ramBase = addr(d.ram.base);
@@ -314,6 +328,10 @@ function convert(d: BoardFile, file: string, problems: string[]): Board {
       const sec: BoardSection = {
         name: s.name, bank: b.name, index: j, base: base, size: s.size, gateable: s.gateable, retention: figure(b.retention),
       };
+      if (b.retentionByMode !== undefined) {
+        sec.retentionByMode = {};
+        for (const m of Object.keys(b.retentionByMode)) sec.retentionByMode[m] = figure(b.retentionByMode[m]);
+      }
       total += s.size;
       if (inRam(sp, "the section", base, s.size) && prev !== null) {
         if (base < prev.base) {
@@ -335,8 +353,17 @@ function convert(d: BoardFile, file: string, problems: string[]): Board {
 
   const reserved: ReservedRange[] = d.reserved.map((r, k) => {
     const base = addr(r.base);
-    inRam("/reserved/" + k, "the reserved range", base, r.size);
-    const out: ReservedRange = { name: r.name, kind: r.kind, base: base, size: r.size };
+    const rp = "/reserved/" + k;
+    if (inRam(rp, "the reserved range", base, r.size)) {
+      d.reserved.forEach((o, j) => {
+        const ob = addr(o.base);
+        if (j < k && base < ob + o.size && ob < base + r.size) {
+          bad(rp, "no overlap with reserved range " + show(o.name) + " " + span(ob, o.size) + " (/reserved/" + j + "), got " +
+            show(r.name) + " " + span(base, r.size));
+        }
+      });
+    }
+    const out: ReservedRange = { name: r.name, kind: r.kind, basis: r.basis, base: base, size: r.size };
     if (r.source !== undefined) out.source = r.source;
     if (r.derived !== undefined) out.derived = r.derived;
     return out;
@@ -347,7 +374,9 @@ function convert(d: BoardFile, file: string, problems: string[]): Board {
     if (inRam(gp, "the region", base, g.size)) {
       for (const r of reserved) {
         if (base < r.base + r.size && r.base < base + g.size) {
-          bad(gp, "no overlap with reserved range " + show(r.name) + " " + span(r.base, r.size) + ", got " + span(base, g.size));
+          bad(gp, "region " + show(g.name) + " " + span(base, g.size) + " clear of reserved range " + show(r.name) + " " +
+            span(r.base, r.size) + " (" + r.basis + "), but they overlap in " +
+            span(Math.max(base, r.base), Math.min(base + g.size, r.base + r.size) - Math.max(base, r.base)));
         }
       }
     }
@@ -357,9 +386,33 @@ function convert(d: BoardFile, file: string, problems: string[]): Board {
   for (const name of Object.keys(d.modes)) {
     const m = d.modes[name];
     modes[name] = { name: name, description: m.description, current: figure(m.current), retentionApplies: m.retentionApplies };
+    if (m.fullRetention !== undefined) modes[name].fullRetention = figure(m.fullRetention);
   }
   if (!Object.prototype.hasOwnProperty.call(modes, d.defaultMode)) {
     bad("/defaultMode", "one of the modes (" + Object.keys(modes).map(show).join(", ") + "), got " + show(d.defaultMode));
+  }
+  const retaining = Object.keys(modes).filter((k) => modes[k].retentionApplies);
+  d.banks.forEach((b, i) => {
+    for (const m of Object.keys(b.retentionByMode || {})) {
+      if (retaining.indexOf(m) < 0) {
+        bad("/banks/" + i + "/retentionByMode/" + pointerEscape(m), "a mode whose retentionApplies is true (" +
+          (retaining.length ? retaining.map(show).join(", ") : "none") + "), got " + show(m));
+      }
+    }
+  });
+  // Each mode's cited full-retention current must be what the section figures add up to.
+  for (const name of Object.keys(modes)) {
+    const m = modes[name], full = m.fullRetention, mp = "/modes/" + pointerEscape(name) + "/fullRetention";
+    if (full === undefined) continue;
+    if (!m.retentionApplies) { bad(mp, "no fullRetention, since retentionApplies is false in mode " + show(name)); continue; }
+    if (problems.length > 0) continue;
+    let sum = 0;
+    for (const s of sections) sum += picoamps(s.retentionByMode && s.retentionByMode[name] ? s.retentionByMode[name] : s.retention);
+    const base = picoamps(m.current), want = picoamps(full);
+    if (Math.abs(base + sum - want) > 1) {
+      bad(mp, "the mode's current plus every section's retention in it, " + microamps(base) + " + " + microamps(sum) + " = " +
+        microamps(base + sum) + ", got " + full.value + " " + full.unit);
+    }
   }
   return {
     name: d.name, title: d.title,

@@ -22,8 +22,13 @@
  *   the pattern of power cycle 0 (RAM is not zeroed at power-up).
  * - Counters: per section, read and write accesses and bytes, and faults.
  * - Clock and energy: a simulated clock that only `advance()` moves; charge
- *   is integrated piecewise over it from the board's figures (see `energy`).
- *   Power transitions and mode changes are logged with their time.
+ *   is integrated piecewise over it from the board's figures (see `energy`):
+ *   the mode's base current plus, per section that is on or retained, its
+ *   retention figure for that mode (`retentionByMode[mode]`, else
+ *   `retention`). Currents are summed in pA on a 1/1024 pA grid, so a mode's
+ *   no-retention and full-retention end points come out exactly as the board
+ *   file cites them. Power transitions and mode changes are logged with
+ *   their time.
  */
 import type { Board, Figure } from "../src/core/board.js";
 import type { Memory, Power, PowerState } from "../src/hal/ports.js";
@@ -97,7 +102,11 @@ export interface SimEvent {
 
 /** A board figure that went into an energy result, with its provenance. */
 export interface FigureUse {
-  /** What it is, as a path into the board: "voltage", "modes.sleep.current", "sections.RAM0.S1.retention". */
+  /**
+   * What it is, as a path into the board: "voltage", "modes.sleep.current",
+   * "sections.RAM0.S1.retention", or "sections.RAM0.S1.retentionByMode.system-off"
+   * for a mode's own retention figure.
+   */
   figure: string;
   value: number;
   unit: string;
@@ -139,7 +148,8 @@ export interface EnergyReport {
   sources: FigureUse[];
 }
 
-var CURRENT_UNITS: { [u: string]: number } = { "A": 1e6, "mA": 1e3, "uA": 1, "\u00b5A": 1, "nA": 1e-3, "pA": 1e-6 };
+/** Current units in pA: currents are kept in pA so that sums of the boards' decimal figures stay exact. */
+var CURRENT_UNITS: { [u: string]: number } = { "A": 1e12, "mA": 1e9, "uA": 1e6, "\u00b5A": 1e6, "nA": 1e3, "pA": 1 };
 var VOLTAGE_UNITS: { [u: string]: number } = { "V": 1, "mV": 1e-3 };
 
 /** `fig` converted with `units` (value × factor of its unit); EINVAL naming `what` when it is not a figure in one of them. */
@@ -149,6 +159,16 @@ function figureIn(fig: Figure, units: { [u: string]: number }, what: string): nu
     fail("EINVAL", what + " must be a figure {value >= 0, unit: " + Object.keys(units).join("|") + "}, got " + JSON.stringify(fig));
   }
   return fig.value * units[fig.unit];
+}
+
+/**
+ * A current figure in pA, snapped to a grid of 1/1024 pA: 1.2 uA × 1e6 is
+ * 1200000 and 22.8125 nA × 1e3 is 22812.5 exactly, so a sum of figures is
+ * the exact sum of the decimal figures and a µA result (pA / 1e6) is the
+ * double nearest the decimal the source cites.
+ */
+function picoamps(fig: Figure, what: string): number {
+  return Math.round(figureIn(fig, CURRENT_UNITS, what) * 1024) / 1024;
 }
 
 /** "0x2000fffe" for an unsigned 32-bit integer; anything else as it is. */
@@ -209,19 +229,22 @@ export class SimMcu implements Memory, Power {
   _fl: Float64Array;
   _unmapped: number;
 
-  /** Clock, mode and energy integrals. */
+  /** Clock, mode and energy integrals. Currents in pA, charges in pA·s (reported in µA and µC). */
   _t: number;
   _mode: string;
   _modeNames: string[];
-  _baseUA: { [mode: string]: number };
-  _retUA: Float64Array;
+  _basePA: { [mode: string]: number };
+  /** Per mode where retention applies: each section's retention current in pA (its `retentionByMode[mode]`, else `retention`). */
+  _retPA: { [mode: string]: Float64Array };
+  /** Per mode where retention applies: the board figure each section's retention came from, as a `FigureUse` path and the figure. */
+  _retFig: { [mode: string]: { path: string; fig: Figure }[] };
   _volts: number;
   _modeSec: { [mode: string]: number };
   _modeQ: { [mode: string]: number };
   _baseQ: number;
   _secQ: Float64Array;
-  /** Seconds each section drew retention current (not off, in a mode where retention applies). */
-  _secRetSec: Float64Array;
+  /** Seconds each section drew retention current in each mode (for `sources`). */
+  _secModeSec: { [mode: string]: Float64Array };
   _secOn: Float64Array;
   _secRet: Float64Array;
   _secOff: Float64Array;
@@ -251,7 +274,6 @@ export class SimMcu implements Memory, Power {
     this._on = new Uint8Array(n);
     this._byName = Object.create(null);
     this._cycle = new Float64Array(n);
-    this._retUA = new Float64Array(n);
     for (var i = 0; i < n; i++) {
       var s = board.sections[i], at = "board.sections[" + i + "]";
       if (typeof s.base !== "number" || (s.base >>> 0) !== s.base) fail("EINVAL", at + ".base must be a 32-bit unsigned address, got " + s.base);
@@ -268,7 +290,10 @@ export class SimMcu implements Memory, Power {
       this._state.push("on");
       this._on[i] = 1;
       this._byName[s.name] = i;
-      this._retUA[i] = figureIn(s.retention, CURRENT_UNITS, at + ".retention");
+      picoamps(s.retention, at + ".retention");
+      if (s.retentionByMode !== undefined && (s.retentionByMode === null || typeof s.retentionByMode !== "object")) {
+        fail("EINVAL", at + ".retentionByMode must be an object of figures by mode name, got " + JSON.stringify(s.retentionByMode));
+      }
       if (o.initial !== "zero") this._pattern(i);
     }
     this._last = 0;
@@ -284,19 +309,40 @@ export class SimMcu implements Memory, Power {
     this._volts = figureIn(board.voltage, VOLTAGE_UNITS, "board.voltage");
     this._modeNames = Object.keys(board.modes || {});
     if (this._modeNames.length === 0) fail("EINVAL", "board.modes must name at least one mode");
-    this._baseUA = Object.create(null);
+    this._basePA = Object.create(null);
+    this._retPA = Object.create(null);
+    this._retFig = Object.create(null);
+    this._secModeSec = Object.create(null);
     this._modeSec = Object.create(null);
     this._modeQ = Object.create(null);
     for (var m = 0; m < this._modeNames.length; m++) {
       var k = this._modeNames[m];
-      this._baseUA[k] = figureIn(board.modes[k].current, CURRENT_UNITS, "board.modes." + k + ".current");
+      this._basePA[k] = picoamps(board.modes[k].current, "board.modes." + k + ".current");
       this._modeSec[k] = 0;
       this._modeQ[k] = 0;
+      if (!board.modes[k].retentionApplies) continue;
+      var ret = new Float64Array(n), figs: { path: string; fig: Figure }[] = [];
+      for (var j = 0; j < n; j++) {
+        var sj = board.sections[j], own = sj.retentionByMode ? sj.retentionByMode[k] : undefined;
+        var path = "sections." + sj.name + (own !== undefined ? ".retentionByMode." + k : ".retention");
+        ret[j] = picoamps(own !== undefined ? own : sj.retention, "board.sections[" + j + "]" + (own !== undefined ? ".retentionByMode." + k : ".retention"));
+        figs.push({ path: path, fig: own !== undefined ? own : sj.retention });
+      }
+      this._retPA[k] = ret;
+      this._retFig[k] = figs;
+      this._secModeSec[k] = new Float64Array(n);
+    }
+    for (var b2 = 0; b2 < n; b2++) {
+      var rbm = board.sections[b2].retentionByMode;
+      if (rbm) for (var mk in rbm) {
+        if (Object.prototype.hasOwnProperty.call(rbm, mk) && !(board.modes[mk] && board.modes[mk].retentionApplies)) {
+          fail("EINVAL", "board.sections[" + b2 + "].retentionByMode." + mk + " names no mode of the board where retention applies");
+        }
+      }
     }
     this._t = 0;
     this._baseQ = 0;
     this._secQ = new Float64Array(n);
-    this._secRetSec = new Float64Array(n);
     this._secOn = new Float64Array(n);
     this._secRet = new Float64Array(n);
     this._secOff = new Float64Array(n);
@@ -631,7 +677,7 @@ export class SimMcu implements Memory, Power {
 
   /** `name` if it is a mode of the board; else EINVAL naming `what` and listing the modes. */
   _checkMode(name: string, what: string): string {
-    if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(this._baseUA, name)) {
+    if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(this._basePA, name)) {
       fail("EINVAL", what + " must be one of " + this._modeNames.join(", ") + "; got " + name);
     }
     return name;
@@ -651,18 +697,32 @@ export class SimMcu implements Memory, Power {
     this._mode = name;
   }
 
-  /** Whether retention currents count in the current mode. */
-  _retains(): boolean { return !!this.board.modes[this._mode].retentionApplies; }
+  /**
+   * The retention current, µA, that section `i` adds in mode `mode` (default:
+   * the current mode) while it is on or retained: its `retentionByMode[mode]`
+   * figure, else its `retention` figure; 0 in a mode whose `retentionApplies`
+   * is false. EINVAL for a bad index or mode. O(1).
+   */
+  sectionRetention(i: number, mode?: string): number {
+    this._c(i);
+    var m = mode === undefined ? this._mode : this._checkMode(mode, "mode");
+    var ret = this._retPA[m];
+    return ret === undefined ? 0 : ret[i] / 1e6;
+  }
 
   /**
    * Current drawn now, µA: the mode's base current plus, when the mode's
-   * `retentionApplies`, the retention current of every section that is on
-   * or retained (none for sections that are off). O(sections).
+   * `retentionApplies`, the retention current in this mode of every section
+   * that is on or retained (none for sections that are off). With every
+   * section off it is the mode's `current` figure; with every section on or
+   * retained it is the mode's `fullRetention` figure where the board cites
+   * one (the loader checks that the figures add up to it), both exactly.
+   * O(sections).
    */
   current(): number {
-    var c = this._baseUA[this._mode];
-    if (this._retains()) for (var i = 0; i < this._retUA.length; i++) if (this._state[i] !== "off") c += this._retUA[i];
-    return c;
+    var c = this._basePA[this._mode], ret = this._retPA[this._mode];
+    if (ret !== undefined) for (var i = 0; i < ret.length; i++) if (this._state[i] !== "off") c += ret[i];
+    return c / 1e6;
   }
 
   /**
@@ -673,14 +733,14 @@ export class SimMcu implements Memory, Power {
   advance(seconds: number): void {
     if (typeof seconds !== "number" || !isFinite(seconds) || seconds < 0) fail("EINVAL", "seconds must be a finite number >= 0, got " + seconds);
     if (seconds === 0) return;
-    var m = this._mode, q = this._baseUA[m] * seconds, ret = this._retains();
+    var m = this._mode, q = this._basePA[m] * seconds, ret = this._retPA[m], ms = this._secModeSec[m];
     this._baseQ += q;
-    for (var i = 0; i < this._retUA.length; i++) {
+    for (var i = 0; i < this._state.length; i++) {
       var st = this._state[i];
       if (st === "on") this._secOn[i] += seconds;
       else if (st === "retained") this._secRet[i] += seconds;
       else { this._secOff[i] += seconds; continue; }
-      if (ret) { var qs = this._retUA[i] * seconds; this._secQ[i] += qs; this._secRetSec[i] += seconds; q += qs; }
+      if (ret !== undefined) { var qs = ret[i] * seconds; this._secQ[i] += qs; ms[i] += seconds; q += qs; }
     }
     this._modeSec[m] += seconds;
     this._modeQ[m] += q;
@@ -689,31 +749,44 @@ export class SimMcu implements Memory, Power {
 
   /**
    * The energy integral so far: charge = Σ over intervals of
-   * (mode base current + [retentionApplies] Σ retention of sections on or
-   * retained) × duration, in µC; energy = charge × board voltage, in µJ.
-   * Lists in `sources` every board figure that was multiplied by a
-   * non-zero time, with its source or derivation. O(sections + modes).
+   * (mode base current + [retentionApplies] Σ retention in that mode of the
+   * sections on or retained) × duration, in µC; energy = charge × board
+   * voltage, in µJ. Lists in `sources` every board figure that was
+   * multiplied by a non-zero time, with its source or derivation.
+   * O(sections × modes).
    */
   energy(): EnergyReport {
-    var v = this._volts, b = this.board, i: number;
+    var v = this._volts, b = this.board, i: number, k: number;
     var r: EnergyReport = {
-      seconds: this._t, charge_uC: 0, base_uC: this._baseQ, retention_uC: 0, energy_uJ: 0, voltage_V: v,
+      seconds: this._t, charge_uC: 0, base_uC: this._baseQ / 1e6, retention_uC: 0, energy_uJ: 0, voltage_V: v,
       byMode: {}, bySection: {}, sources: [use("voltage", b.voltage)]
     };
+    var total = 0, retTotal = 0;
     for (i = 0; i < this._modeNames.length; i++) {
       var m = this._modeNames[i], q = this._modeQ[m];
-      r.byMode[m] = { seconds: this._modeSec[m], charge_uC: q, energy_uJ: q * v };
-      r.charge_uC += q;
+      r.byMode[m] = { seconds: this._modeSec[m], charge_uC: q / 1e6, energy_uJ: q / 1e6 * v };
+      total += q;
       if (this._modeSec[m] > 0) r.sources.push(use("modes." + m + ".current", b.modes[m].current));
     }
     for (i = 0; i < this._name.length; i++) {
       var sq = this._secQ[i];
-      r.bySection[this._name[i]] = { charge_uC: sq, energy_uJ: sq * v, onSeconds: this._secOn[i], retainedSeconds: this._secRet[i], offSeconds: this._secOff[i] };
-      r.retention_uC += sq;
+      r.bySection[this._name[i]] = { charge_uC: sq / 1e6, energy_uJ: sq / 1e6 * v, onSeconds: this._secOn[i], retainedSeconds: this._secRet[i], offSeconds: this._secOff[i] };
+      retTotal += sq;
     }
+    // Retention figures in section order; a section's figures in mode order, each listed once.
     for (i = 0; i < this._name.length; i++) {
-      if (this._secRetSec[i] > 0) r.sources.push(use("sections." + this._name[i] + ".retention", b.sections[i].retention));
+      var seen: { [path: string]: boolean } = {};
+      for (k = 0; k < this._modeNames.length; k++) {
+        var mk = this._modeNames[k], ms = this._secModeSec[mk];
+        if (ms === undefined || !(ms[i] > 0)) continue;
+        var f = this._retFig[mk][i];
+        if (seen[f.path]) continue;
+        seen[f.path] = true;
+        r.sources.push(use(f.path, f.fig));
+      }
     }
+    r.charge_uC = total / 1e6;
+    r.retention_uC = retTotal / 1e6;
     r.energy_uJ = r.charge_uC * v;
     return r;
   }

@@ -30,7 +30,7 @@ test("boards list: one row per board with title, chip, RAM and gateable sections
 test("boards show BANGLEJS2: memory map with RAM8.S5, reserved overlap, retention, modes, sources, notes", () => {
   const r = run("boards", "show", "BANGLEJS2");
   assert.is(r.code, 0);
-  assert.match(r.out, /RAM8\.S5\s+0x20038000-0x2003FFFF\s+32 KiB\s+yes\s+0x40000980 bit 5\s+-\s+shared\s+207\.5 nA \[\d+\]/);
+  assert.match(r.out, /RAM8\.S5\s+0x20038000-0x2003FFFF\s+32 KiB\s+yes\s+0x40000980 bit 5\s+stack 8192 B, other 16 B\s+shared\s+207\.5 nA \[\d+\]/);
   assert.match(r.out, /RAM0\.S0\s+0x20000000-0x20000FFF\s+4 KiB\s+yes\s+0x40000900 bit 0\s+softdevice all/);
   assert.match(r.out, /RAM1\.S1 .*softdevice 2928 B, espruino-variables 1168 B/);
   assert.match(r.out, /system-on-idle \*\s+1\.5 µA \[\d+\]\s+yes/);

@@ -5,7 +5,7 @@ import { SimMcu, BusFault } from "../sim/mcu.js";
 import { Prng, mix32 } from "../sim/prng.js";
 import { handBoard, HandSection } from "./support/hand-board.js";
 import { DEFAULT_BOARD, listBoards, loadBoard } from "../sim/boards.js";
-import type { Board } from "../src/core/board.js";
+import type { Board, BoardSection, Figure } from "../src/core/board.js";
 import type { PowerState } from "../src/hal/ports.js";
 
 // The hand-made board: two banks with a 256-byte unmapped gap between them.
@@ -536,6 +536,10 @@ test("prng: deterministic per seed, mix32 spreads its inputs", () => {
 // ---- the real boards ------------------------------------------------------------
 
 const UA: Record<string, number> = { A: 1e6, mA: 1e3, uA: 1, "\u00b5A": 1, nA: 1e-3, pA: 1e-6 };
+/** A board figure in µA, computed independently of the simulator (plain decimal scaling). */
+const uA = (f: Figure): number => (f.unit === "nA" ? f.value / 1000 : f.unit === "mA" ? f.value * 1000 : f.value);
+/** Section `s`'s retention figure in mode `m`. */
+const retentionIn = (s: BoardSection, m: string): Figure => (s.retentionByMode && s.retentionByMode[m]) || s.retention;
 
 for (const name of ["BANGLEJS2", "PUCKJS"]) {
   test("real board " + name + ": decoding, gating and the energy formula over its own figures", () => {
@@ -561,7 +565,7 @@ for (const name of ["BANGLEJS2", "PUCKJS"]) {
     // energy: 1 s in the default mode, all on
     const mode = b.modes[b.defaultMode];
     let expect = mode.current.value * UA[mode.current.unit];
-    if (mode.retentionApplies) for (const s of b.sections) expect += s.retention.value * UA[s.retention.unit];
+    if (mode.retentionApplies) for (const s of b.sections) expect += retentionIn(s, b.defaultMode).value * UA[retentionIn(s, b.defaultMode).unit];
     m.advance(1);
     const e = m.energy();
     close(e.charge_uC, expect, name + " charge in " + b.defaultMode);
@@ -581,7 +585,7 @@ test("every board file: a SimMcu over it, 1 s in each mode integrates base + ret
     for (const mode of Object.keys(b.modes)) {
       m.setMode(mode);
       let c = b.modes[mode].current.value * UA[b.modes[mode].current.unit];
-      if (b.modes[mode].retentionApplies) for (const s of b.sections) c += s.retention.value * UA[s.retention.unit];
+      if (b.modes[mode].retentionApplies) for (const s of b.sections) c += retentionIn(s, mode).value * UA[retentionIn(s, mode).unit];
       close(m.current(), c, name + " current in " + mode);
       m.advance(1);
       expect += c;
@@ -591,6 +595,108 @@ test("every board file: a SimMcu over it, 1 s in each mode integrates base + ret
     close(e.energy_uJ, expect * b.voltage.value, name + " energy");
     for (const u of e.sources) assert.ok(!!(u.source || u.derived), name + ": " + u.figure + " says where it came from");
   }
+});
+
+test("every cited end point of every board file: all sections off give the mode's current, all on or retained its fullRetention, exactly", () => {
+  let pairs = 0;
+  for (const name of listBoards()) {
+    const b: Board = loadBoard(name);
+    for (const mode of Object.keys(b.modes)) {
+      const m = new SimMcu(b, { mode, initial: "zero" });
+      const pm = b.modes[mode];
+      // all on (the start): the full-retention end point where the file cites one, else the mode's own current
+      const full = pm.fullRetention ? uA(pm.fullRetention) : pm.retentionApplies ? null : uA(pm.current);
+      if (full !== null) assert.is(m.current(), full, name + " " + mode + " all on");
+      for (let i = 0; i < m.sectionCount(); i++) if (m.gateable(i)) m.setPower(i, "retained");
+      if (full !== null) assert.is(m.current(), full, name + " " + mode + " all on or retained");
+      for (let i = 0; i < m.sectionCount(); i++) if (m.gateable(i)) m.setPower(i, "off");
+      // sections that cannot be switched off must not draw retention here, or the no-retention figure is out of reach
+      for (let i = 0; i < m.sectionCount(); i++) if (!m.gateable(i)) assert.is(m.sectionRetention(i, mode), 0, name + " " + m.sectionName(i));
+      assert.is(m.current(), uA(pm.current), name + " " + mode + " all off");
+      if (pm.fullRetention) pairs++;
+      // and an hour of it integrates to current x time (a product of a decimal with time: compared to 1e-9 relative)
+      m.advance(3600);
+      close(m.energy().charge_uC, uA(pm.current) * 3600, name + " " + mode + " an hour off");
+    }
+  }
+  assert.is(pairs, 11, "2 pairs on each of the 5 nRF52 boards, 1 on the STM32L476");
+});
+
+test("the nRF52 end points the Product Specifications cite, System ON and System OFF", () => {
+  const cases: [string, string, number, number][] = [
+    ["BANGLEJS2", "system-on-idle", 1.5, 3.16], ["BANGLEJS2", "system-off", 0.4, 1.86],
+    ["JOLTJS", "system-on-idle", 1.5, 3.16], ["JOLTJS", "system-off", 0.4, 1.86],
+    ["PUCKJS", "system-on-idle", 1.2, 1.5], ["PUCKJS", "system-off", 0.3, 0.7],
+    ["PIXLJS", "system-on-idle", 1.2, 1.5], ["PIXLJS", "system-off", 0.3, 0.7],
+    ["MDBT42Q", "system-on-idle", 1.2, 1.5], ["MDBT42Q", "system-off", 0.3, 0.7],
+  ];
+  for (const [name, mode, none, all] of cases) {
+    const m = new SimMcu(loadBoard(name), { mode, initial: "zero" });
+    assert.is(m.current(), all, name + " " + mode + " full retention");
+    for (let i = 0; i < m.sectionCount(); i++) m.setPower(i, "retained");
+    assert.is(m.current(), all, name + " " + mode + " all retained");
+    for (let i = 0; i < m.sectionCount(); i++) m.setPower(i, "off");
+    assert.is(m.current(), none, name + " " + mode + " no retention");
+  }
+  // Between the end points each section adds its own mode's share: a Bangle.js 2 with only RAM8.S5 retained in System OFF.
+  const m = new SimMcu(loadBoard("BANGLEJS2"), { mode: "system-off", initial: "zero" });
+  for (let i = 0; i < m.sectionCount(); i++) if (m.sectionName(i) !== "RAM8.S5") m.setPower(i, "off");
+  m.setPower(m.sectionIndex("RAM8.S5"), "retained");
+  assert.is(m.current(), 0.5825);
+  assert.is(m.sectionRetention(m.sectionIndex("RAM8.S5")), 0.1825);
+  assert.is(m.sectionRetention(m.sectionIndex("RAM8.S5"), "system-on-idle"), 0.2075);
+  assert.is(m.sectionRetention(0, "system-off"), 0.0228125);
+});
+
+test("retention per mode: retentionByMode replaces retention in its mode only, in current, energy and sources", () => {
+  const b = board();
+  b.sections[1].retentionByMode = { sysoff: { value: 0.5, unit: "uA", derived: "hand-made: RAM0.S1 in sysoff" } };
+  b.sections[3].retentionByMode = { sysoff: { value: 0, unit: "nA", derived: "hand-made: nothing in sysoff" } };
+  const m = new SimMcu(b);
+  close(m.current(), 1.65, "sleep: the retention figures");
+  assert.is(m.sectionRetention(1), 0.02);
+  assert.is(m.sectionRetention(1, "sysoff"), 0.5);
+  assert.is(m.sectionRetention(3, "sysoff"), 0);
+  assert.is(m.sectionRetention(2, "sysoff"), 0.04, "no override: the retention figure");
+  assert.is(m.sectionRetention(1, "run"), 0, "no retention where retentionApplies is false");
+  m.advance(10);
+  m.setMode("sysoff");
+  close(m.current(), 0.3 + 0.01 + 0.5 + 0.04, "sysoff: RAM0.S1's own figure, RAM1.S1 none");
+  m.advance(10);
+  m.setMode("run");
+  m.advance(1);
+  const e = m.energy();
+  close(e.bySection["RAM0.S1"].charge_uC, 0.02 * 10 + 0.5 * 10, "RAM0.S1 q");
+  close(e.bySection["RAM1.S1"].charge_uC, 0.08 * 10, "RAM1.S1 q");
+  close(e.retention_uC, 1.5 + 5.5, "retention q");
+  close(e.charge_uC, 16.5 + 8.5 + 100, "total q");
+  assert.equal(e.sources.map((u) => u.figure), ["voltage", "modes.sleep.current", "modes.run.current", "modes.sysoff.current",
+    "sections.RAM0.S0.retention", "sections.RAM0.S1.retention", "sections.RAM0.S1.retentionByMode.sysoff",
+    "sections.RAM1.S0.retention", "sections.RAM1.S1.retention", "sections.RAM1.S1.retentionByMode.sysoff"]);
+  assert.equal(e.sources[6], { figure: "sections.RAM0.S1.retentionByMode.sysoff", value: 0.5, unit: "uA", derived: "hand-made: RAM0.S1 in sysoff" });
+  // a figure used only in one mode is listed only when that mode ran
+  const n = new SimMcu(b);
+  n.advance(5);
+  assert.not.ok(n.energy().sources.some((u) => /retentionByMode/.test(u.figure)));
+});
+
+test("retention per mode: bad figures, modes and arguments are EINVAL naming them; nothing changes", () => {
+  const bad = (fn: () => unknown, re: RegExp) => { const e = caught(fn); assert.is(e.code, "EINVAL"); assert.match(e.message, re); };
+  const b1 = board(); b1.sections[2].retentionByMode = { nap: { value: 1, unit: "nA" } };
+  bad(() => new SimMcu(b1), /board\.sections\[2\]\.retentionByMode\.nap names no mode of the board where retention applies/);
+  const b2 = board(); b2.sections[2].retentionByMode = { run: { value: 1, unit: "nA" } };
+  bad(() => new SimMcu(b2), /board\.sections\[2\]\.retentionByMode\.run names no mode of the board where retention applies/);
+  const b3 = board(); b3.sections[0].retentionByMode = { sysoff: { value: -1, unit: "nA" } };
+  bad(() => new SimMcu(b3), /board\.sections\[0\]\.retentionByMode\.sysoff must be a figure/);
+  const b4 = board(); b4.sections[0].retentionByMode = { sysoff: { value: 1, unit: "kA" } };
+  bad(() => new SimMcu(b4), /board\.sections\[0\]\.retentionByMode\.sysoff must be a figure \{value >= 0, unit: A\|mA\|uA/);
+  const b5 = board(); (b5.sections[0] as any).retentionByMode = "sysoff";
+  bad(() => new SimMcu(b5), /board\.sections\[0\]\.retentionByMode must be an object of figures by mode name/);
+  const m = mcu();
+  for (const i of [-1, 4, 1.5, NaN, "1"]) bad(() => m.sectionRetention(i as any), /section must be an index in \[0, 3\]/);
+  bad(() => m.sectionRetention(0, "nap"), /mode must be one of sleep, run, sysoff; got nap/);
+  assert.is(m.mode(), "sleep");
+  assert.equal(m.events(), []);
 });
 
 test.run();

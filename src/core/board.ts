@@ -29,8 +29,10 @@ export interface BoardSection {
   size: number;
   /** Whether it can be switched off. */
   gateable: boolean;
-  /** Retention (leakage) current this section adds while it is on or retained. */
+  /** Retention (leakage) current this section adds while it is on or retained, in every mode whose `retentionApplies` and that `retentionByMode` does not name. */
   retention: Figure;
+  /** Retention figures that replace `retention` in the modes they name (the sources give a different full-retention current per mode). */
+  retentionByMode?: { [mode: string]: Figure };
 }
 
 /** A RAM bank: sections that share a power register. */
@@ -48,6 +50,8 @@ export interface ReservedRange {
   kind: string;
   base: number;
   size: number;
+  /** "measured": base and size are fixed by the firmware's build files (linker script, board definition); "assumed": ramkit's estimate. */
+  basis?: string;
   source?: string;
   derived?: string;
 }
@@ -69,6 +73,8 @@ export interface PowerMode {
   current: Figure;
   /** Whether RAM sections that are on keep drawing retention current in this mode. */
   retentionApplies: boolean;
+  /** The source's current in this mode with every section on or retained (the end point the section figures add up to). */
+  fullRetention?: Figure;
 }
 
 /** A loaded, validated board. */
