@@ -1,27 +1,78 @@
 /**
- * Bank power-down experiments: one board, one allocator over one region, one
- * workload (or a trace), run once per placement/gating policy on a fresh
- * simulated MCU, with the energy of each run and the oracle's bound.
- * Node only. The result shape is `ExperimentResult` (sim/results.ts).
+ * Bank power-down experiments (Node only): one board, one allocator over one
+ * region, one workload (or a trace), run once per placement/gating policy on
+ * a fresh simulated MCU, with the energy of each run and the oracle's bound.
+ * The result shape is `ExperimentResult` (sim/results.ts).
+ *
+ * How a run goes
+ * - A `SimMcu` of the board (seeded with the experiment's seed, in its power
+ *   mode), the allocator over the region, and a `BankManager` with the policy
+ *   that manages the allocator (the board's reserved ranges are never
+ *   switched off) and reads the simulated clock.
+ * - The workload's events (sim/workloads.ts) or the trace's, in time order:
+ *   the clock advances to each event (energy is integrated by the SimMcu),
+ *   the event runs (allocate through the manager, scatter-gather through
+ *   MemBlocks' allocBlocks/freeBlocks, writes through the memory port), then
+ *   the manager applies its policy (`update(now)`). Every allocation is
+ *   stamped with a tag that is checked when it is freed: a section switched
+ *   off under live data would show as a data error (a bus fault, or lost
+ *   contents), never silently.
+ * - The time series is sampled at every change of the sections that are on
+ *   and every `sampleSeconds`; each section's lane is its list of changes.
+ *
+ * Energy accounting
+ * - `retention_uJ` is the retention of the managed region's sections: what a
+ *   policy controls. `base_uJ` is everything else the SimMcu integrates (the
+ *   mode's base current and the retention of the RAM outside the region:
+ *   the SoftDevice's, the interpreter's, which no policy touches), the same
+ *   for every policy. `total_uJ` = base + retention.
+ * - The oracle: at every instant, the fewest of the region's sections that
+ *   could hold the live bytes (largest sections first: ceil(live bytes /
+ *   section size) for equal sections), charged as if they alone were on,
+ *   over all-on's live bytes (all-on never fails for lack of a section).
+ * - Savings are against all-on, in % of its retention energy and of its
+ *   total energy.
  */
-import type { ExperimentResult, PolicyName } from "./results.js";
+import { readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { Ajv, type ErrorObject } from "ajv";
+import type { Board } from "../src/core/board.js";
+import { fail, show } from "../src/core/errors.js";
+import "../src/debug/host.js";
+import { MemBlocks } from "../src/alloc/mem-blocks.js";
+import { Onesize } from "../src/alloc/onesize.js";
+import { GranularHeap } from "../src/alloc/granular-heap.js";
+import { BankManager } from "../src/power/bank-manager.js";
+import { boardsDir, displayPath, hex, loadBoard } from "./boards.js";
+import { SimMcu } from "./mcu.js";
+import { mix32 } from "./prng.js";
+import { POLICY_NAMES } from "./results.js";
+import type { ExperimentResult, FigureSource, Lane, OracleResult, PolicyName, PolicyResult, Sample } from "./results.js";
+import { readTrace, parseTrace } from "./trace.js";
+import { EventList, OP_ALLOC, OP_FREE, OP_WRITE, WORKLOADS, generateWorkload, workloadParams } from "./workloads.js";
 
 /** Allocator kinds an experiment can run. */
 export type AllocatorKind = "memblocks" | "onesize" | "granular";
 
-/** The allocator and its geometry. Either `region` (a board region name) or `base` + `size`. */
+/** The allocator and its geometry. Either `region` (a board region name, or "free") or `base` + `size`. */
 export interface AllocatorSpec {
   kind: AllocatorKind;
-  /** A named region of the board (board.regions[].name). */
+  /** A named region of the board (board.regions[].name), or "free" (see `freeRegion`). */
   region?: string;
   /** First address of the managed region (a number, or a "0x…" string in files). */
   base?: number | string;
   /** Bytes managed. */
   size?: number;
-  /** Block size in bytes (memblocks, onesize). */
+  /** Block size in bytes (memblocks, onesize; default 256). */
   blockSize?: number;
-  /** Granule in bytes (granular). */
+  /** Granule in bytes (granular; default 16). */
   granule?: number;
+}
+
+/** A firmware layout (see `ExperimentSpec.firmware`). */
+export interface FirmwareSpec {
+  assumption: string;
+  reserved: { name: string; kind: string; base: number | string; size: number; derived?: string }[];
 }
 
 /** Workload kinds (sim/workloads.ts). */
@@ -39,14 +90,21 @@ export interface ExperimentSpec {
   name?: string;
   /** Board name (boards/NAME.json) or path to a board file. */
   board: string;
-  /** Simulated seconds (a trace replay defaults to the trace's last event time). */
-  durationSeconds: number;
+  /** Simulated seconds (required with a workload; a trace defaults to its last event's time). */
+  durationSeconds?: number;
   allocator: AllocatorSpec;
+  /**
+   * A firmware layout other than the board file's: `reserved` replaces the
+   * board's reserved ranges (stock Espruino firmware leaves little or no
+   * whole section free), and `assumption` says what it assumes, in plain
+   * words; it is printed with the results.
+   */
+  firmware?: FirmwareSpec;
   /** A built-in workload; exactly one of `workload` and `trace`. */
   workload?: WorkloadSpec;
   /** A trace file (JSON lines, sim/trace.ts), relative to the experiment file. */
   trace?: string;
-  /** Policies to run (default: all of them, in report order). */
+  /** Policies to run (default: all of them, in report order). all-on, the baseline, always runs. */
   policies?: PolicyName[];
   /** Seed of the workload and of the simulated RAM contents (an integer, default 1). */
   seed?: number;
@@ -68,11 +126,633 @@ export interface RunOptions {
   onPolicy?: (policy: PolicyName, index: number, count: number) => void;
 }
 
+/** Defaults of an experiment's optional fields. */
+export const DEFAULTS = { seed: 1, hysteresis: 0, sampleSeconds: 60, blockSize: 256, granule: 16 };
+
+/** What every report says the model leaves out. */
+export const LIMITS: string[] = [
+  "Retention energy is that of the managed region's sections, the part a policy controls; the rest of RAM (the SoftDevice's, the interpreter's variables) is in the base energy, the same for every policy.",
+  "Per-section retention currents are derived from datasheet end points (no RAM retained, all RAM retained) spread evenly over the sections; no datasheet gives a per-section figure, and measured boards show tens of nA per section that other leakage can hide.",
+  "Switching a section on or off is free and instant in the model: no transition energy, no wake-up latency.",
+  "The board stays in one power mode all the time: the CPU's active time, the sensor, radio and flash energy are not counted.",
+  "The oracle knows the live bytes at every instant and charges the fewest sections that could hold them, as if data could move for free.",
+  "Where the firmware puts its variable pool is an assumption of the board file: gating applies to RAM the firmware leaves free.",
+];
+
+// ---------------------------------------------------------------------------
+// Experiment files: schema validation with messages naming the field.
+
+let validator: ((d: unknown) => boolean) & { errors?: ErrorObject[] | null } | null = null;
+
+/** The experiments/ directory (found by walking up from this module, as boards/ is). */
+export function experimentsDir(): string {
+  return resolve(dirname(boardsDir()), "experiments");
+}
+
+/** The path of experiments/experiment.schema.json. */
+export function schemaFile(): string { return resolve(experimentsDir(), "experiment.schema.json"); }
+
+function schemaValidator() {
+  if (validator === null) {
+    const schema = JSON.parse(readFileSync(schemaFile(), "utf8"));
+    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+
+/** One ajv error as "/allocator/blockSize: expected an integer >= 4, got "4k"". */
+function describe(e: ErrorObject): string {
+  const at = e.instancePath || "/";
+  const p = e.params as any;
+  const got = ", got " + JSON.stringify(e.data);
+  const parent = e.parentSchema as any;
+  const desc = parent && parent.description ? " (" + parent.description + ")" : "";
+  switch (e.keyword) {
+    case "required": {
+      const prop = p.missingProperty as string;
+      const d = parent && parent.properties && parent.properties[prop] && parent.properties[prop].description;
+      return e.instancePath + "/" + prop + ": missing" + (d ? "; expected " + d : "");
+    }
+    case "additionalProperties":
+      return e.instancePath + "/" + p.additionalProperty + ": unknown field; valid: " + Object.keys(parent.properties || {}).join(", ");
+    case "type": return at + ": expected " + (Array.isArray(p.type) ? p.type.join(" or ") : p.type === "integer" ? "an integer" : "a " + p.type) + desc + got;
+    case "enum": return at + ": expected one of " + p.allowedValues.map((v: unknown) => JSON.stringify(v)).join(", ") + got;
+    case "minimum": case "maximum": case "exclusiveMinimum": case "exclusiveMaximum":
+      return at + ": expected a value " + p.comparison + " " + p.limit + desc + got;
+    case "minLength": return at + ": expected a non-empty string" + desc + got;
+    case "pattern": return at + ": expected a \"0x…\" hex address" + desc + got;
+    case "minItems": return at + ": expected at least " + p.limit + " item" + got;
+    case "uniqueItems": return at + ": items " + p.j + " and " + p.i + " are the same" + got;
+    default: return at + ": " + (e.message || "invalid") + got;
+  }
+}
+
 /**
- * Run `spec` under each of its policies and return the results.
- * Deterministic: the same spec gives the same numbers to the last digit.
+ * Check parsed experiment data against the schema and the rules a schema
+ * cannot say (exactly one of workload/trace; region or base+size; duration
+ * with a workload). `label` names the file in messages. Throws one EINVAL
+ * listing every problem as `LABEL: /json/path: what was expected, got what`.
+ */
+export function validateExperiment(data: unknown, label: string): ExperimentSpec {
+  const v = schemaValidator();
+  let problems: string[] = [];
+  if (!v(data)) {
+    const errs = (v.errors || []).filter((e) => e.keyword !== "if");
+    problems = errs.map(describe).filter((s, i, all) => all.indexOf(s) === i);
+  } else {
+    const d = data as any;
+    if ((d.workload === undefined) === (d.trace === undefined)) problems.push("/: expected exactly one of \"workload\" and \"trace\"");
+    if (d.workload !== undefined && d.durationSeconds === undefined) problems.push("/durationSeconds: missing; expected the simulated seconds of a workload");
+    const a = d.allocator;
+    const hasBase = a.base !== undefined || a.size !== undefined;
+    if (a.region !== undefined && hasBase) problems.push("/allocator: expected either \"region\" or \"base\" and \"size\", not both");
+    if (a.region === undefined && (a.base === undefined || a.size === undefined)) {
+      problems.push("/allocator" + (a.base === undefined ? "/base" : "/size") + ": missing; expected \"region\", or \"base\" and \"size\"");
+    }
+    if (a.granule !== undefined && a.kind !== "granular") problems.push("/allocator/granule: only a granular heap has a granule; " + a.kind + " takes blockSize");
+    if (a.blockSize !== undefined && a.kind === "granular") problems.push("/allocator/blockSize: a granular heap takes granule, not blockSize");
+    if (d.workload !== undefined && WORKLOADS[d.workload.kind].allocators.indexOf(a.kind) < 0) {
+      problems.push("/allocator/kind: workload " + d.workload.kind + " runs on " + WORKLOADS[d.workload.kind].allocators.join(" or ") + ", got " + JSON.stringify(a.kind));
+    }
+  }
+  if (problems.length === 1) fail("EINVAL", label + ": " + problems[0]);
+  if (problems.length > 1) fail("EINVAL", label + ": " + problems.length + " problems:\n  " + problems.join("\n  "));
+  return data as ExperimentSpec;
+}
+
+/** A loaded experiment file: the spec, the directory its trace is relative to, and its label. */
+export interface LoadedExperiment { spec: ExperimentSpec; baseDir: string; file: string; }
+
+/**
+ * Read and validate experiment file `path`: ENOENT when it cannot be read;
+ * EINVAL naming the file and the line of bad JSON, or the file and the JSON
+ * path of each schema problem. The spec's name defaults to the file's name.
+ */
+export function loadExperiment(path: string): LoadedExperiment {
+  const file = resolve(path);
+  const label = displayPath(file);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    return fail("ENOENT", "experiment file not found: " + path + " (" + (e as Error).message + ")");
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const line = m ? text.slice(0, +m[1]).split("\n").length : 0;
+    return fail("EINVAL", label + (line ? ":" + line : "") + ": expected valid JSON (" + (e as Error).message + ")");
+  }
+  const spec = validateExperiment(data, label);
+  if (spec.name === undefined) spec.name = basename(file, ".json");
+  return { spec, baseDir: dirname(file), file: label };
+}
+
+// ---------------------------------------------------------------------------
+// Regions.
+
+/**
+ * The RAM an experiment manages by default on `board` (region "free"): the
+ * longest run of whole, adjacent, gateable sections that no reserved range
+ * touches (the highest such run on a tie, away from the firmware at the
+ * bottom). A board with no gateable section gets its largest unreserved
+ * range, aligned to 1 KiB: nothing there can be switched off, and the
+ * results say so. EINVAL when there is no free RAM at all.
+ */
+export function freeRegion(board: Board): { base: number; size: number } {
+  const S = board.sections;
+  const touched = (b: number, n: number) => board.reserved.some((r) => r.base < b + n && b < r.base + r.size);
+  let best = { base: 0, size: 0 };
+  for (let i = 0; i < S.length; i++) {
+    if (!S[i].gateable || touched(S[i].base, S[i].size)) continue;
+    let j = i, end = S[i].base + S[i].size;
+    while (j + 1 < S.length && S[j + 1].gateable && S[j + 1].base === end && !touched(S[j + 1].base, S[j + 1].size)) { j++; end = S[j].base + S[j].size; }
+    if (end - S[i].base >= best.size) best = { base: S[i].base, size: end - S[i].base };
+    i = j;
+  }
+  if (best.size > 0) return best;
+  // No gateable section: the largest gap between reserved ranges.
+  const cuts = board.reserved.map((r) => [r.base, r.base + r.size]).sort((a, b) => a[0] - b[0]);
+  let p = board.ram.base;
+  const gaps: [number, number][] = [];
+  for (const [lo, hi] of cuts) { if (lo > p) gaps.push([p, lo]); if (hi > p) p = hi; }
+  if (board.ram.base + board.ram.size > p) gaps.push([p, board.ram.base + board.ram.size]);
+  for (const [lo, hi] of gaps) {
+    const b = Math.ceil(lo / 1024) * 1024, e = Math.floor(hi / 1024) * 1024;
+    if (e - b >= best.size && e > b) best = { base: b, size: e - b };
+  }
+  if (best.size === 0) fail("EINVAL", "board " + board.name + " has no RAM outside its reserved ranges to manage");
+  return best;
+}
+
+/** The region [base, size) `a` names on `board`; EINVAL naming the field when it does not fit. */
+export function resolveRegion(board: Board, a: AllocatorSpec): { base: number; size: number } {
+  let r: { base: number; size: number };
+  if (a.region !== undefined) {
+    if (a.region === "free") r = freeRegion(board);
+    else {
+      const g = board.regions.find((x) => x.name === a.region);
+      if (!g) fail("EINVAL", "allocator.region: board " + board.name + " has no region " + show(a.region) + "; valid: free" + board.regions.map((x) => ", " + x.name).join(""));
+      r = { base: g!.base, size: g!.size };
+    }
+  } else {
+    const base = typeof a.base === "string" ? parseInt(a.base.slice(2), 16) : a.base;
+    if (typeof base !== "number" || !(base > 0) || (base >>> 0) !== base) fail("EINVAL", "allocator.base must be a non-zero 32-bit address, got " + show(a.base));
+    if (typeof a.size !== "number" || !(a.size > 0) || Math.floor(a.size) !== a.size) fail("EINVAL", "allocator.size must be an integer > 0, got " + show(a.size));
+    r = { base: base as number, size: a.size as number };
+  }
+  const ram = board.ram;
+  if (r.base < ram.base || r.base + r.size > ram.base + ram.size) {
+    fail("EINVAL", "allocator region [" + hex(r.base) + ", " + hex(r.base + r.size) + ") is not inside " + board.name + "'s RAM [" + hex(ram.base) + ", " + hex(ram.base + ram.size) + ")");
+  }
+  for (const q of board.reserved) {
+    if (q.base < r.base + r.size && r.base < q.base + q.size) {
+      fail("EINVAL", "allocator region [" + hex(r.base) + ", " + hex(r.base + r.size) + ") overlaps " + board.name + "'s reserved range " + q.name + " [" + hex(q.base) + ", " + hex(q.base + q.size) + ")");
+    }
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Running.
+
+/** Everything a policy run needs, prepared once per experiment. */
+interface Prepared {
+  board: Board;
+  mode: string;
+  seed: number;
+  duration: number;
+  kind: AllocatorKind;
+  base: number;
+  size: number;
+  unit: number;
+  events: EventList;
+  workload: string;
+  hysteresis: number;
+  sampleSeconds: number;
+  /** Indices of the managed sections (those the region overlaps), and the bytes of each inside the region. */
+  managed: number[];
+  capacity: number[];
+}
+
+function makeAllocator(p: Prepared, mcu: SimMcu): any {
+  const o = { base: p.base, size: p.size };
+  if (p.kind === "memblocks") return new MemBlocks(mcu, { ...o, blockSize: p.unit });
+  if (p.kind === "onesize") return new (Onesize as any)(mcu, { ...o, blockSize: p.unit });
+  return new (GranularHeap as any)(mcu, { ...o, granule: p.unit });
+}
+
+/** The fill byte of allocation `id` (never 0, so a zeroed section never passes the check). */
+function tagByte(id: number): number { return ((id * 131 + 7) % 255) + 1; }
+
+/** What one policy run measured, before the savings are known. */
+interface RunOutput {
+  result: PolicyResult;
+  /** all-on only: the live bytes over time as a change list (times, bytes). */
+  liveT?: number[];
+  liveB?: number[];
+  /** Per managed section: its retention current in the run's mode, µA. */
+  retention?: number[];
+  energyReport: ReturnType<SimMcu["energy"]>;
+}
+
+function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutput {
+  const mcu = new SimMcu(p.board, { seed: p.seed, mode: p.mode });
+  const alloc = makeAllocator(p, mcu);
+  const reserved = p.board.reserved.map((r) => ({ base: r.base, size: r.size }));
+  const bm = new BankManager(mcu, { policy: name, hysteresis: p.hysteresis, reserved, now: () => mcu.now() });
+  bm.manage(alloc);
+  const ev = p.events, n = ev.n, dur = p.duration, step = p.sampleSeconds;
+  const managed = p.managed;
+  const addr = new Float64Array(ev.ids);      // 0: not live (never allocated, failed, or freed)
+  const sg: (number[] | null)[] = [];          // scatter-gather block lists, by id
+  const samples: Sample[] = [];
+  const liveT: number[] = [], liveB: number[] = [];
+  const stats = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
+  const isHeap = p.kind === "granular";
+  let now = 0, failures = 0, dataErrors = 0, live = 0, peak = 0, tick = 0, switches = -1;
+  let fragSum = 0, fragN = 0;
+
+  const sectionsOn = () => { let c = 0; for (const s of managed) if (mcu.getPower(s) !== "off") c++; return c; };
+  const sample = (t: number, force: boolean) => {
+    const sw = bm.switchOns + bm.switchOffs;
+    if (!force && sw === switches) return;
+    switches = sw;
+    const last = samples.length > 0 ? samples[samples.length - 1] : null;
+    const s: Sample = { t, current_uA: mcu.current(), sectionsOn: sectionsOn(), liveBytes: live };
+    if (last !== null && last.t === t) samples[samples.length - 1] = s; else samples.push(s);
+  };
+  const fragment = () => {
+    if (!isHeap) return;
+    const free = alloc.stats(stats).free;
+    const largest = typeof alloc.largestFree === "function" ? alloc.largestFree() : free;
+    fragSum += free > 0 ? 1 - largest / free : 0;
+    fragN++;
+  };
+  const advanceTo = (t: number) => { if (t > now) { mcu.advance(t - now); now = t; } };
+  const noteLive = () => {
+    live = alloc.stats(stats).used;
+    if (live > peak) peak = live;
+    if (recordLive) {
+      if (liveT.length > 0 && liveT[liveT.length - 1] === now) liveB[liveB.length - 1] = live;
+      else { liveT.push(now); liveB.push(live); }
+    }
+  };
+  const check = (a: number, id: number, len: number) => {
+    // The tag written at allocation (and every write) must still be there.
+    try {
+      const want = tagByte(id) * 0x01010101 >>> 0;
+      const ok = len >= 4 ? mcu.read32(a) === want : mcu.read8(a) === tagByte(id);
+      if (!ok) dataErrors++;
+    } catch (e) { dataErrors++; }
+  };
+
+  bm.update(0);
+  if (recordLive) { liveT.push(0); liveB.push(0); }
+  sample(0, true);
+  tick = 1;
+  for (let i = 0; i < n; i++) {
+    const t = ev.t[i];
+    if (t >= dur) break;
+    while (tick * step <= t) {
+      const tt = tick * step;
+      advanceTo(tt);
+      bm.update(tt);
+      fragment();
+      sample(tt, true);
+      tick++;
+    }
+    advanceTo(t);
+    const op = ev.op[i], id = ev.id[i];
+    if (op === OP_ALLOC) {
+      const size = ev.a[i], blocks = ev.b[i];
+      if (blocks > 0) {
+        const out: number[] = [];
+        if (alloc.allocBlocks(blocks, out) === 0) {
+          sg[id] = out;
+          addr[id] = out[0];
+          for (const a of out) { try { mcu.write32(a, tagByte(id) * 0x01010101 >>> 0); } catch (e) { dataErrors++; } }
+        } else failures++;
+      } else {
+        const a = bm.allocate(size);
+        if (a === 0) failures++;
+        else {
+          addr[id] = a;
+          try {
+            if (size >= 4) mcu.write32(a, tagByte(id) * 0x01010101 >>> 0); else mcu.write8(a, tagByte(id));
+          } catch (e) { dataErrors++; }
+        }
+      }
+      noteLive();
+    } else if (op === OP_FREE) {
+      const a = addr[id];
+      if (a !== 0) {
+        const list = sg[id];
+        if (list) {
+          for (const b of list) check(b, id, 4);
+          if (alloc.freeBlocks(list.length, list) !== 0) dataErrors++;
+          sg[id] = null;
+        } else {
+          check(a, id, alloc.blockSize >= 4 ? 4 : 1);
+          if (bm.free(a) !== 0) dataErrors++;
+        }
+        addr[id] = 0;
+        noteLive();
+      }
+    } else if (op === OP_WRITE) {
+      const a = addr[id];
+      if (a !== 0) {
+        const len = ev.a[i], off = ev.b[i], list = sg[id];
+        try {
+          if (list) {
+            // A scatter-gather transfer fills its blocks in list order.
+            const bs = alloc.blockSize;
+            for (let k = 0, left = len; k < list.length && left > 0; k++, left -= bs) mcu.fill(list[k], left < bs ? left : bs, tagByte(id));
+          } else mcu.fill(a + off, len, tagByte(id));
+        } catch (e) { dataErrors++; }
+      }
+    }
+    bm.update(now);
+    sample(now, false);
+  }
+  while (tick * step < dur) {
+    const tt = tick * step;
+    advanceTo(tt);
+    bm.update(tt);
+    fragment();
+    sample(tt, true);
+    tick++;
+  }
+  advanceTo(dur);
+  sample(dur, true);
+
+  const e = mcu.energy();
+  let ret = 0, onSec = 0;
+  const retention: number[] = [];
+  for (const s of managed) {
+    const se = e.bySection[mcu.sectionName(s)];
+    ret += se.energy_uJ;
+    onSec += se.onSeconds + se.retainedSeconds;
+    retention.push(se.onSeconds + se.retainedSeconds > 0 ? se.charge_uC / (se.onSeconds + se.retainedSeconds) : 0);
+  }
+  const lanes = makeLanes(mcu, managed);
+  const result: PolicyResult = {
+    policy: name,
+    energy: { total_uJ: e.energy_uJ, base_uJ: e.energy_uJ - ret, retention_uJ: ret },
+    avgCurrent_uA: e.charge_uC / dur,
+    avgSectionsOn: onSec / dur,
+    switchOns: bm.switchOns,
+    switchOffs: bm.switchOffs,
+    failures,
+    peakLiveBytes: peak,
+    fragmentation: fragN > 0 ? fragSum / fragN : 0,
+    savingRetentionPct: 0,
+    savingTotalPct: 0,
+    retentionVsOracle: 0,
+    samples,
+    lanes,
+  };
+  result.dataErrors = dataErrors;
+  const out: RunOutput = { result, energyReport: e };
+  if (recordLive) { out.liveT = liveT; out.liveB = liveB; out.retention = retention; }
+  return out;
+}
+
+/** Each managed section's power states as a change list, the first at t = 0. */
+function makeLanes(mcu: SimMcu, managed: number[]): Lane[] {
+  const lanes: Lane[] = managed.map((s) => ({ section: mcu.sectionName(s), changes: [[0, "on"]] as [number, "on" | "off" | "retained"][] }));
+  const index = new Map<number, number>();
+  managed.forEach((s, i) => index.set(s, i));
+  for (const ev of mcu.events()) {
+    if (ev.kind !== "power" || ev.index === undefined || !index.has(ev.index)) continue;
+    const ch = lanes[index.get(ev.index)!].changes;
+    const last = ch[ch.length - 1];
+    if (last[0] === ev.t) {
+      last[1] = ev.to as "on" | "off" | "retained";
+      if (ch.length > 1 && ch[ch.length - 2][1] === last[1]) ch.pop();
+    } else ch.push([ev.t, ev.to as "on" | "off" | "retained"]);
+  }
+  return lanes;
+}
+
+/**
+ * The oracle over all-on's live bytes: at every instant the fewest managed
+ * sections (largest first) whose bytes in the region hold the live bytes,
+ * charged with their retention currents. Samples at every change of that
+ * count and every `step` seconds.
+ */
+function oracle(p: Prepared, allOn: RunOutput, voltage: number): OracleResult {
+  const T = allOn.liveT!, B = allOn.liveB!, ret = allOn.retention!;
+  const order = p.managed.map((_, i) => i).sort((x, y) => (p.capacity[y] - p.capacity[x]) || (ret[x] - ret[y]) || (x - y));
+  const baseCurrent = allOn.result.avgCurrent_uA - ret.reduce((a, b) => a + b, 0);
+  const need = (live: number): [number, number] => {
+    let cap = 0, k = 0, cur = 0;
+    while (cap < live && k < order.length) { cap += p.capacity[order[k]]; cur += ret[order[k]]; k++; }
+    return [k, cur];
+  };
+  const samples: Sample[] = [];
+  let q = 0, secSum = 0, lastK = -1;
+  const dur = p.duration, step = p.sampleSeconds;
+  let tick = 0;
+  const push = (t: number, live: number, k: number, cur: number) => {
+    const s: Sample = { t, current_uA: baseCurrent + cur, sectionsOn: k, liveBytes: live };
+    if (samples.length > 0 && samples[samples.length - 1].t === t) samples[samples.length - 1] = s; else samples.push(s);
+  };
+  for (let i = 0; i < T.length; i++) {
+    const t0 = T[i], t1 = i + 1 < T.length ? T[i + 1] : dur, live = B[i];
+    const [k, cur] = need(live);
+    q += cur * (t1 - t0);
+    secSum += k * (t1 - t0);
+    while (tick * step < t0) tick++;
+    if (k !== lastK || tick * step === t0) push(t0, live, k, cur);
+    lastK = k;
+    for (; tick * step < t1; tick++) if (tick * step > t0) push(tick * step, live, k, cur);
+  }
+  const last = samples[samples.length - 1];
+  push(dur, last.liveBytes, last.sectionsOn, last.current_uA - baseCurrent);
+  const retention_uJ = q * voltage;
+  const base_uJ = allOn.result.energy.base_uJ;
+  return { energy: { total_uJ: base_uJ + retention_uJ, base_uJ, retention_uJ }, avgSectionsOn: secSum / dur, samples };
+}
+
+/**
+ * `board` with `fw.reserved` as its reserved ranges (a copy; the board is
+ * not changed). EINVAL naming firmware.reserved[i] for a range outside RAM,
+ * a bad address, or ranges that overlap.
+ */
+export function withFirmware(board: Board, fw: FirmwareSpec | undefined): Board {
+  if (fw === undefined) return board;
+  if (!fw || typeof fw !== "object" || typeof fw.assumption !== "string" || fw.assumption === "" || !Array.isArray(fw.reserved)) {
+    fail("EINVAL", "firmware must be {assumption: a non-empty string, reserved: an array}, got " + show(fw));
+  }
+  const ram = board.ram;
+  const reserved = fw.reserved.map((r, i) => {
+    const at = "firmware.reserved[" + i + "]";
+    const base = typeof r.base === "string" && /^0x[0-9A-Fa-f]{1,8}$/.test(r.base) ? parseInt(r.base.slice(2), 16) : r.base;
+    if (typeof base !== "number" || (base >>> 0) !== base) fail("EINVAL", at + ".base must be a \"0x…\" address, got " + show(r.base));
+    if (typeof r.size !== "number" || !(r.size >= 1) || Math.floor(r.size) !== r.size) fail("EINVAL", at + ".size must be an integer >= 1, got " + show(r.size));
+    if ((base as number) < ram.base || (base as number) + r.size > ram.base + ram.size) {
+      fail("EINVAL", at + " [" + hex(base as number) + ", " + hex((base as number) + r.size) + ") is not inside " + board.name + "'s RAM [" + hex(ram.base) + ", " + hex(ram.base + ram.size) + ")");
+    }
+    const out: Board["reserved"][number] = { name: String(r.name), kind: String(r.kind), base: base as number, size: r.size };
+    if (r.derived !== undefined) out.derived = r.derived;
+    return out;
+  });
+  const sorted = reserved.map((r, i) => ({ r, i })).sort((x, y) => x.r.base - y.r.base);
+  for (let k = 1; k < sorted.length; k++) {
+    const p = sorted[k - 1], q = sorted[k];
+    if (q.r.base < p.r.base + p.r.size) fail("EINVAL", "firmware.reserved[" + q.i + "] (" + q.r.name + ") overlaps firmware.reserved[" + p.i + "] (" + p.r.name + ")");
+  }
+  return { ...board, reserved };
+}
+
+/** Check and complete `spec` into what a run needs. */
+function prepare(spec: ExperimentSpec, options: RunOptions): Prepared & { name: string; policies: PolicyName[]; firmware?: string } {
+  if (!spec || typeof spec !== "object") fail("EINVAL", "spec must be an experiment object, got " + show(spec));
+  const board = withFirmware(loadBoard(spec.board), spec.firmware);
+  const a = spec.allocator;
+  if (!a || typeof a !== "object") fail("EINVAL", "allocator must be an object {kind, region | base+size, …}, got " + show(a));
+  if (a.kind !== "memblocks" && a.kind !== "onesize" && a.kind !== "granular") fail("EINVAL", "allocator.kind must be one of memblocks, onesize, granular, got " + show(a.kind));
+  const seed = spec.seed === undefined ? DEFAULTS.seed : spec.seed;
+  if (typeof seed !== "number" || Math.floor(seed) !== seed || seed < 0 || seed > 0xffffffff) fail("EINVAL", "seed must be an integer in [0, 2^32), got " + show(seed));
+  const mode = spec.powerMode === undefined ? board.defaultMode : spec.powerMode;
+  if (!Object.prototype.hasOwnProperty.call(board.modes, mode)) fail("EINVAL", "powerMode must be one of " + Object.keys(board.modes).join(", ") + " (modes of " + board.name + "), got " + show(mode));
+  const hysteresis = spec.hysteresis === undefined ? DEFAULTS.hysteresis : spec.hysteresis;
+  if (typeof hysteresis !== "number" || !(hysteresis >= 0) || !isFinite(hysteresis)) fail("EINVAL", "hysteresis must be a number of seconds >= 0, got " + show(hysteresis));
+  const sampleSeconds = spec.sampleSeconds === undefined ? DEFAULTS.sampleSeconds : spec.sampleSeconds;
+  if (typeof sampleSeconds !== "number" || !(sampleSeconds > 0) || !isFinite(sampleSeconds)) fail("EINVAL", "sampleSeconds must be a number > 0, got " + show(sampleSeconds));
+  const wanted = spec.policies === undefined ? POLICY_NAMES.slice() : spec.policies;
+  if (!Array.isArray(wanted) || wanted.length === 0) fail("EINVAL", "policies must be a non-empty array of " + POLICY_NAMES.join(", ") + ", got " + show(wanted));
+  for (const w of wanted) if (POLICY_NAMES.indexOf(w) < 0) fail("EINVAL", "policies: unknown policy " + show(w) + "; valid: " + POLICY_NAMES.join(", "));
+  const policies = POLICY_NAMES.filter((x) => x === "all-on" || wanted.indexOf(x) >= 0) as PolicyName[];
+  const unit = a.kind === "granular" ? (a.granule === undefined ? DEFAULTS.granule : a.granule) : (a.blockSize === undefined ? DEFAULTS.blockSize : a.blockSize);
+  const region = resolveRegion(board, a);
+
+  let events: EventList, workload: string, duration: number;
+  if ((spec.workload === undefined) === (spec.trace === undefined)) fail("EINVAL", "an experiment needs exactly one of workload and trace");
+  if (spec.trace !== undefined) {
+    const file = resolve(options.baseDir || ".", spec.trace);
+    const trace = options.traceText !== undefined ? parseTrace(options.traceText, spec.trace) : readTrace(file, displayPath(file));
+    events = trace.events;
+    workload = "trace " + basename(spec.trace);
+    duration = spec.durationSeconds !== undefined ? spec.durationSeconds : Math.max(events.end(), 1);
+  } else {
+    const w = spec.workload!;
+    if (spec.durationSeconds === undefined) fail("EINVAL", "durationSeconds is required with a workload");
+    duration = spec.durationSeconds!;
+    workloadParams(w.kind, w.params);
+    events = generateWorkload(w.kind, w.params, { seed: mix32(seed, 0x776b6c64), durationSeconds: duration, blockSize: unit, allocator: a.kind });
+    workload = w.kind;
+  }
+  if (typeof duration !== "number" || !(duration > 0) || !isFinite(duration)) fail("EINVAL", "durationSeconds must be a number > 0, got " + show(duration));
+  const managed: number[] = [], capacity: number[] = [];
+  board.sections.forEach((s, i) => {
+    const lo = Math.max(s.base, region.base), hi = Math.min(s.base + s.size, region.base + region.size);
+    if (hi > lo) { managed.push(i); capacity.push(hi - lo); }
+  });
+  const name = spec.name || (spec.workload ? spec.workload.kind : basename(spec.trace!)) + " on " + board.name;
+  return {
+    name, policies, board, mode, seed, duration, kind: a.kind, base: region.base, size: region.size, unit, events, workload,
+    hysteresis, sampleSeconds, managed, capacity, firmware: spec.firmware ? spec.firmware.assumption : undefined,
+  };
+}
+
+/**
+ * Run `spec` under each of its policies (all-on always, first: the
+ * baseline) and return the results. Deterministic: the same spec gives the
+ * same numbers to the last digit. Throws EINVAL (ENOENT for a missing board
+ * or trace file) naming the field for a spec that cannot run; a malformed
+ * trace throws before anything runs.
  */
 export function runExperiment(spec: ExperimentSpec, options?: RunOptions): ExperimentResult {
-  void spec; void options;
-  throw new Error("runExperiment: not implemented yet");
+  const o = options || {};
+  const p = prepare(spec, o);
+  const outs: RunOutput[] = [];
+  p.policies.forEach((name, i) => {
+    outs.push(runPolicy(p, name, name === "all-on"));
+    if (o.onPolicy) o.onPolicy(name, i, p.policies.length);
+  });
+  const allOn = outs[0];
+  const voltage = allOn.energyReport.voltage_V;
+  const orc = oracle(p, allOn, voltage);
+  const base = allOn.result.energy;
+  for (const r of outs) {
+    const e = r.result.energy;
+    r.result.savingRetentionPct = base.retention_uJ > 0 ? 100 * (base.retention_uJ - e.retention_uJ) / base.retention_uJ : 0;
+    r.result.savingTotalPct = base.total_uJ > 0 ? 100 * (base.total_uJ - e.total_uJ) / base.total_uJ : 0;
+    r.result.retentionVsOracle = orc.energy.retention_uJ > 0 ? e.retention_uJ / orc.energy.retention_uJ : (e.retention_uJ > 0 ? Infinity : 1);
+  }
+  const sources: FigureSource[] = [];
+  for (const r of outs) {
+    for (const f of r.energyReport.sources) {
+      if (sources.some((s) => s.what === f.figure)) continue;
+      sources.push({ what: f.figure, value: f.value, unit: f.unit, source: f.source !== undefined ? f.source : "derived: " + (f.derived || "") });
+    }
+  }
+  const ret = allOn.retention!;
+  const result: ExperimentResult = {
+    name: p.name,
+    board: { name: p.board.name, title: p.board.title, chip: p.board.chip.part },
+    allocator: { kind: p.kind, base: p.base, size: p.size, blockSize: p.unit },
+    workload: p.workload,
+    seed: p.seed,
+    durationSeconds: p.duration,
+    powerMode: p.mode,
+    sections: p.managed.map((s, i) => ({ name: p.board.sections[s].name, base: p.board.sections[s].base, size: p.board.sections[s].size, retention_uA: ret[i] })),
+    policies: outs.map((r) => r.result),
+    oracle: orc,
+    sources,
+    limits: (p.firmware !== undefined ? ["Firmware layout assumed (not the board file's): " + p.firmware] : []).concat(LIMITS),
+  };
+  if (p.firmware !== undefined) result.firmware = p.firmware;
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// The terminal table.
+
+function fixed(v: number, d: number): string { return isFinite(v) ? v.toFixed(d) : String(v); }
+
+/** Columns padded to their widest cell (numbers right-aligned). */
+function table(header: string[], rows: string[][], right: boolean[]): string {
+  const w = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((cell, c) => (right[c] ? cell.padStart(w[c]) : cell.padEnd(w[c]))).join("  ").trimEnd();
+  return [line(header), line(w.map((n) => "-".repeat(n)))].concat(rows.map(line)).join("\n");
+}
+
+/**
+ * The experiment's summary as a terminal table: per policy (and the oracle)
+ * total, base and retention energy, the saving in % of all-on's retention
+ * and total energy, the retention against the oracle's, average sections on,
+ * switch counts, failures.
+ */
+export function formatResult(r: ExperimentResult): string {
+  const kib = (n: number) => (n % 1024 === 0 ? n / 1024 + " KiB" : n + " B");
+  const head = r.name + ": " + r.board.title + " (" + r.board.name + ", " + r.board.chip + "), " + r.workload + ", " +
+    fixed(r.durationSeconds / 3600, 2).replace(/\.00$/, "") + " h simulated, mode " + r.powerMode + ", seed " + r.seed;
+  const geo = r.allocator.kind + " over [" + hex(r.allocator.base) + ", " + hex(r.allocator.base + r.allocator.size) + ") (" + kib(r.allocator.size) +
+    ", " + (r.allocator.kind === "granular" ? "granule " : "blocks of ") + r.allocator.blockSize + " B): " + r.sections.length + " section" +
+    (r.sections.length === 1 ? "" : "s") + " (" + r.sections.map((s) => s.name).join(", ") + ")";
+  const rows = r.policies.map((p) => [
+    p.policy, fixed(p.energy.total_uJ / 1e6, 4), fixed(p.energy.retention_uJ / 1e3, 2), fixed(p.savingRetentionPct, 1), fixed(p.savingTotalPct, 2),
+    fixed(p.retentionVsOracle, 2), fixed(p.avgSectionsOn, 2), p.switchOns + "/" + p.switchOffs, String(p.failures),
+  ]);
+  const o = r.oracle, a = r.policies[0].energy;
+  rows.push(["oracle", fixed(o.energy.total_uJ / 1e6, 4), fixed(o.energy.retention_uJ / 1e3, 2),
+    fixed(a.retention_uJ > 0 ? 100 * (a.retention_uJ - o.energy.retention_uJ) / a.retention_uJ : 0, 1),
+    fixed(a.total_uJ > 0 ? 100 * (a.total_uJ - o.energy.total_uJ) / a.total_uJ : 0, 2), "1.00", fixed(o.avgSectionsOn, 2), "-", "-"]);
+  const lines = [head, geo];
+  if (r.firmware !== undefined) lines.push("firmware assumed: " + r.firmware);
+  lines.push("");
+  lines.push(
+    table(["policy", "energy J", "retention mJ", "saved % ret", "saved % total", "ret/oracle", "sections on", "on/off", "failures"], rows,
+      [false, true, true, true, true, true, true, true, true]));
+  const bad = r.policies.filter((p) => (p.dataErrors || 0) > 0);
+  for (const p of bad) lines.push("WARNING: " + p.policy + " lost or faulted on live data " + p.dataErrors + " times (a bank-manager bug)");
+  lines.push("");
+  lines.push("energy = base (mode current + RAM outside the region) + retention of the region's sections; savings against all-on.");
+  return lines.join("\n");
 }
