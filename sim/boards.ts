@@ -407,7 +407,9 @@ function convert(d: BoardFile, file: string, problems: string[]): Board {
     if (!m.retentionApplies) { bad(mp, "no fullRetention, since retentionApplies is false in mode " + show(name)); continue; }
     if (problems.length > 0) continue;
     let sum = 0;
-    for (const s of sections) sum += picoamps(s.retentionByMode && s.retentionByMode[name] ? s.retentionByMode[name] : s.retention);
+    for (const s of sections) {
+      sum += picoamps(s.retentionByMode && Object.prototype.hasOwnProperty.call(s.retentionByMode, name) ? s.retentionByMode[name] : s.retention);
+    }
     const base = picoamps(m.current), want = picoamps(full);
     if (Math.abs(base + sum - want) > 1) {
       bad(mp, "the mode's current plus every section's retention in it, " + microamps(base) + " + " + microamps(sum) + " = " +

@@ -323,7 +323,8 @@ export class SimMcu implements Memory, Power {
       if (!board.modes[k].retentionApplies) continue;
       var ret = new Float64Array(n), figs: { path: string; fig: Figure }[] = [];
       for (var j = 0; j < n; j++) {
-        var sj = board.sections[j], own = sj.retentionByMode ? sj.retentionByMode[k] : undefined;
+        var sj = board.sections[j];
+        var own = sj.retentionByMode && Object.prototype.hasOwnProperty.call(sj.retentionByMode, k) ? sj.retentionByMode[k] : undefined;
         var path = "sections." + sj.name + (own !== undefined ? ".retentionByMode." + k : ".retention");
         ret[j] = picoamps(own !== undefined ? own : sj.retention, "board.sections[" + j + "]" + (own !== undefined ? ".retentionByMode." + k : ".retention"));
         figs.push({ path: path, fig: own !== undefined ? own : sj.retention });
@@ -335,7 +336,8 @@ export class SimMcu implements Memory, Power {
     for (var b2 = 0; b2 < n; b2++) {
       var rbm = board.sections[b2].retentionByMode;
       if (rbm) for (var mk in rbm) {
-        if (Object.prototype.hasOwnProperty.call(rbm, mk) && !(board.modes[mk] && board.modes[mk].retentionApplies)) {
+        if (Object.prototype.hasOwnProperty.call(rbm, mk) &&
+            !(Object.prototype.hasOwnProperty.call(board.modes, mk) && board.modes[mk].retentionApplies)) {
           fail("EINVAL", "board.sections[" + b2 + "].retentionByMode." + mk + " names no mode of the board where retention applies");
         }
       }

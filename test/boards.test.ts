@@ -300,6 +300,11 @@ test("retention by mode and full retention load into the model; the figures must
   assert.is(tiny().modes.sleep.fullRetention, undefined);
   assert.is(boardFromJSON(tiny(), "t.json").modes.sleep.fullRetention, undefined, "fullRetention is optional");
   assert.is(boardFromJSON(tiny(), "t.json").sections[0].retentionByMode, undefined, "retentionByMode is optional");
+  // a mode named like an Object.prototype member is just a name
+  const c = tiny();
+  c.modes.constructor = { description: "c", current: { value: 1, unit: "uA", source: "t" }, retentionApplies: true,
+    fullRetention: { value: 1.002, unit: "uA", source: "t" } };
+  assert.is(boardFromJSON(c, "c.json").modes.constructor.fullRetention!.value, 1.002);
 });
 
 test("the tiny fixture base is valid, and loads from a temporary file", () => {

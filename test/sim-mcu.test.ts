@@ -692,6 +692,12 @@ test("retention per mode: bad figures, modes and arguments are EINVAL naming the
   bad(() => new SimMcu(b4), /board\.sections\[0\]\.retentionByMode\.sysoff must be a figure \{value >= 0, unit: A\|mA\|uA/);
   const b5 = board(); (b5.sections[0] as any).retentionByMode = "sysoff";
   bad(() => new SimMcu(b5), /board\.sections\[0\]\.retentionByMode must be an object of figures by mode name/);
+  // a mode named like an Object.prototype member is still just a name
+  const b6 = handBoard(SECTIONS, { constructor: { current_uA: 1, retentionApplies: true }, run: { current_uA: 100, retentionApplies: false } });
+  const c6 = new SimMcu(b6);
+  close(c6.current(), 1.15, "a mode named constructor uses the retention figures");
+  b6.sections[0].retentionByMode = { toString: { value: 1, unit: "nA" } } as any;
+  bad(() => new SimMcu(b6), /board\.sections\[0\]\.retentionByMode\.toString names no mode of the board where retention applies/);
   const m = mcu();
   for (const i of [-1, 4, 1.5, NaN, "1"]) bad(() => m.sectionRetention(i as any), /section must be an index in \[0, 3\]/);
   bad(() => m.sectionRetention(0, "nap"), /mode must be one of sleep, run, sysoff; got nap/);
