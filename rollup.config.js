@@ -1,13 +1,24 @@
 // Builds the board bundles: each one ES5 CommonJS file (exports.X = …) that
 // loads through Modules.addCached("ramkit", function(){…}) on Espruino and
 // through a plain require everywhere else, plus a minified copy with mangled
-// names: dist/ramkit.js (everything) and dist/ramkit-<feature>.js.
+// names (scripts/bundles.mjs lists them):
+//   dist/ramkit.js                  everything, lean (no debug members)
+//   dist/ramkit-<feature>.js        the core and one allocator family, lean
+//   dist/ramkit-debug.js            the debug add-on: require("ramkit-debug")
+//                                   after require("ramkit") installs it there
+//   dist/ramkit-node.js             the host build: everything with the add-on
+//                                   installed (package.json "exports", "node")
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { FEATURES } from "./scripts/bundles.mjs";
+import { FEATURES, ADDON, NODE_BUILD } from "./scripts/bundles.mjs";
+import { propertyTable, KEEP } from "./scripts/mangle.mjs";
 
 const banner = "/* ramkit: deterministic memory for JavaScript microcontrollers. MIT licence. */";
+
+// One renaming of private fields for every minified bundle, so that the
+// add-on's methods find the fields of whichever lean bundle they land on.
+const { nameCache } = propertyTable("src");
 
 // The repository is "type": "module", so Node would read dist/ramkit.js as
 // ESM and a plain require() of it would fail. dist/package.json marks the
@@ -21,42 +32,49 @@ const distPackageJson = {
   },
 };
 
-/** One ES5 CommonJS file and its minified copy for `input`, as dist/<name>.js and dist/<name>.min.js. */
-function bundle(input, name, extraPlugins) {
-  const cjs = {
-    format: "cjs",
-    exports: "named",
-    generatedCode: "es5",
-    esModule: false,
-    strict: false, // ESPRUINO: no strict mode; the directive is dead weight on the board
-    freeze: false,
-    banner,
-  };
+const cjs = {
+  format: "cjs",
+  exports: "named",
+  generatedCode: "es5",
+  esModule: false,
+  strict: false, // ESPRUINO: no strict mode; the directive is dead weight on the board
+  freeze: false,
+  banner,
+};
+
+/** dist/<name>.js for `input`, and with `minify` its minified copy dist/<name>.min.js. */
+function bundle(input, name, { minify = true, plugins = [] } = {}) {
+  const outputs = [Object.assign({ file: "dist/" + name + ".js" }, cjs)];
+  if (minify) {
+    outputs.push(Object.assign({ file: "dist/" + name + ".min.js" }, cjs, {
+      plugins: [
+        terser({
+          ecma: 5,
+          ie8: false,
+          safari10: false,
+          compress: { passes: 2, global_defs: { DEBUG: false }, hoist_funs: true },
+          // Fields written `_name` are private: renamed to short names (one
+          // table for every bundle, scripts/mangle.mjs), since identifier
+          // length costs time and RAM in the Espruino interpreter.
+          mangle: { properties: { regex: /^_[A-Za-z]/, reserved: KEEP } },
+          nameCache: JSON.parse(JSON.stringify(nameCache)), // a copy: terser writes into it
+          format: { comments: /^!|ramkit:/, ecma: 5 },
+        }),
+      ],
+    }));
+  }
   return {
     input,
-    plugins: [typescript({ tsconfig: "./tsconfig.json", noEmit: false, outDir: "dist", declaration: false })].concat(extraPlugins),
-    output: [
-      Object.assign({ file: "dist/" + name + ".js" }, cjs),
-      Object.assign({ file: "dist/" + name + ".min.js" }, cjs, {
-        plugins: [
-          terser({
-            ecma: 5,
-            ie8: false,
-            safari10: false,
-            compress: { passes: 2, global_defs: { DEBUG: false }, hoist_funs: true },
-            // Fields written `_name` are private: mangled to short names, since
-            // identifier length costs time in the Espruino interpreter (anchors A2).
-            mangle: { properties: { regex: /^_[A-Za-z]/ } },
-            format: { comments: /^!|ramkit:/, ecma: 5 },
-          }),
-        ],
-      }),
-    ],
+    // the add-on requires the lean bundle it installs onto, by module name
+    external: ["ramkit"],
+    plugins: [typescript({ tsconfig: "./tsconfig.json", noEmit: false, outDir: "dist", declaration: false })].concat(plugins),
+    output: outputs,
   };
 }
 
 // The full bundle, then one per feature (src/entries/): each feature bundle
 // has the core exports and one allocator family, for boards where code is RAM
-// (facts §3a: keep per-feature entry points small).
-export default [bundle("src/index.ts", "ramkit", [distPackageJson])].concat(
-  Object.keys(FEATURES).map((f) => bundle(FEATURES[f].entry, "ramkit-" + f, [])));
+// (every function of a module costs RAM on Espruino, even from Storage).
+export default [bundle("src/index.ts", "ramkit", { plugins: [distPackageJson] })]
+  .concat(Object.keys(FEATURES).map((f) => bundle(FEATURES[f].entry, "ramkit-" + f)))
+  .concat([bundle(ADDON.entry, ADDON.name), bundle(NODE_BUILD.entry, NODE_BUILD.name, { minify: false })]);

@@ -1,19 +1,33 @@
 // The board bundles, in one place: rollup.config.js builds them, check:bundle,
 // the engine matrix, the bench and the tests read this list.
-//   dist/ramkit.js (+ .min.js): everything (src/index.ts)
+//   dist/ramkit.js (+ .min.js): everything, lean (src/index.ts)
 //   dist/ramkit-<feature>.js (+ .min.js): the core and one allocator family
 //   (src/entries/<feature>.ts), tested on every engine by the conformance
 //   parts listed here.
+//   dist/ramkit-debug.js (+ .min.js): the debug add-on (src/entries/debug.ts),
+//   loaded after any of those; every run of the engine matrix is repeated
+//   with it.
+//   dist/ramkit-node.js: the host build, everything with the add-on installed.
 
-/** Per-feature bundles: entry point and the conformance parts that test it. */
+/**
+ * Per-feature bundles: entry point and the conformance parts that test it.
+ * 05-contract.js checks the allocator contract on whichever allocators the
+ * bundle exports.
+ */
 export const FEATURES = {
-  memblocks: { entry: "src/entries/memblocks.ts", parts: ["00-core.js", "10-mem-blocks.js"] },
-  onesize: { entry: "src/entries/onesize.ts", parts: ["00-core.js", "20-onesize.js"] },
-  granular: { entry: "src/entries/granular.ts", parts: ["00-core.js", "30-granular.js"] },
+  memblocks: { entry: "src/entries/memblocks.ts", parts: ["00-core.js", "05-contract.js", "10-mem-blocks.js"] },
+  onesize: { entry: "src/entries/onesize.ts", parts: ["00-core.js", "05-contract.js", "20-onesize.js"] },
+  granular: { entry: "src/entries/granular.ts", parts: ["00-core.js", "05-contract.js", "30-granular.js"] },
 };
 
-/** Bundle names without extension: "ramkit", then "ramkit-<feature>". */
+/** The debug add-on: installs the debug members onto the bundle loaded as module "ramkit". */
+export const ADDON = { entry: "src/entries/debug.ts", name: "ramkit-debug" };
+
+/** The host build (package.json "exports" → "." under the "node" condition): the full bundle with the add-on installed. */
+export const NODE_BUILD = { entry: "src/entries/node.ts", name: "ramkit-node" };
+
+/** Lean bundle names without extension: "ramkit", then "ramkit-<feature>". */
 export const BUNDLE_NAMES = ["ramkit"].concat(Object.keys(FEATURES).map((f) => "ramkit-" + f));
 
-/** Every built bundle file, relative to the repository: dist/<name>.js and dist/<name>.min.js. */
-export const BUNDLE_FILES = BUNDLE_NAMES.flatMap((n) => ["dist/" + n + ".js", "dist/" + n + ".min.js"]);
+/** Every built board file, relative to the repository: dist/<name>.js and dist/<name>.min.js of each lean bundle and of the add-on. */
+export const BUNDLE_FILES = BUNDLE_NAMES.concat([ADDON.name]).flatMap((n) => ["dist/" + n + ".js", "dist/" + n + ".min.js"]);

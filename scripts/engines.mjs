@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 // The engine matrix (npm run test:engines): one ES5 conformance script, run
 // on every engine against both forms of the full bundle and against each
-// per-feature bundle (minified) with the parts that test it. See docs/ENGINES.md.
+// per-feature bundle (minified) with the parts that test it, each twice:
+// the lean bundle alone (the parts see DEBUG false) and the lean bundle with
+// the debug add-on loaded after it (DEBUG true). See docs/ENGINES.md.
 //
 //   node scripts/engines.mjs [ENGINE…] [--bundle ramkit.js|ramkit.min.js|ramkit-memblocks.min.js|…] [-v]
 //
 // The script is prelude + loader + test/conformance/harness.js + every
 // test/conformance/parts/*.js in name order (each part inside its own
 // try/catch) + footer. The loader wraps the bundle in
-// `function (module, exports) {…}` and calls it, as module loaders do;
-// dist/conformance-espruino*.js load it through Modules.addCached instead.
-// Before any engine runs, the generated script (harness and parts) is held to
+// `function (module, exports, require) {…}` and calls it, as module loaders
+// do; then, in the debug runs, the add-on the same way, whose
+// `require("ramkit")` gets the bundle's exports. dist/conformance-espruino*.js
+// (with the add-on) load both through Modules.addCached instead. Before any
+// engine runs, the generated script (loader, harness and parts) is held to
 // the bundle checker's Espruino rules.
 //
-// Output: one line per run, `PASS|FAIL|SKIPPED engine bundle (N checks)`,
+// Output: one line per run, `PASS|FAIL|SKIPPED engine bundle[+add-on] (N checks)`,
 // then `engines: N passed, N failed` (runs). Exit 1 on any failure. A missing
 // engine is SKIPPED with its install command, or a FAIL when CI=true.
 import { readFileSync, readdirSync, writeFileSync, existsSync, statSync } from "node:fs";
@@ -23,7 +27,7 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { checkSource } from "./check-bundle.mjs";
 import { runQuickJS } from "./engines/quickjs.mjs";
-import { FEATURES as FEATURE_BUNDLES } from "./bundles.mjs";
+import { FEATURES as FEATURE_BUNDLES, ADDON } from "./bundles.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
@@ -52,31 +56,39 @@ const FOOTER = [
   "",
 ].join("\n");
 
-/** The loader: `rk` is the bundle's exports; a load error is kept for the harness. */
-function loader(bundleText, espruino) {
+/**
+ * The loader, as pieces `[name, file, text]` (file "bundle" for bundle text,
+ * null for generated lines). It defines `rk` (the bundle's exports),
+ * `__rkAddon` (the add-on's exports, or null), `__rkDebug` (whether this run
+ * loads the add-on: the harness's DEBUG) and `__rkLoadError`.
+ */
+function loader(bundleText, addonText, espruino) {
+  const debug = addonText !== null && addonText !== undefined;
+  const head = "var __rkLoadError = null, rk = {}, __rkAddon = null, __rkDebug = " + debug + ";\n";
   if (espruino) {
-    return [
-      "var __rkLoadError = null, rk = {};",
-      "Modules.addCached(\"ramkit\", function () {",
-      bundleText,
-      "});",
-      "try { rk = require(\"ramkit\"); } catch (e) { __rkLoadError = e; }",
-      "",
-    ].join("\n");
+    const pieces = [["loader", null, head + "Modules.addCached(\"ramkit\", function () {\n"], ["bundle", "bundle", bundleText], ["loader", null, "});\n"]];
+    if (debug) pieces.push(["loader", null, "Modules.addCached(\"ramkit-debug\", function () {\n"], ["add-on", "bundle", addonText], ["loader", null, "});\n"]);
+    pieces.push(["loader", null, "try { rk = require(\"ramkit\");" + (debug ? " __rkAddon = require(\"ramkit-debug\");" : "") + " } catch (e) { __rkLoadError = e; }\n"]);
+    return pieces;
   }
-  return [
-    "var __rkLoadError = null, rk = {};",
-    "try {",
-    "  rk = (function () {",
-    "    var module = { exports: {} };",
-    "    (function (module, exports) {",
-    bundleText,
-    "    })(module, module.exports);",
-    "    return module.exports;",
-    "  })();",
-    "} catch (e) { __rkLoadError = e; }",
-    "",
-  ].join("\n");
+  const open = "    var module = { exports: {} };\n    (function (module, exports, require) {\n";
+  const close = "    })(module, module.exports, __rkRequire);\n    return module.exports;\n";
+  const pieces = [
+    ["loader", null, head +
+      "function __rkRequire(name) {\n" +
+      "  if (name === \"ramkit\") return rk;\n" +
+      "  throw new Error(\"module \" + name + \" not found\");\n" +
+      "}\n" +
+      "try {\n  rk = (function () {\n" + open],
+    ["bundle", "bundle", bundleText],
+    ["loader", null, close + "  })();\n} catch (e) { __rkLoadError = e; }\n"],
+  ];
+  if (debug) {
+    pieces.push(["loader", null, "if (__rkLoadError === null) {\n  try {\n  __rkAddon = (function () {\n" + open],
+      ["add-on", "bundle", addonText],
+      ["loader", null, close + "  })();\n  } catch (e) { __rkLoadError = e; }\n}\n"]);
+  }
+  return pieces;
 }
 
 /** Part files in name order. */
@@ -90,12 +102,13 @@ export function readParts() {
 }
 
 /**
- * The conformance script for one bundle text, and where each piece starts
- * (`segments`: `{ name, file, start, lines }`, lines 1-based) so that a
- * finding in it can be traced back to a part.
+ * The conformance script for one bundle text (and, with `addon`, the debug
+ * add-on's text loaded after it), and where each piece starts (`segments`:
+ * `{ name, file, start, lines }`, lines 1-based) so that a finding in it can
+ * be traced back to a part.
  */
-export function buildScript(bundleText, { espruino = false, parts = readParts() } = {}) {
-  const pieces = [["prelude", null, PRELUDE], ["loader", "bundle", loader(bundleText, espruino)], ["harness", HARNESS, readFileSync(HARNESS, "utf8")]];
+export function buildScript(bundleText, { espruino = false, parts = readParts(), addon = null } = {}) {
+  const pieces = [["prelude", null, PRELUDE]].concat(loader(bundleText, addon, espruino), [["harness", HARNESS, readFileSync(HARNESS, "utf8")]]);
   for (const part of parts) {
     const name = JSON.stringify(part.name);
     pieces.push([part.name, part.file, "__rkPart(" + name + ");\ntry {\n" + part.text + "\n} catch (e) { __rkPartError(" + name + ", e); }\n"]);
@@ -104,10 +117,11 @@ export function buildScript(bundleText, { espruino = false, parts = readParts() 
   const segments = [];
   let line = 1, script = "";
   for (const [name, file, text] of pieces) {
-    const body = text.endsWith("\n") ? text : text + "\n";
-    segments.push({ name, file, start: line, lines: body.split("\n").length - 1 });
+    const body = text === "" || text.endsWith("\n") ? text : text + "\n";
+    const n = body.split("\n").length - 1;
+    segments.push({ name, file, start: line, lines: n });
     script += body;
-    line += body.split("\n").length - 1;
+    line += n;
   }
   return { script, segments };
 }
@@ -192,26 +206,40 @@ async function main(argv) {
   const ci = process.env.CI === "true";
   let passed = 0, failed = 0;
 
+  /** The add-on file that goes with a lean bundle file: the minified one with minified bundles. */
+  const addonOf = (b) => ADDON.name + (b.endsWith(".min.js") ? ".min.js" : ".js");
   for (const b of bundles) {
-    if (!existsSync(join(DIST, b))) {
-      console.error("dist/" + b + " is missing: run `npm run build` first");
-      return 1;
+    for (const f of [b, addonOf(b)]) {
+      if (!existsSync(join(DIST, f))) {
+        console.error("dist/" + f + " is missing: run `npm run build` first");
+        return 1;
+      }
     }
   }
-  // Espruino copies for anyone with a host-built Espruino (docs/ENGINES.md).
+  const read = (f) => readFileSync(join(DIST, f), "utf8");
+  // Espruino copies for anyone with a host-built Espruino (docs/ENGINES.md):
+  // the full bundle and the add-on, both through Modules.addCached.
   for (const [b, out] of [["ramkit.js", "conformance-espruino.js"], ["ramkit.min.js", "conformance-espruino.min.js"]]) {
-    if (existsSync(join(DIST, b))) writeFileSync(join(DIST, out), buildScript(readFileSync(join(DIST, b), "utf8"), { espruino: true }).script);
+    if (existsSync(join(DIST, b)) && existsSync(join(DIST, addonOf(b)))) {
+      writeFileSync(join(DIST, out), buildScript(read(b), { espruino: true, addon: read(addonOf(b)) }).script);
+    }
   }
 
-  const builds = {};
+  // Each bundle twice: lean alone, then with the add-on (run name "<bundle>+<add-on>").
+  const runs = [];
   for (const b of bundles) {
     const only = FEATURES[b];
-    builds[b] = buildScript(readFileSync(join(DIST, b), "utf8"), only ? { parts: readParts().filter((p) => only.includes(p.name)) } : {});
-    builds[b].file = join(DIST, b.replace(/^ramkit/, "conformance"));
-    writeFileSync(builds[b].file, builds[b].script);
+    const parts = only ? readParts().filter((p) => only.includes(p.name)) : readParts();
+    for (const addon of [null, addonOf(b)]) {
+      const run = buildScript(read(b), { parts, addon: addon && read(addon) });
+      run.name = addon ? b + "+" + addon : b;
+      run.file = join(DIST, b.replace(/^ramkit/, "conformance").replace(/(\.min)?\.js$/, (addon ? "-debug" : "") + "$&"));
+      writeFileSync(run.file, run.script);
+      runs.push(run);
+    }
   }
 
-  const lint = lintScript(buildScript("", {}));
+  const lint = lintScript(buildScript("", { addon: "" })).concat(lintScript(buildScript("", { espruino: true, addon: "" })));
   if (lint.length) {
     console.log("FAIL check conformance script (Espruino rules: " + lint.length + " finding(s))");
     for (const l of lint) console.log("    " + l);
@@ -223,17 +251,16 @@ async function main(argv) {
 
   for (const engine of engines) {
     const path = engine.command ? which(engine.command) : "builtin";
-    for (const b of bundles) {
+    for (const run of runs) {
       if (!path) {
-        const line = engine.name + " " + b + " (`" + engine.command + "` not found; install with: " + engine.install + ")";
+        const line = engine.name + " " + run.name + " (`" + engine.command + "` not found; install with: " + engine.install + ")";
         if (ci) { console.log("FAIL " + line + " [CI=true: every engine must run]"); failed++; }
         else console.log("SKIPPED " + line);
         continue;
       }
-      const build = builds[b];
-      const result = await (engine.run || runCommand(engine.command))(build.script, build.file);
+      const result = await (engine.run || runCommand(engine.command))(run.script, run.file);
       const v = judge(result);
-      console.log((v.ok ? "PASS " : "FAIL ") + engine.name + " " + b + " (" + (v.passed + v.failed) + " checks" + (v.failed ? ", " + v.failed + " failed" : "") + ")");
+      console.log((v.ok ? "PASS " : "FAIL ") + engine.name + " " + run.name + " (" + (v.passed + v.failed) + " checks" + (v.failed ? ", " + v.failed + " failed" : "") + ")");
       if (!v.ok || verbose) {
         for (const f of v.failures) console.log("    " + f);
         if (v.error) console.log("    " + v.error);

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,11 +64,58 @@ test("no totals line (the script died) is a failure", () => {
   assert.ok(v.error);
 });
 
-test("the Espruino-flavoured script loads through Modules.addCached and require", () => {
-  const { script } = buildScript(FAKE, { espruino: true, parts: [] });
+// A stand-in add-on: requires "ramkit" and installs a member on what it gets, as dist/ramkit-debug.js does.
+const ADDON = "var rk = require(\"ramkit\");\nrk.twice.debug = true;\nexports.VERSION = rk.VERSION;\nexports.installDebug = function (x) { return x; };\n";
+const DEBUG_PART = part("10-debug.js", "(function () { eq(\"DEBUG\", DEBUG, __rkExpectDebug); if (DEBUG) { eq(\"installed\", rk.twice.debug, true); } })();");
+
+/** Espruino's module loader, enough of it: Modules.addCached(name, fn) and require(name), fn's body run with `exports` and `module` in scope. */
+const ESPRUINO_MODULES = [
+  "var __esp = {};",
+  "var Modules = { addCached: function (name, fn) { __esp[name] = { fn: fn, exports: null }; } };",
+  "function require(name) {",
+  "  var m = __esp[name];",
+  "  if (!m) throw new Error(\"Module \" + name + \" not found\");",
+  "  if (m.exports === null) { var module = { exports: {} }; m.exports = module.exports; new Function(\"exports\", \"module\", \"(\" + m.fn.toString() + \")();\")(module.exports, module); m.exports = module.exports; }",
+  "  return m.exports;",
+  "}",
+].join("\n");
+
+test("DEBUG is false in a lean run; with the add-on it is true and the add-on's require(\"ramkit\") gets the bundle", () => {
+  const lean = runNode("var __rkExpectDebug = false;\n" + buildScript(FAKE, { parts: [DEBUG_PART] }).script, "x.js");
+  assert.equal([judge(lean).ok, judge(lean).passed], [true, 2], lean.output);
+  const built = buildScript(FAKE, { parts: [DEBUG_PART], addon: ADDON });
+  const r = runNode("var __rkExpectDebug = true;\n" + built.script, "x.js");
+  const v = judge(r);
+  assert.equal([v.ok, v.passed, v.failed], [true, 5, 0], r.output); // load, installDebug, VERSION, DEBUG, installed
+});
+
+test("an add-on that throws while loading is reported, naming the add-on", () => {
+  const v = judge(runNode(buildScript(FAKE, { parts: [], addon: "require(\"nosuch\");" }).script, "x.js"));
+  assert.not.ok(v.ok);
+  assert.ok(v.failures.some((f) => f.startsWith("FAIL loading the bundle and the debug add-on › uncaught exception: module nosuch not found")), v.failures.join("\n"));
+});
+
+test("the Espruino-flavoured script loads the bundle and the add-on through Modules.addCached and require", () => {
+  const { script } = buildScript(FAKE, { espruino: true, parts: [DEBUG_PART], addon: ADDON });
   assert.match(script, /Modules\.addCached\("ramkit", function \(\) \{\n/);
-  assert.match(script, /rk = require\("ramkit"\)/);
+  assert.match(script, /Modules\.addCached\("ramkit-debug", function \(\) \{\n/);
+  assert.match(script, /rk = require\("ramkit"\); __rkAddon = require\("ramkit-debug"\);/);
   assert.match(script, /var result = __rkReport\(\)/);
+  const r = runNode(ESPRUINO_MODULES + "\nvar __rkExpectDebug = true;\n" + script, "x.js");
+  const v = judge(r);
+  assert.equal([v.ok, v.passed, v.failed], [true, 5, 0], r.output + (r.error || ""));
+});
+
+test("the built Espruino scripts run through Modules.addCached with the add-on (skipped without dist/)", () => {
+  for (const f of ["dist/conformance-espruino.js", "dist/conformance-espruino.min.js"]) {
+    if (!existsSync(f)) { console.log("  (skipped: " + f + " is absent; run `npm run test:engines`)"); return; }
+    const text = readFileSync(f, "utf8");
+    assert.match(text, /__rkDebug = true/);
+    const r = runNode(ESPRUINO_MODULES + "\n" + text, f);
+    const load = r.output.split("\n").filter((l) => l.startsWith("FAIL loading"));
+    assert.equal(load, [], f + ": " + load.join("\n"));
+    assert.match(r.output, /conformance: \d+ passed/, f);
+  }
 });
 
 test("quickjs runs the script; the Espruino profile removes what Espruino lacks", async () => {
@@ -119,7 +166,8 @@ test("CLI: an unknown engine exits 2; a missing engine is SKIPPED, or FAIL with 
   assert.is(ci.status, 1, ci.stdout);
   assert.match(ci.stdout, /^FAIL mujs ramkit\.min\.js .*apt-get install -y mujs/m);
   assert.match(ci.stdout, /^FAIL mujs ramkit-granular\.min\.js .*apt-get install -y mujs/m);
-  assert.match(ci.stdout, /^engines: 1 passed, 5 failed$/m); // the script check; 2 full + 3 feature bundles
+  assert.match(ci.stdout, /^FAIL mujs ramkit-granular\.min\.js\+ramkit-debug\.min\.js .*apt-get install -y mujs/m);
+  assert.match(ci.stdout, /^engines: 1 passed, 10 failed$/m); // the script check; (2 full + 3 feature bundles) × (lean, with the add-on)
 });
 
 test.run();

@@ -1,11 +1,15 @@
 /*
  * ramkit conformance harness (plain ES5; runs on Espruino, JerryScript, duk,
  * mujs, QuickJS and Node). scripts/engines.mjs concatenates:
- *   prelude (defines __rkPrint) + loader (defines rk, __rkLoadError)
- *   + this file + test/conformance/parts/*.js in name order + footer.
+ *   prelude (defines __rkPrint) + loader (defines rk, __rkAddon, __rkDebug,
+ *   __rkLoadError) + this file + test/conformance/parts/*.js in name order
+ *   + footer.
  *
  * The contract the parts are written against (keep it exactly):
  *   rk                         the loaded bundle's exports
+ *   DEBUG                      true when the debug add-on was loaded after the
+ *                              bundle (its members: validate(), invariantsHold(),
+ *                              …); wrap every use of them in `if (DEBUG) { … }`
  *   check(name, cond)          passes when cond is truthy
  *   eq(name, actual, expected) === on primitives (NaN equals NaN); when
  *                              `expected` is an array, `actual` must be
@@ -95,6 +99,13 @@ function __rkReport() {
   return __rk.failed === 0;
 }
 
+/** Whether this run loaded the debug add-on after the bundle. */
+var DEBUG = __rkDebug;
+
 __rkPart("load");
-if (__rkLoadError !== null) __rkPartError("loading the bundle", __rkLoadError);
+if (__rkLoadError !== null) __rkPartError("loading the bundle" + (DEBUG ? " and the debug add-on" : ""), __rkLoadError);
 check("the bundle exports VERSION", typeof rk.VERSION === "string");
+if (DEBUG) {
+  check("the debug add-on exports installDebug", __rkAddon !== null && typeof __rkAddon.installDebug === "function");
+  eq("the debug add-on's VERSION is the bundle's", __rkAddon !== null ? __rkAddon.VERSION : null, rk.VERSION);
+}
