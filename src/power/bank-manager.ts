@@ -123,7 +123,7 @@ export class BankManager implements Allocator {
   _cv: number[][];
   /** Per section: time it was found empty, -1 while it holds live data or before it is stamped. */
   _since: number[];
-  /** The policy's answer (1 on, 0 off) per section. */
+  /** The policy's answer per section: 1 on, 0 off, -1 as it is. */
   _want: number[];
   /** Live allocations: address -> bytes. */
   _rec: { [address: string]: number };
@@ -404,7 +404,7 @@ export class BankManager implements Allocator {
    * Apply the policy at time `now` (seconds; default: the `now` option's
    * clock, else the last update's time): switch on every managed section
    * the policy wants on, and off every one it wants off that holds nothing
-   * live. Returns how many sections changed, or -EINVAL (nothing changed)
+   * live (the policy may leave a section as it is). Returns how many sections changed, or -EINVAL (nothing changed)
    * for a time that is not a number or runs backwards.
    */
   update(now?: number): number {
@@ -417,8 +417,8 @@ export class BankManager implements Allocator {
     for (s = 0; s < n; s++) {
       if (!this._m[s]) continue;
       on = P.getPower(s) === "on";
-      if (want[s] && !on) { this._set(s, 1); c++; }
-      else if (!want[s] && on && this.live[s] === 0 && this._set(s, 0) === 0) c++;
+      if (want[s] > 0 && !on) { this._set(s, 1); c++; }
+      else if (want[s] === 0 && on && this.live[s] === 0 && this._set(s, 0) === 0) c++;
     }
     return c;
   }

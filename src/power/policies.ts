@@ -6,8 +6,8 @@
  *   the manager is about to give to its allocator number `k` (the contract's
  *   "first fit at or above hint"), or 0 for the allocator's own placement.
  * - `decide(bm, now, want)`: at sample time `now` (seconds), set `want[s]` to
- *   1 for every section the policy wants on and 0 for every one it wants
- *   off. The manager applies it, and never switches off a section that is
+ *   1 for every section the policy wants on, 0 for every one it wants off,
+ *   and -1 for one it leaves as it is. The manager applies it, and never switches off a section that is
  *   reserved, not gateable, not wholly inside its allocators' regions, or
  *   holding live data, whatever the policy wants.
  *
@@ -27,7 +27,7 @@ export interface Policy {
   name: string;
   /** Placement hint for allocator `k` of `bm` (0: the allocator's own placement). */
   place(bm: BankManager, k: number, size: number, alignment?: number): number;
-  /** Fill `want[s]` (1 on, 0 off) for every section of `bm` at time `now`. */
+  /** Fill `want[s]` (1 on, 0 off, -1 as it is) for every section of `bm` at time `now`. */
   decide(bm: BankManager, now: number, want: number[]): void;
 }
 
@@ -72,11 +72,11 @@ function top(bm: BankManager, now: number, want: number[]): void {
 /**
  * gate-empty and pack+gate: off when the section holds nothing live; with
  * `hold` (pack+gate), only once it has been empty for `bm.hysteresis`
- * seconds. O(sections).
+ * seconds, and left as it is until then. O(sections).
  */
 function empty(this: Policy & { hold: boolean }, bm: BankManager, now: number, want: number[]): void {
   var h = this.hold ? bm.hysteresis : 0, since = bm._since;
-  for (var s = 0; s < want.length; s++) want[s] = bm.live[s] > 0 || (h > 0 && !(since[s] >= 0 && now - since[s] >= h)) ? 1 : 0;
+  for (var s = 0; s < want.length; s++) want[s] = bm.live[s] > 0 ? 1 : h > 0 && !(since[s] >= 0 && now - since[s] >= h) ? -1 : 0;
 }
 
 /**
