@@ -3,19 +3,27 @@
  * bin, runs the built copy of this module (dist/node/sim/cli.js); under tsx it
  * also runs directly: `node --import tsx sim/cli.ts boards list`.
  *
- *   ramkit boards list          the boards, one line each
- *   ramkit boards show NAME     a board's memory map, modes, sources and notes
- *   ramkit start                the default board's map (Bangle.js 2)
+ *   ramkit start                          the default experiment: table + report/
+ *   ramkit experiment run FILE [--out DIR]
+ *   ramkit trace replay FILE [--board NAME] [--experiment FILE] [--out DIR]
+ *   ramkit sweep FILE [--shard K/N] [--workers N]   (sim/sweep.ts)
+ *   ramkit sweep merge FILES…
+ *   ramkit boards list | boards show NAME
  *   ramkit help | --help
  *
  * Exit codes: 0 success, 2 a usage error (unknown command, board or flag; a
- * board file that does not validate), 1 anything unexpected.
+ * file that is missing or does not validate), 1 anything unexpected.
  */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { Board, BoardSection, Figure } from "../src/core/board.js";
 import { DEFAULT_BOARD, displayPath, hex, listBoards, loadBoard } from "./boards.js";
+import { experimentsDir, formatResult, loadExperiment, runExperiment } from "./experiment.js";
+import type { ExperimentSpec } from "./experiment.js";
+import type { ExperimentResult } from "./results.js";
+import { readTrace } from "./trace.js";
 
 /** Where `main` writes: stdout-like `log` and stderr-like `error`. */
 export interface CliOutput {
@@ -23,18 +31,30 @@ export interface CliOutput {
   error(text: string): void;
 }
 
-const COMMANDS = ["boards list", "boards show NAME", "start", "help"];
-const FLAGS = ["-h", "--help"];
+const COMMANDS = ["start", "experiment run FILE", "trace replay FILE", "sweep FILE", "sweep merge FILES…", "boards list", "boards show NAME", "help"];
+
+/** Where `ramkit start` writes its report (relative to the current directory). */
+export const REPORT_DIR = "report";
 
 const USAGE = [
   "ramkit: deterministic memory allocators for JavaScript microcontrollers, and a simulator of the MCU memory map",
   "",
   "Usage:",
+  "  ramkit start                run the default experiment (experiments/default.json: " + DEFAULT_BOARD + ", the sensor",
+  "                              logger, 24 simulated hours, every policy): print its table, write " + REPORT_DIR + "/",
+  "                              (index.html, results.csv, results.json)",
+  "  ramkit experiment run FILE  run the experiment described in FILE (JSON, experiments/experiment.schema.json)",
+  "                              and print its table; --out DIR also writes the report there",
+  "  ramkit trace replay FILE    replay a trace (JSON lines) under every policy and print the same table;",
+  "                              --board NAME overrides the trace's board; --experiment FILE takes the allocator,",
+  "                              firmware layout, mode, policies and seed from an experiment file (default: a",
+  "                              granular heap over the board's free region); --out DIR writes the report",
+  "  ramkit sweep FILE           run a grid of experiments on worker threads (--shard K/N, --workers N)",
+  "  ramkit sweep merge FILES…   join the results of sweep shards",
   "  ramkit boards list          list the boards (name, title, chip, RAM, gateable sections)",
   "  ramkit boards show NAME     a board's memory map: sections, reserved ranges, regions, power modes,",
   "                              where every figure comes from, and the board file's notes",
   "                              (NAME is a board name, any case, or a path to a board .json file)",
-  "  ramkit start                show the default board (" + DEFAULT_BOARD + ")",
   "  ramkit help                 this text (also -h, --help)",
 ].join("\n");
 
@@ -45,41 +65,59 @@ function usageError(out: CliOutput, message: string): number {
   return 2;
 }
 
+/** How the usage names each option's value. */
+const VALUE_NAMES: { [option: string]: string } = { out: "DIR", board: "NAME", experiment: "FILE" };
+
+type OptionSpec = { [name: string]: { type: "string" | "boolean"; short?: string } };
+
 /**
- * Run the CLI on `argv` (without node and script) and return the exit code.
- * Writes to `out` (the console by default); never calls process.exit.
+ * Parse `args` with `options` (strict): the positionals and values, or a
+ * usage message naming the bad flag and the valid ones.
  */
-export function main(argv: string[], out: CliOutput = console): number {
-  let positionals: string[];
-  let help = false;
+function parse(args: string[], options: OptionSpec, what: string): { positionals: string[]; values: { [k: string]: string | boolean | undefined } } | string {
   try {
-    const parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
-      options: { help: { type: "boolean", short: "h" } },
-    });
-    positionals = parsed.positionals;
-    help = parsed.values.help === true;
+    const r = parseArgs({ args, allowPositionals: true, strict: true, options });
+    return { positionals: r.positionals, values: r.values as { [k: string]: string | boolean | undefined } };
   } catch (e) {
-    if ((e as { code?: string }).code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      return usageError(out, "--help takes no value, got " + argv.filter((a) => a.indexOf("=") > 0 && a.charAt(0) === "-").join(" "));
-    }
+    const code = (e as { code?: string }).code;
     const m = /'([^']+)'/.exec((e as Error).message);
-    return usageError(out, "unknown option " + (m ? m[1] : "in " + JSON.stringify(argv)) + "; valid options: " + FLAGS.join(", "));
+    const flag = m ? m[1].replace(/ <value>$/, "").split(",").pop()!.trim() : JSON.stringify(args);
+    const valid = Object.keys(options).map((k) => "--" + k + (options[k].type === "string" ? " " + (VALUE_NAMES[k] || "VALUE") : "")).concat(["-h", "--help"]).join(", ");
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      return options[flag.replace(/^-+/, "")] && options[flag.replace(/^-+/, "")].type === "boolean"
+        ? flag + " takes no value" : flag + " needs a value";
+    }
+    return "unknown option " + flag + " for " + what + "; valid options: " + valid;
   }
-  const cmd = positionals[0];
-  if (help || cmd === undefined || cmd === "help") {
+}
+
+/**
+ * Run the CLI on `argv` (without node and script) and resolve to the exit
+ * code. Writes to `out` (the console by default); never calls process.exit.
+ */
+export async function main(argv: string[], out: CliOutput = console): Promise<number> {
+  const cmd = argv[0];
+  if (cmd === undefined || cmd === "help" || cmd === "-h" || cmd === "--help") {
+    if (cmd === "help" && argv.length > 1) return usageError(out, "help takes no arguments, got " + argv.slice(1).join(" "));
+    out.log(USAGE);
+    return 0;
+  }
+  const helpValue = argv.find((a) => /^(--help|-h)=/.test(a));
+  if (helpValue !== undefined) return usageError(out, helpValue.split("=")[0] + " takes no value, got " + helpValue);
+  if (argv.indexOf("--help") >= 0 || argv.indexOf("-h") >= 0) {
     out.log(USAGE);
     return 0;
   }
   try {
-    if (cmd === "boards") return boardsCommand(positionals.slice(1), out);
+    if (cmd === "boards") return boardsCommand(argv.slice(1), out);
     if (cmd === "start") {
-      if (positionals.length > 1) return usageError(out, "start takes no arguments, got " + positionals.slice(1).join(" "));
-      out.log("ramkit start: the default board, " + DEFAULT_BOARD + ". (A later version runs the default bank power-down experiment here.)");
-      out.log("");
-      out.log(showBoard(loadBoard(DEFAULT_BOARD)));
-      return 0;
+      if (argv.length > 1) return usageError(out, "start takes no arguments, got " + argv.slice(1).join(" "));
+      return await startCommand(out);
     }
+    if (cmd === "experiment") return await experimentCommand(argv.slice(1), out);
+    if (cmd === "trace") return await traceCommand(argv.slice(1), out);
+    if (cmd === "sweep") return await sweepCommand(argv.slice(1), out);
+    if (cmd.charAt(0) === "-") return usageError(out, "unknown option " + cmd + "; valid options: -h, --help (commands: " + COMMANDS.join(", ") + ")");
     return usageError(out, "unknown command " + JSON.stringify(cmd) + "; valid commands: " + COMMANDS.join(", "));
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -89,7 +127,100 @@ export function main(argv: string[], out: CliOutput = console): number {
   }
 }
 
-function boardsCommand(args: string[], out: CliOutput): number {
+/** Write the report of `results` into `dir` with sim/report.ts; the paths written. */
+async function report(results: ExperimentResult[], dir: string, out: CliOutput): Promise<void> {
+  const { writeReport } = await import("./report.js");
+  const files = await writeReport(results, dir);
+  for (const w of files.warnings) out.error("ramkit: report: " + w);
+  const rel = (f: string) => relative(process.cwd(), f) || f;
+  out.log("Wrote " + rel(files.html) + ", " + rel(files.csv) + ", " + rel(files.json));
+}
+
+async function startCommand(out: CliOutput): Promise<number> {
+  const file = join(experimentsDir(), "default.json");
+  const { spec, baseDir } = loadExperiment(file);
+  const t0 = Date.now();
+  const r = runExperiment(spec, { baseDir });
+  out.log("ramkit start: the default experiment (" + displayPath(file) + "), simulated in " + ((Date.now() - t0) / 1000).toFixed(1) + " s");
+  out.log("");
+  out.log(formatResult(r));
+  out.log("");
+  await report([r], REPORT_DIR, out);
+  return 0;
+}
+
+async function experimentCommand(args: string[], out: CliOutput): Promise<number> {
+  if (args[0] !== "run") {
+    return usageError(out, (args[0] === undefined ? "experiment needs a subcommand" : "unknown subcommand experiment " + JSON.stringify(args[0])) + "; valid: experiment run FILE");
+  }
+  const p = parse(args.slice(1), { out: { type: "string" } }, "experiment run");
+  if (typeof p === "string") return usageError(out, p);
+  if (p.positionals.length !== 1) {
+    return usageError(out, "experiment run needs one experiment file" + (p.positionals.length ? ", got " + p.positionals.join(" ") : "") + " (see experiments/)");
+  }
+  if (p.values.out === "") return usageError(out, "--out needs a directory");
+  const { spec, baseDir } = loadExperiment(p.positionals[0]);
+  const r = runExperiment(spec, { baseDir });
+  out.log(formatResult(r));
+  if (typeof p.values.out === "string") { out.log(""); await report([r], p.values.out, out); }
+  return 0;
+}
+
+async function traceCommand(args: string[], out: CliOutput): Promise<number> {
+  if (args[0] !== "replay") {
+    return usageError(out, (args[0] === undefined ? "trace needs a subcommand" : "unknown subcommand trace " + JSON.stringify(args[0])) + "; valid: trace replay FILE");
+  }
+  const p = parse(args.slice(1), { board: { type: "string" }, experiment: { type: "string" }, out: { type: "string" } }, "trace replay");
+  if (typeof p === "string") return usageError(out, p);
+  if (p.positionals.length !== 1) {
+    return usageError(out, "trace replay needs one trace file" + (p.positionals.length ? ", got " + p.positionals.join(" ") : "") + " (JSON lines; see traces/)");
+  }
+  for (const k of ["board", "experiment", "out"]) if (p.values[k] === "") return usageError(out, "--" + k + " needs a value");
+  const file = resolve(p.positionals[0]);
+  if (!existsSync(file)) return usageError(out, "trace file not found: " + p.positionals[0]);
+  const trace = readTrace(file, displayPath(file));
+  let spec: ExperimentSpec;
+  let baseDir = dirname(file);
+  if (typeof p.values.experiment === "string") {
+    const loaded = loadExperiment(p.values.experiment);
+    spec = { ...loaded.spec };
+    delete spec.workload;
+    delete spec.durationSeconds;
+  } else {
+    spec = { board: trace.board, allocator: { kind: "granular", region: "free" } };
+  }
+  if (typeof p.values.board === "string") spec.board = p.values.board;
+  else if (typeof p.values.experiment !== "string") spec.board = trace.board;
+  spec.trace = file;
+  spec.name = "trace " + displayPath(file) + " on " + spec.board;
+  const r = runExperiment(spec, { baseDir });
+  out.log(formatResult(r));
+  if (r.policies.every((q) => q.switchOffs === 0)) {
+    out.log("");
+    out.log("note: no section of the region was switched off under any policy: with the board's firmware layout the region holds no whole");
+    out.log("gateable section. Give a layout with --experiment FILE (its allocator, firmware layout, mode, policies and seed).");
+  }
+  if (typeof p.values.out === "string") { out.log(""); await report([r], p.values.out, out); }
+  return 0;
+}
+
+/** `sweep …`: handed to sim/sweep.ts's runSweepCli (arguments after "sweep"). */
+async function sweepCommand(args: string[], out: CliOutput): Promise<number> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, "sweep.js"), join(here, "sweep.ts")];
+  const found = candidates.find((f) => existsSync(f));
+  if (found === undefined) {
+    out.error("ramkit: sweep is not available in this build (sim/sweep.ts is missing)");
+    return 1;
+  }
+  const mod = await import(pathToFileURL(found).href);
+  return await mod.runSweepCli(args, out);
+}
+
+function boardsCommand(argv: string[], out: CliOutput): number {
+  const p = parse(argv, {}, "boards");
+  if (typeof p === "string") return usageError(out, p);
+  const args = p.positionals;
   const sub = args[0];
   if (sub === "list") {
     if (args.length > 1) return usageError(out, "boards list takes no arguments, got " + args.slice(1).join(" "));
@@ -244,5 +375,5 @@ export function showBoard(b: Board): string {
 
 // Run when executed directly (node --import tsx sim/cli.ts …, or node dist/node/sim/cli.js …).
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

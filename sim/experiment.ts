@@ -336,6 +336,8 @@ interface Prepared {
   /** Indices of the managed sections (those the region overlaps), and the bytes of each inside the region. */
   managed: number[];
   capacity: number[];
+  /** Per managed section: whether a policy can switch it off (gateable, no reserved range, wholly in the region). */
+  gateable: boolean[];
 }
 
 function makeAllocator(p: Prepared, mcu: SimMcu): any {
@@ -546,11 +548,18 @@ function makeLanes(mcu: SimMcu, managed: number[]): Lane[] {
  */
 function oracle(p: Prepared, allOn: RunOutput, voltage: number): OracleResult {
   const T = allOn.liveT!, B = allOn.liveB!, ret = allOn.retention!;
-  const order = p.managed.map((_, i) => i).sort((x, y) => (p.capacity[y] - p.capacity[x]) || (ret[x] - ret[y]) || (x - y));
+  // Sections no policy can switch off (not gateable, touched by a reserved
+  // range, or not wholly in the region) are on in the bound too, and hold
+  // live bytes first; the rest are taken largest first.
+  const fixed = p.managed.map((_, i) => i).filter((i) => !p.gateable[i]);
+  const order = p.managed.map((_, i) => i).filter((i) => p.gateable[i])
+    .sort((x, y) => (p.capacity[y] - p.capacity[x]) || (ret[x] - ret[y]) || (x - y));
+  const fixedCap = fixed.reduce((a, i) => a + p.capacity[i], 0);
+  const fixedCur = fixed.reduce((a, i) => a + ret[i], 0);
   const baseCurrent = allOn.result.avgCurrent_uA - ret.reduce((a, b) => a + b, 0);
   const need = (live: number): [number, number] => {
-    let cap = 0, k = 0, cur = 0;
-    while (cap < live && k < order.length) { cap += p.capacity[order[k]]; cur += ret[order[k]]; k++; }
+    let cap = fixedCap, k = fixed.length, cur = fixedCur;
+    for (let j = 0; cap < live && j < order.length; j++) { cap += p.capacity[order[j]]; cur += ret[order[j]]; k++; }
     return [k, cur];
   };
   const samples: Sample[] = [];
@@ -648,15 +657,18 @@ function prepare(spec: ExperimentSpec, options: RunOptions): Prepared & { name: 
     workload = w.kind;
   }
   if (typeof duration !== "number" || !(duration > 0) || !isFinite(duration)) fail("EINVAL", "durationSeconds must be a number > 0, got " + show(duration));
-  const managed: number[] = [], capacity: number[] = [];
+  const managed: number[] = [], capacity: number[] = [], gateable: boolean[] = [];
   board.sections.forEach((s, i) => {
     const lo = Math.max(s.base, region.base), hi = Math.min(s.base + s.size, region.base + region.size);
-    if (hi > lo) { managed.push(i); capacity.push(hi - lo); }
+    if (hi <= lo) return;
+    managed.push(i);
+    capacity.push(hi - lo);
+    gateable.push(s.gateable && hi - lo === s.size && !board.reserved.some((r) => r.base < s.base + s.size && s.base < r.base + r.size));
   });
   const name = spec.name || (spec.workload ? spec.workload.kind : basename(spec.trace!)) + " on " + board.name;
   return {
     name, policies, board, mode, seed, duration, kind: a.kind, base: region.base, size: region.size, unit, events, workload,
-    hysteresis, sampleSeconds, managed, capacity, firmware: spec.firmware ? spec.firmware.assumption : undefined,
+    hysteresis, sampleSeconds, managed, capacity, gateable, firmware: spec.firmware ? spec.firmware.assumption : undefined,
   };
 }
 
