@@ -7,6 +7,7 @@ import { MemBlocks } from "../alloc/mem-blocks.js";
 import { Onesize } from "../alloc/onesize.js";
 import { GranularHeap } from "../alloc/granular-heap.js";
 import { MemoryManager } from "../alloc/memory-manager.js";
+import { BankManager } from "../power/bank-manager.js";
 import { installDebug } from "./index.js";
 
-installDebug({ MemBlocks: MemBlocks, Onesize: Onesize, GranularHeap: GranularHeap, MemoryManager: MemoryManager });
+installDebug({ MemBlocks: MemBlocks, Onesize: Onesize, GranularHeap: GranularHeap, MemoryManager: MemoryManager, BankManager: BankManager });

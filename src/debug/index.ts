@@ -9,6 +9,7 @@ import { debugMemBlocks } from "./mem-blocks.js";
 import { debugOnesize } from "./onesize.js";
 import { debugGranularHeap } from "./granular-heap.js";
 import { debugMemoryManager } from "./memory-manager.js";
+import { debugBankManager } from "./bank-manager.js";
 
 /** Install the debug members onto every class `rk` (a ramkit bundle's exports) has. Returns rk. */
 export function installDebug(rk: any): any {
@@ -16,5 +17,6 @@ export function installDebug(rk: any): any {
   if (rk.Onesize) debugOnesize(rk.Onesize);
   if (rk.GranularHeap) debugGranularHeap(rk.GranularHeap);
   if (rk.MemoryManager) debugMemoryManager(rk.MemoryManager);
+  if (rk.BankManager) debugBankManager(rk.BankManager);
   return rk;
 }
