@@ -1,8 +1,10 @@
-// BitArray: Zephyr's tests/kernel/common/src/bitarray.c behaviours (seed-systems §1.10),
-// bad inputs for every call, and a fast-check model test against a boolean array.
+// BitArray: Zephyr's tests/kernel/common/src/bitarray.c behaviours, bad inputs for
+// every call, and a fast-check model test against a boolean array. validate() and
+// invariantsHold() come with the debug add-on (host.js installs it).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
+import "../src/debug/host.js";
 import { BitArray, ctz32, clz32, popcount32, findLsbSet, findMsbSet } from "../src/core/bitarray.js";
 import { EINVAL, ENOSPC, EFAULT, EEXIST, ENOENT } from "../src/core/errors.js";
 
@@ -464,6 +466,31 @@ test("model: xor against a reference over random word patterns", () => {
     ),
     { numRuns: 100 },
   );
+});
+
+test("the add-on's checkers find corruption: padding, sentinel, words, summary, hint", () => {
+  const ba = new BitArray(40);
+  assert.is(ba.allocBit(), 0);
+  assert.ok(ba.invariantsHold());
+  assert.is(ba.validate(), null);
+  const w = ba._words, s = ba._summary;
+  const spoil = (what: () => void, undo: () => void, re: RegExp, cheap: boolean) => {
+    what();
+    assert.match(ba.validate()!, re);
+    assert.is(ba.invariantsHold(), !cheap, re.source);
+    undo();
+    assert.is(ba.validate(), null);
+  };
+  spoil(() => { w[1] = 0; }, () => { w[1] = ba._padMask; }, /padding bits/, true);
+  spoil(() => { w[2] = 0; }, () => { w[2] = -1; }, /sentinel/, true);
+  spoil(() => { s[0] = 0; }, () => { s[0] = 3; }, /summary bit of word 0/, false);
+  spoil(() => { s[0] = 7; }, () => { s[0] = 3; }, /summary bit past the last word/, false);
+  spoil(() => { ba._hint = 1; }, () => { ba._hint = 0; }, /hint is 1, lowest non-full word is 0/, false);
+  spoil(() => { ba._hint = 2; }, () => { ba._hint = 0; }, /hint is 2/, false); // "all full" looks sound to the O(1) check
+  spoil(() => { ba._hint = 3; }, () => { ba._hint = 0; }, /hint is 3/, true);
+  const plain = new BitArray(32); // no padding bits
+  (plain as any)._words = [1.5, -1];
+  assert.match(plain.validate()!, /word 0 is not an int32 value/);
 });
 
 test.run();

@@ -1,13 +1,16 @@
-// MemBlocks and MemBlocksGroup: Zephyr's tests/lib/mem_blocks and mem_blocks_stats
-// behaviours (seed-systems §1.8, §1.9), bad inputs for every public call, and the
-// "bookkeeping never touches managed memory" test over switched-off RAM.
+// MemBlocks and MemBlocksGroup: the allocator contract (src/alloc/api.ts), Zephyr's
+// tests/lib/mem_blocks and mem_blocks_stats behaviours on the scatter-gather and
+// contiguous verbs, bad inputs for every public call, the debug add-on's members, and
+// the "bookkeeping never touches managed memory" test over switched-off RAM.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import "../src/debug/host.js";
 import { MemBlocks, MemBlocksListener } from "../src/alloc/mem-blocks.js";
 import { MemBlocksGroup, MemBlocksGroupChoice } from "../src/alloc/mem-blocks-group.js";
+import type { Watcher } from "../src/alloc/api.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";
 import { Memory } from "../src/hal/ports.js";
-import { EINVAL, ENOMEM, EFAULT, ENOENT } from "../src/core/errors.js";
+import { EINVAL, ENOMEM, EFAULT, ENOENT, EBUSY } from "../src/core/errors.js";
 import { SimMcu } from "../sim/mcu.js";
 import { loadBoard } from "../sim/boards.js";
 
@@ -15,14 +18,27 @@ const BUF1 = 0x20000000, BUF2 = 0x20001000, BS = 64, NB = 8;
 
 type Ev = [string, MemBlocks, number, number];
 
+/** `new MemBlocks(mem, {base, size: blockSize × numBlocks, blockSize})`. */
+function make(mem: Memory, base: number, blockSize: number, numBlocks: number): MemBlocks {
+  return new MemBlocks(mem, { base, size: blockSize * numBlocks, blockSize });
+}
+
 /** A 64-byte × 8 allocator with a listener log, like Zephyr's mem_block_01/02 fixtures. */
 function fixture(base = BUF1) {
-  const mem = new ArrayMemory(0x20000000, 0x2000);
-  const mb = new MemBlocks(mem, base, BS, NB);
+  const mem = new ArrayMemory(base, 0x1000);
+  const mb = make(mem, base, BS, NB);
   const log: Ev[] = [];
   mb.onAlloc((a, addr, bytes) => log.push(["alloc", a, addr, bytes]));
   mb.onFree((a, addr, bytes) => log.push(["free", a, addr, bytes]));
   return { mem, mb, log };
+}
+
+/** A watcher that logs [kind, address, bytes] and checks it is told about its own allocator. */
+function logger(mb: MemBlocks, into: [string, number, number][]): Watcher {
+  return {
+    onAlloc: (a, bytes, al) => { assert.ok(al === mb); into.push(["alloc", a, bytes]); },
+    onFree: (a, bytes, al) => { assert.ok(al === mb); into.push(["free", a, bytes]); },
+  };
 }
 
 function bits(mb: MemBlocks): number {
@@ -36,15 +52,15 @@ function throwsCode(fn: () => unknown, code: string, re?: RegExp) {
 // ---------------------------------------------------------------- Zephyr lib_mem_block
 
 for (const [name, base] of [["", BUF1], [" (second allocator, other buffer)", BUF2]] as const) {
-  test("alloc 1 / free 1: address in the region, bit 0, listener" + name, () => {
+  test("allocBlocks 1 / freeBlocks 1: address in the region, bit 0, listener" + name, () => {
     const { mb, log } = fixture(base);
     const out: number[] = [];
-    assert.is(mb.alloc(1, out), 0);
+    assert.is(mb.allocBlocks(1, out), 0);
     assert.is(out[0], base);
     assert.ok(out[0] >= base && out[0] < base + BS * NB);
     assert.is(mb.bitmap.test(0), 1);
     assert.equal(log, [["alloc", mb, base, 64]]);
-    assert.is(mb.free(1, out), 0);
+    assert.is(mb.freeBlocks(1, out), 0);
     assert.is(mb.bitmap.test(0), 0);
     assert.equal(log[1], ["free", mb, base, 64]);
     assert.is(mb.validate(), null);
@@ -57,15 +73,16 @@ for (const [name, base] of [["", BUF1], [" (second allocator, other buffer)", BU
       const blocks: number[] = [];
       for (let i = 0; i < NB; i++) {
         const out: number[] = [];
-        assert.is(mb.alloc(1, out), 0);
+        assert.is(mb.allocBlocks(1, out), 0);
         assert.is(mb.bitmap.test(i), 1);
         assert.is(out[0], base + i * BS);
         blocks.push(out[0]);
         assert.equal(log[log.length - 1], ["alloc", mb, out[0], BS]);
       }
-      assert.is(mb.alloc(1, []), -ENOMEM);
+      assert.is(mb.allocBlocks(1, []), -ENOMEM);
+      assert.is(mb.lastError, -ENOMEM);
       for (let i = 0; i < NB; i++) {
-        assert.is(mb.free(1, [blocks[i]]), 0);
+        assert.is(mb.freeBlocks(1, [blocks[i]]), 0);
         assert.is(mb.bitmap.test(i), 0);
         assert.equal(log[log.length - 1], ["free", mb, blocks[i], BS]);
       }
@@ -103,7 +120,7 @@ test("get: interior address rounds down; outside the region is -ENOMEM; count 0 
   assert.is(mb.get(BUF1, 0), 0);
   assert.is(mb.get(BUF1, 9), -ENOMEM);
   assert.is(bits(mb), 0b10);
-  assert.is(mb.stats().usedBlocks, 1);
+  assert.is(mb.stats().count, 1);
 });
 
 test("contiguous alloc/free after fragmentation, and the six listener events", () => {
@@ -115,6 +132,7 @@ test("contiguous alloc/free after fragmentation, and the six listener events", (
   assert.is(mb.freeContiguous(BUF1 + 4 * BS, 4), 0);
   assert.is(bits(mb), 0x08);
   assert.is(mb.allocContiguous(5), 0);
+  assert.is(mb.lastError, -ENOMEM);
   assert.is(bits(mb), 0x08);
   assert.is(mb.allocContiguous(3), BUF1);
   assert.is(bits(mb), 0x0f);
@@ -128,101 +146,162 @@ test("contiguous alloc/free after fragmentation, and the six listener events", (
   ]);
 });
 
+test("allocContiguous(0) returns 0 with lastError -EINVAL (an address cannot say 'nothing'); too long is -ENOMEM", () => {
+  const { mb, log } = fixture();
+  assert.is(mb.allocContiguous(0), 0);
+  assert.is(mb.lastError, -EINVAL);
+  assert.is(mb.allocContiguous(NB + 1), 0);
+  assert.is(mb.lastError, -ENOMEM);
+  assert.is(mb.stats().failures, 2);
+  assert.is(mb.allocContiguous(NB), BUF1);
+  assert.is(mb.lastError, -ENOMEM, "a success leaves lastError alone");
+  assert.is(log.length, 1);
+});
+
 test("invalid params: counts 0 and over capacity, double free, one past the end", () => {
   const { mb } = fixture();
   const out: number[] = [];
-  assert.is(mb.alloc(0, out), 0);
+  assert.is(mb.allocBlocks(0, out), 0);
   assert.is(out.length, 0);
-  assert.is(mb.alloc(NB + 1, out), -ENOMEM);
+  assert.is(mb.allocBlocks(NB + 1, out), -ENOMEM);
   assert.is(out.length, 0);
-  assert.is(mb.alloc(1, out), 0);
-  assert.is(mb.free(0, out), 0);
-  assert.is(mb.free(NB + 1, out), -EINVAL);
-  assert.is(mb.free(1, out), 0);
-  assert.is(mb.free(1, out), -EFAULT);
-  assert.is(mb.free(1, [BUF1 + NB * BS]), -EFAULT);
-  assert.is(mb.stats().usedBlocks, 0);
+  assert.is(mb.allocBlocks(1, out), 0);
+  assert.is(mb.freeBlocks(0, out), 0);
+  assert.is(mb.freeBlocks(NB + 1, out), -EINVAL);
+  assert.is(mb.freeBlocks(1, out), 0);
+  assert.is(mb.freeBlocks(1, out), -EFAULT);
+  assert.is(mb.freeBlocks(1, [BUF1 + NB * BS]), -EFAULT);
+  assert.is(mb.stats().count, 0);
+  assert.is(mb.stats().failures, 4);
   assert.is(mb.validate(), null);
 });
 
 test("NULL-style arguments throw EINVAL naming the argument (Zephyr asserts)", () => {
   const { mb } = fixture();
   for (const bad of [null, undefined, 3, "x"]) {
-    throwsCode(() => mb.alloc(1, bad as any), "EINVAL", /out/);
-    throwsCode(() => mb.free(1, bad as any), "EINVAL", /addresses/);
+    throwsCode(() => mb.allocBlocks(1, bad as any), "EINVAL", /out/);
+    throwsCode(() => mb.freeBlocks(1, bad as any), "EINVAL", /addresses/);
     throwsCode(() => mb.onAlloc(bad as any), "EINVAL", /listener/);
     throwsCode(() => mb.onFree(bad as any), "EINVAL", /listener/);
   }
-  throwsCode(() => mb.alloc(3, new Float64Array(2) as any), "EINVAL", /out has room for 2/);
-  throwsCode(() => mb.free(2, [BUF1]), "EINVAL", /addresses holds 1/);
+  throwsCode(() => mb.allocBlocks(3, new Float64Array(2) as any), "EINVAL", /out has room for 2/);
+  throwsCode(() => mb.freeBlocks(2, [BUF1]), "EINVAL", /addresses holds 1/);
   throwsCode(() => mb.stats(5 as any), "EINVAL", /out/);
-  assert.is(mb.stats().usedBlocks, 0);
-});
-
-test("bad numbers are return codes and change nothing", () => {
-  const { mb, log } = fixture();
-  const out: number[] = [];
-  assert.is(mb.alloc(2, out), 0);
-  const snapshot = () => [bits(mb), JSON.stringify(mb.stats()), log.length];
-  const before = snapshot();
-  for (const bad of [-1, 1.5, NaN, "1", null, undefined, 2 ** 32]) {
-    assert.is(mb.alloc(bad as any, []), -EINVAL);
-    assert.is(mb.allocContiguous(bad as any), 0);
-    assert.is(mb.get(BUF1 + 4 * BS, bad as any), -EINVAL);
-    assert.is(mb.free(bad as any, out), -EINVAL);
-    assert.is(mb.freeContiguous(BUF1, bad as any), -EINVAL);
-    assert.is(mb.isRegionFree(BUF1 + 4 * BS, bad as any), false);
-    assert.is(mb.get(bad as any, 1), typeof bad === "number" ? -ENOMEM : -EINVAL);
-    assert.is(mb.freeBlock(bad as any), -EFAULT);
-    assert.is(mb.freeContiguous(bad as any, 1), -EFAULT);
-    assert.is(mb.isRegionFree(bad as any, 1), false);
-  }
-  assert.is(mb.allocContiguous(0), 0);
-  assert.is(mb.allocContiguous(NB + 1), 0);
-  assert.is(mb.freeContiguous(BUF1, NB + 1), -EINVAL);
-  assert.is(mb.freeContiguous(BUF1 - BS, 1), -EFAULT);
-  assert.is(mb.freeContiguous(BUF1 + NB * BS, 1), -EFAULT);
-  assert.is(mb.freeContiguous(BUF1 + 7 * BS, 2), -EINVAL);
-  assert.is(mb.freeContiguous(BUF1, 3), -EFAULT);
-  assert.is(mb.freeBlock(BUF1 + 5 * BS), -EFAULT);
-  assert.is(mb.freeBlock(BUF1 - 1), -EFAULT);
-  assert.is(mb.freeBlock(BUF1 + NB * BS), -EFAULT);
-  assert.equal(snapshot(), before);
+  throwsCode(() => mb.blockStats(5 as any), "EINVAL", /out/);
+  assert.is(mb.stats().count, 0);
+  assert.is(mb.stats().failures, 0, "a throw is not a failed call");
   assert.is(mb.validate(), null);
 });
 
-test("free is all-or-nothing: a bad or repeated entry frees nothing", () => {
+test("allocBlocks refuses an out that does not keep its writes: throws EINVAL naming out, no block taken", () => {
+  const { mb, log } = fixture();
+  const frozen = Object.freeze([0, 0]);
+  throwsCode(() => mb.allocBlocks(2, frozen as any), "EINVAL", /out must keep the addresses.*entry 0.*no block was taken/);
+  assert.equal(frozen, [0, 0]);
+  // a typed array too narrow for the addresses: the second entry is read back wrong
+  const narrow = new Int16Array(3);
+  throwsCode(() => mb.allocBlocks(3, narrow as any), "EINVAL", /entry 0/);
+  // an array-like whose second entry ignores writes
+  const sticky: any = { length: 3, 0: 0, 2: 0 };
+  Object.defineProperty(sticky, 1, { value: 7, writable: false });
+  throwsCode(() => mb.allocBlocks(3, sticky), "EINVAL", /entry 1/);
+  // a setter that throws
+  const thrower: any = [0, 0];
+  Object.defineProperty(thrower, 1, { set() { throw new Error("no"); }, get() { return 0; } });
+  throwsCode(() => mb.allocBlocks(2, thrower), "EINVAL", /entry 1/);
+  assert.is(bits(mb), 0, "no block taken");
+  assert.equal(mb.stats(), { used: 0, free: NB * BS, peak: 0, count: 0, failures: 0 });
+  assert.is(log.length, 0);
+  assert.is(mb.validate(), null);
+  // the blocks are still there for a writable out
+  const out: number[] = [];
+  assert.is(mb.allocBlocks(2, out), 0);
+  assert.equal(out, [BUF1, BUF1 + BS]);
+  assert.is(mb.validate(), null);
+});
+
+test("allocBlocks into a frozen array with blocks in use: the hint and counters stay exact", () => {
+  const { mb } = fixture();
+  for (let i = 0; i < 5; i++) mb.allocBlock();
+  assert.is(mb.freeBlock(BUF1 + BS), 0);
+  throwsCode(() => mb.allocBlocks(4, Object.freeze([1, 2, 3, 4]) as any), "EINVAL", /out/);
+  assert.is(bits(mb), 0b11101);
+  assert.is(mb.validate(), null);
+  assert.is(mb.allocBlock(), BUF1 + BS);
+});
+
+test("bad numbers are return codes, set lastError and change nothing else", () => {
   const { mb, log } = fixture();
   const out: number[] = [];
-  assert.is(mb.alloc(4, out), 0);
+  assert.is(mb.allocBlocks(2, out), 0);
+  const snapshot = () => [bits(mb), mb.stats().used, mb.stats().peak, log.length];
+  const before = snapshot();
+  let fails = 0;
+  const expectFail = (r: number, want: number) => {
+    assert.is(r, want);
+    if (want < 0) { fails++; assert.is(mb.lastError, want); }
+  };
+  for (const bad of [-1, 1.5, NaN, "1", null, undefined, 2 ** 32]) {
+    mb.lastError = 0;
+    expectFail(mb.allocBlocks(bad as any, []), -EINVAL);
+    assert.is(mb.allocContiguous(bad as any), 0); fails++;
+    assert.is(mb.lastError, -EINVAL);
+    expectFail(mb.get(BUF1 + 4 * BS, bad as any), -EINVAL);
+    expectFail(mb.freeBlocks(bad as any, out), -EINVAL);
+    expectFail(mb.freeContiguous(BUF1, bad as any), -EINVAL);
+    assert.is(mb.isRegionFree(BUF1 + 4 * BS, bad as any), false);
+    expectFail(mb.get(bad as any, 1), typeof bad === "number" ? -ENOMEM : -EINVAL);
+    expectFail(mb.freeBlock(bad as any), typeof bad === "number" ? -EFAULT : bad === null || bad === undefined || typeof bad === "string" ? -EINVAL : -EFAULT);
+    expectFail(mb.free(bad as any), typeof bad === "number" ? -EFAULT : -EINVAL);
+    expectFail(mb.freeContiguous(bad as any, 1), typeof bad === "number" ? -EFAULT : -EINVAL);
+    assert.is(mb.isRegionFree(bad as any, 1), false);
+    assert.is(mb.owns(bad as any), false);
+  }
+  expectFail(mb.freeContiguous(BUF1, NB + 1), -EINVAL);
+  expectFail(mb.freeContiguous(BUF1 - BS, 1), -EFAULT);
+  expectFail(mb.freeContiguous(BUF1 + NB * BS, 1), -EFAULT);
+  expectFail(mb.freeContiguous(BUF1 + 7 * BS, 2), -EINVAL);
+  expectFail(mb.freeContiguous(BUF1, 3), -EFAULT);
+  expectFail(mb.freeBlock(BUF1 + 5 * BS), -EFAULT);
+  expectFail(mb.freeBlock(BUF1 - 1), -EFAULT);
+  expectFail(mb.freeBlock(BUF1 + NB * BS), -EFAULT);
+  assert.equal(snapshot(), before);
+  assert.is(mb.stats().failures, fails);
+  assert.is(mb.validate(), null);
+});
+
+test("freeBlocks is all-or-nothing: a bad or repeated entry frees nothing", () => {
+  const { mb, log } = fixture();
+  const out: number[] = [];
+  assert.is(mb.allocBlocks(4, out), 0);
   assert.equal(out, [BUF1, BUF1 + 64, BUF1 + 128, BUF1 + 192]);
   const n = log.length;
-  assert.is(mb.free(3, [out[0], out[1], BUF1 + 5 * BS]), -EFAULT);
-  assert.is(mb.free(3, [out[0], out[1], out[0]]), -EFAULT);
-  assert.is(mb.free(2, [out[2], 0x10000000]), -EFAULT);
-  assert.is(mb.free(2, [out[3], "x" as any]), -EFAULT);
+  assert.is(mb.freeBlocks(3, [out[0], out[1], BUF1 + 5 * BS]), -EFAULT);
+  assert.is(mb.freeBlocks(3, [out[0], out[1], out[0]]), -EFAULT);
+  assert.is(mb.freeBlocks(2, [out[2], 0x10000000]), -EFAULT);
+  assert.is(mb.freeBlocks(2, [out[3], "x" as any]), -EFAULT);
   assert.is(bits(mb), 0x0f);
-  assert.is(mb.stats().usedBlocks, 4);
+  assert.is(mb.stats().count, 4);
   assert.is(log.length, n);
   assert.is(mb.validate(), null);
-  // interior addresses free their block, as in Zephyr
-  assert.is(mb.free(2, [out[0] + 5, out[1] + 63]), 0);
+  // interior addresses free their block, as in Zephyr; watchers see block starts
+  assert.is(mb.freeBlocks(2, [out[0] + 5, out[1] + 63]), 0);
   assert.is(bits(mb), 0x0c);
   assert.equal(log.slice(n), [["free", mb, BUF1, 64], ["free", mb, BUF1 + 64, 64]]);
 });
 
-test("alloc needs count free blocks or changes nothing (no rollback trace in max)", () => {
+test("allocBlocks needs count free blocks or changes nothing (no rollback trace in the peak)", () => {
   const { mb, log } = fixture();
   assert.is(mb.get(BUF1 + 2 * BS, 5), 0);
   const out = [7, 7, 7, 7];
   const n = log.length;
-  assert.is(mb.alloc(4, out), -ENOMEM);
+  assert.is(mb.allocBlocks(4, out), -ENOMEM);
   assert.equal(out, [7, 7, 7, 7]);
   assert.is(log.length, n);
-  assert.is(mb.stats().maxUsedBlocks, 5);
-  assert.is(mb.alloc(3, out), 0);
+  assert.is(mb.blockStats().maxUsedBlocks, 5);
+  assert.is(mb.allocBlocks(3, out), 0);
   assert.equal(out.slice(0, 3), [BUF1, BUF1 + 64, BUF1 + 7 * 64]);
-  assert.is(mb.stats().usedBlocks, 8);
+  assert.is(mb.stats().count, 8);
 });
 
 test("allocBlock/freeBlock: the single-block fast path", () => {
@@ -230,23 +309,29 @@ test("allocBlock/freeBlock: the single-block fast path", () => {
   const got: number[] = [];
   for (let i = 0; i < NB; i++) got.push(mb.allocBlock());
   assert.equal(got, [0, 1, 2, 3, 4, 5, 6, 7].map((i) => BUF1 + i * BS));
+  assert.is(mb.lastError, 0);
   assert.is(mb.allocBlock(), 0);
+  assert.is(mb.lastError, -ENOMEM);
   assert.is(mb.freeBlock(got[3] + 1), 0);
   assert.is(mb.freeBlock(got[3]), -EFAULT);
-  // a string that converts to an allocated block's address is not an address (it used to free the block)
-  assert.is(mb.freeBlock(String(got[4]) as any), -EFAULT);
-  assert.is(mb.freeBlock([got[4]] as any), -EFAULT);
+  assert.is(mb.lastError, -EFAULT);
+  // a string that converts to an allocated block's address is not an address
+  assert.is(mb.freeBlock(String(got[4]) as any), -EINVAL);
+  assert.is(mb.freeBlock([got[4]] as any), -EINVAL);
+  assert.is(mb.freeBlock(0), 0, "freeBlock(0) is a no-op, as free(0)");
   assert.is(mb.isRegionFree(got[4], 1), false);
   assert.is(mb.allocBlock(), got[3]);
   for (const a of got) assert.is(mb.freeBlock(a), 0);
   assert.is(log.filter((e) => e[0] === "alloc").length, 9);
   assert.is(log.filter((e) => e[0] === "free").length, 9);
   assert.equal(log[log.length - 1], ["free", mb, got[7], BS]);
+  assert.equal(log.find((e) => e[0] === "free"), ["free", mb, got[3], BS], "an interior address is reported as its block start");
+  assert.is(mb.stats().failures, 4);
   assert.is(mb.validate(), null);
 });
 
 for (const tab of [false, true]) test("allocBlock/freeBlock: bit 31 of a word, interior and fractional addresses" + (tab ? " (table version)" : ""), () => {
-  const mb = new MemBlocks(new ArrayMemory(BUF1, 4), BUF1, 16, 70);
+  const mb = make(new ArrayMemory(BUF1, 70 * 16), BUF1, 16, 70);
   if (tab) mb.allocBlock = mb._allocTab; // as on engines without Math.clz32
   const got: number[] = [];
   let a;
@@ -259,38 +344,39 @@ for (const tab of [false, true]) test("allocBlock/freeBlock: bit 31 of a word, i
   assert.is(mb.freeBlock(BUF1 + 31 * 16), -EFAULT);
   assert.is(mb.freeBlock(BUF1 - 0.5), -EFAULT);
   assert.is(mb.freeBlock(BUF1 + 70 * 16), -EFAULT);
-  assert.is(mb.stats().usedBlocks, 67);
+  assert.is(mb.stats().count, 67);
   assert.is(mb.validate(), null);
   assert.equal([mb.allocBlock(), mb.allocBlock(), mb.allocBlock(), mb.allocBlock()], [BUF1 + 31 * 16, BUF1 + 63 * 16, BUF1 + 69 * 16, 0]);
-  assert.is(mb.stats().maxUsedBlocks, 70);
+  assert.is(mb.blockStats().maxUsedBlocks, 70);
   assert.is(mb.validate(), null);
 });
 
-test("statistics stay exact while alloc listeners come and go", () => {
-  const mb = new MemBlocks(new ArrayMemory(BUF1, 4), BUF1, BS, NB);
-  const heard: number[] = [];
-  const f: MemBlocksListener = (_m, addr) => heard.push(addr);
-  const st = () => [mb.stats().usedBlocks, mb.stats().maxUsedBlocks];
+test("statistics stay exact while watchers come and go", () => {
+  const mb = make(new ArrayMemory(BUF1, NB * BS), BUF1, BS, NB);
+  const heard: [string, number, number][] = [];
+  const w = logger(mb, heard);
+  const st = () => [mb.stats().count, mb.blockStats().maxUsedBlocks];
   mb.allocBlock(); mb.allocBlock(); mb.allocBlock();
-  assert.is(mb.onAlloc(f), 0);
+  assert.is(mb.watch(w), 0);
   assert.equal(st(), [3, 3]);
+  assert.ok(mb.invariantsHold());
   assert.is(mb.freeBlock(BUF1), 0);
   assert.is(mb.allocBlock(), BUF1);
   assert.is(mb.allocBlock(), BUF1 + 3 * BS);
   assert.equal(st(), [4, 4]);
-  assert.is(mb.resetMax(), 0);
-  assert.is(mb.freeBlock(BUF1 + BS), 0);
-  assert.is(mb.removeListener(f), 0);
+  mb.resetPeak();
+  assert.is(mb.freeBlock(BUF1 + BS + 7), 0);
+  assert.is(mb.unwatch(w), 0);
   assert.equal(st(), [3, 4]);
   assert.is(mb.allocBlock(), BUF1 + BS);
   assert.is(mb.allocBlock(), BUF1 + 4 * BS);
   assert.equal(st(), [5, 5]);
-  assert.equal(heard, [BUF1, BUF1 + 3 * BS]);
+  assert.equal(heard, [["free", BUF1, BS], ["alloc", BUF1, BS], ["alloc", BUF1 + 3 * BS, BS], ["free", BUF1 + BS, BS]]);
   assert.ok(mb.invariantsHold());
   assert.is(mb.validate(), null);
 });
 
-test("isRegionFree and contains", () => {
+test("isRegionFree and owns", () => {
   const { mb } = fixture();
   assert.ok(mb.isRegionFree(BUF1, 8));
   assert.is(mb.get(BUF1 + 3 * BS, 1), 0);
@@ -300,8 +386,9 @@ test("isRegionFree and contains", () => {
   assert.not.ok(mb.isRegionFree(BUF1 + 4 * BS, 5));
   assert.not.ok(mb.isRegionFree(BUF1, 0));
   assert.not.ok(mb.isRegionFree(BUF1 - BS, 1));
-  assert.ok(mb.contains(BUF1) && mb.contains(BUF1 + 511));
-  assert.not.ok(mb.contains(BUF1 - 1) || mb.contains(BUF1 + 512) || mb.contains("x" as any));
+  assert.ok(mb.owns(BUF1) && mb.owns(BUF1 + 511));
+  assert.not.ok(mb.owns(BUF1 - 1) || mb.owns(BUF1 + 512) || mb.owns("x" as any) || mb.owns(String(BUF1) as any));
+  assert.is(mb.stats().failures, 0, "queries are not failed calls");
 });
 
 test("listeners: removeListener, copy-on-write during a call", () => {
@@ -318,83 +405,321 @@ test("listeners: removeListener, copy-on-write during a call", () => {
   assert.is(mb.removeListener(f), -ENOENT);
   assert.is(mb.removeListener(g), 0);
   assert.is(mb.removeListener(g), -ENOENT);
+  assert.is(mb.validate(), null);
 });
 
 // ---------------------------------------------------------------- statistics (mem_blocks_stats)
 
 test("runtime stats: 512/0/0 → 320/192/192 → 448/64/192 → 384/128/192 → reset 128 → 512/0/128", () => {
   const { mb } = fixture();
-  const st = (s = mb.stats()) => [s.freeBytes, s.allocatedBytes, s.maxAllocatedBytes];
+  const st = (s = mb.blockStats()) => [s.freeBytes, s.allocatedBytes, s.maxAllocatedBytes];
+  const ct = (s = mb.stats()) => [s.free, s.used, s.peak];
   assert.equal(st(), [512, 0, 0]);
   const out: number[] = [];
-  assert.is(mb.alloc(3, out), 0);
+  assert.is(mb.allocBlocks(3, out), 0);
   assert.equal(st(), [320, 192, 192]);
-  assert.is(mb.free(2, out), 0);
+  assert.is(mb.freeBlocks(2, out), 0);
   assert.equal(st(), [448, 64, 192]);
   const more: number[] = [];
-  assert.is(mb.alloc(1, more), 0);
+  assert.is(mb.allocBlocks(1, more), 0);
   assert.equal(st(), [384, 128, 192]);
-  assert.is(mb.resetMax(), 0);
+  assert.equal(ct(), [384, 128, 192]);
+  mb.resetPeak();
   assert.equal(st(), [384, 128, 128]);
-  assert.is(mb.free(2, [out[2], more[0]]), 0);
+  assert.is(mb.freeBlocks(2, [out[2], more[0]]), 0);
   assert.equal(st(), [512, 0, 128]);
-  const into = { freeBytes: 0, allocatedBytes: 0, maxAllocatedBytes: 0, usedBlocks: 0, maxUsedBlocks: 0 };
+  const into = { freeBytes: 0, allocatedBytes: 0, maxAllocatedBytes: 0, usedBlocks: 0, maxUsedBlocks: 0, freeBlocks: 0 };
+  assert.ok(mb.blockStats(into) === into);
+  assert.equal(into, { freeBytes: 512, allocatedBytes: 0, maxAllocatedBytes: 128, usedBlocks: 0, maxUsedBlocks: 2, freeBlocks: 8 });
+});
+
+// ---------------------------------------------------------------- the contract
+
+test("allocate: one block per request, lowest free first; bad requests are -EINVAL, a full pool -ENOMEM", () => {
+  const { mb, log } = fixture();
+  assert.is(mb.allocate(1), BUF1);
+  assert.is(mb.allocate(BS), BUF1 + BS);
+  assert.is(mb.allocate(10, 8), BUF1 + 2 * BS);
+  assert.is(mb.allocate(10, BS), BUF1 + 3 * BS);
+  assert.is(mb.allocate(10, undefined, null as any), BUF1 + 4 * BS);
+  assert.is(mb.allocate(10, undefined, 0), BUF1 + 5 * BS);
+  const before = [bits(mb), log.length];
+  let fails = 0;
+  for (const [size, al, hint] of [
+    [0], [BS + 1], [-1], [1.5], ["8"], [NaN], [2 ** 32], [null], [undefined],
+    [8, 0], [8, 3], [8, 2 * BS], [8, -4], [8, 4.0000001], [8, "8"], [8, null],
+    [8, undefined, -1], [8, undefined, 1.5], [8, undefined, "0x20000000"], [8, undefined, 2 ** 32],
+  ] as any[]) {
+    mb.lastError = 0;
+    assert.is(mb.allocate(size, al, hint), 0, JSON.stringify([size, al, hint]));
+    assert.is(mb.lastError, -EINVAL, JSON.stringify([size, al, hint]));
+    fails++;
+  }
+  assert.equal([bits(mb), log.length], before);
+  assert.is(mb.allocate(8), BUF1 + 6 * BS);
+  assert.is(mb.allocate(8), BUF1 + 7 * BS);
+  assert.is(mb.lastError, -EINVAL, "successes leave lastError");
+  assert.is(mb.allocate(8), 0);
+  assert.is(mb.lastError, -ENOMEM);
+  assert.is(mb.allocate(8, 4, BUF1 + 3 * BS), 0);
+  assert.is(mb.lastError, -ENOMEM);
+  assert.is(mb.stats().failures, fails + 2);
+  assert.is(log.filter((e) => e[0] === "alloc").length, 8);
+  assert.is(mb.validate(), null);
+});
+
+test("allocate's hint: the lowest free block at or above it, else the lowest free block", () => {
+  const mb = make(new ArrayMemory(BUF1, 100 * 16), BUF1, 16, 100);
+  const A = (i: number) => BUF1 + i * 16;
+  assert.is(mb.allocate(16, undefined, A(40)), A(40));
+  assert.is(mb.allocate(16, undefined, A(40)), A(41));
+  assert.is(mb.allocate(16, undefined, A(40) + 1), A(42), "inside block 40: the next block start");
+  assert.is(mb.allocate(16, undefined, A(99)), A(99));
+  assert.is(mb.allocate(16, undefined, A(99)), A(0), "nothing at or above: the lowest free block");
+  assert.is(mb.allocate(16, undefined, BUF1 - 1000), A(1), "below the region: the lowest free block");
+  assert.is(mb.allocate(16, undefined, A(200)), A(2), "past the region: the lowest free block");
+  assert.is(mb.get(A(64), 32), 0);
+  assert.is(mb.allocate(16, 16, A(60)), A(60));
+  assert.is(mb.allocate(16, 16, A(63)), A(63));
+  assert.is(mb.allocate(16, 16, A(63)), A(96), "word 2 is full: the next word with a free block");
+  assert.is(mb.allocate(16, 16, A(31)), A(31), "bit 31 of a word");
+  assert.is(mb.allocate(16, 16, A(31)), A(32));
+  assert.is(mb.validate(), null);
+  // fill the rest through hints and check the peak and count
+  let a, n = 0;
+  while ((a = mb.allocate(4, 4, A(50))) !== 0) n++;
+  assert.is(mb.stats().count, 100);
+  assert.is(n, 100 - 12 - 32);
+  assert.is(mb.lastError, -ENOMEM);
+  assert.is(mb.blockStats().maxUsedBlocks, 100);
+  assert.is(mb.validate(), null);
+});
+
+test("free: only a live block's start; interior, foreign and double frees are -EFAULT; non-numbers -EINVAL; free(0) is 0", () => {
+  const { mb, log } = fixture();
+  const a = mb.allocate(8), b = mb.allocate(8);
+  const n = log.length;
+  for (const bad of [a + 1, a + 0.5, b + BS - 1, BUF1 + 5 * BS, BUF1 - BS, BUF1 + NB * BS, 0x30000000, -1, NaN, Infinity]) {
+    mb.lastError = 0;
+    assert.is(mb.free(bad), -EFAULT, String(bad));
+    assert.is(mb.lastError, -EFAULT);
+  }
+  for (const bad of ["0x20000000", String(a), null, undefined, [a], { valueOf: () => a }]) {
+    assert.is(mb.free(bad as any), -EINVAL, String(bad));
+    assert.is(mb.lastError, -EINVAL);
+  }
+  mb.lastError = 0;
+  assert.is(mb.free(0), 0);
+  assert.is(mb.lastError, 0, "free(0) is no failure");
+  assert.is(log.length, n);
+  assert.is(mb.stats().count, 2);
+  assert.is(mb.stats().failures, 16);
+  assert.is(mb.free(b), 0);
+  assert.is(mb.free(b), -EFAULT, "double free");
+  assert.is(mb.free(a), 0);
+  assert.equal(log.slice(n), [["free", mb, b, BS], ["free", mb, a, BS]]);
+  assert.is(mb.free(mb.allocate(3)), 0, "free(allocate(n)) is always safe");
+  assert.is(mb.validate(), null);
+});
+
+test("stats: one shape, into `out`; resetPeak sets peak := used and failures := 0", () => {
+  const { mb } = fixture();
+  assert.equal(mb.stats(), { used: 0, free: 512, peak: 0, count: 0, failures: 0 });
+  const a = mb.allocate(1), b = mb.allocContiguous(3);
+  mb.free(a + 1);
+  const into = { used: -1, free: -1, peak: -1, count: -1, failures: -1 };
   assert.ok(mb.stats(into) === into);
-  assert.is(into.maxUsedBlocks, 2);
+  assert.equal(into, { used: 256, free: 256, peak: 256, count: 4, failures: 1 });
+  assert.is(mb.freeContiguous(b, 3), 0);
+  assert.equal(mb.stats(), { used: 64, free: 448, peak: 256, count: 1, failures: 1 });
+  mb.resetPeak();
+  assert.equal(mb.stats(), { used: 64, free: 448, peak: 64, count: 1, failures: 0 });
+  assert.is(mb.lastError, -EFAULT, "resetPeak leaves lastError");
+});
+
+test("watch/unwatch: every verb's successes reach every watcher, bytes as charged, addresses block starts", () => {
+  const mb = make(new ArrayMemory(BUF1, 32 * 16), BUF1, 16, 32);
+  const ev: [string, number, number][] = [], ev2: [string, number, number][] = [];
+  const w = logger(mb, ev), w2 = logger(mb, ev2);
+  assert.is(mb.watch(w), 0);
+  assert.is(mb.watch(w2), 0);
+  const a = mb.allocBlock();                 // block 0
+  const b = mb.allocate(5);                  // block 1
+  const c = mb.allocate(5, 4, BUF1 + 10 * 16); // block 10
+  const out: number[] = [];
+  assert.is(mb.allocBlocks(2, out), 0);      // blocks 2, 3
+  const r = mb.allocContiguous(4);           // blocks 4..7
+  assert.is(mb.get(BUF1 + 20 * 16, 2), 0);   // blocks 20, 21
+  assert.is(mb.allocBlocks(40, []), -ENOMEM); // failures tell nobody
+  assert.is(mb.free(a + 1), -EFAULT);
+  assert.is(mb.freeBlock(a + 3), 0);
+  assert.is(mb.free(b), 0);
+  assert.is(mb.freeBlocks(2, [out[1] + 15, out[0]]), 0);
+  assert.is(mb.freeContiguous(r + 16, 2), 0);
+  assert.is(mb.freeContiguous(BUF1 + 20 * 16, 2), 0);
+  assert.is(mb.unwatch(w2), 0);
+  assert.is(mb.free(c), 0);
+  const A = (i: number) => BUF1 + i * 16;
+  const all: [string, number, number][] = [
+    ["alloc", A(0), 16], ["alloc", A(1), 16], ["alloc", A(10), 16], ["alloc", A(2), 16], ["alloc", A(3), 16],
+    ["alloc", A(4), 64], ["alloc", A(20), 32],
+    ["free", A(0), 16], ["free", A(1), 16], ["free", A(3), 16], ["free", A(2), 16], ["free", A(5), 32], ["free", A(20), 32],
+  ];
+  assert.equal(ev2, all);
+  assert.equal(ev, all.concat([["free", A(10), 16]]));
+  assert.is(mb.stats().count, 2);
+  assert.is(mb.validate(), null);
+});
+
+test("watch/unwatch: bad watchers are -EINVAL, unknown ones -ENOENT (lastError set); a watcher may unwatch itself", () => {
+  const { mb } = fixture();
+  for (const bad of [null, undefined, 5, {}, { onAlloc() {} }, { onFree() {} }, { onAlloc: 1, onFree() {} }]) {
+    mb.lastError = 0;
+    assert.is(mb.watch(bad as any), -EINVAL);
+    assert.is(mb.lastError, -EINVAL);
+  }
+  const w: Watcher = { onAlloc() {}, onFree() {} };
+  assert.is(mb.unwatch(w), -ENOENT);
+  assert.is(mb.lastError, -ENOENT);
+  let calls = 0;
+  const once: Watcher = { onAlloc: () => { calls++; mb.unwatch(once); }, onFree() {} };
+  assert.is(mb.watch(once), 0);
+  mb.allocBlock();
+  mb.allocBlock();
+  assert.is(calls, 1);
+  assert.is(mb.unwatch(once), -ENOENT);
+  assert.is(mb.validate(), null);
+});
+
+test("close: -EBUSY while blocks are in use; then the region can be claimed again", () => {
+  const mem = new ArrayMemory(BUF1, 0x1000);
+  const mb = make(mem, BUF1, BS, NB);
+  throwsCode(() => make(mem, BUF1 + 4 * BS, BS, NB), "EBUSY", /\[0x20000100, 0x20000300\).*\[0x20000000, 0x20000200\)/);
+  const a = mb.allocBlock();
+  assert.is(mb.close(), -EBUSY);
+  assert.is(mb.lastError, -EBUSY);
+  assert.is(mb.stats().count, 1);
+  throwsCode(() => make(mem, BUF1, BS, NB), "EBUSY");
+  assert.is(mb.freeBlock(a), 0);
+  assert.is(mb.close(), 0);
+  const again = make(mem, BUF1 + 4 * BS, BS, NB);
+  assert.is(again.allocBlock(), BUF1 + 4 * BS);
+  assert.is(make(mem, BUF1 + 0x800, BS, 4).allocBlock(), BUF1 + 0x800, "a region next to a live one");
+});
+
+test("lastErrorText names the code and the state", () => {
+  const { mb } = fixture();
+  assert.match(mb.lastErrorText(), /no call has failed.*8 of 8 blocks of 64 bytes free/);
+  mb.allocContiguous(9);
+  assert.match(mb.lastErrorText(), /^ENOMEM: /);
+  mb.free(BUF1 + 1);
+  assert.match(mb.lastErrorText(), /^EFAULT: .*0x20000000, 0x20000200/);
+  mb.allocate(65);
+  assert.match(mb.lastErrorText(), /^EINVAL: .*\[1, 64\]/);
+  mb.allocBlock();
+  mb.close();
+  assert.match(mb.lastErrorText(), /^EBUSY: .*1 blocks are still in use.*7 of 8/);
+  mb.unwatch({ onAlloc() {}, onFree() {} });
+  assert.match(mb.lastErrorText(), /^ENOENT: /);
+});
+
+test("the add-on's checkers find corruption", () => {
+  const { mb } = fixture();
+  mb.allocBlock();
+  assert.is(mb.validate(), null);
+  mb._words[0] |= 4; // a block taken behind the counters' back
+  assert.match(mb.validate()!, /bitmap has 2 blocks set, the counter says 1/);
+  mb._words[0] &= ~4;
+  mb._peakSlack -= 1;
+  assert.not.ok(mb.invariantsHold());
+  assert.match(mb.validate()!, /counters/);
+  mb._peakSlack += 1;
+  mb._hint = 1;
+  assert.not.ok(mb.invariantsHold());
+  mb._hint = 0;
+  const entry = mb._addrTable[24]; // bit 1: (1 << 1) % 37 + 22
+  mb._addrTable[24] = 5;
+  assert.match(mb.validate()!, /address table entry of bit 1/);
+  mb._addrTable[24] = entry;
+  mb.bitmap._summary[0] = 0;
+  assert.match(mb.validate()!, /bitmap: summary bit of word 0/);
+  mb.bitmap._summary[0] = 1;
+  assert.is(mb.validate(), null);
 });
 
 // ---------------------------------------------------------------- constructor
 
 test("constructor: a bad configuration throws EINVAL naming the argument", () => {
   const mem = new ArrayMemory(0x20000000, 256);
-  const ok = new MemBlocks(mem, 0x20000000, 4, 1);
+  const ok = new MemBlocks(mem, { base: 0x20000000, size: 4, blockSize: 4 });
   assert.is(ok.size, 4);
+  assert.is(ok.numBlocks, 1);
+  assert.is(ok.close(), 0);
+  const big = new ArrayMemory(0x20000000, 0x1000);
   const cases: [any[], RegExp][] = [
-    [[null, BUF1, 64, 8], /memory/],
-    [[{}, BUF1, 64, 8], /memory/],
-    [[mem, BUF1, 2, 8], /blockSize/],
-    [[mem, BUF1, 48, 8], /blockSize/],
-    [[mem, BUF1, 0x80000000, 1], /blockSize/],
-    [[mem, BUF1, "64", 8], /blockSize/],
-    [[mem, BUF1, 64, 0], /numBlocks/],
-    [[mem, BUF1, 64, 1.5], /numBlocks/],
-    [[mem, BUF1, 64, 0x4000001], /numBlocks/],
-    [[mem, 0, 64, 8], /base/],
-    [[mem, BUF1 + 32, 64, 8], /base must be aligned/],
-    [[mem, -64, 64, 8], /base/],
-    [[mem, 0xffffff00, 64, 8], /2\^32/],
+    [[null, { base: BUF1, size: 512, blockSize: 64 }], /memory/],
+    [[{}, { base: BUF1, size: 512, blockSize: 64 }], /memory/],
+    [[big], /options/],
+    [[big, null], /options/],
+    [[big, 5], /options/],
+    [[big, { base: BUF1, size: 512, blockSize: 2 }], /blockSize/],
+    [[big, { base: BUF1, size: 480, blockSize: 48 }], /blockSize/],
+    [[big, { base: BUF1, size: 0x80000000, blockSize: 0x80000000 }], /blockSize/],
+    [[big, { base: BUF1, size: 512, blockSize: "64" }], /blockSize/],
+    [[big, { base: BUF1, size: 512 }], /blockSize/],
+    [[big, { base: BUF1, size: 0, blockSize: 64 }], /size must be a whole number of blocks/],
+    [[big, { base: BUF1, size: 100, blockSize: 64 }], /size must be a whole number of blocks \(a positive multiple of blockSize 64\), got 100/],
+    [[big, { base: BUF1, size: 96.5, blockSize: 64 }], /size/],
+    [[big, { base: BUF1, size: "512", blockSize: 64 }], /size/],
+    [[big, { base: BUF1, blockSize: 64 }], /size/],
+    [[big, { base: BUF1, size: -64, blockSize: 64 }], /size/],
+    [[big, { base: BUF1, size: 0x4000001 * 4, blockSize: 4 }], /2\^26 blocks/],
+    [[big, { base: 0x40000000, size: 0x80000040, blockSize: 64 }], /2\^31/],
+    [[big, { base: 0, size: 512, blockSize: 64 }], /base/],
+    [[big, { size: 512, blockSize: 64 }], /base/],
+    [[big, { base: BUF1 + 32, size: 512, blockSize: 64 }], /base must be aligned/],
+    [[big, { base: -64, size: 512, blockSize: 64 }], /base/],
+    [[big, { base: 0xffffff00, size: 512, blockSize: 64 }], /2\^32/],
+    [[big, { base: BUF1 + 0xe00, size: 1024, blockSize: 64 }], /not inside the memory port \[0x20000000, 0x20001000\)/],
   ];
   for (const [args, re] of cases) throwsCode(() => new (MemBlocks as any)(...args), "EINVAL", re);
-  const top = new MemBlocks(mem, 0xffffff00, 64, 4);
+  const top = new MemBlocks(new ArrayMemory(0xffffff00, 256), { base: 0xffffff00, size: 256, blockSize: 64 });
   assert.is(top.allocContiguous(4), 0xffffff00);
   assert.is(top.freeBlock(0xffffffc0), 0);
+  assert.is(top.free(0xffffff80), 0);
+  assert.is(top.allocate(64, 64, 0xffffffc0), 0xffffffc0);
+  assert.is(top.validate(), null);
+  // a failed construction claims nothing
+  const fresh = new ArrayMemory(BUF1, 512);
+  throwsCode(() => new MemBlocks(fresh, { base: BUF1, size: 1024, blockSize: 64 }), "EINVAL");
+  assert.is(new MemBlocks(fresh, { base: BUF1, size: 512, blockSize: 64 }).numBlocks, 8);
 });
 
 // ---------------------------------------------------------------- group (multi allocator)
 
 function groupFixture() {
   const a = fixture(BUF1), b = fixture(BUF2);
-  const g = new MemBlocksGroup((grp, cfg) => (cfg === 1 ? grp.allocators[0] : cfg === 2 ? grp.allocators[1] : null));
+  const g = new MemBlocksGroup((_grp, cfg) => (cfg === 1 ? 0 : cfg === 2 ? 1 : -1));
   assert.is(g.addAllocator(a.mb), 0);
   assert.is(g.addAllocator(b.mb), 1);
   return { g, a: a.mb, b: b.mb };
 }
 
-test("group: choice by cfg, chosen block size reported, free routed by address", () => {
+test("group: choice by cfg (an index), chosen block size reported, free routed by address", () => {
   const { g, a, b } = groupFixture();
   const out: number[] = [], info: MemBlocksGroupChoice = { blockSize: -1, allocator: null };
-  assert.is(g.alloc(16, 1, out, info), -EINVAL);
+  assert.is(g.allocBlocks(16, 1, out, info), -EINVAL);
   assert.is(info.blockSize, -1);
-  assert.is(g.alloc(1, 1, out, info), 0);
-  assert.ok(a.contains(out[0]));
+  assert.is(g.allocBlocks(1, 1, out, info), 0);
+  assert.ok(a.owns(out[0]));
   assert.is(info.blockSize, 64);
   assert.ok(info.allocator === a);
   const out2: number[] = [];
-  assert.is(g.alloc(2, 1, out2), 0);
-  assert.ok(b.contains(out2[0]));
-  assert.is(g.free(1, out), 0);
-  assert.is(g.free(1, out2), 0);
-  assert.is(a.stats().usedBlocks + b.stats().usedBlocks, 0);
+  assert.is(g.allocBlocks(2, 1, out2), 0);
+  assert.ok(b.owns(out2[0]));
+  assert.is(g.freeBlocks(1, out), 0);
+  assert.is(g.freeBlocks(1, out2), 0);
+  assert.is(a.stats().count + b.stats().count, 0);
   assert.ok(g.findAllocator(BUF2 + 5) === b);
   assert.is(g.findAllocator(0x30000000), null);
   assert.is(g.validate(), null);
@@ -402,52 +727,68 @@ test("group: choice by cfg, chosen block size reported, free routed by address",
 });
 
 test("group invalid params: count 0 skips the choice, over capacity, double free, foreign address", () => {
-  const { g } = groupFixture();
+  const { g, a } = groupFixture();
   let calls = 0;
-  const counting = new MemBlocksGroup((grp, cfg) => { calls++; return cfg === 1 ? grp.allocators[0] : null; });
-  counting.addAllocator(new MemBlocks(new ArrayMemory(0x20000000, 16), 0x30000000, 64, 8));
-  const info: MemBlocksGroupChoice = { blockSize: 7, allocator: null };
-  assert.is(counting.alloc(99, 0, [], info), 0);
-  assert.is(info.blockSize, 0);
+  const counting = new MemBlocksGroup((_grp, cfg) => { calls++; return cfg === 1 ? 0 : -1; });
+  counting.addAllocator(make(new ArrayMemory(0x30000000, 512), 0x30000000, 64, 8));
+  const info: MemBlocksGroupChoice = { blockSize: 7, allocator: a };
+  assert.is(counting.allocBlocks(99, 0, [], info), 0);
+  assert.equal(info, { blockSize: 0, allocator: null });
   assert.is(calls, 0);
-  assert.is(g.alloc(1, NB + 1, []), -ENOMEM);
+  assert.is(g.allocBlocks(1, NB + 1, []), -ENOMEM);
+  assert.is(a.lastError, -ENOMEM, "the chosen allocator records its failure");
   const out: number[] = [];
-  assert.is(g.alloc(1, 1, out), 0);
-  assert.is(g.free(0, out), 0);
-  assert.is(g.free(NB + 1, out), -EINVAL);
-  assert.is(g.free(1, out), 0);
-  assert.is(g.free(1, out), -EFAULT);
-  assert.is(g.free(1, [BUF1 + NB * BS]), -EINVAL);
+  assert.is(g.allocBlocks(1, 1, out), 0);
+  assert.is(g.freeBlocks(0, out), 0);
+  assert.is(g.freeBlocks(NB + 1, out), -EINVAL);
+  assert.is(g.freeBlocks(1, out), 0);
+  assert.is(g.freeBlocks(1, out), -EFAULT);
+  assert.is(g.freeBlocks(1, [BUF1 + NB * BS]), -EINVAL);
   for (const bad of [-1, 1.5, "1", undefined]) {
-    assert.is(g.alloc(1, bad as any, []), -EINVAL);
-    assert.is(g.free(bad as any, out), -EINVAL);
+    assert.is(g.allocBlocks(1, bad as any, []), -EINVAL);
+    assert.is(g.freeBlocks(bad as any, out), -EINVAL);
   }
 });
 
-test("group: bad choices and bad arrays", () => {
+test("group: choices that are not a member's index are -EINVAL; bad arrays throw", () => {
   const { g, a } = groupFixture();
-  const stranger = new MemBlocks(new ArrayMemory(0x20000000, 16), 0x40000000, 64, 8);
-  const weird = new MemBlocksGroup(() => stranger);
-  assert.is(weird.alloc(0, 1, []), -EINVAL);
-  const undef = new MemBlocksGroup(() => undefined);
-  assert.is(undef.alloc(0, 1, []), -EINVAL);
-  for (const bad of [null, undefined, 5]) {
-    throwsCode(() => g.alloc(1, 1, bad as any), "EINVAL", /out/);
-    throwsCode(() => g.free(1, bad as any), "EINVAL", /addresses/);
+  for (const pick of [-1, 2, 8, 0.5, "0", null, undefined, NaN, a]) {
+    const weird = new MemBlocksGroup(() => pick as any);
+    weird.addAllocator(make(new ArrayMemory(0x40000000, 512), 0x40000000, 64, 8));
+    weird.addAllocator(make(new ArrayMemory(0x40001000, 512), 0x40001000, 64, 8));
+    assert.is(weird.allocBlocks(0, 1, []), -EINVAL, String(pick));
   }
-  // an object without a length is no array either, as in MemBlocks (it used to pass the group's check:
-  // free(1, {}) was -EINVAL and alloc(cfg, 0, {}) returned 0)
-  throwsCode(() => g.alloc(1, 0, {} as any), "EINVAL", /out must be an array/);
-  throwsCode(() => g.free(1, {} as any), "EINVAL", /addresses must be an array/);
-  throwsCode(() => g.alloc(1, 1, [], 5 as any), "EINVAL", /choice/);
+  for (const bad of [null, undefined, 5]) {
+    throwsCode(() => g.allocBlocks(1, 1, bad as any), "EINVAL", /out/);
+    throwsCode(() => g.freeBlocks(1, bad as any), "EINVAL", /addresses/);
+  }
+  // an object without a length is no array either, as in MemBlocks
+  throwsCode(() => g.allocBlocks(1, 0, {} as any), "EINVAL", /out must be an array/);
+  throwsCode(() => g.freeBlocks(1, {} as any), "EINVAL", /addresses must be an array/);
+  throwsCode(() => g.allocBlocks(1, 1, [], 5 as any), "EINVAL", /chosen/);
+  throwsCode(() => g.allocBlocks(1, 2, Object.freeze([0]) as any), "EINVAL", /out must keep/);
   throwsCode(() => new MemBlocksGroup(null as any), "EINVAL", /choice/);
   throwsCode(() => g.addAllocator({} as any), "EINVAL", /allocator must be a MemBlocks/);
   throwsCode(() => g.addAllocator(a), "EINVAL", /already/);
-  throwsCode(() => g.addAllocator(new MemBlocks(a.memory, BUF1 + 256, 64, 8)), "EINVAL", /overlaps/);
-  for (let i = 2; i < 8; i++) g.addAllocator(new MemBlocks(a.memory, 0x21000000 + i * 0x1000, 64, 8));
-  throwsCode(() => g.addAllocator(new MemBlocks(a.memory, 0x22000000, 64, 8)), "EINVAL", /at most 8/);
+  // overlapping regions can only come from different Memory ports (one port refuses them: EBUSY)
+  throwsCode(() => g.addAllocator(make(new ArrayMemory(BUF1, 0x1000), BUF1 + 256, 64, 8)), "EINVAL", /overlaps/);
+  const other = new ArrayMemory(0x21000000, 0x10000);
+  for (let i = 2; i < 8; i++) g.addAllocator(make(other, 0x21000000 + i * 0x1000, 64, 8));
+  throwsCode(() => g.addAllocator(make(other, 0x21000000, 64, 8)), "EINVAL", /at most 8/);
   assert.is(g.allocators.length, 8);
   assert.is(g.validate(), null);
+});
+
+test("group checkers: a member's problem, and overlapping members", () => {
+  const { g, a } = groupFixture();
+  a._words[0] |= 1;
+  assert.match(g.validate()!, /^allocator 0: bitmap has 1 blocks set/);
+  a._words[0] &= ~1;
+  a._peakSlack--;
+  assert.not.ok(g.invariantsHold());
+  a._peakSlack++;
+  g.allocators.push(make(new ArrayMemory(BUF1, 0x1000), BUF1 + 64, 64, 4)); // behind addAllocator's back
+  assert.match(g.validate()!, /allocators 0 and 2 overlap/);
 });
 
 // ---------------------------------------------------------------- never touches managed memory
@@ -462,42 +803,49 @@ function untouchable(): Memory {
 function exerciseAll(mb: MemBlocks) {
   const B = mb.base, S = mb.blockSize, N = mb.numBlocks;
   const log: number[] = [];
+  mb.watch({ onAlloc: (addr) => log.push(addr), onFree: (addr) => log.push(-addr) });
   mb.onAlloc((_a, addr) => log.push(addr));
-  mb.onFree((_a, addr) => log.push(-addr));
   const out: number[] = [];
-  assert.is(mb.alloc(10, out), 0);
+  assert.is(mb.allocBlocks(10, out), 0);
   const one = mb.allocBlock();
   assert.ok(one !== 0);
+  const two = mb.allocate(S, S, B + (N >> 1) * S);
+  assert.ok(two !== 0);
   const run = mb.allocContiguous(20);
   assert.ok(run !== 0);
   assert.is(mb.get(B + (N - 4) * S, 4), 0);
   assert.is(mb.get(B + (N - 4) * S, 1), -ENOMEM);
   assert.ok(mb.isRegionFree(run + 20 * S, 2));
-  assert.is(mb.alloc(N, []), -ENOMEM);
-  assert.is(mb.free(3, out), 0);
-  assert.is(mb.free(1, out), -EFAULT);
+  assert.is(mb.allocBlocks(N, []), -ENOMEM);
+  assert.is(mb.freeBlocks(3, out), 0);
+  assert.is(mb.freeBlocks(1, out), -EFAULT);
   assert.is(mb.freeBlock(one), 0);
   assert.is(mb.freeBlock(one), -EFAULT);
+  assert.is(mb.free(two + 1), -EFAULT);
+  assert.is(mb.free(two), 0);
   assert.is(mb.freeContiguous(run, 20), 0);
   assert.is(mb.freeContiguous(B + (N - 4) * S, 4), 0);
   assert.is(mb.freeContiguous(B, 2), -EFAULT);
-  assert.is(mb.free(7, out.slice(3)), 0);
+  assert.is(mb.freeBlocks(7, out.slice(3)), 0);
+  assert.throws(() => mb.allocBlocks(2, Object.freeze([0, 0]) as any));
   while (mb.allocBlock() !== 0) { /* fill */ }
   assert.is(mb.allocContiguous(1), 0);
+  assert.is(mb.allocate(1), 0);
   for (let i = 0; i < N; i++) assert.is(mb.freeBlock(B + i * S), 0);
-  mb.stats(); mb.resetMax();
-  const g = new MemBlocksGroup((grp) => grp.allocators[0]);
+  mb.stats(); mb.blockStats(); mb.resetPeak(); mb.lastErrorText(); mb.owns(B);
+  const g = new MemBlocksGroup(() => 0);
   g.addAllocator(mb);
   const gout: number[] = [];
-  assert.is(g.alloc(null, 5, gout), 0);
-  assert.is(g.free(5, gout), 0);
+  assert.is(g.allocBlocks(null, 5, gout), 0);
+  assert.is(g.freeBlocks(5, gout), 0);
   assert.is(mb.validate(), null);
   assert.is(g.validate(), null);
   assert.ok(log.length > 40);
+  assert.is(mb.close(), 0);
 }
 
 test("bookkeeping never touches managed memory: a Memory that throws on every access", () => {
-  exerciseAll(new MemBlocks(untouchable(), 0x20000000, 32, 300));
+  exerciseAll(make(untouchable(), 0x20000000, 32, 300));
 });
 
 test("bookkeeping never touches managed memory: SimMcu (strict) with the region's sections off", () => {
@@ -508,7 +856,7 @@ test("bookkeeping never touches managed memory: SimMcu (strict) with the region'
   for (const s of secs) mcu.setPower(s, "off");
   assert.throws(() => mcu.read8(base)); // the simulator does fault there
   mcu.resetCounters();
-  exerciseAll(new MemBlocks(mcu, base, 64, size / 64));
+  exerciseAll(new MemBlocks(mcu, { base, size, blockSize: 64 }));
   const t = mcu.totals();
   assert.is(t.reads + t.writes + t.faults, 0);
 });

@@ -20,9 +20,10 @@
  * - a hint = the exact index of the lowest word with a clear bit (numWords
  *   when none, which lands on the sentinel). Finding the next such word scans
  *   the summary, 1,024 bits per word read.
- * Storage `_w`: the words, then the sentinel; the hint is `_h`. MemBlocks
- * inlines the single-bit paths on these fields and keeps a copy of `_h` (see
- * allocBlock there).
+ * Storage `_words`: the words, then the sentinel; the hint is `_hint`. MemBlocks
+ * inlines the single-bit paths on these fields and keeps a copy of `_hint` (see
+ * allocBlock there). `invariantsHold()` and `validate()` come with the debug
+ * add-on (src/debug/mem-blocks.ts).
  * Count-trailing-zeros uses a 256-entry byte table (ESPRUINO: no Math.clz32).
  */
 import { bytes, words, fillArr, Store } from "./storage.js";
@@ -33,18 +34,15 @@ var CTZ8: Store = bytes(256);
 var CLZ8: Store = bytes(256);
 var POP8: Store = bytes(256);
 
-function initTables(): void {
-  CTZ8[0] = 8;
-  CLZ8[0] = 8;
-  for (var v = 1; v < 256; v++) {
-    var b = 0;
-    while (((v >> b) & 1) === 0) b++;
-    CTZ8[v] = b;
-    var h = 7;
-    while ((v >> h) === 0) h--;
-    CLZ8[v] = 7 - h;
-    POP8[v] = POP8[v >> 1] + (v & 1);
-  }
+// Fill the tables once, when the module loads (top-level code: no function to keep).
+CTZ8[0] = 8;
+CLZ8[0] = 8;
+for (var tabByte = 1, tabLow = 0, tabHigh = 0; tabByte < 256; tabByte++) {
+  for (tabLow = 0; ((tabByte >> tabLow) & 1) === 0; tabLow++) { /* count */ }
+  CTZ8[tabByte] = tabLow;
+  for (tabHigh = 7; (tabByte >> tabHigh) === 0; tabHigh--) { /* count */ }
+  CLZ8[tabByte] = 7 - tabHigh;
+  POP8[tabByte] = POP8[tabByte >> 1] + (tabByte & 1);
 }
 
 /**
@@ -116,13 +114,13 @@ export class BitArray {
   /** Number of 32-bit words holding them. */
   numWords: number;
   /** Word i at [i] (bits past numBits set), then a sentinel -1 at [numWords]. */
-  _w: Store;
+  _words: Store;
   /** Index of the lowest word with a clear bit; numWords (the sentinel) when none. */
-  _h: number;
+  _hint: number;
   /** Summary: bit i of word i >> 5 set = word i has a clear bit. */
-  _s: Store;
+  _summary: Store;
   /** Mask of the padding bits of the last word (0 when numBits % 32 is 0). */
-  _p: number;
+  _padMask: number;
 
   /** `numBits` clear bits, 1 ≤ numBits ≤ 2^26. Throws EINVAL naming `numBits`. */
   constructor(numBits: number) {
@@ -130,12 +128,12 @@ export class BitArray {
     var nw = (numBits + 31) >>> 5;
     this.numBits = numBits;
     this.numWords = nw;
-    this._w = words(nw + 1);
-    this._h = 0;
-    this._s = words((nw + 31) >>> 5);
-    this._p = (numBits & 31) === 0 ? 0 : -1 << (numBits & 31);
-    this._w[nw - 1] = this._p;
-    this._w[nw] = -1;
+    this._words = words(nw + 1);
+    this._hint = 0;
+    this._summary = words((nw + 31) >>> 5);
+    this._padMask = (numBits & 31) === 0 ? 0 : -1 << (numBits & 31);
+    this._words[nw - 1] = this._padMask;
+    this._words[nw] = -1;
     this._fix(0, nw - 1);
   }
 
@@ -144,29 +142,29 @@ export class BitArray {
    * to those words. O(hi - lo + numWords / 1024).
    */
   _fix(lo: number, hi: number): void {
-    var w = this._w, s = this._s;
+    var w = this._words, s = this._summary;
     for (var i = lo; i <= hi; i++) {
       if (w[i] === -1) s[i >> 5] &= ~(1 << (i & 31));
       else s[i >> 5] |= 1 << (i & 31);
     }
-    if (lo <= this._h) this._h = this._next(lo);
+    if (lo <= this._hint) this._hint = this._next(lo);
   }
 
   /** Word `i` has just become full: clear its summary bit, move the hint past it. */
   _full(i: number): void {
-    this._s[i >> 5] &= ~(1 << (i & 31));
-    if (i === this._h) this._h = this._next(i + 1);
+    this._summary[i >> 5] &= ~(1 << (i & 31));
+    if (i === this._hint) this._hint = this._next(i + 1);
   }
 
   /** Word `i` was full and has a clear bit now: set its summary bit, lower the hint. */
   _freed(i: number): void {
-    this._s[i >> 5] |= 1 << (i & 31);
-    if (i < this._h) this._h = i;
+    this._summary[i >> 5] |= 1 << (i & 31);
+    if (i < this._hint) this._hint = i;
   }
 
   /** Lowest word index ≥ `from` with a clear bit, or numWords. O(numWords / 1024). */
   _next(from: number): number {
-    var s = this._s, k = from >> 5, ns = s.length, x;
+    var s = this._summary, k = from >> 5, ns = s.length, x;
     if (k >= ns) return this.numWords;
     x = s[k] & (-1 << (from & 31));
     while (x === 0) {
@@ -186,7 +184,7 @@ export class BitArray {
    * must be valid. O(num / 32).
    */
   _match(num: number, offset: number, want: number): boolean {
-    var w = this._w, si = offset >> 5, ei = (offset + num - 1) >> 5;
+    var w = this._words, si = offset >> 5, ei = (offset + num - 1) >> 5;
     var sm = -1 << (offset & 31), e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
     var flip = want ? -1 : 0; // (word ^ flip) has a 1 where a bit differs from `want`
     if (si === ei) return ((w[si] ^ flip) & sm & em) === 0;
@@ -201,7 +199,7 @@ export class BitArray {
    * the engine has it.
    */
   _paint(num: number, offset: number, on: boolean): void {
-    var w = this._w, si = offset >> 5, ei = (offset + num - 1) >> 5;
+    var w = this._words, si = offset >> 5, ei = (offset + num - 1) >> 5;
     var sm = -1 << (offset & 31), e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
     if (si === ei) sm &= em;
     if (on) {
@@ -217,7 +215,7 @@ export class BitArray {
   /** Set bit `bit`: 0, or -EINVAL when it is not a bit of the array. O(1). */
   set(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    var i = bit >> 5, w = this._w;
+    var i = bit >> 5, w = this._words;
     if ((w[i] |= 1 << (bit & 31)) === -1) this._full(i);
     return 0;
   }
@@ -225,7 +223,7 @@ export class BitArray {
   /** Clear bit `bit`: 0, or -EINVAL. O(1). */
   clear(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    var i = bit >> 5, w = this._w;
+    var i = bit >> 5, w = this._words;
     if (w[i] === -1) this._freed(i);
     w[i] &= ~(1 << (bit & 31));
     return 0;
@@ -234,7 +232,7 @@ export class BitArray {
   /** Value of bit `bit` (1 or 0), or -EINVAL. O(1). */
   test(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    return (this._w[(bit >> 5)] >>> (bit & 31)) & 1;
+    return (this._words[(bit >> 5)] >>> (bit & 31)) & 1;
   }
 
   /** Set bit `bit` and return its previous value (1 or 0), or -EINVAL. O(1). */
@@ -256,7 +254,7 @@ export class BitArray {
    * O(1), plus O(numBits / 1024) when it fills the lowest non-full word.
    */
   allocBit(): number {
-    var w = this._w, i = this._h, x = ~w[i];
+    var w = this._words, i = this._hint, x = ~w[i];
     if (x === 0) return -ENOSPC; // the hint is on the sentinel: all full
     var b = ctz32(x);
     if ((w[i] |= 1 << b) === -1) this._full(i);
@@ -269,7 +267,7 @@ export class BitArray {
    */
   freeBit(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    var w = this._w, i = bit >> 5, m = 1 << (bit & 31), v = w[i];
+    var w = this._words, i = bit >> 5, m = 1 << (bit & 31), v = w[i];
     if ((v & m) === 0) return -EFAULT;
     w[i] = v ^ m;
     if (v === -1) this._freed(i);
@@ -299,8 +297,8 @@ export class BitArray {
    */
   _findRun(num: number): number {
     if (num > 32) return this._findLongRun(num);
-    var w = this._w, nw = this.numWords, top = 0, i, v, r, k, c;
-    for (i = this._h; i < nw; i++) {
+    var w = this._words, nw = this.numWords, top = 0, i, v, r, k, c;
+    for (i = this._hint; i < nw; i++) {
       v = w[i];
       if (v === -1) { top = 0; continue; }
       r = ~v; // 1 = clear
@@ -325,8 +323,8 @@ export class BitArray {
 
   /** _findRun for num > 32: walks the clear and set runs of each word. O(words + runs). */
   _findLongRun(num: number): number {
-    var w = this._w, nw = this.numWords, start = 0, len = 0, i, v, b, r, z;
-    for (i = this._h; i < nw; i++) {
+    var w = this._words, nw = this.numWords, start = 0, len = 0, i, v, b, r, z;
+    for (i = this._hint; i < nw; i++) {
       v = w[i];
       if (v === 0) {
         if (len === 0) start = i << 5;
@@ -405,7 +403,7 @@ export class BitArray {
   /** Number of set bits in [offset, offset + num), or -EINVAL. O(num / 32). */
   popcountRegion(num: number, offset: number): number {
     if (this._region(num, offset) !== 0) return -EINVAL;
-    var w = this._w, si = offset >> 5, ei = (offset + num - 1) >> 5;
+    var w = this._words, si = offset >> 5, ei = (offset + num - 1) >> 5;
     var sm = -1 << (offset & 31), e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
     if (si === ei) return popcount32(w[si] & sm & em);
     var n = popcount32(w[si] & sm) + popcount32(w[ei] & em);
@@ -420,7 +418,7 @@ export class BitArray {
    */
   findNthSet(n: number, num: number, offset: number): number {
     if (!isIndex(n) || n === 0 || this._region(num, offset) !== 0) return -EINVAL;
-    var w = this._w, i = offset >> 5, ei = (offset + num - 1) >> 5;
+    var w = this._words, i = offset >> 5, ei = (offset + num - 1) >> 5;
     var e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
     var x = w[i] & (-1 << (offset & 31)), c;
     for (;;) {
@@ -441,7 +439,7 @@ export class BitArray {
    */
   xor(other: BitArray, num: number, offset: number): number {
     if (!(other instanceof BitArray) || other.numBits !== this.numBits || this._region(num, offset) !== 0) return -EINVAL;
-    var w = this._w, o = other._w, si = offset >> 5, ei = (offset + num - 1) >> 5;
+    var w = this._words, o = other._words, si = offset >> 5, ei = (offset + num - 1) >> 5;
     var sm = -1 << (offset & 31), e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
     if (si === ei) sm &= em;
     w[si] ^= o[si] & sm;
@@ -456,8 +454,8 @@ export class BitArray {
   /** Word `i` as an unsigned 32-bit value (bits past numBits read 0), or -EINVAL. O(1). */
   word(i: number): number {
     if (!isIndex(i) || i >= this.numWords) return -EINVAL;
-    var v = this._w[i];
-    if (i === this.numWords - 1) v &= ~this._p;
+    var v = this._words[i];
+    if (i === this.numWords - 1) v &= ~this._padMask;
     return v >>> 0;
   }
 
@@ -469,37 +467,17 @@ export class BitArray {
    */
   setWord(i: number, v: number): number {
     if (!isIndex(i) || i >= this.numWords || typeof v !== "number" || ((v | 0) !== v && v >>> 0 !== v)) return -EINVAL;
-    this._w[i] = i === this.numWords - 1 ? v | this._p : v | 0;
+    this._words[i] = i === this.numWords - 1 ? v | this._padMask : v | 0;
     this._fix(i, i);
     return 0;
   }
 
-  /** Cheap checks: hint and padding in range. O(1). */
-  invariantsHold(): boolean {
-    var w = this._w, h = this._h, nw = this.numWords;
-    return h >= 0 && h <= nw && (h === nw) === (w[h] === -1) && w[nw] === -1 &&
-      (w[nw - 1] & this._p) === this._p;
-  }
-
+  /** (debug add-on) Cheap checks: hint, sentinel and padding in range. O(1). */
+  declare invariantsHold: () => boolean;
   /**
-   * Full check of the internal state: padding bits set, summary bits and the
-   * hint consistent with the words. null when all is well, else what is
-   * wrong. O(numWords).
+   * (debug add-on) Full check of the internal state: padding bits set, words
+   * int32, summary bits and the hint consistent with the words. null when all
+   * is well, else what is wrong. O(numWords).
    */
-  validate(): string | null {
-    var w = this._w, s = this._s, nw = this.numWords, low = nw, i;
-    if ((w[nw - 1] & this._p) !== this._p) return "padding bits of the last word are not set";
-    if (w[nw] !== -1) return "sentinel word is not -1";
-    for (i = 0; i < nw; i++) {
-      if ((w[i] | 0) !== w[i]) return "word " + i + " is not an int32 value";
-      var free = w[i] !== -1;
-      if (free !== (((s[i >> 5] >>> (i & 31)) & 1) === 1)) return "summary bit of word " + i + " is wrong";
-      if (free && low === nw) low = i;
-    }
-    for (i = nw; i < s.length * 32; i++) if (((s[i >> 5] >>> (i & 31)) & 1) !== 0) return "summary bit past the last word is set";
-    if (this._h !== low) return "hint is " + this._h + ", lowest non-full word is " + low;
-    return null;
-  }
+  declare validate: () => string | null;
 }
-
-initTables();

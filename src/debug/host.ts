@@ -4,10 +4,12 @@
  * board the add-on is a separate bundle (see index.ts).
  */
 import { MemBlocks } from "../alloc/mem-blocks.js";
+import { MemBlocksGroup } from "../alloc/mem-blocks-group.js";
+import { BitArray } from "../core/bitarray.js";
 import { Onesize } from "../alloc/onesize.js";
 import { GranularHeap } from "../alloc/granular-heap.js";
 import { MemoryManager } from "../alloc/memory-manager.js";
 import { BankManager } from "../power/bank-manager.js";
 import { installDebug } from "./index.js";
 
-installDebug({ MemBlocks: MemBlocks, Onesize: Onesize, GranularHeap: GranularHeap, MemoryManager: MemoryManager, BankManager: BankManager });
+installDebug({ MemBlocks: MemBlocks, MemBlocksGroup: MemBlocksGroup, BitArray: BitArray, Onesize: Onesize, GranularHeap: GranularHeap, MemoryManager: MemoryManager, BankManager: BankManager });

@@ -5,7 +5,7 @@
  * that the same objects gain them. Each installer takes the class, never
  * imports it, so the add-on bundle holds none of the lean code.
  */
-import { debugMemBlocks } from "./mem-blocks.js";
+import { debugMemBlocks, debugMemBlocksGroup, debugBitArray } from "./mem-blocks.js";
 import { debugOnesize } from "./onesize.js";
 import { debugGranularHeap } from "./granular-heap.js";
 import { debugMemoryManager } from "./memory-manager.js";
@@ -14,6 +14,8 @@ import { debugBankManager } from "./bank-manager.js";
 /** Install the debug members onto every class `rk` (a ramkit bundle's exports) has. Returns rk. */
 export function installDebug(rk: any): any {
   if (rk.MemBlocks) debugMemBlocks(rk.MemBlocks);
+  if (rk.MemBlocksGroup) debugMemBlocksGroup(rk.MemBlocksGroup);
+  if (rk.BitArray) debugBitArray(rk.BitArray);
   if (rk.Onesize) debugOnesize(rk.Onesize);
   if (rk.GranularHeap) debugGranularHeap(rk.GranularHeap);
   if (rk.MemoryManager) debugMemoryManager(rk.MemoryManager);
