@@ -635,10 +635,10 @@ const CSS = `
 body { margin: 0; background: #f4f5f7; color: #1d1f23; font: 14px/1.5 ${FONT}; }
 main { max-width: 1120px; margin: 0 auto; padding: 28px 32px 56px; }
 header h1 { font-size: 24px; margin: 0 0 4px; letter-spacing: -0.01em; }
-header p { margin: 0; color: #555; }
+header p { margin: 0; color: #555; overflow-wrap: anywhere; }
 h2 { font-size: 19px; margin: 0 0 2px; }
 h3 { font-size: 15px; margin: 26px 0 8px; }
-.card { background: #fff; border: 1px solid #e1e4e8; border-radius: 10px; padding: 22px 28px 26px; margin: 22px 0; }
+.card { overflow-wrap: anywhere; background: #fff; border: 1px solid #e1e4e8; border-radius: 10px; padding: 22px 28px 26px; margin: 22px 0; }
 .meta { color: #555; margin: 0 0 10px; }
 .meta b { color: #1d1f23; font-weight: 600; }
 .headline { background: #f6f8fa; border-left: 3px solid #2e9e5b; padding: 8px 12px; margin: 12px 0 4px; }
