@@ -1,30 +1,38 @@
-// Onesize (issue 4): model-based tests. Random sequences of allocate,
-// allocateX, free (newest first, oldest first, or any), bad frees, freeAll,
-// releaseRange and reclaimRange run against a reference model that predicts
-// every address (bump index, LIFO list, released ranges). Every block is
-// filled with a pattern when it is handed out and checked before it is freed
-// (a free overwrites the first word with the link). Released blocks are
-// "switched off": the memory faults on any access to them and their bytes are
+// Onesize: model-based tests. Random sequences of allocate (with and without
+// an alignment), allocateX, free (newest first, oldest first, or any), bad
+// frees, free(0), freeAll, releaseRange, reclaimRange, resetPeak and
+// watch/unwatch run against a reference model that predicts every address
+// (bump index, LIFO list, released ranges), every lastError after a failed
+// call, the statistics and every watcher event. Every block is filled with a
+// pattern when it is handed out and checked before it is freed (a free
+// overwrites the first word with the link). Released blocks are "switched
+// off": the memory faults on any access to them and their bytes are
 // scribbled over, so a pool that touched them or trusted them fails.
 // validate() and invariantsHold() after every step.
+import "../src/debug/host.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { Onesize } from "../src/alloc/onesize.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";
 import type { Memory } from "../src/hal/ports.js";
-import { EFAULT, EBUSY } from "../src/core/errors.js";
+import { EFAULT, EBUSY, EINVAL, ENOMEM } from "../src/core/errors.js";
+import type { Watcher } from "../src/alloc/api.js";
 
 const BASE = 0x20000000;
 const FRESH = 0, USED = 1, FREE = 2, RELEASED = 3;
 
 type Op =
   | { t: "alloc"; size: number }
+  | { t: "allocAl"; size: number; al: number | undefined }
   | { t: "allocX"; size: number; margin: number }
   | { t: "free"; pick: number }
   | { t: "double"; pick: number }
   | { t: "foreign"; off: number }
   | { t: "freeAll" }
+  | { t: "free0" }
+  | { t: "resetPeak" }
+  | { t: "watch" }
   | { t: "release"; at: number; jit: number; blocks: number; jl: number }
   | { t: "reclaim"; at: number; jit: number; blocks: number; jl: number };
 
@@ -33,6 +41,11 @@ const rangeFields = { at: fc.nat(1000), jit: fc.integer({ min: -8, max: 8 }), bl
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant("alloc" as const), size: fc.integer({ min: -2, max: 72 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("allocAl" as const), size: fc.integer({ min: 0, max: 40 }),
+    al: fc.constantFrom(undefined, 1, 2, 4, 8, 16, 32, 64, 128, 0, 3, 12, -4) }) },
+  { weight: 1, arbitrary: fc.constant({ t: "free0" as const }) },
+  { weight: 1, arbitrary: fc.constant({ t: "resetPeak" as const }) },
+  { weight: 1, arbitrary: fc.constant({ t: "watch" as const }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("allocX" as const), size: fc.integer({ min: 0, max: 8 }), margin: fc.integer({ min: -1, max: 6 }) }) },
   { weight: 6, arbitrary: fc.record({ t: fc.constant("free" as const), pick: fc.nat(1000) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("double" as const), pick: fc.nat(1000) }) },
@@ -80,14 +93,21 @@ function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
     return false;
   });
   const p = new Onesize(mem, { base, size, blockSize: cfg.blockSize, alignment: al });
-  assert.is(p.blockSize(), bs);
-  assert.is(p.nblocks(), n);
+  assert.is(p.blockSize, bs);
+  assert.is(p.counters().nblocks, n);
+  const poolAlign = ((base | bs) & -(base | bs)) >>> 0;
 
   // the model
-  let nb = 0, nfreeMin = n, nextId = 1, rejected = 0, failed = 0;
+  let nb = 0, nfreeMin = n, nextId = 1, rejected = 0, failed = 0, badFrees = 0, failures = 0, lastError = 0, peak = 0;
+  let watching = false;
   const stack: number[] = [];                 // free list, top = last
   const live: { i: number; id: number }[] = []; // allocation order
   const ids = new Map<number, number>();
+  const events: [string, number, number][] = [], expected: [string, number, number][] = [];
+  const watcher: Watcher = {
+    onAlloc(a, b, x) { assert.is(x, p); events.push(["alloc", a, b]); },
+    onFree(a, b, x) { assert.is(x, p); events.push(["free", a, b]); },
+  };
   const addr = (i: number) => base + i * bs;
   const count = (s: number) => st.filter((x) => x === s).length;
   const nfree = () => count(FRESH) + count(FREE);
@@ -102,10 +122,12 @@ function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
     return [s, Math.max(1, op.blocks * bs + Math.floor(op.jl * bs / 16))];
   };
   const scribble = (i: number) => { const b: number[] = []; for (let k = 0; k < bs; k++) b.push((i * 13 + k * 101 + 0x5a) & 0xff); raw.writeBlock(addr(i), b, 0, bs); };
+  const failWith = (code: number) => { lastError = -code; failures++; };
+  const sizeOk = (s: number) => Number.isInteger(s) && s >= 1 && s <= bs;
 
-  const expectAlloc = (got: number, sizeOk: boolean, margin: number) => {
-    if (!sizeOk) { rejected++; assert.is(got, 0); return; }
-    if (nfree() <= margin) { failed++; assert.is(got, 0); return; }
+  const expectAlloc = (got: number, okSize: boolean, margin: number) => {
+    if (!okSize) { rejected++; failWith(EINVAL); assert.is(got, 0); return; }
+    if (nfree() <= margin) { failed++; failWith(ENOMEM); assert.is(got, 0); return; }
     let i: number;
     if (stack.length > 0) i = stack.pop()!;
     else { i = st.indexOf(FRESH, nb); assert.ok(i >= 0, "model: a fresh block exists"); nb = i + 1; }
@@ -116,19 +138,28 @@ function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
     ids.set(i, id);
     fillBlock(i, id);
     nfreeMin = Math.min(nfreeMin, nfree());
+    peak = Math.max(peak, live.length);
+    if (watching) expected.push(["alloc", got, bs]);
   };
 
   for (const op of ops) {
     switch (op.t) {
       case "alloc": {
         const got = p.allocate(op.size);
-        expectAlloc(got, op.size >= 0 && op.size <= bs, 0);
+        expectAlloc(got, sizeOk(op.size), 0);
+        break;
+      }
+      case "allocAl": {
+        const got = p.allocate(op.size, op.al);
+        const alOk = op.al === undefined || (op.al > 0 && (op.al & (op.al - 1)) === 0 && op.al <= poolAlign);
+        expectAlloc(got, sizeOk(op.size) && alOk, 0);
+        if (got !== 0 && op.al) assert.is(got % op.al, 0, "aligned");
         break;
       }
       case "allocX": {
         const got = p.allocateX(op.size, op.margin);
-        if (op.margin < 0) { rejected++; assert.is(got, 0); break; }
-        expectAlloc(got, op.size <= bs, op.margin);
+        if (op.margin < 0) { rejected++; failWith(EINVAL); assert.is(got, 0); break; }
+        expectAlloc(got, sizeOk(op.size), op.margin);
         break;
       }
       case "free": {
@@ -140,6 +171,7 @@ function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
         live.splice(k, 1);
         st[i] = FREE;
         stack.push(i);
+        if (watching) expected.push(["free", addr(i), bs]);
         break;
       }
       case "double": {
@@ -147,21 +179,40 @@ function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
         if (cands.length === 0) break;
         const i = cands[op.pick % cands.length];
         assert.is(p.free(addr(i)), -EFAULT);
+        badFrees++; failWith(EFAULT);
         break;
       }
       case "foreign": {
         const a = base + op.off, k = (a - base) / bs;
         if (Number.isInteger(k) && k >= 0 && k < n && st[k] === USED) break;
         assert.is(p.free(a), -EFAULT);
+        badFrees++; failWith(EFAULT);
+        break;
+      }
+      case "free0": {
+        assert.is(p.free(0), 0);
         break;
       }
       case "freeAll": {
         for (const { i, id } of live) checkBlock(i, id);
         assert.is(p.freeAll(), 0);
+        if (watching) for (const i of live.map((x) => x.i).sort((a, b) => a - b)) expected.push(["free", addr(i), bs]);
         live.length = 0;
         stack.length = 0;
         for (let i = 0; i < n; i++) if (st[i] !== RELEASED) st[i] = FRESH;
         nb = 0;
+        break;
+      }
+      case "resetPeak": {
+        p.resetPeak();
+        peak = live.length;
+        failures = 0;
+        break;
+      }
+      case "watch": {
+        if (watching) assert.is(p.unwatch(watcher), 0);
+        else assert.is(p.watch(watcher), 0);
+        watching = !watching;
         break;
       }
       case "release": {
@@ -170,7 +221,7 @@ function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
         const got = p.releaseRange(s, len);
         let busy = false;
         for (let i = lo; i < hi; i++) if (st[i] === USED) busy = true;
-        if (busy) { assert.is(got, -EBUSY); break; }
+        if (busy) { assert.is(got, -EBUSY); lastError = -EBUSY; break; }
         let c = 0;
         for (let i = lo; i < hi; i++) {
           if (st[i] === FRESH || st[i] === FREE) { st[i] = RELEASED; c++; }
@@ -198,20 +249,26 @@ function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
         break;
       }
     }
-    assert.is(p.validate(), null, "validate after " + JSON.stringify(op));
-    assert.ok(p.invariantsHold());
-    const stt = p.stats();
-    assert.is(stt.nfree, nfree());
-    assert.is(stt.allocated, live.length);
-    assert.is(stt.released, count(RELEASED));
-    assert.is(stt.nfreeMin, nfreeMin);
-    assert.is(stt.rejected, rejected);
-    assert.is(stt.failed, failed);
-    assert.is(stt.corruptions, 0);
+    const after = "after " + JSON.stringify(op);
+    assert.is(p.validate(), null, "validate " + after);
+    assert.ok(p.invariantsHold(), "invariantsHold " + after);
+    assert.is(p.lastError, lastError, "lastError " + after);
+    assert.equal(events, expected, "watcher events " + after);
+    const c = p.counters();
+    assert.is(c.nfree, nfree());
+    assert.is(c.allocated, live.length);
+    assert.is(c.released, count(RELEASED));
+    assert.is(c.nfreeMin, nfreeMin);
+    assert.is(c.rejected, rejected);
+    assert.is(c.failed, failed);
+    assert.is(c.badFrees, badFrees);
+    assert.is(c.corruptions, 0);
+    assert.equal(p.stats(), { used: live.length * bs, free: nfree() * bs, peak: peak * bs, count: live.length, failures }, "stats " + after);
   }
   const seen: number[] = [];
   p.iterateOverAllocated((a) => { seen.push(a); });
   assert.equal(seen, live.map((x) => addr(x.i)).sort((a, b) => a - b));
+  assert.is(p.close(), live.length === 0 ? 0 : -EBUSY);
 }
 
 const RUNS = 120;

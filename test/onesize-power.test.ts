@@ -1,13 +1,14 @@
-// Onesize (issue 4) in the simulated MCU: the hazard of an in-band free list
+// Onesize in the simulated MCU: the hazard of an in-band free list
 // next to RAM that is switched off, and the cure (releaseRange before power
 // down, reclaimRange after power up). Board: Bangle.js 2 (nRF52840), pool over
 // RAM4.S0..RAM5.S1 (4 × 4 KiB). The simulator does not reserve the RAM that
 // the Espruino firmware would use there; on a real board this region belongs
 // to the firmware's variables (see the board file's reserved ranges).
+import "../src/debug/host.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Onesize } from "../src/alloc/onesize.js";
-import { EBUSY } from "../src/core/errors.js";
+import { EBUSY, EFAULT, ENOMEM } from "../src/core/errors.js";
 import { SimMcu } from "../sim/mcu.js";
 import { loadBoard } from "../sim/boards.js";
 
@@ -32,7 +33,7 @@ function gated(state: "off" | "retained") {
 
 function drain(pool: Onesize): number[] {
   const out: number[] = [];
-  for (let a; (a = pool.allocate(pool.blockSize())) !== 0;) out.push(a);
+  for (let a; (a = pool.allocate(pool.blockSize)) !== 0;) out.push(a);
   return out;
 }
 
@@ -64,13 +65,14 @@ test("hazard: switch off a section holding free-list links and the next allocati
   assert.is(e.code, "EFAULT");
   assert.is(e.section, "RAM4.S1");
   assert.match(e.message, /RAM4\.S1/);
-  assert.is(pool.nfree(), 256);                   // the faulting call changed nothing
+  assert.is(pool.counters().nfree, 256);                   // the faulting call changed nothing
   assert.ok(pool.invariantsHold());
   // switching it back on does not bring the links back: their contents are lost
   mcu.setPower(sec, "on");
   assert.is(pool.allocate(64), 0);
-  assert.is(pool.stats().corruptions, 1);
-  assert.match(pool.lastError(), /free list corrupt/);
+  assert.is(pool.lastError, -EFAULT);
+  assert.is(pool.counters().corruptions, 1);
+  assert.match(pool.lastErrorText(), /free list corrupt/);
   assert.type(pool.validate(), "string");
   // the pool never hands out an address outside itself; freeAll recovers
   pool.freeAll();
@@ -86,7 +88,7 @@ test("hazard, lenient silicon: garbage links give 0 and a diagnostic, never an a
   for (const a of all.filter((a) => mcu.sectionAt(a) === sec)) pool.free(a);
   mcu.setPower(sec, "off");
   assert.is(pool.allocate(64), 0);
-  assert.is(pool.stats().corruptions, 1);
+  assert.is(pool.counters().corruptions, 1);
   assert.ok(mcu.counters()["RAM4.S1"].faults > 0);
 });
 
@@ -95,7 +97,7 @@ test("cure: releaseRange, then switching the section off is safe and allocation 
   const all = drain(pool);
   for (const a of all) pool.free(a);               // links in every section
   assert.is(pool.releaseRange(secBase, secSize), 64);
-  assert.is(pool.nfree(), 192);
+  assert.is(pool.counters().nfree, 192);
   assert.is(pool.validate(), null);
   mcu.setPower(sec, "off");
   const got = drain(pool);
@@ -104,15 +106,16 @@ test("cure: releaseRange, then switching the section off is safe and allocation 
     assert.is.not(mcu.sectionAt(a), sec);
     mcu.writeBlock(a, [1, 2, 3, 4, 5, 6, 7, 8], 0, 8); // the blocks are usable
   }
-  assert.is(pool.stats().failed, 2);              // the ends of the two drains: empty, not corrupt
-  assert.is(pool.stats().corruptions, 0);
+  assert.is(pool.counters().failed, 2);              // the ends of the two drains: empty, not corrupt
+  assert.is(pool.lastError, -ENOMEM);
+  assert.is(pool.counters().corruptions, 0);
   for (const a of got) assert.is(pool.free(a), 0);
   assert.is(pool.validate(), null);                // walks the list without touching RAM4.S1
   assert.is(mcu.counters()["RAM4.S1"].faults, 0);
   // after power-on and reclaimRange the section's blocks are used again
   mcu.setPower(sec, "on");
   assert.is(pool.reclaimRange(secBase, secSize), 64);
-  assert.is(pool.nfree(), 256);
+  assert.is(pool.counters().nfree, 256);
   assert.is(pool.validate(), null);
   const again = drain(pool);
   assert.is(again.length, 256);
@@ -126,8 +129,8 @@ test("releaseRange refuses with -EBUSY while a block in the section is allocated
   const keep = all.find((a) => mcu.sectionAt(a) === sec)!;
   for (const a of all) if (a !== keep) pool.free(a);
   assert.is(pool.releaseRange(secBase, secSize), -EBUSY);
-  assert.is(pool.nfree(), 255);
-  assert.is(pool.stats().released, 0);
+  assert.is(pool.counters().nfree, 255);
+  assert.is(pool.counters().released, 0);
   pool.free(keep);
   assert.is(pool.releaseRange(secBase, secSize), 64);
 });
@@ -153,8 +156,8 @@ test("reclaimRange while the section is still off faults on the first link write
   const { mcu, pool, sec, secBase, secSize } = gated("off");
   const e = fault(() => pool.reclaimRange(secBase, secSize));
   assert.is(e.section, "RAM4.S1");
-  assert.is(pool.stats().released, 64);
-  assert.is(pool.nfree(), 192);
+  assert.is(pool.counters().released, 64);
+  assert.is(pool.counters().nfree, 192);
   assert.is(pool.validate(), null);
   mcu.setPower(sec, "on");
   assert.is(pool.reclaimRange(secBase, secSize), 64);
@@ -165,7 +168,7 @@ test("retention: a released section may also be put in retention, and comes back
   const { mcu, pool, sec, secBase, secSize } = gated("retained");
   assert.is(drain(pool).length, 192);
   pool.freeAll();                                   // released blocks stay released
-  assert.is(pool.nfree(), 192);
+  assert.is(pool.counters().nfree, 192);
   mcu.setPower(sec, "on");
   assert.is(pool.reclaimRange(secBase, secSize), 64);
   assert.is(drain(pool).length, 256);
@@ -173,7 +176,7 @@ test("retention: a released section may also be put in retention, and comes back
 
 test("blocks straddling a section boundary: released with either section, reclaimed only with a range holding them whole", () => {
   const { mcu, pool, sec, secBase, secSize } = setup(48);
-  const bs = 48, n = pool.nblocks();
+  const bs = 48, n = pool.counters().nblocks;
   assert.is(n, Math.floor(SIZE / bs));
   const first = Math.floor((secBase - BASE) / bs), end = Math.ceil((secBase + secSize - BASE) / bs);
   assert.ok((secBase - BASE) % bs !== 0, "a block straddles the lower edge");
@@ -191,9 +194,9 @@ test("blocks straddling a section boundary: released with either section, reclai
   mcu.setPower(sec, "on");
   const whole = Math.floor((secBase + secSize - BASE) / bs) - Math.ceil((secBase - BASE) / bs);
   assert.is(pool.reclaimRange(secBase, secSize), whole);
-  assert.ok(pool.stats().released > 0, "the straddling blocks stay released");
+  assert.ok(pool.counters().released > 0, "the straddling blocks stay released");
   assert.is(pool.reclaimRange(BASE, SIZE), end - first - whole);
-  assert.is(pool.stats().released, 0);
+  assert.is(pool.counters().released, 0);
   assert.is(drain(pool).length, n);
   assert.is(pool.validate(), null);
 });

@@ -1,15 +1,16 @@
 /**
- * Onesize: a fixed-block pool with an intrusive free list (the amast
- * `am_onesize` design, seed 003), made safe to use next to RAM that gets
- * switched off. docs/ONESIZE.md is its design document.
+ * Onesize: a fixed-block pool with an intrusive free list (amast's
+ * `am_onesize` design, adel-mamin/amast libs/onesize), made safe to use next
+ * to RAM that gets switched off. docs/ONESIZE.md is its design document; the
+ * allocator contract it implements is in api.ts.
  *
  * Layout
  * - The pool is `nblocks` blocks of `blockSize` bytes from `base` (the tail of
  *   the region that does not fill a block is unused).
  * - In band, BY DESIGN: the first 32-bit word of every block on the free list
  *   holds the address of the next free block (0 ends the list), read and
- *   written through the `Memory` port. Nothing else is ever written into
- *   managed memory.
+ *   written through the `Memory` port (or its word view). Nothing else is
+ *   ever written into managed memory.
  * - Out of band: one state byte per block (never handed out / allocated /
  *   on the free list / released for power-down), plus a sentinel byte, so
  *   that every double free is caught in O(1) and every link popped from the
@@ -17,16 +18,23 @@
  * - Blocks are handed out by a bump index first; only freed blocks go on the
  *   list, so a block never handed out is never touched.
  *
- * Costs: allocate and free are O(1) with one port access each (a read32 on a
- * pop from the list, none on a bump, a write32 on a free). freeAll,
- * iterateOverAllocated, releaseRange, reclaimRange and validate are O(n);
- * invariantsHold and the getters O(1).
+ * Lean class, debug add-on: this class holds what a production board runs.
+ * invariantsHold, validate, iterateOverAllocated, counters (the detailed
+ * statistics) and lastErrorText (a sentence about the last failure) are
+ * installed by the debug add-on (src/debug/onesize.ts), which reads the
+ * fields below; keep the two in step.
+ *
+ * Costs: allocate and free are O(1) with one memory access each (a link
+ * read on a pop from the list, none on a bump, a link write on a free).
+ * freeAll, releaseRange and reclaimRange are O(n); the rest O(1).
  */
-import { Memory } from "../hal/ports.js";
-import { EBUSY, EFAULT, EINVAL, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
-import { Store, bytes, fillArr, indexOfArr } from "../core/storage.js";
+import type { Memory, WordView } from "../hal/ports.js";
+import type { Allocator, AllocStats, Watcher } from "./api.js";
+import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
+import { Store, bytes, fillArr, indexOfArr, uwords } from "../core/storage.js";
+import { claimRegion, releaseRegion } from "../hal/claims.js";
 
-/** Block states, one byte per block (out of band). */
+/** Block states, one byte per block (out of band). The debug add-on uses the same numbers. */
 const enum St {
   /** Never handed out since construction or freeAll, not released: the bump index's future. */
   Fresh = 0,
@@ -37,7 +45,63 @@ const enum St {
   /** Taken out of service by releaseRange; its memory may be switched off. */
   Released = 3,
   /** The sentinel byte after the last block. */
-  End = 4
+  End = 4,
+  /** No block has it: free()'s fast path compares with it while watchers are attached. */
+  None = 255
+}
+
+/**
+ * Why the last call failed (`_why`), for the debug add-on's lastErrorText();
+ * `_errArg` and `_errArg2` hold the values it names. The debug add-on uses
+ * the same numbers.
+ */
+const enum Why {
+  /** allocate: size not an integer in [1, blockSize] (arg: size). */
+  Size = 1,
+  /** allocate: alignment not a power of two up to the pool's (arg: alignment). */
+  Align = 2,
+  /** allocateX: margin not an integer ≥ 0 (arg: margin). */
+  Margin = 3,
+  /** allocate: no free block. */
+  Empty = 4,
+  /** allocateX: no more than `margin` blocks free (arg: margin). */
+  Keep = 5,
+  /** allocate: free block `arg` links to `arg2`, which is not another free block. */
+  Link = 6,
+  /** allocate: the list ended with blocks still counted free (arg: how many). */
+  Lost = 7,
+  /** free: not a number (arg: the value). */
+  FreeType = 8,
+  /** free: not a live block (arg: address, arg2: its state byte, or -1 when it is no block of the pool). */
+  FreeBad = 9,
+  /** releaseRange / reclaimRange: bad range (arg: base, arg2: size). */
+  Range = 10,
+  /** releaseRange: block `arg` in the range is allocated. */
+  Busy = 11,
+  /** releaseRange: free block `arg` links to `arg2`, which is not a free block. */
+  Walk = 12,
+  /** releaseRange: the list has more than `arg2` links (a cycle through block `arg`). */
+  Cycle = 13,
+  /** watch: not a watcher (arg: the value). */
+  Watch = 14,
+  /** unwatch: not watching (arg: the value). */
+  Unwatch = 15,
+  /** close: blocks are still allocated (arg: how many). */
+  Close = 16,
+  /** iterateOverAllocated (debug add-on): bad callback or limit. */
+  Iterate = 17
+}
+
+/** Counter groups of `_tally` (lifetime counts; the debug add-on's counters()). */
+const enum Tally {
+  /** Allocation requests refused for their arguments. */
+  Rejected = 0,
+  /** Allocation requests refused for want of a block (pool empty, margin not kept). */
+  Failed = 1,
+  /** free() calls refused. */
+  BadFrees = 2,
+  /** Corrupt free-list links found. */
+  Corruptions = 3
 }
 
 /** Options of `new Onesize(memory, options)`. */
@@ -56,103 +120,150 @@ export interface OnesizeOptions {
   exit?: () => void;
 }
 
-/** Counters of `Onesize.stats()`. */
-export interface OnesizeStats {
+/** The debug add-on's detailed statistics (`counters()`). */
+export interface OnesizeCounters {
   /** First block address. */
   base: number;
   /** One past the last block. */
   end: number;
   /** Effective block size in bytes. */
   blockSize: number;
+  /** The largest alignment every block has: the lowest set bit of base | blockSize. */
+  alignment: number;
   /** Number of blocks. */
   nblocks: number;
-  /** Blocks that can still be allocated. */
+  /** Blocks that can still be allocated (never used + on the free list). */
   nfree: number;
-  /** Low-water mark of nfree (survives freeAll). */
+  /** Low-water mark of nfree since construction (survives freeAll and resetPeak; releases lower it too). */
   nfreeMin: number;
   /** Blocks handed out. */
   allocated: number;
+  /** Highest number of blocks handed out at once since construction or resetPeak(). */
+  peak: number;
   /** Blocks taken out of service by releaseRange. */
   released: number;
-  /** Allocation requests refused for their arguments (size > blockSize, bad size or margin). */
+  /** Allocation requests refused for their arguments (size, alignment, margin): lifetime. */
   rejected: number;
-  /** Allocation requests refused for want of a block (pool empty, or margin not kept). */
+  /** Allocation requests refused for want of a block (pool empty, or margin not kept): lifetime. */
   failed: number;
-  /** free() calls refused (foreign, misaligned, out of range, double free, bad type). */
+  /** free() calls refused (foreign, misaligned, out of range, double free, released, not a number): lifetime. */
   badFrees: number;
-  /** Corrupt free-list links found (each made an allocation or a release give up). */
+  /** Corrupt free-list links found (each made an allocation or a release give up): lifetime. */
   corruptions: number;
+  /** Failed allocations and frees since construction or resetPeak() (stats().failures). */
+  failures: number;
+  /** Watchers attached. */
+  watchers: number;
 }
 
 /** Callback of `iterateOverAllocated`: block address, running ordinal (0, 1, …), block size. */
 export type OnesizeVisitor = (address: number, ordinal: number, blockSize: number) => void;
 
-/** The default critical-section hook: nothing. */
-function nop(): void { }
-
-/** "0x20000000" for an address, anything else as it is (messages only). */
-function hex(a: any): string {
-  return typeof a === "number" && (a >>> 0) === a ? "0x" + a.toString(16) : String(a);
-}
-
 /**
  * A pool of equal blocks over [base, base + size) of a `Memory` port.
  *
  * Preconditions: the region is RAM reachable through `memory` and is used by
- * nothing else. Run-time outcomes are values: allocate returns an address or
- * 0; free, releaseRange and reclaimRange return 0 (or a count) or a negative
- * errno. Configuration mistakes throw EINVAL naming the option. A fault
+ * nothing else (the constructor claims it on the port). Run-time outcomes
+ * are values: allocate returns an address or 0; free, releaseRange and
+ * reclaimRange return 0 (or a count) or a negative errno, and set
+ * `lastError`. Configuration mistakes throw EINVAL naming the option. A fault
  * thrown by the port itself (the simulator's bus fault on a switched-off
  * section) propagates, and the pool is left unchanged.
+ *
+ * Private fields are named for what they hold; the minified bundle shortens
+ * every `_name`, and the constructor sets the hot path's fields first (the
+ * Espruino interpreter finds an object's properties in the order they were
+ * added).
  */
-export class Onesize {
-  /** The Memory port. */
-  _m: Memory;
-  /** The port's word view when it offers one (ArrayMemory), else null: links then cost one typed-array access. */
-  _w: { [i: number]: number } | null;
-  /** Base address of `_w`. */
-  _wb: number;
-  /** First block address. */
-  _b: number;
-  /** Effective block size. */
-  _bs: number;
-  /** Number of blocks. */
-  _n: number;
-  /** Block states (St), n + 1 bytes: the last is the End sentinel. */
-  _st: Store;
+export class Onesize implements Allocator {
   /** Head of the free list (address, 0 = empty). Always 0 or a block in state Free. */
-  _h: number;
-  /** Block index of `_h` (meaningless when `_h` is 0): saves allocate a division. */
-  _hx: number;
+  _head: number;
+  /** Block index of `_head` (meaningless when `_head` is 0): a pop needs no division for the popped block. */
+  _headIndex: number;
+  /** Block states (St), nblocks + 1 bytes: the last is the End sentinel. */
+  _states: Store;
+  /** The effective block size (hot-path copy of `blockSize`). */
+  _blockSize: number;
+  /** First block address (hot-path copy of `base`). */
+  _base: number;
+  /**
+   * The port's words when it offers a word view whose words line up with the
+   * blocks (an ArrayMemory whose base is a multiple of 4), else null: a link
+   * then costs one typed-array access instead of a port call.
+   */
+  _words: { [i: number]: number } | null;
+  /** Address of `_words[0]`. */
+  _wordsBase: number;
+  /** The Memory port (hot-path copy of `memory`). */
+  _port: Memory;
   /** Bump index: blocks below it have been handed out (or skipped, released) since the last reset. */
-  _nb: number;
-  /** nfree: Fresh + Free blocks. */
-  _nf: number;
-  /** Low-water mark of _nf. */
-  _mn: number;
-  /** Released blocks. */
-  _nr: number;
-  /** Counters: rejected, failed, bad frees, corruptions. */
-  _rj: number;
-  _fl: number;
-  _bf: number;
-  _cr: number;
-  /** Last diagnostic ("" when none). */
-  _le: string;
-  /** Block index range [_lo, _hi) computed by _range. */
-  _lo: number;
-  _hi: number;
-  /** What _walk found wrong. */
-  _wm: string;
-  /** Critical-section hooks (no-ops when not given). */
-  _en: () => void;
-  _ex: () => void;
+  _bump: number;
+  /** Blocks handed out now. */
+  _used: number;
+  /**
+   * allocate() takes its slow branch (peak, low-water mark, watchers) when
+   * `_used` passes this: min(_peak, nblocks - _released - _minFree), or -1
+   * while watchers are attached. One comparison serves all three.
+   */
+  _mark: number;
+  /** The state free()'s fast path accepts: St.Used, or St.None while watchers are attached (every free then notifies them from the slow path). */
+  _usedState: number;
+  /** Blocks taken out of service by releaseRange. */
+  _released: number;
+  /** Highest `_used` since construction or resetPeak(). */
+  _peak: number;
+  /** Lowest nfree (nblocks - _used - _released) since construction. */
+  _minFree: number;
+  /** Attached watchers. */
+  _watchers: Watcher[];
+  /** Failed allocations and frees (allocate, allocateX, free) since construction or resetPeak(). */
+  _failures: number;
+  /** Lifetime failure counts by group (Tally). */
+  _tally: Store;
+  /** Why the last call failed (Why), 0 before any failure. */
+  _why: number;
+  /** The values the last failure names (see Why). */
+  _errArg: any;
+  _errArg2: number;
+  /** Number of blocks. */
+  _nblocks: number;
+  /** The largest power of two every block address is a multiple of. */
+  _alignment: number;
+  /** The Memory port the region lives in. */
+  readonly memory: Memory;
+  /** First address of the region. */
+  readonly base: number;
+  /** Bytes of the region (the pool's blocks plus the unused tail). */
+  readonly size: number;
+  /** The effective block size: the requested one rounded up to the alignment (at least 4). */
+  readonly blockSize: number;
+  /** Negative errno of the most recent failed call, 0 before any. */
+  lastError: number;
+
+  /** (debug add-on) Cheap consistency check of the counters and the head: O(1), no memory access. */
+  declare invariantsHold: () => boolean;
+  /** (debug add-on) Full check, walking the free list through the port: null, or a message naming the first problem. O(n). */
+  declare validate: () => string | null;
+  /**
+   * (debug add-on) Call `callback(address, ordinal, blockSize)` for every
+   * allocated block in address order, at most `limit` times (omitted or
+   * negative: all): the number of calls, or -EINVAL for a callback that is
+   * not a function or a limit that is not an integer. O(n).
+   */
+  declare iterateOverAllocated: (callback: OnesizeVisitor, limit?: number) => number;
+  /** (debug add-on) The detailed statistics. O(1). */
+  declare counters: () => OnesizeCounters;
+  /** (debug add-on) A sentence about the most recent failure ("" before any). */
+  declare lastErrorText: () => string;
 
   /**
-   * Make a pool. Throws EINVAL naming the option for: a memory without
-   * read32/write32, a base that is 0 or not aligned, a size that holds no
-   * block, a blockSize < 1, an alignment that is not a power of two ≥ 4,
-   * enter/exit that are not functions. O(n) (the state bytes are zeroed).
+   * Make a pool and claim its region on the port. Throws EINVAL naming the
+   * option for: a memory without read32/write32, a base that is 0 or not
+   * aligned, a size that holds no block, a blockSize < 1, an alignment that
+   * is not a power of two ≥ 4, enter/exit that are not functions; EINVAL
+   * naming both ranges for a region outside the port, EBUSY naming both for
+   * a region another live allocator of the port manages. O(n) (the state
+   * bytes are zeroed); writes nothing into the region.
    */
   constructor(memory: Memory, options: OnesizeOptions) {
     if (!memory || typeof memory.read32 !== "function" || typeof memory.write32 !== "function") {
@@ -161,242 +272,381 @@ export class Onesize {
     if (!options || typeof options !== "object") fail("EINVAL", "options must be an object, got " + options);
     var al = options.alignment === undefined ? 4 : checkPow2(options.alignment, "alignment", 4);
     var base = checkAddress(options.base, "base");
-    if (base % al !== 0) fail("EINVAL", "base must be a multiple of alignment " + al + ", got " + hex(base));
+    if (base % al !== 0) fail("EINVAL", "base must be a multiple of alignment " + al + ", got 0x" + base.toString(16));
     var size = checkInt(options.size, "size", 1, 0x100000000 - base);
     var bs = checkInt(options.blockSize, "blockSize", 1, 0x80000000);
     bs = Math.ceil(bs / al) * al;
     if (bs > size) fail("EINVAL", "size must hold at least one block of " + bs + " bytes, got " + size);
-    var en = options.enter, ex = options.exit;
+    var en = options.enter, ex = options.exit, n = Math.floor(size / bs);
     if (en !== undefined && typeof en !== "function") fail("EINVAL", "enter must be a function, got " + en);
     if (ex !== undefined && typeof ex !== "function") fail("EINVAL", "exit must be a function, got " + ex);
-    this._m = memory;
-    var v = typeof memory.wordView === "function" ? memory.wordView() : null;
-    this._w = v ? v.words : null;
-    this._wb = v ? v.base : 0;
-    if (v && (base < v.base || base + Math.floor(size / bs) * bs > v.base + v.words.length * 4)) {
-      fail("EINVAL", "the region [" + hex(base) + ", +" + size + ") is not inside the memory port");
-    }
-    this._b = base;
-    this._bs = bs;
-    this._n = Math.floor(size / bs);
-    this._st = bytes(this._n + 1);
-    this._st[this._n] = St.End;
-    this._h = 0;
-    this._hx = 0;
-    this._nb = 0;
-    this._nf = this._n;
-    this._mn = this._n;
-    this._nr = 0;
-    this._rj = 0;
-    this._fl = 0;
-    this._bf = 0;
-    this._cr = 0;
-    this._le = "";
-    this._lo = 0;
-    this._hi = 0;
-    this._wm = "";
-    this._en = en || nop;
-    this._ex = ex || nop;
+    claimRegion(memory, base, size, this);
+    var v: WordView | null = typeof memory.wordView === "function" ? memory.wordView() : null;
+    // The view is used only when its words line up with the blocks (a block's
+    // first word is then one whole word of the view) and it covers the pool.
+    if (v && ((base - v.base) % 4 !== 0 || base < v.base || base + n * bs > v.base + v.words.length * 4)) v = null;
+    this._head = 0;
+    this._headIndex = 0;
+    this._states = bytes(n + 1);
+    this._blockSize = bs;
+    this._base = base;
+    this._words = v ? v.words : null;
+    this._wordsBase = v ? v.base : 0;
+    this._port = memory;
+    this._bump = 0;
+    this._used = 0;
+    this._mark = 0;
+    this._usedState = St.Used;
+    this._released = 0;
+    this._peak = 0;
+    this._minFree = n;
+    this._watchers = [];
+    this._failures = 0;
+    this._tally = uwords(4);
+    this._why = 0;
+    this._errArg = 0;
+    this._errArg2 = 0;
+    this._nblocks = n;
+    this._alignment = ((base | bs) & -(base | bs)) >>> 0;
+    this.memory = memory;
+    this.base = base;
+    this.size = size;
+    this.blockSize = bs;
+    this.lastError = 0;
+    this._states[n] = St.End;
     if (en || ex) {
-      // Locked entry points shadow the prototype's on this instance only, so
-      // a pool without hooks pays nothing for them.
-      this.allocate = this._lA;
-      this.allocateX = this._lX;
-      this.free = this._lF;
-      this.freeAll = this._lR;
-      this.releaseRange = this._lRel;
-      this.reclaimRange = this._lRec;
+      // Locked entry points shadow the prototype's on this instance only, so a
+      // pool without hooks pays nothing for them: one wrapper made here per
+      // mutating verb (6 closures for a hooked pool) instead of six methods
+      // in every bundle. They call the prototype's methods, never each other.
+      var self = this, P = Onesize.prototype;
+      var lock = function (m: Function): any {
+        return function (a?: any, b?: any): any {
+          if (en) en();
+          try { return m.call(self, a, b); } finally { if (ex) ex(); }
+        };
+      };
+      this.allocate = lock(P.allocate);
+      this.allocateX = lock(P.allocateX);
+      this.free = lock(P.free);
+      this.freeAll = lock(P.freeAll);
+      this.releaseRange = lock(P.releaseRange);
+      this.reclaimRange = lock(P.reclaimRange);
     }
   }
 
   // ---------------------------------------------------------------- hot path
 
   /**
-   * A block of at least `size` bytes (an integer in [0, blockSize]), or 0
-   * when the pool has no free block. A bad or too large size gives 0 and is
-   * counted in stats().rejected; an empty pool in stats().failed; a corrupt
-   * free-list link gives 0, counts in stats().corruptions, sets lastError(),
-   * and changes nothing. Most recently freed blocks come first (LIFO), then
-   * never-used blocks in address order. O(1): one read32 on a list pop.
+   * A block of at least `size` bytes (an integer in [1, blockSize]), or 0.
+   * `alignment` (optional): a power of two the address must be a multiple
+   * of, at most the pool's (the lowest set bit of base | blockSize); the
+   * address hint of the contract is not taken, as LIFO order is this
+   * design. On 0, lastError is -EINVAL (bad size or alignment), -ENOMEM (no
+   * free block) or -EFAULT (a corrupt free-list link: nothing is handed
+   * out, nothing changes). The most recently freed block comes first (LIFO),
+   * then never-used blocks in address order. O(1): one link read on a pop.
    */
-  allocate(size: number): number {
-    var a = this._h, st = this._st, bs = this._bs, i: number, n: number, o: number;
-    if ((size >>> 0) !== size || size > bs) return this._no(size, 0);
-    if (a !== 0) {
-      n = this._w !== null ? this._w[(a - this._wb) >> 2] >>> 0 : this._m.read32(a);
-      o = n - this._b;
-      i = (o / bs) >>> 0;
-      if (n !== 0 && (i * bs !== o || i >= this._n || st[i] !== St.Free)) return this._bad(a, n);
-      this._h = n;
-      n = this._hx;
-      this._hx = i;
-      i = n;
-    } else {
-      i = this._nb;
-      if (st[i] !== St.Fresh && (i = this._skip(i)) < 0) return this._empty(size);
-      this._nb = i + 1;
-      a = this._b + i * bs;
+  allocate(size: number, alignment?: number): number {
+    var a = this._head, st = this._states, bs = this._blockSize, i: number, k: number, n: number, o: number, ws: Watcher[];
+    if ((size >>> 0) !== size || size > bs || size === 0 || alignment !== undefined) {
+      if ((size >>> 0) !== size || size > bs || size === 0) {
+        this.lastError = -EINVAL; this._tally[Tally.Rejected]++; this._failures++; this._why = Why.Size; this._errArg = size;
+        return 0;
+      }
+      // The pool's alignment is a power of two: its divisors are the powers of two up to it.
+      if (((alignment as number) >>> 0) !== alignment || this._alignment % alignment !== 0) {
+        this.lastError = -EINVAL; this._tally[Tally.Rejected]++; this._failures++; this._why = Why.Align; this._errArg = alignment;
+        return 0;
+      }
     }
-    st[i] = St.Used;
-    if (--this._nf < this._mn) this._mn = this._nf;
+    if (a !== 0) {
+      n = this._words !== null ? this._words[(a - this._wordsBase) >> 2] >>> 0 : this._port.read32(a);
+      // The popped block is marked first, so a link back to it (a cycle) fails the check below.
+      i = this._headIndex;
+      st[i] = St.Used;
+      // ESPRUINO: indexing a typed array with 2^31 or more throws there; st[k]
+      // is read only once k * bs === o has proved k an integer below 2^30.
+      o = n - this._base;
+      k = (o / bs) >>> 0;
+      if ((k * bs !== o || st[k] !== St.Free) && n !== 0) {
+        st[i] = St.Free;
+        this.lastError = -EFAULT; this._tally[Tally.Corruptions]++; this._failures++; this._why = Why.Link; this._errArg = a; this._errArg2 = n;
+        return 0;
+      }
+      this._head = n;
+      this._headIndex = k;
+    } else {
+      i = this._bump;
+      if (st[i] !== St.Fresh) {
+        // The End sentinel or a released block: the next Fresh block, if any.
+        k = this._nblocks - this._used - this._released;
+        if (k === 0) {
+          this.lastError = -ENOMEM; this._tally[Tally.Failed]++; this._failures++; this._why = Why.Empty;
+          return 0;
+        }
+        if ((i = indexOfArr(st, St.Fresh, i)) < 0) {
+          this.lastError = -EFAULT; this._tally[Tally.Corruptions]++; this._failures++; this._why = Why.Lost; this._errArg = k;
+          return 0;
+        }
+      }
+      st[i] = St.Used;
+      this._bump = i + 1;
+      a = this._base + i * bs;
+    }
+    if (++this._used > this._mark) {
+      // A new peak or low-water mark, or watchers to tell.
+      n = this._used;
+      if (n > this._peak) this._peak = n;
+      o = this._nblocks - this._released - n;
+      if (o < this._minFree) this._minFree = o;
+      ws = this._watchers;
+      this._mark = ws.length !== 0 ? -1 : n;
+      for (k = 0; k < ws.length; k++) ws[k].onAlloc(a, bs, this);
+    }
     return a;
-  }
-
-  /**
-   * As allocate, but only when at least `margin` blocks (an integer ≥ 0) are
-   * still free after this allocation; otherwise 0, counted in stats().failed.
-   * `allocateX(size, 0)` is `allocate(size)`. O(1).
-   */
-  allocateX(size: number, margin: number): number {
-    if ((margin >>> 0) !== margin) return this._no(size, -1);
-    if (this._nf <= margin) return this._no(size, margin);
-    return Onesize.prototype.allocate.call(this, size);
   }
 
   /**
    * Give back block `address`: 0, or -EFAULT (and nothing changes) when it
    * is not a block of this pool that is allocated now: a foreign,
    * misaligned, out-of-range or released address, and every double free.
-   * -EINVAL when `address` is not a number. The block's first word is
-   * overwritten by the free-list link. O(1): one write32.
-   * ESPRUINO: a typed-array index is truncated there (st[1.5] is st[1]), so
-   * the block index is proved an exact integer below nblocks before its
-   * state byte is read, here and for every link popped in allocate.
+   * -EINVAL when `address` is not a number. free(0) does nothing and
+   * returns 0. The block's first word is overwritten by the free-list link.
+   * O(1): one link write.
    */
   free(address: number): number {
-    var st = this._st, bs = this._bs, o = address - this._b, i = (o / bs) >>> 0;
-    if (i * bs !== o || i >= this._n || st[i] !== St.Used || typeof address !== "number") return this._badFree(address);
-    if (this._w !== null) this._w[(address - this._wb) >> 2] = this._h;
-    else this._m.write32(address, this._h);
-    this._h = address;
-    this._hx = i;
-    st[i] = St.Free;
-    this._nf++;
-    return 0;
-  }
-
-  // ---------------------------------------------------------------- slow paths of the hot path
-
-  /** A refused allocation: bad arguments (margin -1 = bad margin) count as rejected, the rest as failed. */
-  _no(size: any, margin: number): number {
-    if ((size >>> 0) !== size || size > this._bs || margin < 0) this._rj++;
-    else this._fl++;
-    return 0;
-  }
-
-  /** A corrupt link `n` found in free block `a` (a = 0: the list ended while nfree > 0). */
-  _bad(a: number, n: number): number {
-    this._cr++;
-    this._le = a === 0
-      ? "free list corrupt: it ended with " + this._nf + " blocks still counted free"
-      : "free list corrupt: block " + hex(a) + " links to " + hex(n) + ", which is not a free block of the pool";
-    return 0;
-  }
-
-  /** A refused free: say why in lastError(). */
-  _badFree(address: any): number {
-    this._bf++;
-    if (typeof address !== "number") {
-      this._le = "free: address must be a number, got " + typeof address;
-      return -EINVAL;
+    var st = this._states, bs = this._blockSize, o = address - this._base, i = (o / bs) >>> 0, ws: Watcher[], k: number;
+    // ESPRUINO: st[i] is read only once i * bs === o has proved i an integer below 2^30 (see allocate).
+    if (i * bs !== o || st[i] !== this._usedState || typeof address !== "number") {
+      if (address === 0) return 0;
+      if (typeof address !== "number") {
+        this.lastError = -EINVAL; this._tally[Tally.BadFrees]++; this._failures++; this._why = Why.FreeType; this._errArg = address;
+        return -EINVAL;
+      }
+      if (i * bs !== o || st[i] !== St.Used) {
+        this.lastError = -EFAULT; this._tally[Tally.BadFrees]++; this._failures++; this._why = Why.FreeBad; this._errArg = address;
+        this._errArg2 = i * bs === o && i < this._nblocks ? st[i] : -1;
+        return -EFAULT;
+      }
+      // A valid free while watchers are attached.
+      if (this._words !== null) this._words[(address - this._wordsBase) >> 2] = this._head;
+      else this._port.write32(address, this._head);
+      this._head = address;
+      this._headIndex = i;
+      st[i] = St.Free;
+      this._used--;
+      ws = this._watchers;
+      for (k = 0; k < ws.length; k++) ws[k].onFree(address, bs, this);
+      return 0;
     }
-    var i = (address - this._b) / this._bs, s = (i >>> 0) === i && i < this._n ? this._st[i] : -1;
-    this._le = "free: " + hex(address) + (s === St.Free ? " is already free (double free)"
-      : s === St.Fresh ? " was never allocated"
-      : s === St.Released ? " is in a released range"
-      : " is not a block of the pool [" + hex(this._b) + ", " + hex(this._b + this._n * this._bs) + ")");
-    return -EFAULT;
+    if (this._words !== null) this._words[(address - this._wordsBase) >> 2] = this._head;
+    else this._port.write32(address, this._head);
+    this._head = address;
+    this._headIndex = i;
+    st[i] = St.Free;
+    this._used--;
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- the contract's other members
+
+  /** Whether `address` lies in [base, base + size) (not whether it is allocated). O(1). */
+  owns(address: number): boolean {
+    return typeof address === "number" && address >= this.base && address - this.base < this.size;
   }
 
   /**
-   * The bump index met a block that is not Fresh (the End sentinel or a
-   * released block): the first Fresh block at or after `i`, or -1 when the
-   * pool is empty (nothing scanned) or none is found.
+   * Bytes in use, free (allocatable: never used or on the list), peak in
+   * use, live blocks and failed calls, written into `out` when given. Bytes
+   * are whole blocks; released blocks are in neither used nor free. O(1).
    */
-  _skip(i: number): number {
-    return this._nf === 0 ? -1 : indexOfArr(this._st, St.Fresh, i);
+  stats(out?: AllocStats): AllocStats {
+    var s = out || ({} as AllocStats), bs = this._blockSize;
+    s.used = this._used * bs;
+    s.free = (this._nblocks - this._used - this._released) * bs;
+    s.peak = this._peak * bs;
+    s.count = this._used;
+    s.failures = this._failures;
+    return s;
   }
 
-  /** No block to bump: an empty pool (failed), or the list lost blocks still counted free (corrupt). */
-  _empty(size: number): number {
-    return this._nf === 0 ? this._no(size, 0) : this._bad(0, 0);
+  /** Peak := blocks in use now; failures := 0. The low-water mark of nfree (debug counters) is kept. O(1). */
+  resetPeak(): void {
+    this._peak = this._used;
+    this._failures = 0;
+    if (this._watchers.length === 0) this._mark = this._used;
   }
 
-  // ---------------------------------------------------------------- whole-pool calls
+  /**
+   * Attach `watcher`: its onAlloc(address, blockSize, pool) runs after every
+   * allocation (allocate, allocateX) and its onFree after every free (free,
+   * and freeAll once per live block). 0; -EINVAL when it lacks the two
+   * functions. Attaching one already attached changes nothing. O(watchers).
+   */
+  watch(watcher: Watcher): number {
+    if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") {
+      this.lastError = -EINVAL; this._why = Why.Watch; this._errArg = watcher;
+      return -EINVAL;
+    }
+    if (this._watchers.indexOf(watcher) < 0) this._watchers.push(watcher);
+    this._mark = -1;
+    this._usedState = St.None;
+    return 0;
+  }
+
+  /** Detach `watcher`: 0, or -ENOENT when it is not attached. O(watchers). */
+  unwatch(watcher: Watcher): number {
+    var ws = this._watchers, i = ws.indexOf(watcher), m;
+    if (i < 0) {
+      this.lastError = -ENOENT; this._why = Why.Unwatch; this._errArg = watcher;
+      return -ENOENT;
+    }
+    ws.splice(i, 1);
+    if (ws.length === 0) {
+      m = this._nblocks - this._released - this._minFree;
+      this._mark = this._peak < m ? this._peak : m;
+      this._usedState = St.Used;
+    }
+    return 0;
+  }
+
+  /**
+   * Give the region back to the port (another allocator may then claim it):
+   * 0, or -EBUSY and nothing changes while blocks are allocated. The pool
+   * must not be used afterwards. O(claims of the port).
+   */
+  close(): number {
+    if (this._used !== 0) {
+      this.lastError = -EBUSY; this._why = Why.Close; this._errArg = this._used;
+      return -EBUSY;
+    }
+    releaseRegion(this.memory, this);
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- the design's extras
+
+  /**
+   * As allocate(size), but only when more than `margin` blocks (an integer
+   * ≥ 0) are free, so that at least `margin` remain afterwards (amast's
+   * allocate_x). Otherwise 0 with lastError -ENOMEM; a bad margin gives 0
+   * with -EINVAL. `allocateX(size, 0)` is `allocate(size)`. O(1).
+   */
+  allocateX(size: number, margin: number): number {
+    if ((margin >>> 0) !== margin) {
+      this.lastError = -EINVAL; this._tally[Tally.Rejected]++; this._failures++; this._why = Why.Margin; this._errArg = margin;
+      return 0;
+    }
+    if (this._nblocks - this._used - this._released <= margin && (size >>> 0) === size && size !== 0 && size <= this._blockSize) {
+      this.lastError = -ENOMEM; this._tally[Tally.Failed]++; this._failures++; this._why = Why.Keep; this._errArg = margin;
+      return 0;
+    }
+    return Onesize.prototype.allocate.call(this, size);
+  }
 
   /**
    * Make every block free again, as after construction (the list is
    * emptied, the bump index restarts at the first block); released blocks
-   * stay released and nfreeMin is kept. Returns 0. O(n) (native fill of the
-   * state bytes where the engine has it).
+   * stay released. Watchers see one onFree per block that was allocated.
+   * Returns 0. O(n) (a native fill of the state bytes where the engine has
+   * one, when no block is released and nothing watches).
    */
   freeAll(): number {
-    var st = this._st, n = this._n, i;
-    if (this._nr === 0) fillArr(st, St.Fresh, 0, n);
-    else for (i = 0; i < n; i++) if (st[i] !== St.Released) st[i] = St.Fresh;
-    this._h = 0;
-    this._nb = 0;
-    this._nf = n - this._nr;
+    var st = this._states, n = this._nblocks, ws = this._watchers, i: number, k: number, s: number;
+    this._head = 0;
+    this._bump = 0;
+    if (this._released === 0 && ws.length === 0) {
+      fillArr(st, St.Fresh, 0, n);
+      this._used = 0;
+      return 0;
+    }
+    for (i = 0; i < n; i++) {
+      s = st[i];
+      if (s === St.Released) continue;
+      st[i] = St.Fresh;
+      if (s === St.Used) {
+        this._used--;
+        for (k = 0; k < ws.length; k++) ws[k].onFree(this._base + i * this._blockSize, this._blockSize, this);
+      }
+    }
     return 0;
   }
 
   /**
-   * Call `callback(address, ordinal, blockSize)` for every allocated block in
-   * address order, at most `limit` times (omitted or negative: all). Returns
-   * the number of calls, or -EINVAL for a callback that is not a function or
-   * a limit that is not an integer. The callback may free the block it is
-   * given. Not a critical section (amast's `_unsafe`). O(n).
-   */
-  iterateOverAllocated(callback: OnesizeVisitor, limit?: number): number {
-    if (typeof callback !== "function") return -EINVAL;
-    if (limit === undefined) limit = -1;
-    else if (typeof limit !== "number" || Math.floor(limit) !== limit) return -EINVAL;
-    var st = this._st, c = 0, i = indexOfArr(st, St.Used, 0);
-    while (i >= 0 && c !== limit) {
-      callback(this._b + i * this._bs, c++, this._bs);
-      i = indexOfArr(st, St.Used, i + 1);
-    }
-    return c;
-  }
-
-  // ---------------------------------------------------------------- power awareness
-
-  /**
    * Take every block that overlaps [base, base + size) out of service so that
-   * the memory can be switched off: free blocks are unlinked from the free
+   * its memory can be switched off: free blocks are unlinked from the free
    * list (their links are read, and only the links of the blocks around them
    * are rewritten), never-used blocks are kept from the bump index. Returns
-   * the number of blocks newly released (≥ 0); -EBUSY and no change when a
+   * the number of blocks newly released (≥ 0). -EBUSY and no change when a
    * block in the range is allocated; -EINVAL for a bad range; -EFAULT and no
-   * change when the free list is found corrupt (see lastError()). A range
-   * outside the pool releases nothing. Released blocks leave nfree (and may
-   * lower nfreeMin). Call it BEFORE switching the memory off. O(n).
+   * change when the free list is found corrupt. A range outside the pool
+   * releases nothing. Released blocks leave nfree. Call it BEFORE switching
+   * the memory off. O(n).
    */
   releaseRange(base: number, size: number): number {
-    var r = this._range(base, size, true);
-    if (r < 0) return r;
-    var lo = this._lo, hi = this._hi, st = this._st, i, c = 0;
+    var st = this._states, n = this._nblocks, b = this._base, bs = this._blockSize, m = this._port;
+    var lo: number, hi: number, i: number, k: number, c = 0, limit = 0, a: number, next: number, head: number, keep: number, keepNext: number;
+    if (typeof base !== "number" || (base >>> 0) !== base || base === 0 ||
+        typeof size !== "number" || (size >>> 0) !== size || size === 0 || base + size > 0x100000000) {
+      this.lastError = -EINVAL; this._why = Why.Range; this._errArg = base; this._errArg2 = size;
+      return -EINVAL;
+    }
+    // Every block that overlaps the range, clipped to the pool.
+    lo = Math.floor((base - b) / bs);
+    hi = Math.ceil((base + size - b) / bs);
+    if (lo < 0) lo = 0;
+    if (hi > n) hi = n;
     if (lo >= hi) return 0;
     i = indexOfArr(st, St.Used, lo);
     if (i >= 0 && i < hi) {
-      this._le = "releaseRange: block " + hex(this._b + i * this._bs) + " is allocated";
+      this.lastError = -EBUSY; this._why = Why.Busy; this._errArg = b + i * bs;
       return -EBUSY;
     }
     i = indexOfArr(st, St.Free, lo);
     if (i >= 0 && i < hi) {
-      if (this._walk() < 0) {
-        this._cr++;
-        this._le = "releaseRange: " + this._wm;
-        return -EFAULT;
+      // Walk the whole list first (reads only): every link 0 or a Free block,
+      // no more links than Free blocks (a cycle), so nothing changes if not.
+      for (i = 0; i < n; i++) if (st[i] === St.Free) limit++;
+      for (a = this._head; a !== 0; a = next) {
+        if (++c > limit) {
+          this.lastError = -EFAULT; this._tally[Tally.Corruptions]++; this._why = Why.Cycle; this._errArg = a; this._errArg2 = limit;
+          return -EFAULT;
+        }
+        next = m.read32(a);
+        k = (next - b) / bs;
+        if (next !== 0 && ((k >>> 0) !== k || k >= n || st[k] !== St.Free)) {
+          this.lastError = -EFAULT; this._tally[Tally.Corruptions]++; this._why = Why.Walk; this._errArg = a; this._errArg2 = next;
+          return -EFAULT;
+        }
       }
-      this._unlink(lo, hi);
+      // Unlink the range's blocks: each kept block is relinked only when its successor changed.
+      head = 0; keep = 0; keepNext = 0;
+      for (a = this._head; a !== 0; a = next) {
+        next = m.read32(a);
+        k = (a - b) / bs;
+        if (k < lo || k >= hi) {
+          if (keep === 0) head = a;
+          else if (keepNext !== a) m.write32(keep, a);
+          keep = a;
+          keepNext = next;
+        }
+      }
+      if (keep !== 0 && keepNext !== 0) m.write32(keep, 0);
+      this._head = head;
+      this._headIndex = head === 0 ? 0 : (head - b) / bs;
+      c = 0;
     }
     for (i = lo; i < hi; i++) {
       if (st[i] === St.Fresh || st[i] === St.Free) { st[i] = St.Released; c++; }
     }
-    this._nr += c;
-    this._nf -= c;
-    if (this._nf < this._mn) this._mn = this._nf;
+    this._released += c;
+    k = n - this._used - this._released;
+    if (k < this._minFree) this._minFree = k;
+    if (this._watchers.length === 0) {
+      k = n - this._released - this._minFree;
+      this._mark = this._peak < k ? this._peak : k;
+    }
     return c;
   }
 
@@ -412,10 +662,18 @@ export class Onesize {
    * still off leaves the pool unchanged. O(n).
    */
   reclaimRange(base: number, size: number): number {
-    var r = this._range(base, size, false);
-    if (r < 0) return r;
-    var lo = this._lo, hi = this._hi, st = this._st, m = this._m, nb = this._nb, b = this._b, bs = this._bs;
-    var i, prev = -1, first = -1, c = 0;
+    var st = this._states, n = this._nblocks, b = this._base, bs = this._blockSize, m = this._port, nb = this._bump;
+    var lo: number, hi: number, i: number, prev = -1, first = -1, c = 0;
+    if (typeof base !== "number" || (base >>> 0) !== base || base === 0 ||
+        typeof size !== "number" || (size >>> 0) !== size || size === 0 || base + size > 0x100000000) {
+      this.lastError = -EINVAL; this._why = Why.Range; this._errArg = base; this._errArg2 = size;
+      return -EINVAL;
+    }
+    // Only the blocks that lie entirely inside the range.
+    lo = Math.ceil((base - b) / bs);
+    hi = Math.floor((base + size - b) / bs);
+    if (lo < 0) lo = 0;
+    if (hi > n) hi = n;
     // Pass 1: chain the blocks that go on the list (writes only).
     for (i = lo; i < hi; i++) {
       if (st[i] !== St.Released || i >= nb) continue;
@@ -423,160 +681,19 @@ export class Onesize {
       else m.write32(b + prev * bs, b + i * bs);
       prev = i;
     }
-    if (prev >= 0) m.write32(b + prev * bs, this._h);
+    if (prev >= 0) m.write32(b + prev * bs, this._head);
     // Pass 2: states and counts.
     for (i = lo; i < hi; i++) {
       if (st[i] !== St.Released) continue;
       st[i] = i < nb ? St.Free : St.Fresh;
       c++;
     }
-    if (first >= 0) { this._h = b + first * bs; this._hx = first; }
-    this._nr -= c;
-    this._nf += c;
-    return c;
-  }
-
-  /** Block range of [base, base + size) into _lo/_hi: overlapping blocks (`outer`) or contained ones. */
-  _range(base: any, size: any, outer: boolean): number {
-    if (typeof base !== "number" || (base >>> 0) !== base || base === 0 ||
-        typeof size !== "number" || (size >>> 0) !== size || size === 0 || base + size > 0x100000000) {
-      this._le = "range must be an address > 0 and a size > 0 within 2^32, got " + hex(base) + ", " + size;
-      return -EINVAL;
-    }
-    var bs = this._bs, lo = (base - this._b) / bs, hi = (base + size - this._b) / bs;
-    lo = outer ? Math.floor(lo) : Math.ceil(lo);
-    hi = outer ? Math.ceil(hi) : Math.floor(hi);
-    this._lo = lo < 0 ? 0 : lo > this._n ? this._n : lo;
-    this._hi = hi < 0 ? 0 : hi > this._n ? this._n : hi;
-    return 0;
-  }
-
-  /**
-   * Walk the free list reading every link: its length when every link is 0
-   * or a Free block and the walk ends within the number of Free blocks; else
-   * -1 with the reason in _wm. Reads only. O(n).
-   */
-  _walk(): number {
-    var st = this._st, b = this._b, bs = this._bs, n = this._n, a = this._h, c = 0, limit = 0, i, k, next;
-    for (i = 0; i < n; i++) if (st[i] === St.Free) limit++;
-    while (a !== 0) {
-      if (++c > limit) {
-        this._wm = "free list corrupt: more than " + limit + " links (a cycle)";
-        return -1;
-      }
-      next = this._m.read32(a);
-      k = (next - b) / bs;
-      if (next !== 0 && ((k >>> 0) !== k || k >= n || st[k] !== St.Free)) {
-        this._wm = "free list corrupt: block " + hex(a) + " links to " + hex(next) + ", which is not a free block of the pool";
-        return -1;
-      }
-      a = next;
+    if (first >= 0) { this._head = b + first * bs; this._headIndex = first; }
+    this._released -= c;
+    if (this._watchers.length === 0) {
+      i = n - this._released - this._minFree;
+      this._mark = this._peak < i ? this._peak : i;
     }
     return c;
-  }
-
-  /** Unlink the Free blocks with index in [lo, hi) from the list (after a successful _walk). */
-  _unlink(lo: number, hi: number): void {
-    var m = this._m, b = this._b, bs = this._bs, a = this._h, head = 0, keep = 0, keepNext = 0, next, k;
-    while (a !== 0) {
-      next = m.read32(a);
-      k = (a - b) / bs;
-      if (k < lo || k >= hi) {
-        if (keep === 0) head = a;
-        else if (keepNext !== a) m.write32(keep, a);
-        keep = a;
-        keepNext = next;
-      }
-      a = next;
-    }
-    if (keep !== 0 && keepNext !== 0) m.write32(keep, 0);
-    this._h = head;
-    this._hx = head === 0 ? 0 : (head - b) / bs;
-  }
-
-  // ---------------------------------------------------------------- getters and checks
-
-  /** Blocks that can still be allocated (never used + on the free list). O(1). */
-  nfree(): number { return this._nf; }
-  /** The lowest nfree() ever seen (survives freeAll). O(1). */
-  nfreeMin(): number { return this._mn; }
-  /** The effective block size: the requested one rounded up to the alignment. O(1). */
-  blockSize(): number { return this._bs; }
-  /** Number of blocks: floor(size / blockSize()). O(1). */
-  nblocks(): number { return this._n; }
-  /** The last diagnostic (corrupt link, refused free, refused range), "" when none. O(1). */
-  lastError(): string { return this._le; }
-
-  /** All counters in one object. O(1). */
-  stats(): OnesizeStats {
-    return {
-      base: this._b, end: this._b + this._n * this._bs, blockSize: this._bs, nblocks: this._n,
-      nfree: this._nf, nfreeMin: this._mn, allocated: this._n - this._nf - this._nr, released: this._nr,
-      rejected: this._rj, failed: this._fl, badFrees: this._bf, corruptions: this._cr
-    };
-  }
-
-  /**
-   * Cheap consistency check: counts in range, the head is 0 or a free block,
-   * the bump index in range. O(1); no memory access.
-   */
-  invariantsHold(): boolean {
-    var n = this._n, h = this._h, k = (h - this._b) / this._bs;
-    return this._nr >= 0 && this._nf >= 0 && this._nf + this._nr <= n && this._mn <= this._nf &&
-      this._nb >= 0 && this._nb <= n && this._st[n] === St.End &&
-      (h === 0 || ((k >>> 0) === k && k < n && this._st[k] === St.Free && this._hx === k));
-  }
-
-  /**
-   * Full check: walks the free list through the port (every link in range,
-   * aligned, to a free block, no cycle, as many blocks as the state bytes
-   * say are free) and recounts the state bytes against nfree, the released
-   * count and the bump index. Returns null when all holds, else a message
-   * naming the first problem. Reads memory (the list) only. O(n).
-   */
-  validate(): string | null {
-    var st = this._st, n = this._n, i, free = 0, fresh = 0, rel = 0;
-    if (!this.invariantsHold()) return "invariants do not hold: " + JSON.stringify(this.stats());
-    for (i = 0; i < n; i++) {
-      var s = st[i];
-      if (s === St.Free) free++;
-      else if (s === St.Fresh) { fresh++; if (i < this._nb) return "block " + i + " is never-used but below the bump index " + this._nb; }
-      else if (s === St.Released) rel++;
-      else if (s !== St.Used) return "block " + i + " has state " + s;
-    }
-    if (free + fresh !== this._nf) return "nfree is " + this._nf + " but " + free + " blocks are on the list and " + fresh + " never used";
-    if (rel !== this._nr) return "released count is " + this._nr + " but " + rel + " blocks are released";
-    var len = this._walk();
-    if (len < 0) return this._wm;
-    if (len !== free) return "free list holds " + len + " blocks, " + free + " are marked free";
-    return null;
-  }
-
-  // ---------------------------------------------------------------- locked entry points (installed when hooks are given)
-
-  _lA(size: number): number {
-    this._en();
-    try { return Onesize.prototype.allocate.call(this, size); } finally { this._ex(); }
-  }
-  _lX(size: number, margin: number): number {
-    this._en();
-    try { return Onesize.prototype.allocateX.call(this, size, margin); } finally { this._ex(); }
-  }
-  _lF(address: number): number {
-    this._en();
-    try { return Onesize.prototype.free.call(this, address); } finally { this._ex(); }
-  }
-  _lR(): number {
-    this._en();
-    try { return Onesize.prototype.freeAll.call(this); } finally { this._ex(); }
-  }
-  _lRel(base: number, size: number): number {
-    this._en();
-    try { return Onesize.prototype.releaseRange.call(this, base, size); } finally { this._ex(); }
-  }
-  _lRec(base: number, size: number): number {
-    this._en();
-    try { return Onesize.prototype.reclaimRange.call(this, base, size); } finally { this._ex(); }
   }
 }
-

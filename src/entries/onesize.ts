@@ -4,4 +4,4 @@
  */
 export * from "./core.js";
 export { Onesize } from "../alloc/onesize.js";
-export type { OnesizeOptions, OnesizeStats, OnesizeVisitor } from "../alloc/onesize.js";
+export type { OnesizeOptions, OnesizeCounters, OnesizeVisitor } from "../alloc/onesize.js";
