@@ -13,7 +13,7 @@ import "../src/debug/host.js";
 import { MemBlocks } from "../src/alloc/mem-blocks.js";
 import type { Watcher } from "../src/alloc/api.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";
-import { EINVAL, ENOMEM, EFAULT, EBUSY } from "../src/core/errors.js";
+import { EINVAL, ENOMEM, EFAULT, EBUSY, ENOENT } from "../src/core/errors.js";
 
 const BASE = 0x20000000;
 
@@ -87,6 +87,11 @@ class Harness {
   failed(r: number, code: number) {
     assert.is(r, code);
     this.failures++;
+    this.lastError = code;
+  }
+  /** A refused watch, unwatch or close: lastError only (failures count allocations and frees). */
+  refused(r: number, code: number) {
+    assert.is(r, code);
     this.lastError = code;
   }
   /** An allocation that returned 0 with lastError `code`. */
@@ -250,7 +255,8 @@ class Harness {
           if (partlyFree !== undefined) this.failed(mb.freeContiguous(this.addr(partlyFree - 1), 2), -EFAULT);
         } else if (op.kind === 4) {
           this.failed(mb.free("x" as any), -EINVAL);
-          this.failed(mb.watch({} as any), -EINVAL);
+          this.refused(mb.watch({} as any), -EINVAL);
+          this.refused(mb.unwatch({ onAlloc() {}, onFree() {} }), -ENOENT);
           this.failed0(mb.allocate(1, 3), -EINVAL);
           if (l && bs > 4) this.failed(mb.free(this.addr(l.idx[0]) + 4), -EFAULT);
         }
@@ -267,7 +273,7 @@ class Harness {
         this.failures = 0;
         break;
       case "close":
-        if (this.u > 0) this.failed(mb.close(), -EBUSY); // an empty allocator would really close
+        if (this.u > 0) this.refused(mb.close(), -EBUSY); // an empty allocator would really close
         break;
       case "watch":
         // a watcher moves allocBlock's counter and freeBlock's limit (see MemBlocks._peakSlack): the statistics must not move

@@ -217,7 +217,11 @@ export class MemBlocks implements Allocator {
     }
   }
 
-  /** A failed call: lastError := code, one more failure; returns code. O(1). */
+  /**
+   * A failed allocating or freeing call: lastError := code, one more
+   * failure; returns code. (watch, unwatch and close set lastError only:
+   * the failure count is the contract's failed allocations and frees.) O(1).
+   */
   _fail(code: number): number {
     this.lastError = code;
     this._failures++;
@@ -374,12 +378,12 @@ export class MemBlocks implements Allocator {
    * successful free: once per block for allocBlock, allocate, free,
    * freeBlock, allocBlocks and freeBlocks; once per run (bytes = count ×
    * blockSize) for allocContiguous, get and freeContiguous. Addresses are
-   * block starts. 0, or -EINVAL (lastError too) when the watcher lacks one of
+   * block starts. 0, or -EINVAL (lastError too, not counted as a failure) when the watcher lacks one of
    * the two functions. Watchers must not throw (the bookkeeping is done when
    * they run) and must not allocate from this allocator. O(watchers).
    */
   watch(watcher: Watcher): number {
-    if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") return this._fail(-EINVAL);
+    if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") return (this.lastError = -EINVAL);
     if (this._watchers === null) { // blocks in use stay _peak - _peakSlack + _bias
       this._peakSlack += ALWAYS;
       this._bias = ALWAYS;
@@ -392,7 +396,7 @@ export class MemBlocks implements Allocator {
   /** Remove `watcher` (its first registration): 0, or -ENOENT (lastError too) when it is not watching. O(watchers). */
   unwatch(watcher: Watcher): number {
     var list = this._watchers, i = list === null ? -1 : list.indexOf(watcher);
-    if (i < 0) return this._fail(-ENOENT);
+    if (i < 0) return (this.lastError = -ENOENT);
     list = (list as Watcher[]).slice(0);
     list.splice(i, 1);
     if (list.length === 0) {
@@ -410,7 +414,7 @@ export class MemBlocks implements Allocator {
    * allocator no more afterwards. O(claims of the port).
    */
   close(): number {
-    if (this._peak - this._peakSlack + this._bias !== 0) return this._fail(-EBUSY);
+    if (this._peak - this._peakSlack + this._bias !== 0) return (this.lastError = -EBUSY);
     releaseRegion(this.memory, this);
     return 0;
   }
