@@ -6,7 +6,7 @@ export interface Verdict { ok: boolean; passed: number; failed: number; failures
 export interface Engine { name: string; command?: string; install?: string; run?: (script: string, file: string) => RunResult | Promise<RunResult>; }
 export declare function partFiles(): string[];
 export declare function readParts(): Part[];
-export declare function buildScript(bundleText: string, options?: { espruino?: boolean; parts?: Part[] }): Built;
+export declare function buildScript(bundleText: string, options?: { espruino?: boolean; parts?: Part[]; addon?: string | null }): Built;
 export declare function lintScript(built: Built): string[];
 export declare function which(cmd: string): string | null;
 export declare function runNode(script: string, file: string): RunResult;
