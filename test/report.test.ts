@@ -61,7 +61,7 @@ test("the page: a summary row per policy and the bound, every figure names its b
   for (const l of MODEL_LIMITS) assert.ok(html.includes(escapeHtml(l)), l);
   assert.match(html, /derived from datasheet pairs/);
   assert.match(html, /tens of nA per section/);
-  const captions = html.match(/<figcaption>[\s\S]*?<\/figcaption>/g) || [];
+  const captions: string[] = html.match(/<figcaption>[\s\S]*?<\/figcaption>/g) || [];
   assert.is(captions.length, 4 * rs.length);
   for (const c of captions) assert.match(c, /Board data: /);
   // energy and current figures cite the mode current; the lanes cite the section map
