@@ -13,3 +13,8 @@ export * from "./entries/memblocks.js";
 export * from "./entries/onesize.js";
 // -- GranularHeap and MemoryManager (issue 5)
 export * from "./entries/granular.js";
+// -- Bank manager and its placement policies (src/power)
+export { BankManager } from "./power/bank-manager.js";
+export type { BankManagerOptions, BankStats, LostAllocation, ReservedSpan } from "./power/bank-manager.js";
+export { policy } from "./power/policies.js";
+export type { Policy } from "./power/policies.js";
