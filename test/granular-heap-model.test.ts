@@ -1,17 +1,20 @@
-// GranularHeap (issue 5): model-based tests. Random sequences of allocate
-// (any size, alignment, hint; some bad arguments), free (newest first, oldest
-// first, or any; with no size, the requested size, a size that rounds the
-// same, or a wrong one) and bad frees (any address) run against a reference
-// model: an array of granules with a naive first fit, which predicts every
-// address and every return code exactly. Every allocation is filled with a
-// pattern and checked before it is freed; validate(), invariantsHold() and
-// the statistics are checked after every step.
+// GranularHeap: model-based tests. Random sequences of allocate (any size,
+// alignment, hint; some bad arguments), free (newest first, oldest first, or
+// any; with no size, the requested size, a size that rounds the same, or a
+// wrong one) and bad frees (any address) run against a reference model: an
+// array of granules with a naive first fit (at or above the hint, else from
+// the bottom), which predicts every address, every return code and every
+// lastError exactly. Every allocation is filled with a pattern and checked
+// before it is freed; a watcher's events are compared with the model's;
+// validate(), invariantsHold() and the statistics are checked after every
+// step.
+import "../src/debug/host.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { GranularHeap } from "../src/alloc/granular-heap.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";
-import { EFAULT, EINVAL } from "../src/core/errors.js";
+import { EFAULT, EINVAL, ENOMEM } from "../src/core/errors.js";
 
 const BASE = 0x20000000;
 
@@ -44,6 +47,11 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
   const G = cfg.granule, N = cfg.granules, base = BASE + cfg.lead * G, size = N * G + (cfg.tail % G);
   const mem = new ArrayMemory(BASE, size + 8 * G + 64);
   const h = new GranularHeap(mem, { base, size, granule: G });
+  const events: string[] = [], expected: string[] = [];
+  h.watch({
+    onAlloc: (a, n, al) => { events.push("+" + a + ":" + n); assert.is(al, h); },
+    onFree: (a, n, al) => { events.push("-" + a + ":" + n); assert.is(al, h); },
+  });
   const used: boolean[] = new Array(N).fill(false);
   const live: Live[] = [];          // in allocation order
   let tag = 0, failed = 0, rejected = 0, peak = 0;
@@ -57,14 +65,10 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
     const n = granulesOf(s), a = al !== undefined && al > G ? al / G : 1;
     const o = a > 1 ? ((al! - (base % al!)) % al!) / G : 0;
     const ok = (g: number) => ((g - o) % a + a) % a === 0 && runFree(g, n);
-    if (hint) {
-      const off = hint - base;
-      if (off >= 0 && off < N * G) {
-        let g = Math.ceil(off / G);
-        g += ((o - g) % a + a) % a;
-        if (ok(g)) return g;
-      }
-    }
+    // the first fit at or above the hint's granule (rounded up); when there is none, from the bottom
+    let p = hint && hint > base && hint - base < N * G ? Math.ceil((hint - base) / G) : 0;
+    if (p >= N) p = 0;
+    for (let g = p; g + n <= N; g++) if (ok(g)) return g;
     for (let g = 0; g + n <= N; g++) if (ok(g)) return g;
     return -1;
   };
@@ -82,18 +86,24 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
     if (r === 0) {
       for (let k = l.g; k < l.g + l.n; k++) used[k] = false;
       live.splice(live.indexOf(l), 1);
-    } else rejected++;
+      expected.push("-" + l.addr + ":" + l.n * G);
+    } else {
+      rejected++;
+      assert.is(h.lastError, r);
+    }
   };
 
   for (const op of ops) {
     if (op.t === "alloc") {
       const s = op.size > 4000 ? 0xffffffff : op.size;
-      const hint = op.hint === undefined ? undefined : op.hint < 0 ? op.hint : base + op.hint;
+      // hints: above the base, below it (valid: first fit from the bottom), or negative (not an address)
+      const hint = op.hint === undefined ? undefined : op.hint < -32 ? base + op.hint : op.hint < 0 ? op.hint : base + op.hint;
       const want = predict(s, op.align, hint);
       const a = h.allocate(s, op.align, hint);
-      if (want === -2) { assert.is(a, 0); rejected++; }
-      else if (want === -1) { assert.is(a, 0, "allocate(" + s + ") should fail"); failed++; }
+      if (want === -2) { assert.is(a, 0); assert.is(h.lastError, -EINVAL); rejected++; }
+      else if (want === -1) { assert.is(a, 0, "allocate(" + s + ") should fail"); assert.is(h.lastError, -ENOMEM); failed++; }
       else {
+        expected.push("+" + a + ":" + granulesOf(s) * G);
         assert.is(a, base + want * G, "allocate(" + s + ", " + op.align + ", " + hint + ")");
         if (op.align) assert.is(a % Math.max(op.align, 1), 0);
         const l: Live = { addr: a, size: s, g: want, n: granulesOf(s), tag: ++tag };
@@ -117,7 +127,7 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
       if (hit) doFree(hit, undefined, 0);
       else {
         assert.is(h.free(addr), addr === 0 ? 0 : -EFAULT, "bad free at " + (off >= 0 ? "+" : "") + off + " (granule " + g + ")");
-        if (addr !== 0) rejected++;
+        if (addr !== 0) { rejected++; assert.is(h.lastError, -EFAULT); }
       }
     }
     const usedG = used.filter(Boolean).length;
@@ -125,20 +135,22 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
     const msg = h.validate();
     if (msg !== null) assert.unreachable(msg);
     assert.ok(h.invariantsHold());
-    const st = h.stats();
-    assert.is(st.usedBytes, usedG * G);
-    assert.is(st.live, live.length);
-    assert.is(st.peakBytes, peak * G);
+    assert.equal(events, expected, "watcher events");
+    assert.equal(h.stats(), { used: usedG * G, free: (N - usedG) * G, peak: peak * G, count: live.length, failures: failed + rejected });
+    const st = h.fullStats();
     assert.is(st.failed, failed);
     assert.is(st.rejected, rejected);
     let best = 0, run = 0;
     for (let k = 0; k < N; k++) { run = used[k] ? 0 : run + 1; if (run > best) best = run; }
-    assert.is(st.largestFreeBytes, best * G);
+    assert.is(st.largestFree, best * G);
+    assert.is(st.fragmentation, usedG === N ? 0 : 1 - best / (N - usedG));
   }
   for (const l of live.slice()) doFree(l, l.size, 0);
-  assert.is(h.usedBytes(), 0);
-  assert.is(h.largestFreeBytes(), N * G);
+  assert.equal(events, expected, "watcher events");
+  assert.is(h.stats().used, 0);
+  assert.is(h.largestFree(), N * G);
   assert.is(h.validate(), null);
+  assert.is(h.close(), 0);
 }
 
 for (const order of ["lifo", "fifo", "any"] as const) {

@@ -15,93 +15,84 @@
  * All mutable state (the two bitmaps and a small state block of counters)
  * lives in word stores that can be passed in, so two threads can share one
  * heap: the simulator puts them in a SharedArrayBuffer and passes a lock as
- * the `enter`/`exit` hooks (sim/shared-memory.ts). See docs/GRANULAR.md.
+ * the `enter`/`exit` hooks (sim/shared-memory.ts).
+ *
+ * The class holds what a board runs: the allocator contract (src/alloc/api.ts)
+ * and nothing else. The checkers, the full statistics, allocationSize and the
+ * error texts are the debug add-on's (src/debug/granular-heap.ts). See
+ * docs/GRANULAR.md.
  */
-import { Memory } from "../hal/ports.js";
-import { Store, words, fillArr } from "../core/storage.js";
-import { EFAULT, EINVAL, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
-import { ctz32 as tz32, clz32 as lz32, popcount32 as pop32 } from "../core/bitarray.js";
-
-// ------------------------------------------------------------------ tables
-
-/** Mask of bits [0, k) for k in 0..32. */
-function lowMask(k: number): number {
-  return k >= 32 ? -1 : (1 << k) - 1;
-}
+import type { Memory } from "../hal/ports.js";
+import type { AllocStats, RegionOptions, Watcher } from "./api.js";
+import { Store, words, fillArr, hasTypedArrays } from "../core/storage.js";
+import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
+import { ctz32 as tz32, clz32 as lz32 } from "../core/bitarray.js";
+import { claimRegion, releaseRegion } from "../hal/claims.js";
 
 // ------------------------------------------------------------------ state block
 
 /** Words of the state block (offsets below). */
 export var GRANULAR_STATE_WORDS = 40;
-var S_GRANULES = 0; // geometry check: granule count
-var S_SHIFT = 1;    // geometry check: log2(granule)
-var S_USED = 2;     // granules allocated
-var S_PEAK = 3;     // most granules ever allocated at once (since resetPeak)
-var S_LIVE = 4;     // live allocations
-var S_FAILED = 5;   // allocations refused for lack of a free run
-var S_REJECTED = 6; // calls refused for bad arguments, and bad frees
-var S_HINT = 7;     // every used[] word below this one is full
-// S_LB + k, k = 1..32: no free run of k granules (of 32 or more for k = 32)
-// starts in a used[] word below this one. A cache that keeps first fit from
-// rescanning the crowded low words; non-decreasing in k.
-var S_LB = 7;
+// Offsets into the state block (the debug add-on reads them by number too):
+//  0 granule count and 1 log2(granule): the geometry, checked by `attach`
+//  2 granules allocated; 3 the most ever allocated at once (since resetPeak)
+//  4 live allocations; 5 allocations refused for lack of a free run
+//  6 calls refused for bad arguments, and bad frees
+//  7 every used[] word below this one is full
+//  7 + k, k = 1..32: no free run of k granules (of 32 or more for k = 32)
+//    starts in a used[] word below this one. A cache that keeps first fit from
+//    rescanning the crowded low words; non-decreasing in k.
+var S_GRANULES = 0, S_SHIFT = 1, S_USED = 2, S_PEAK = 3, S_LIVE = 4, S_FAILED = 5, S_REJECTED = 6, S_FULL = 7, S_RUN = 7;
 
 /**
  * Words needed by each bitmap (`used`, `ends`) of a heap of `size` bytes in
- * granules of `granule` bytes: ceil(floor(size / granule) / 32).
+ * granules of `granule` bytes (default 16): ceil(floor(size / granule) / 32).
  */
 export function granularBitmapWords(size: number, granule?: number): number {
-  var g = granule === undefined ? 16 : granule;
-  return (Math.floor(size / g) + 31) >> 5;
+  return (Math.floor(size / (granule === undefined ? 16 : granule)) + 31) >> 5;
 }
 
-/**
- * True when `size`, `alignment` and `hint` are arguments `GranularHeap.allocate`
- * accepts: size an integer in [1, 2^32), alignment undefined or a power of
- * two below 2^32, hint undefined, null or an integer address in [0, 2^32).
- * O(1).
- */
-export function isHeapRequest(size: any, alignment: any, hint: any): boolean {
-  return size === (size >>> 0) && size !== 0 &&
-    (alignment === undefined || (alignment === (alignment >>> 0) && alignment !== 0 && (alignment & (alignment - 1)) === 0)) &&
-    (hint === undefined || hint === null || hint === (hint >>> 0));
+/** A given store (`what`) checked to hold `len` signed 32-bit words, or a fresh one. Throws EINVAL naming it. */
+function wordStore(s: any, what: string, len: number): Store {
+  if (s === undefined) return words(len);
+  // ESPRUINO: mujs and JerryScript ES5.1 have no Int32Array (plain arrays there)
+  if (!(s !== null && typeof s === "object" && ((hasTypedArrays && s instanceof Int32Array) || Array.isArray(s)) && s.length >= len)) {
+    fail("EINVAL", what + " must be an Int32Array or a plain array of at least " + len + " words, got " +
+      (s !== null && typeof s === "object" ? (Array.isArray(s) ? "an array of " + s.length : "an object of length " + s.length) : typeof s === "string" ? "\"" + s + "\"" : String(s)));
+  }
+  return s as Store;
 }
 
-// ------------------------------------------------------------------ options and stats
+// ------------------------------------------------------------------ options and statistics
 
 /** Options of a GranularHeap. */
-export interface GranularHeapOptions {
+export interface GranularHeapOptions extends RegionOptions {
   /** First address of the region: non-zero, a multiple of the granule. */
   base: number;
   /** Bytes in the region, one granule to 2^26 granules; a tail shorter than a granule is not used. */
   size: number;
   /** Granule size in bytes, a power of two (default 16). Every allocation is a whole number of granules and is aligned to one. */
   granule?: number;
-  /** Critical-section hooks, given together: called around every call that reads or changes the heap. */
+  /** Critical-section hooks, given together: called around every call that reads or changes the heap's stores. */
   enter?: () => void;
   exit?: () => void;
-  /** Metadata stores (Int32Array or a plain array, as from `words()`): the bitmaps need `granularBitmapWords(size, granule)` words each, the state block `GRANULAR_STATE_WORDS`. Default: fresh stores. */
+  /** Metadata stores (an Int32Array or a plain array, as from `words()`): the bitmaps need `granularBitmapWords(size, granule)` words each, the state block `GRANULAR_STATE_WORDS`. Default: fresh stores. */
   used?: Store;
   ends?: Store;
   state?: Store;
-  /** true: the stores already hold a heap of the same geometry (another thread's); attach to it instead of clearing it. */
+  /** true: the stores already hold a heap of the same geometry (another heap object's, maybe another thread's); join it instead of clearing it. */
   attach?: boolean;
 }
 
-/** A snapshot of a heap's statistics (bytes unless said otherwise). */
-export interface GranularStats {
-  usedBytes: number;
-  freeBytes: number;
-  peakBytes: number;
+/** The debug add-on's full statistics: the contract's AllocStats and the heap's own figures. */
+export interface GranularStats extends AllocStats {
   /** The largest run of free granules, in bytes: the largest allocation that can succeed now. */
-  largestFreeBytes: number;
+  largestFree: number;
   /** 1 - largestFree / free (0 when nothing is free). */
   fragmentation: number;
-  /** Live allocations. */
-  live: number;
-  /** Allocations refused for lack of a free run. */
+  /** Allocations refused for lack of a free run (-ENOMEM). */
   failed: number;
-  /** Calls refused for bad arguments, and frees of addresses that are not live allocations. */
+  /** Calls refused for bad arguments (-EINVAL) and frees of addresses that are not live allocations (-EFAULT). */
   rejected: number;
 }
 
@@ -109,15 +100,18 @@ export interface GranularStats {
 
 /**
  * A first-fit heap of `granule`-byte granules over [base, base + size) of
- * `memory`, with out-of-band bitmaps (2 bits per granule).
+ * `memory`, with out-of-band bitmaps (2 bits per granule). Implements the
+ * allocator contract (src/alloc/api.ts).
  *
- * Construction throws EINVAL naming the option for a bad configuration.
- * Calls never throw: `allocate` returns an address or 0, `free` returns 0 or
- * a negative errno, and a refused call changes nothing but its counter.
+ * Construction throws a coded Error naming the option for a bad
+ * configuration. Calls never throw: `allocate` returns an address or 0,
+ * `free` returns 0 or a negative errno, and a refused call changes nothing
+ * but `lastError` and the failure count.
  *
  * Complexity (W = bitmap words = granules / 32): allocate O(W) worst case,
- * word at a time from the first word with a free granule; free O(1) plus
- * O(n / 32) for an allocation of n granules; stats and validate O(W).
+ * word at a time from the lowest word where a run of the size may start;
+ * free O(1) plus O(n / 32) for an allocation of n granules and O(r / 32) for
+ * the free run r it merges into; the rest O(1).
  */
 export class GranularHeap {
   /** The memory port the region lives in (the heap itself never accesses it). */
@@ -126,29 +120,53 @@ export class GranularHeap {
   base: number;
   /** Bytes managed: granules × granule. */
   size: number;
-  /** Granule size in bytes. */
+  /** Granule size in bytes: the unit allocations are rounded up to (the contract's name). */
+  blockSize: number;
+  /** Granule size in bytes (the same as blockSize). */
   granule: number;
   /** Number of granules. */
   granules: number;
-  _b: number;
-  _n: number;
-  _nw: number;
-  _sh: number;
-  _gm: number;
-  _u: Store;
-  _e: Store;
-  _s: Store;
-  _en: (() => void) | null;
-  _ex: (() => void) | null;
+  /** Negative errno of this heap object's most recent failed call, 0 before any. */
+  lastError: number;
+  _base: number;
+  _granules: number;
+  _words: number;
+  _shift: number;
+  _granuleMask: number;
+  _used: Store;
+  _ends: Store;
+  _state: Store;
+  _enter: (() => void) | null;
+  _exit: (() => void) | null;
+  _watchers: Watcher[] | null;
+
+  /** (debug add-on) Cheap checks of the counters, no bitmap scan. O(1). */
+  declare invariantsHold: () => boolean;
+  /** (debug add-on) Full check of bitmaps, counters and caches: null, or what is wrong. O(W). */
+  declare validate: () => string | null;
+  /** (debug add-on) A sentence about lastError. */
+  declare lastErrorText: () => string;
+  /** (debug add-on) Bytes of the live allocation starting at `address`, or -EFAULT / -EINVAL as for free. O(n / 32). */
+  declare allocationSize: (address: number) => number;
+  /** (debug add-on) The largest run of free granules, in bytes. O(W). */
+  declare largestFree: () => number;
+  /** (debug add-on) Every statistic, the largest free run and fragmentation included, in one critical section. O(W). */
+  declare fullStats: (out?: GranularStats) => GranularStats;
 
   /**
    * A heap over [options.base, options.base + options.size) of `memory`.
    * Throws EINVAL naming the option (see GranularHeapOptions): memory not a
    * port, base 0 or off the granule, size under one granule or over 2^26
    * granules or passing 2^32, granule not a power of two, hooks not given
-   * together as functions, stores too short or not signed 32-bit, or
-   * `attach` to stores of another geometry. O(W) (the bitmaps are cleared),
-   * O(1) with attach.
+   * together as functions, a store that is not an Int32Array or a plain
+   * array or is too short, or `attach` to stores of another geometry; EINVAL
+   * or EBUSY from claimRegion (../hal/claims.ts) when the region is not the
+   * port's memory or overlaps one another allocator of the port manages.
+   *
+   * The claim's owner is the state store, not the heap object: every heap
+   * over the same stores (`attach`) joins the one claim, and closing any of
+   * them ends it (they share one heap, so none has allocations then).
+   * O(W) (the bitmaps are cleared), O(1) with attach.
    */
   constructor(memory: Memory, options: GranularHeapOptions) {
     if (!memory || typeof memory.read8 !== "function") fail("EINVAL", "memory must be a Memory port, got " + memory);
@@ -161,119 +179,131 @@ export class GranularHeap {
     var en = options.enter, ex = options.exit;
     if ((en === undefined) !== (ex === undefined)) fail("EINVAL", "enter and exit must be given together");
     if (en !== undefined && (typeof en !== "function" || typeof ex !== "function")) fail("EINVAL", "enter and exit must be functions");
-    var sh = 0;
-    for (var g = gr; g > 1; g = g / 2) sh++;
-    var n = Math.floor(size / gr), nw = (n + 31) >> 5;
+    var sh = 0, g;
+    for (g = gr; g > 1; g = g / 2) sh++;
+    var n = Math.floor(size / gr), nw = (n + 31) >> 5, t = n & 31;
     // granule and word indexes are shifted as int32 (g >> 5, i << 5): cap them as MemBlocks does
     if (n > 0x4000000) fail("EINVAL", "size / granule must be at most 2^26 granules, got " + n);
+    var u = wordStore(options.used, "used", nw), e = wordStore(options.ends, "ends", nw), s = wordStore(options.state, "state", GRANULAR_STATE_WORDS);
+    if (options.attach && (s[S_GRANULES] !== n || s[S_SHIFT] !== sh)) fail("EINVAL", "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + s[S_GRANULES] + " of " + (1 << s[S_SHIFT]));
+    claimRegion(memory, base, n * gr, s);
     this.memory = memory;
     this.base = base;
+    this.size = n * gr;
+    this.blockSize = gr;
     this.granule = gr;
     this.granules = n;
-    this.size = n * gr;
-    this._b = base;
-    this._n = n;
-    this._nw = nw;
-    this._sh = sh;
-    this._gm = gr - 1;
-    this._u = GranularHeap._store(options.used, "used", nw);
-    this._e = GranularHeap._store(options.ends, "ends", nw);
-    this._s = GranularHeap._store(options.state, "state", GRANULAR_STATE_WORDS);
-    this._en = en === undefined ? null : en;
-    this._ex = ex === undefined ? null : ex as () => void;
-    if (options.attach) {
-      if (this._s[S_GRANULES] !== n || this._s[S_SHIFT] !== sh) fail("EINVAL", "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + this._s[S_GRANULES] + " of " + (1 << this._s[S_SHIFT]));
-    } else {
-      this._init();
+    this.lastError = 0;
+    this._base = base;
+    this._granules = n;
+    this._words = nw;
+    this._shift = sh;
+    this._granuleMask = gr - 1;
+    this._used = u;
+    this._ends = e;
+    this._state = s;
+    this._enter = en === undefined ? null : en;
+    this._exit = ex === undefined ? null : ex as () => void;
+    this._watchers = null;
+    if (!options.attach) {
+      // clear the bitmaps, mark the tail bits past the last granule used (so
+      // the scans need no bounds checks), reset the counters
+      fillArr(u, 0, 0, nw);
+      fillArr(e, 0, 0, nw);
+      fillArr(s, 0, 0, GRANULAR_STATE_WORDS);
+      if (t !== 0) u[nw - 1] = -1 << t;
+      s[S_GRANULES] = n;
+      s[S_SHIFT] = sh;
     }
   }
 
-  /** A given store checked for length and Int32 behaviour, or a fresh one. */
-  static _store(s: Store | undefined, what: string, len: number): Store {
-    if (s === undefined) return words(len);
-    if (!s || typeof s.length !== "number" || s.length < len) fail("EINVAL", what + " must be a word store of at least " + len + " words, got " + (s ? s.length + " words" : s));
-    return s;
-  }
-
-  /** Clear the bitmaps, mark the tail bits past the last granule used, reset the counters. */
-  _init(): void {
-    var u = this._u, e = this._e, s = this._s, nw = this._nw, t = this._n & 31;
-    fillArr(u, 0, 0, nw);
-    fillArr(e, 0, 0, nw);
-    fillArr(s, 0, 0, GRANULAR_STATE_WORDS);
-    u[0] = -1;
-    if (u[0] !== -1) fail("EINVAL", "used must store signed 32-bit words (Int32Array or a plain array)");
-    u[0] = 0;
-    if (t !== 0) u[nw - 1] = -1 << t;
-    s[S_GRANULES] = this._n;
-    s[S_SHIFT] = this._sh;
-  }
-
   /**
-   * Allocate at least `size` bytes (rounded up to whole granules), aligned to
-   * `alignment` (a power of two; default and minimum: the granule). A `hint`
-   * address inside the region is tried first (rounded up to the alignment);
-   * if the run there is not free, the search is first fit from the start.
+   * At least `size` bytes (rounded up to whole granules), aligned to
+   * `alignment` (a power of two, relative to addresses; default and minimum:
+   * the granule). With a `hint` address, the first fit at or above it; when
+   * there is none, or with no hint (0, null, undefined), the first fit from
+   * the bottom of the region.
    *
-   * Returns the address, or 0: when no free run is long enough (counted in
-   * `failed`), or when an argument is bad (size not an integer in
-   * [1, 2^32), alignment not a power of two, hint not 0/null/undefined or an
-   * address; counted in `rejected`). Never throws, never touches memory.
-   * O(W) worst case.
+   * Returns the address, or 0 with `lastError` -ENOMEM (no free run is long
+   * enough) or -EINVAL (size not an integer in [1, 2^32), alignment not a
+   * power of two below 2^32, hint not an integer address in [0, 2^32)).
+   * Never throws, never touches memory. Watchers see the allocation. O(W)
+   * worst case.
    */
   allocate(size: number, alignment?: number, hint?: number): number {
-    if (this._en === null) return this._alloc(size, alignment, hint);
-    this._en();
-    var r = this._alloc(size, alignment, hint);
-    (this._ex as () => void)();
-    return r;
-  }
-
-  _alloc(size: number, alignment?: number, hint?: number): number {
-    var s = this._s, sh = this._sh, a = 1, o = 0, g = -1, n;
-    if (!isHeapRequest(size, alignment, hint)) return this._reject(0);
-    if (alignment !== undefined && alignment > this.granule) {
-      a = alignment >>> sh;
-      o = ((alignment - this._b % alignment) % alignment) >>> sh;
+    var s = this._state, sh = this._shift, u = this._used, a = 1, o = 0, p = 0, g = -1, n = 0, r = 0, i, j, b, l, w;
+    if (this._enter !== null) this._enter();
+    if (size !== (size >>> 0) || size === 0 ||
+      (alignment !== undefined && (alignment !== (alignment >>> 0) || alignment === 0 || (alignment & (alignment - 1)) !== 0)) ||
+      (hint !== undefined && hint !== null && hint !== (hint >>> 0))) {
+      s[S_REJECTED] = (s[S_REJECTED] + 1) | 0;
+      this.lastError = -EINVAL;
+    } else {
+      if (alignment !== undefined && alignment > this.granule) {
+        a = alignment >>> sh;
+        o = ((alignment - this._base % alignment) % alignment) >>> sh;
+      }
+      n = ((size - 1) >>> sh) + 1;
+      if (n <= this._granules - s[S_USED]) {
+        // the hint's granule, rounded up; a hint at or below the base is the bottom
+        if (hint && hint > this._base && hint - this._base < this.size) p = (hint - this._base + this._granuleMask) >>> sh;
+        if (p >= this._granules) p = 0;
+        g = a === 1 ? this._first(n, p) : this._aligned(n, a, o, p);
+        if (g < 0 && p !== 0) g = a === 1 ? this._first(n, 0) : this._aligned(n, a, o, 0);
+      }
+      if (g < 0) {
+        s[S_FAILED] = (s[S_FAILED] + 1) | 0;
+        this.lastError = -ENOMEM;
+      } else {
+        // mark granules [g, g + n) used and g + n - 1 an end; move the full-word mark past full words
+        i = g >> 5; b = g & 31; l = g + n - 1; j = l >> 5;
+        if (i === j) u[i] |= (b + n === 32 ? -1 : (1 << (b + n)) - 1) & (-1 << b);
+        else {
+          u[i] |= -1 << b;
+          if (j > i + 1) fillArr(u, -1, i + 1, j);
+          u[j] |= (l & 31) === 31 ? -1 : (1 << ((l & 31) + 1)) - 1;
+        }
+        this._ends[j] |= 1 << (l & 31);
+        b = s[S_FULL];
+        if (b >= i && b <= j) {
+          while (b < this._words && u[b] === -1) b++;
+          s[S_FULL] = b;
+        }
+        b = s[S_USED] + n;
+        s[S_USED] = b;
+        if (b > s[S_PEAK]) s[S_PEAK] = b;
+        s[S_LIVE]++;
+        r = this._base + g * this.granule;
+      }
     }
-    n = ((size - 1) >>> sh) + 1;
-    if (n <= this._n - s[S_USED]) {
-      if (hint) g = this._tryAt(hint, n, a, o);
-      if (g < 0) g = a === 1 ? this._first(n) : this._aligned(n, a, o);
-    }
-    if (g < 0) {
-      s[S_FAILED] = (s[S_FAILED] + 1) | 0;
-      return 0;
-    }
-    this._mark(g, n);
-    var used = s[S_USED] + n;
-    s[S_USED] = used;
-    if (used > s[S_PEAK]) s[S_PEAK] = used;
-    s[S_LIVE]++;
-    return this._b + g * this.granule;
-  }
-
-  /** Count a refused call and return `r`. */
-  _reject(r: number): number {
-    this._s[S_REJECTED] = (this._s[S_REJECTED] + 1) | 0;
+    if (this._exit !== null) this._exit();
+    if (r !== 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onAlloc(r, n * this.granule, this);
     return r;
   }
 
   /**
-   * First fit for `n` granules at any granule, a word at a time from the
-   * bound cached for `n`: a free run carried in from lower words is closed by
-   * the low clear bits of the next word; a run inside a word is found by
-   * and-ing the clear bits with themselves shifted (log n steps); the high
-   * clear bits start the next carried run. Afterwards no run of n or more
-   * starts below the word found, so the bounds of every k ≥ n are raised to
-   * it. Returns the granule index or -1.
+   * First fit for `n` granules at any granule at or above granule `p`, a
+   * word at a time from the bound cached for `n`: a free run carried in from
+   * lower words is closed by the low clear bits of the next word; a run
+   * inside a word is found by and-ing the clear bits with themselves shifted
+   * (log n steps); the high clear bits start the next carried run. When the
+   * scan began at the bound, no run of n or more starts below the word found
+   * afterwards, so the bounds of every k ≥ n are raised to it. Returns the
+   * granule index or -1.
    */
-  _first(n: number): number {
-    var s = this._s, u = this._u, nw = this._nw, run = 0, start = 0, g = -1, v, x, k, t;
-    var i = s[S_LB + (n < 32 ? n : 32)];
-    if (i < s[S_HINT]) i = s[S_HINT];
+  _first(n: number, p: number): number {
+    var s = this._state, u = this._used, nw = this._words, run = 0, start = 0, g = -1, v, x, k, t;
+    var i = s[S_RUN + (n < 32 ? n : 32)], m = 0, exact = true;
+    if (i < s[S_FULL]) i = s[S_FULL];
+    if ((p >> 5) > i || ((p >> 5) === i && (p & 31) !== 0)) {
+      // start at the hint: the granules below it in its word count as used
+      i = p >> 5;
+      m = (1 << (p & 31)) - 1;
+      exact = false;
+    }
     for (; i < nw; i++) {
-      v = u[i];
+      v = u[i] | m;
+      m = 0;
       if (v === 0) {
         if (run === 0) start = i << 5;
         run += 32;
@@ -292,290 +322,202 @@ export class GranularHeap {
       run = t;
       start = (i << 5) + 32 - t;
     }
-    if (n <= 32) {
+    if (exact && n <= 32) {
       t = g < 0 ? nw : g >> 5;
-      for (k = S_LB + n; k <= S_LB + 32 && s[k] < t; k++) s[k] = t;
+      for (k = S_RUN + n; k <= S_RUN + 32 && s[k] < t; k++) s[k] = t;
     }
     return g;
   }
 
-  /** First fit for `n` granules at a granule ≡ o (mod a): run by run. Returns the granule index or -1. */
-  _aligned(n: number, a: number, o: number): number {
-    var s = this._s, p = s[S_LB + (n < 32 ? n : 32)], f, st;
-    if (p < s[S_HINT]) p = s[S_HINT];
-    p = p << 5;
+  /**
+   * First fit for `n` granules at a granule ≡ o (mod a), at or above granule
+   * `p`: free run by free run from the bound cached for `n`. Returns the
+   * granule index or -1.
+   */
+  _aligned(n: number, a: number, o: number, p: number): number {
+    var s = this._state, u = this._used, nw = this._words, q = s[S_RUN + (n < 32 ? n : 32)], i, x, f, st;
+    if (q < s[S_FULL]) q = s[S_FULL];
+    if (p < q << 5) p = q << 5;
     for (;;) {
-      f = this._nextFree(p);
-      if (f < 0) return -1;
+      // f: the first free granule at or after p
+      i = p >> 5;
+      if (i >= nw) return -1;
+      x = ~u[i] >>> (p & 31);
+      if (x !== 0) f = p + tz32(x);
+      else {
+        for (i++; i < nw && u[i] === -1; i++);
+        if (i >= nw) return -1;
+        f = (i << 5) + tz32(~u[i]);
+      }
       st = f + ((o - f) & (a - 1));
-      if (st + n > this._n) return -1;
-      p = this._nextUsed(f);
+      if (st + n > this._granules) return -1;
+      // p: the first used granule at or after f (the tail bits past the last granule are used)
+      i = f >> 5;
+      x = u[i] >>> (f & 31);
+      if (x !== 0) p = f + tz32(x);
+      else {
+        for (i++; i < nw && u[i] === 0; i++);
+        p = i < nw ? (i << 5) + tz32(u[i]) : nw << 5;
+      }
       if (st + n <= p) return st;
     }
   }
 
-  /** The granule the hint address asks for, when its run of `n` is free; else -1. */
-  _tryAt(hint: number, n: number, a: number, o: number): number {
-    var off = hint - this._b;
-    if (off < 0 || off >= this.size) return -1;
-    var g = ((off + this._gm) >>> this._sh);
-    g += (o - g) & (a - 1);
-    if (g + n > this._n || this._nextUsed(g) < g + n) return -1;
-    return g;
-  }
-
-  /** First free granule at or after `p`, or -1. */
-  _nextFree(p: number): number {
-    var u = this._u, nw = this._nw, i = p >> 5, x;
-    if (i >= nw) return -1;
-    x = ~u[i] >>> (p & 31);
-    if (x !== 0) return p + tz32(x);
-    for (i++; i < nw; i++) {
-      x = ~u[i];
-      if (x !== 0) return (i << 5) + tz32(x);
-    }
-    return -1;
-  }
-
-  /** First used granule at or after `p`, or the granule count when there is none. */
-  _nextUsed(p: number): number {
-    var u = this._u, nw = this._nw, i = p >> 5, x, r = this._n;
-    if (i >= nw) return r;
-    x = u[i] >>> (p & 31);
-    if (x !== 0) r = p + tz32(x);
-    else for (i++; i < nw; i++) {
-      x = u[i];
-      if (x !== 0) { r = (i << 5) + tz32(x); break; }
-    }
-    return r < this._n ? r : this._n;
-  }
-
-  /** Last used granule before `p`, or -1. */
-  _prevUsed(p: number): number {
-    var u = this._u, i, x;
-    if (p <= 0) return -1;
-    p--;
-    i = p >> 5;
-    x = u[i] << (31 - (p & 31));
-    if (x !== 0) return p - lz32(x);
-    for (i--; i >= 0; i--) {
-      x = u[i];
-      if (x !== 0) return (i << 5) + 31 - lz32(x);
-    }
-    return -1;
-  }
-
-  /** First end bit at or after granule `g`, or -1 (only on a corrupted heap). */
-  _nextEnd(g: number): number {
-    var e = this._e, nw = this._nw, i = g >> 5, x = e[i] >>> (g & 31);
-    if (x !== 0) return g + tz32(x);
-    for (i++; i < nw; i++) {
-      x = e[i];
-      if (x !== 0) return (i << 5) + tz32(x);
-    }
-    return -1;
-  }
-
-  /** Mark granules [g, g + n) used and g + n - 1 as an end; move the hint past full words. */
-  _mark(g: number, n: number): void {
-    var u = this._u, s = this._s, nw = this._nw, i = g >> 5, b = g & 31, l = g + n - 1, j = l >> 5, h;
-    if (i === j) u[i] |= lowMask(b + n) & (-1 << b);
-    else {
-      u[i] |= -1 << b;
-      if (j > i + 1) fillArr(u, -1, i + 1, j);
-      u[j] |= lowMask((l & 31) + 1);
-    }
-    this._e[j] |= 1 << (l & 31);
-    h = s[S_HINT];
-    if (h >= i && h <= j) {
-      while (h < nw && u[h] === -1) h++;
-      s[S_HINT] = h;
-    }
-  }
-
-  /** Clear granules [g, g + n) in used and the end bit of g + n - 1; lower the hint. */
-  _clear(g: number, n: number): void {
-    var u = this._u, s = this._s, i = g >> 5, b = g & 31, l = g + n - 1, j = l >> 5;
-    if (i === j) u[i] &= ~(lowMask(b + n) & (-1 << b));
-    else {
-      u[i] &= ~(-1 << b);
-      if (j > i + 1) fillArr(u, 0, i + 1, j);
-      u[j] &= ~lowMask((l & 31) + 1);
-    }
-    this._e[j] &= ~(1 << (l & 31));
-    if (i < s[S_HINT]) s[S_HINT] = i;
-  }
-
   /**
-   * Granule index of the live allocation starting at `address`, or a
-   * negative errno: -EINVAL when `address` is not a number, -EFAULT when it is
-   * outside the region, not on a granule, free, or inside an allocation.
-   */
-  _start(address: number): number {
-    if (typeof address !== "number") return -EINVAL;
-    var off = address - this._b;
-    if (!(off >= 0 && off < this.size) || off !== (off >>> 0) || (off & this._gm) !== 0) return -EFAULT;
-    var g = off >>> this._sh, u = this._u, p = g - 1;
-    if ((u[g >> 5] & (1 << (g & 31))) === 0) return -EFAULT;
-    if (g !== 0 && (u[p >> 5] & (1 << (p & 31))) !== 0 && (this._e[p >> 5] & (1 << (p & 31))) === 0) return -EFAULT;
-    return g;
-  }
-
-  /**
-   * Free the allocation that starts at `address`. When `size` is given it is
-   * rounded up to granules and must equal the allocation's granule count
-   * (the requested size, or anything that rounds the same, matches).
+   * Free the allocation that starts at `address`. The contract's free takes
+   * the address only; `size`, when given (not undefined or null), is checked
+   * too: rounded up to granules, it must equal the allocation's granules
+   * (MemoryManager.deallocate passes the seed's size this way).
    *
-   * Returns 0; 0 for address 0 (a no-op, like C's free(NULL)); -EFAULT when
+   * Returns 0; 0 for address 0 (a no-op, as C's free(NULL)); -EFAULT when
    * `address` is not the start of a live allocation (outside the region,
-   * misaligned, free, inside an allocation, already freed); -EINVAL when
-   * `address` is not a number or `size` does not match. A refused call frees
-   * nothing and is counted in `rejected`. O(1) + O(n / 32).
+   * not on a granule, free, inside an allocation, freed already); -EINVAL
+   * when `address` is not a number or `size` does not match. A refused call
+   * frees nothing and sets lastError. Watchers see the free.
+   * O(1) + O(n / 32) + O(r / 32) (r: the free run it merges into).
    */
   free(address: number, size?: number): number {
+    var s = this._state, u = this._used, e = this._ends, sh = this._shift, nw = this._words, r = -EINVAL, n = 0, off, g, p, i, j, b, l, x, w;
     if (address === 0) return 0;
-    if (this._en === null) return this._free(address, size);
-    this._en();
-    var r = this._free(address, size);
-    (this._ex as () => void)();
+    if (this._enter !== null) this._enter();
+    if (typeof address === "number") {
+      r = -EFAULT;
+      off = address - this._base;
+      g = off >>> sh;
+      p = g - 1;
+      // a start: on a granule of the region, used, and the first granule or after a free granule or an end
+      if (off >= 0 && off < this.size && off === (off >>> 0) && (off & this._granuleMask) === 0 && (u[g >> 5] & (1 << (g & 31))) !== 0 &&
+        (g === 0 || (u[p >> 5] & (1 << (p & 31))) === 0 || (e[p >> 5] & (1 << (p & 31))) !== 0)) {
+        // l: its end, the first end bit at or after g (an end always exists on an intact heap)
+        i = g >> 5;
+        x = e[i] >>> (g & 31);
+        if (x !== 0) l = g + tz32(x);
+        else {
+          for (i++; i < nw && e[i] === 0; i++);
+          l = i < nw ? (i << 5) + tz32(e[i]) : -1;
+        }
+        n = l - g + 1;
+        if (l < 0) n = 0;
+        else if (size !== undefined && size !== null && (size !== (size >>> 0) || size === 0 || ((size - 1) >>> sh) + 1 !== n)) r = -EINVAL;
+        else {
+          // clear granules [g, g + n) and the end bit of g + n - 1
+          i = g >> 5; b = g & 31; j = l >> 5;
+          if (i === j) u[i] &= ~((b + n === 32 ? -1 : (1 << (b + n)) - 1) & (-1 << b));
+          else {
+            u[i] &= ~(-1 << b);
+            if (j > i + 1) fillArr(u, 0, i + 1, j);
+            u[j] &= (l & 31) === 31 ? 0 : -1 << ((l & 31) + 1);
+          }
+          e[j] &= ~(1 << (l & 31));
+          if (i < s[S_FULL]) s[S_FULL] = i;
+          s[S_USED] -= n;
+          s[S_LIVE]--;
+          r = 0;
+          // the merged free run [p, l): p after the last used granule below g, l the first used at or after g + n
+          p = 0;
+          if (g !== 0) {
+            i = (g - 1) >> 5;
+            x = u[i] << (31 - ((g - 1) & 31));
+            if (x !== 0) p = g - lz32(x);
+            else {
+              for (i--; i >= 0 && u[i] === 0; i--);
+              if (i >= 0) p = (i << 5) + 32 - lz32(u[i]);
+            }
+          }
+          l = g + n;
+          i = l >> 5;
+          x = i < nw ? u[i] >>> (l & 31) : 1;
+          if (x !== 0) l += tz32(x);
+          else {
+            for (i++; i < nw && u[i] === 0; i++);
+            l = i < nw ? (i << 5) + tz32(u[i]) : nw << 5;
+          }
+          // a run of k ≤ its length may now start in word p >> 5: lower those bounds
+          l -= p;
+          p = p >> 5;
+          for (i = S_RUN + (l < 32 ? l : 32); i > S_RUN && s[i] > p; i--) s[i] = p;
+        }
+      }
+    }
+    if (r !== 0) {
+      s[S_REJECTED] = (s[S_REJECTED] + 1) | 0;
+      this.lastError = r;
+    }
+    if (this._exit !== null) this._exit();
+    if (r === 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onFree(address, n * this.granule, this);
     return r;
   }
 
-  _free(address: number, size?: number): number {
-    var g = this._start(address);
-    if (g < 0) return this._reject(g);
-    var l = this._nextEnd(g), n = l - g + 1, s = this._s;
-    if (l < 0) return this._reject(-EFAULT); // only on a corrupted heap
-    if (size !== undefined && size !== null && (size !== (size >>> 0) || size === 0 || ((size - 1) >>> this._sh) + 1 !== n)) return this._reject(-EINVAL);
-    this._clear(g, n);
-    s[S_USED] -= n;
-    s[S_LIVE]--;
-    // the merged free run [p0, p0 + len) may start a run of k ≤ len below the bounds
-    var p0 = this._prevUsed(g) + 1, len = this._nextUsed(g + n) - p0, w = p0 >> 5, k;
-    for (k = S_LB + (len < 32 ? len : 32); k > S_LB && s[k] > w; k--) s[k] = w;
+  /** True when `address` is a number in the managed range [base, base + size), allocated or not. O(1). */
+  owns(address: number): boolean {
+    var off = address - this._base;
+    return typeof address === "number" && off >= 0 && off < this.size;
+  }
+
+  /**
+   * The contract's statistics (bytes as charged: whole granules), written
+   * into `out` when given: used, free, peak (since construction or
+   * resetPeak), count (live allocations), failures (failed allocations and
+   * refused frees). One snapshot under one critical section. O(1).
+   */
+  stats(out?: AllocStats): AllocStats {
+    var s = this._state, gr = this.granule, r = out || ({} as AllocStats);
+    if (this._enter !== null) this._enter();
+    r.used = s[S_USED] * gr;
+    r.free = (this._granules - s[S_USED]) * gr;
+    r.peak = s[S_PEAK] * gr;
+    r.count = s[S_LIVE];
+    r.failures = s[S_FAILED] + s[S_REJECTED];
+    if (this._exit !== null) this._exit();
+    return r;
+  }
+
+  /** Peak := bytes in use now (Zephyr's reset of max_allocated_bytes); failures := 0. O(1). */
+  resetPeak(): void {
+    var s = this._state;
+    if (this._enter !== null) this._enter();
+    s[S_PEAK] = s[S_USED];
+    s[S_FAILED] = 0;
+    s[S_REJECTED] = 0;
+    if (this._exit !== null) this._exit();
+  }
+
+  /**
+   * Add a watcher: its onAlloc/onFree run after every successful allocate
+   * and free of this heap object (outside the critical section), with the
+   * bytes charged. 0 (also when it already watches), or -EINVAL when it lacks
+   * the two functions. O(watchers).
+   */
+  watch(watcher: Watcher): number {
+    var w = this._watchers;
+    if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") return this.lastError = -EINVAL;
+    if (w === null) this._watchers = [watcher];
+    else if (w.indexOf(watcher) < 0) w.push(watcher);
+    return 0;
+  }
+
+  /** Remove a watcher: 0, or -ENOENT when it does not watch this heap. O(watchers). */
+  unwatch(watcher: Watcher): number {
+    var w = this._watchers, i = w === null ? -1 : w.indexOf(watcher);
+    if (i < 0) return this.lastError = -ENOENT;
+    (w as Watcher[]).splice(i, 1);
+    if ((w as Watcher[]).length === 0) this._watchers = null;
     return 0;
   }
 
   /**
-   * Bytes of the live allocation starting at `address` (whole granules), or
-   * -EFAULT / -EINVAL as for `free`. Changes nothing. O(n / 32).
+   * Give the region back: its claim on the memory port ends (for every heap
+   * object over these stores, see the constructor). 0, also when closed
+   * already; -EBUSY (nothing changed) while the heap has live allocations,
+   * any heap object's. Do not use the heap afterwards. O(claims of the port).
    */
-  allocationSize(address: number): number {
-    if (this._en !== null) this._en();
-    var g = this._start(address), r = g;
-    if (g >= 0) r = (this._nextEnd(g) - g + 1) * this.granule;
-    if (this._ex !== null) this._ex();
-    return r;
-  }
-
-  /** True when `address` is a number in the managed range [base, base + size). O(1). */
-  contains(address: number): boolean {
-    var off = address - this._b;
-    return typeof address === "number" && off >= 0 && off < this.size;
-  }
-
-  /** Bytes allocated (whole granules). O(1). */
-  usedBytes(): number { return this._s[S_USED] * this.granule; }
-
-  /** Bytes free. O(1). */
-  freeBytes(): number { return (this._n - this._s[S_USED]) * this.granule; }
-
-  /** Live allocations. O(1). */
-  liveCount(): number { return this._s[S_LIVE]; }
-
-  /** The largest run of free granules, in bytes. O(W). */
-  largestFreeBytes(): number {
-    if (this._en !== null) this._en();
-    var r = this._largest();
-    if (this._ex !== null) this._ex();
-    return r;
-  }
-
-  /** largestFreeBytes without the hooks. */
-  _largest(): number {
-    var best = 0, p = 0, f, e;
-    for (;;) {
-      f = this._nextFree(p);
-      if (f < 0) break;
-      e = this._nextUsed(f);
-      if (e - f > best) best = e - f;
-      p = e;
-    }
-    return best * this.granule;
-  }
-
-  /** All statistics at once (see GranularStats), one snapshot under one critical section. O(W) for the largest free run. */
-  stats(): GranularStats {
-    if (this._en !== null) this._en();
-    var s = this._s, g = this.granule, free = (this._n - s[S_USED]) * g, largest = this._largest();
-    var r: GranularStats = {
-      usedBytes: s[S_USED] * g, freeBytes: free, peakBytes: s[S_PEAK] * g,
-      largestFreeBytes: largest, fragmentation: free === 0 ? 0 : 1 - largest / free,
-      live: s[S_LIVE], failed: s[S_FAILED], rejected: s[S_REJECTED]
-    };
-    if (this._ex !== null) this._ex();
-    return r;
-  }
-
-  /** Set the peak back to the bytes in use now (Zephyr's reset of max_allocated_bytes). O(1). */
-  resetPeak(): void {
-    if (this._en !== null) this._en();
-    this._s[S_PEAK] = this._s[S_USED];
-    if (this._ex !== null) this._ex();
-  }
-
-  /** Cheap consistency check of the counters (no bitmap scan). O(1). */
-  invariantsHold(): boolean {
-    var s = this._s, used = s[S_USED];
-    return s[S_GRANULES] === this._n && s[S_SHIFT] === this._sh && used >= 0 && used <= this._n &&
-      s[S_LIVE] >= 0 && s[S_LIVE] <= used && s[S_PEAK] >= used && s[S_PEAK] <= this._n &&
-      s[S_HINT] >= 0 && s[S_HINT] <= this._nw && s[S_FAILED] >= 0 && s[S_REJECTED] >= 0;
-  }
-
-  /**
-   * Full check: the tail bits past the last granule are used and carry no
-   * end, every end bit is on a used granule, every run of used granules ends
-   * with an end bit, the counters agree with the bitmaps, and every word below
-   * the hint is full. Returns null when all hold, else what is wrong. O(W).
-   */
-  validate(): string | null {
-    if (this._en !== null) this._en();
-    var r = this._validate();
-    if (this._ex !== null) this._ex();
-    return r;
-  }
-
-  _validate(): string | null {
-    var u = this._u, e = this._e, s = this._s, nw = this._nw, n = this._n, t = n & 31;
-    var used = 0, live = 0, i, v, w, m, next, vm;
-    if (!this.invariantsHold()) {
-      var c = "";
-      for (i = 0; i < GRANULAR_STATE_WORDS; i++) c += (i ? "," : "") + s[i];
-      return "counters out of range: " + c;
-    }
-    if (t !== 0 && ((u[nw - 1] & (-1 << t)) !== (-1 << t) || (e[nw - 1] & (-1 << t)) !== 0)) return "tail bits past granule " + n + " are not used-without-end";
-    for (i = 0; i < nw; i++) {
-      m = i === nw - 1 ? lowMask(n - (i << 5)) : -1;
-      vm = u[i] & m;
-      w = e[i];
-      if ((w & ~vm) !== 0) return "end bit on a free granule at " + ((i << 5) + tz32(w & ~vm));
-      next = i + 1 < nw ? u[i + 1] & (i + 1 === nw - 1 ? lowMask(n - ((i + 1) << 5)) : -1) : 0;
-      v = vm & ~((vm >>> 1) | ((next & 1) << 31));
-      if ((v & ~w) !== 0) return "used run without an end bit at granule " + ((i << 5) + tz32(v & ~w));
-      used += pop32(vm);
-      live += pop32(w);
-      if (i < s[S_HINT] && u[i] !== -1) return "hint word " + s[S_HINT] + " is above word " + i + ", which has a free granule";
-    }
-    if (used !== s[S_USED]) return "used counter " + s[S_USED] + " but " + used + " granules are marked";
-    if (live !== s[S_LIVE]) return "live counter " + s[S_LIVE] + " but " + live + " allocations are marked";
-    for (i = 1; i <= 32; i++) {
-      if (s[S_LB + i] < 0 || s[S_LB + i] > nw || (i > 1 && s[S_LB + i] < s[S_LB + i - 1])) return "run bound " + i + " is " + s[S_LB + i] + ", out of order or range";
-    }
-    for (i = this._nextFree(0); i >= 0; i = this._nextFree(next)) {
-      next = this._nextUsed(i);
-      v = next - i;
-      if (i >> 5 < s[S_LB + (v < 32 ? v : 32)]) return "free run of " + v + " at granule " + i + " lies below its run bound " + s[S_LB + (v < 32 ? v : 32)];
-    }
-    return null;
+  close(): number {
+    var r = 0;
+    if (this._enter !== null) this._enter();
+    if (this._state[S_LIVE] !== 0) r = -EBUSY;
+    if (this._exit !== null) this._exit();
+    if (r !== 0) return this.lastError = r;
+    releaseRegion(this.memory, this._state);
+    return 0;
   }
 }
