@@ -49,6 +49,11 @@ export class SharedMemory implements Memory {
     this._dv = new DataView(this.buffer, 0, size);
   }
 
+  /** Whether [a, a + len) lies inside the region (claimRegion refuses an allocator's region outside it). */
+  mapped(a: number, len: number): boolean {
+    return a >= this.base && len >= 0 && a + len <= this.base + this.size;
+  }
+
   /** Offset of an access of `n` bytes at `a`; EFAULT outside the region or for a fractional address. */
   _at(a: number, n: number): number {
     const o = a - this.base;
@@ -135,6 +140,13 @@ export interface SharedHeapHandle {
   meta: SharedArrayBuffer;
 }
 
+/** The heap's metadata stores: views of the handle's meta buffer. */
+export interface SharedStores {
+  state: Int32Array;
+  used: Int32Array;
+  ends: Int32Array;
+}
+
 /** One thread's view of a shared region. */
 export interface SharedRegion {
   memory: SharedMemory;
@@ -142,13 +154,19 @@ export interface SharedRegion {
   /** This thread's GranularHeap over the shared stores, locked by `lock`. */
   heap: GranularHeap;
   handle: SharedHeapHandle;
+  /**
+   * The store views `heap` uses. A heap attached with these same objects on
+   * `memory` joins the heap's region claim (the claim's owner is the state
+   * store): sharedMemoryConfig passes them.
+   */
+  stores: SharedStores;
 }
 
 // Layout of the meta buffer, in Int32 words: the lock, padding, the state block, used[], ends[].
 const META_LOCK = 0, META_STATE = 4;
 
 /** Views of the heap's state block and bitmaps in the meta buffer. */
-function storesOf(h: SharedHeapHandle): { state: Int32Array; used: Int32Array; ends: Int32Array } {
+function storesOf(h: SharedHeapHandle): SharedStores {
   const nw = granularBitmapWords(h.size, h.granule), at = META_STATE + GRANULAR_STATE_WORDS;
   if (!(h.meta instanceof SharedArrayBuffer) || h.meta.byteLength < (at + 2 * nw) * 4) fail("EINVAL", "handle.meta must be a SharedArrayBuffer of at least " + (at + 2 * nw) * 4 + " bytes");
   return {
@@ -163,7 +181,7 @@ function regionOf(h: SharedHeapHandle, attach: boolean): SharedRegion {
   const memory = new SharedMemory(h.base, h.size, h.memory);
   const lock = new AtomicsLock(new Int32Array(h.meta, META_LOCK * 4, 1));
   const heap = new GranularHeap(memory, { base: h.base, size: h.size, granule: h.granule, enter: lock.enter, exit: lock.exit, used: st.used, ends: st.ends, state: st.state, attach });
-  return { memory, lock, heap, handle: h };
+  return { memory, lock, heap, handle: h, stores: st };
 }
 
 /**
@@ -191,7 +209,7 @@ export function attachSharedRegion(handle: SharedHeapHandle): SharedRegion {
  * (memory, stores and lock shared with every other thread), under `name`.
  */
 export function sharedMemoryConfig(region: SharedRegion, name: string): SharedMemoryConfig {
-  const h = region.handle, st = storesOf(h);
+  const h = region.handle, st = region.stores;
   return {
     name, memory: region.memory, base: h.base, size: h.size, granule: h.granule,
     enter: region.lock.enter, exit: region.lock.exit, used: st.used, ends: st.ends, state: st.state, attach: true,

@@ -1,9 +1,10 @@
-// Shared memory on the host (issue 5): SharedMemory, the Atomics lock, shared
+// Shared memory on the host: SharedMemory, the Atomics lock, shared
 // regions attached from several heaps, and two worker threads allocating and
 // freeing from one shared heap at the same time (host only: the bundle has no
 // threads). Each worker fills what it holds with a pattern and checks it
 // before freeing, and claims every granule in an owner map: no overlap, no
 // lost block, and validate() passes at the end.
+import "../src/debug/host.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Worker } from "node:worker_threads";
@@ -11,7 +12,8 @@ import {
   SharedMemory, AtomicsLock, createSharedRegion, attachSharedRegion, sharedMemoryConfig, type SharedRegion,
 } from "../sim/shared-memory.js";
 import { MemoryManager, MEMORY_SHARED } from "../src/alloc/memory-manager.js";
-import { EFAULT } from "../src/core/errors.js";
+import { GranularHeap, GRANULAR_STATE_WORDS } from "../src/alloc/granular-heap.js";
+import { EBUSY, EFAULT } from "../src/core/errors.js";
 import { memoryContract } from "./support/memory-contract.js";
 
 const BASE = 0x2000f000;
@@ -68,7 +70,7 @@ test("shared region: heaps attached to it (same thread) share every allocation, 
   assert.is(r.memory.read8(a), 7);
   assert.is(r2.heap.free(a, 100), 0);
   assert.is(r.heap.free(a), -EFAULT);
-  assert.is(r.heap.usedBytes(), 16);
+  assert.is(r.heap.stats().used, 16);
   assert.not.ok(r.lock.held());
   assert.is(r2.heap.validate(), null);
   assert.throws(() => attachSharedRegion(null as any), /handle/);
@@ -87,8 +89,16 @@ test("shared region through MemoryManagers: one heap, each manager under its own
   assert.is(m2.allocateShared(128), BASE + 128);
   assert.is(m2.allocateShared(16), 0, "full, and no normal memory to spill to");
   assert.is(m2.deallocate(a, 128), 0);
-  assert.is(m1.sharedHeap()!.usedBytes(), 128);
+  assert.is(m1.sharedHeap!.stats().used, 128);
   assert.is(m1.getSharedMemoryStartAddress(), BASE);
+  // the managers' heaps joined the region heap's claim on r.memory (same state store); nothing else may claim it
+  assert.throws(() => new GranularHeap(r.memory, { base: BASE + 64, size: 64 }), (e: any) => e.code === "EBUSY" && /overlaps/.test(e.message));
+  assert.throws(() => new GranularHeap(r.memory, { base: BASE, size: 256, used: new Int32Array(1), ends: new Int32Array(1), state: new Int32Array(GRANULAR_STATE_WORDS) }), (e: any) => e.code === "EBUSY");
+  assert.is(m1.close(), -EBUSY, "the shared heap has live allocations (m2's)");
+  assert.is(m2.deallocate(BASE + 128, 128), 0);
+  assert.is(m1.close(), 0);
+  assert.is(m2.sharedHeap!.allocate(16), BASE, "the other managers keep working on the heap");
+  assert.is(m2.free(BASE), 0);
 });
 
 memoryContract(test, "SharedMemory", () => ({ mem: new SharedMemory(BASE, 256), base: BASE, size: 256 }));
@@ -139,13 +149,13 @@ test("two worker threads allocate and free from one shared heap at the same time
     assert.is(x.freeErrors, 0, "worker " + x.id + ": a free was refused or an alignment missed");
   }
   assert.is(r.heap.validate(), null);
-  assert.is(r.heap.usedBytes(), 0);
-  assert.is(r.heap.liveCount(), 0);
-  assert.is(r.heap.largestFreeBytes(), 16384);
-  assert.not.ok(r.lock.held());
-  const st = r.heap.stats();
+  const st = r.heap.fullStats();
+  assert.is(st.used, 0);
+  assert.is(st.count, 0);
+  assert.is(st.largestFree, 16384);
   assert.is(st.rejected, 0);
-  assert.ok(st.peakBytes > 0);
+  assert.ok(st.peak > 0);
+  assert.not.ok(r.lock.held());
 });
 
 test("kitzoo 14: worker threads doing allocateShared(17)/deallocate(17) through MemoryManagers never fail, nothing leaks", async () => {
@@ -157,7 +167,7 @@ test("kitzoo 14: worker threads doing allocateShared(17)/deallocate(17) through 
     assert.is(x.overlaps + x.lost + x.patternErrors + x.freeErrors, 0);
   }
   assert.is(r.heap.validate(), null);
-  assert.is(r.heap.usedBytes(), 0);
+  assert.is(r.heap.stats().used, 0);
   assert.is(r.heap.allocate(4096), BASE, "the whole region is available afterwards");
 });
 

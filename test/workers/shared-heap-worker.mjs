@@ -9,6 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { register } from "tsx/esm/api";
 
 register();
+await import("../../src/debug/host.ts");
 const { attachSharedRegion, sharedMemoryConfig } = await import("../../sim/shared-memory.ts");
 const { MemoryManager } = await import("../../src/alloc/memory-manager.ts");
 
@@ -22,7 +23,7 @@ let mm = null;
 if (mode === "manager") {
   mm = new MemoryManager();
   // names are unique per realm (thread): every thread attaches under the same one
-  if (mm.initShared(sharedMemoryConfig(region, "shm-test")) !== 0) throw new Error("initShared: " + mm.lastError);
+  if (mm.initShared(sharedMemoryConfig(region, "shm-test")) !== 0) throw new Error("initShared: " + mm.lastErrorText());
 }
 const alloc = mm ? (s) => mm.allocateShared(s) : (s, al) => region.heap.allocate(s, al);
 const free = mm ? (a, s) => mm.deallocate(a, s) : (a, s) => region.heap.free(a, s);
