@@ -1,14 +1,15 @@
-// granular: rk.GranularHeap (issue 5) over a 64 KiB rk.ArrayMemory region in
-// 16-byte granules, on the random 16..256-byte mix at ~50% occupancy
-// (anchors A1 (b)), with frees of a random live block, the newest or the
-// oldest. The heap itself is returned, with `alloc` as an alias of
-// `allocate` (no wrapper call); the driver's free(addr, size) is the heap's
-// free(address, size), so every free also checks the size in granules.
-// Goals (issue 5): at least 4x @thi.ng/malloc (the `thing-malloc` ref) in the
-// same run on the mix (random victims, anchors A1 (b)), and FIFO within 1.5x
-// of LIFO (checked by run.mjs). The newest-first and oldest-first variants are
-// measured against the ref too, without a ratio goal: newest-first frees are
-// the best case of @thi.ng/malloc's used-list search, oldest-first its worst.
+// granular: rk.GranularHeap over a 64 KiB rk.ArrayMemory region in 16-byte
+// granules, on the random 16..256-byte mix at ~50% occupancy, with frees of a
+// random live block, the newest or the oldest. The heap itself is returned,
+// with `alloc` as an alias of the contract's `allocate` (no wrapper call);
+// the driver's free(addr, size) is the heap's free(address, size), so every
+// free also checks the size in granules (the check MemoryManager.deallocate
+// relies on).
+// Goals: at least 4x @thi.ng/malloc (the `thing-malloc` ref) in the same run
+// on the mix with random victims, and FIFO within 1.5x of LIFO (checked by
+// run.mjs). The newest-first and oldest-first variants are measured against
+// the ref too, without a ratio goal: newest-first frees are the best case of
+// @thi.ng/malloc's used-list search, oldest-first its worst.
 BENCH_ADAPTERS.push({
   name: "granular", workloads: ["mix16-256", "mix16-256-lifo", "mix16-256-fifo"], ref: false, nodeOnly: false,
   goals: { "mix16-256": { node: 4.0 } },

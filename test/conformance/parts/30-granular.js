@@ -1,125 +1,194 @@
-/* Conformance part 30: GranularHeap and MemoryManager (issue 5). Plain ES5. */
+/* Conformance part 30: GranularHeap and MemoryManager. Plain ES5. Calls to
+   the debug add-on's members are under `if (DEBUG)`. */
 (function () {
-  var BASE = 0x20000000, SBASE = 0x20010000;
+  var BASE = 0x20000000;
   var mem = new rk.ArrayMemory(BASE, 0x20000);
-  var EFAULT = rk.EFAULT, EINVAL = rk.EINVAL;
+  var EFAULT = rk.EFAULT, EINVAL = rk.EINVAL, ENOMEM = rk.ENOMEM, EBUSY = rk.EBUSY;
+  var next = BASE;
 
+  // each heap gets its own region of `mem` (regions are claimed per port)
   function heap(size, granule) {
-    return new rk.GranularHeap(mem, { base: BASE, size: size, granule: granule });
+    var h = new rk.GranularHeap(mem, { base: next, size: size, granule: granule });
+    next += size + 256 - size % 256;
+    return h;
   }
 
   section("granular: the seed's 16-byte granules");
-  var h = heap(256);
-  eq("geometry", [h.granule, h.granules, h.size, h.base], [16, 16, 256, BASE]);
+  var h = heap(256), B = h.base;
+  eq("geometry", [h.granule, h.blockSize, h.granules, h.size, h.lastError], [16, 16, 16, 256, 0]);
   var a = h.allocate(17);
-  eq("17 bytes at the start", a, BASE);
-  eq("charged as 32", h.usedBytes(), 32);
-  eq("allocationSize", h.allocationSize(a), 32);
-  eq("next allocation after it", h.allocate(1), BASE + 32);
+  eq("17 bytes at the start", a, B);
+  eq("charged as 32", h.stats().used, 32);
+  eq("next allocation after it", h.allocate(1), B + 32);
+  if (DEBUG) eq("allocationSize", h.allocationSize(a), 32);
   eq("free with the requested size", h.free(a, 17), 0);
   eq("double free", h.free(a), -EFAULT);
+  eq("lastError", h.lastError, -EFAULT);
   eq("free(NULL)", h.free(0), 0);
-  eq("hole reused first", h.allocate(32), BASE);
-  eq("validate", h.validate(), null);
-  check("invariantsHold", h.invariantsHold());
+  eq("hole reused first", h.allocate(32), B);
+  eq("owns", [h.owns(B), h.owns(B + 255), h.owns(B + 256), h.owns("x")], [true, true, false, false]);
+  if (DEBUG) {
+    eq("validate", h.validate(), null);
+    check("invariantsHold", h.invariantsHold());
+  }
 
-  section("granular: fragmentation then merge (kitzoo 12)");
-  h = heap(128);
+  section("granular: statistics and fragmentation then merge (kitzoo 12)");
+  h = heap(128); B = h.base;
   var q = [h.allocate(32), h.allocate(32), h.allocate(32), h.allocate(32)];
-  eq("four quarters", q, [BASE, BASE + 32, BASE + 64, BASE + 96]);
+  eq("four quarters", q, [B, B + 32, B + 64, B + 96]);
   eq("free 1st", h.free(q[0], 32), 0);
   eq("free 3rd", h.free(q[2], 32), 0);
   eq("no run of 64", h.allocate(64), 0);
+  eq("-ENOMEM", h.lastError, -ENOMEM);
   var s = h.stats();
-  eq("stats", [s.usedBytes, s.freeBytes, s.largestFreeBytes, s.fragmentation, s.failed, s.live], [64, 64, 32, 0.5, 1, 2]);
+  eq("stats", [s.used, s.free, s.peak, s.count, s.failures], [64, 64, 128, 2, 1]);
+  var out = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
+  check("stats into out", h.stats(out) === out && out.used === 64);
+  if (DEBUG) {
+    s = h.fullStats();
+    eq("full stats", [s.largestFree, s.fragmentation, s.failed, s.rejected], [32, 0.5, 1, 0]);
+  }
   eq("wrong size refused", h.free(q[1], 16), -EINVAL);
   eq("interior address refused", h.free(q[1] + 16), -EFAULT);
-  eq("nothing freed", h.usedBytes(), 64);
+  eq("nothing freed", h.stats().used, 64);
   eq("right size", h.free(q[1], 32), 0);
-  eq("merged", h.allocate(96), BASE);
-  eq("validate after merge", h.validate(), null);
+  eq("merged", h.allocate(96), B);
+  h.resetPeak();
+  s = h.stats();
+  eq("resetPeak", [s.peak, s.failures], [128, 0]);
+  if (DEBUG) eq("validate after merge", h.validate(), null);
 
-  section("granular: alignment, hint, bad arguments");
-  h = heap(1024);
-  eq("aligned 64", h.allocate(16, 64, undefined) % 64, 0);
-  eq("hint taken", h.allocate(32, undefined, BASE + 512), BASE + 512);
-  eq("hint taken again: first fit", h.allocate(16, undefined, BASE + 512), BASE + 16);
+  section("granular: alignment, hint (at or above), bad arguments");
+  h = heap(1024); B = h.base;
+  eq("aligned 64", h.allocate(16, 64) % 64, 0);
+  eq("hint taken", h.allocate(32, undefined, B + 512), B + 512);
+  eq("hint taken again: the next run above", h.allocate(16, undefined, B + 512), B + 544);
+  eq("nothing above the hint: first fit", h.allocate(16, undefined, B + 1008 + 8), B + 16);
   eq("size 0", h.allocate(0), 0);
+  eq("-EINVAL", h.lastError, -EINVAL);
   eq("alignment 3", h.allocate(16, 3), 0);
   eq("size as a string", h.allocate("16"), 0);
   eq("too big", h.allocate(2048), 0);
-  eq("rejected and failed", [h.stats().rejected, h.stats().failed], [3, 1]);
-  eq("free outside", h.free(BASE + 4096), -EFAULT);
+  eq("-ENOMEM", h.lastError, -ENOMEM);
+  eq("failures", h.stats().failures, 4);
+  if (DEBUG) eq("rejected and failed", [h.fullStats().rejected, h.fullStats().failed], [3, 1]);
+  eq("free outside", h.free(B + 4096), -EFAULT);
   eq("free a string", h.free("x"), -EINVAL);
-  eq("validate", h.validate(), null);
+  if (DEBUG) eq("validate", h.validate(), null);
 
   section("granular: spanning words, other granules");
-  h = heap(4096 + 48);
+  h = heap(4096 + 48); B = h.base;
   var big = h.allocate(16 * 100);
-  eq("100 granules", big, BASE);
-  eq("after it", h.allocate(16 * 40), BASE + 1600);
+  eq("100 granules", big, B);
+  eq("after it", h.allocate(16 * 40), B + 1600);
   eq("free 100 granules", h.free(big, 1600), 0);
-  eq("largest free", h.largestFreeBytes(), 4096 + 48 - 2240);
-  eq("validate", h.validate(), null);
-  var h4 = heap(64, 4);
-  eq("granule 4", [h4.allocate(5), h4.allocate(4), h4.usedBytes()], [BASE, BASE + 8, 12]);
+  if (DEBUG) {
+    eq("largest free", h.largestFree(), 4096 + 48 - 2240);
+    eq("validate", h.validate(), null);
+  }
+  var h4 = heap(64, 4), B4 = h4.base;
+  eq("granule 4", [h4.allocate(5), h4.allocate(4), h4.stats().used], [B4, B4 + 8, 12]);
   var n = 0, g1 = heap(16 * 45);
   while (g1.allocate(1) !== 0) n++;
   eq("45 single granules fill the heap", n, 45);
-  eq("validate full", g1.validate(), null);
+  if (DEBUG) eq("validate full", g1.validate(), null);
+
+  section("granular: watchers");
+  h = heap(256); B = h.base;
+  var log = [];
+  var w = { onAlloc: function (x, bytes, al) { log.push(x - B, bytes, al === h); }, onFree: function (x, bytes, al) { log.push(B - x, -bytes, al === h); } };
+  eq("watch", h.watch(w), 0);
+  eq("watch a non-watcher", h.watch({}), -EINVAL);
+  a = h.allocate(20);
+  h.allocate(0);
+  h.free(a);
+  eq("events", log, [0, 32, true, 0, -32, true]);
+  eq("unwatch", h.unwatch(w), 0);
+  eq("unwatch again", h.unwatch(w), -rk.ENOENT);
+  h.allocate(16);
+  eq("no events after unwatch", log.length, 6);
+
+  section("granular: claims and close");
+  throwsCode("region outside the port", function () { return new rk.GranularHeap(mem, { base: BASE + 0x1ff00, size: 0x200 }); }, "EINVAL");
+  throwsCode("region overlapping another heap's", function () { return new rk.GranularHeap(mem, { base: B + 64, size: 64 }); }, "EBUSY");
+  eq("close while allocations live", h.close(), -EBUSY);
+  eq("free it", h.free(B), 0);
+  eq("close", h.close(), 0);
+  check("the region can be claimed again", new rk.GranularHeap(mem, { base: B + 64, size: 64 }).size === 64);
 
   section("granular: configuration errors");
   throwsCode("no memory", function () { return new rk.GranularHeap(null, { base: BASE, size: 64 }); }, "EINVAL");
   throwsCode("base 0", function () { return new rk.GranularHeap(mem, { base: 0, size: 64 }); }, "EINVAL");
-  throwsCode("misaligned base", function () { return new rk.GranularHeap(mem, { base: BASE + 8, size: 64 }); }, "EINVAL");
-  throwsCode("size below a granule", function () { return new rk.GranularHeap(mem, { base: BASE, size: 8 }); }, "EINVAL");
-  throwsCode("granule 24", function () { return new rk.GranularHeap(mem, { base: BASE, size: 64, granule: 24 }); }, "EINVAL");
-  throwsCode("enter without exit", function () { return new rk.GranularHeap(mem, { base: BASE, size: 64, enter: function () {} }); }, "EINVAL");
-  throwsCode("short used store", function () { return new rk.GranularHeap(mem, { base: BASE, size: 4096, used: rk.words(2) }); }, "EINVAL");
+  throwsCode("misaligned base", function () { return new rk.GranularHeap(mem, { base: next + 8, size: 64 }); }, "EINVAL");
+  throwsCode("size below a granule", function () { return new rk.GranularHeap(mem, { base: next, size: 8 }); }, "EINVAL");
+  throwsCode("granule 24", function () { return new rk.GranularHeap(mem, { base: next, size: 64, granule: 24 }); }, "EINVAL");
+  throwsCode("enter without exit", function () { return new rk.GranularHeap(mem, { base: next, size: 64, enter: function () {} }); }, "EINVAL");
+  throwsCode("short used store", function () { return new rk.GranularHeap(mem, { base: next, size: 4096, used: rk.words(2) }); }, "EINVAL");
+  throwsCode("a string as a store", function () { return new rk.GranularHeap(mem, { base: next, size: 400, used: "12" }); }, "EINVAL");
+  // (mujs has no typed arrays: rk.bytes gives a plain array there, which holds words)
+  if (rk.hasTypedArrays) throwsCode("a byte store", function () { return new rk.GranularHeap(mem, { base: next, size: 400, ends: rk.bytes(64) }); }, "EINVAL");
 
   section("granular: shared stores and hooks");
   var used = rk.words(rk.granularBitmapWords(512)), ends = rk.words(used.length), st = rk.words(rk.GRANULAR_STATE_WORDS);
   var depth = 0, calls = 0;
-  var opts = { base: BASE, size: 512, used: used, ends: ends, state: st,
+  var opts = { base: next, size: 512, used: used, ends: ends, state: st,
     enter: function () { depth++; calls++; }, exit: function () { depth--; } };
   var h1 = new rk.GranularHeap(mem, opts);
+  B = h1.base;
   var x = h1.allocate(100);
   opts.attach = true;
   var h2 = new rk.GranularHeap(mem, opts);
-  eq("attached heap sees it", h2.usedBytes(), 112);
-  eq("attached heap allocates after it", h2.allocate(16), BASE + 112);
+  eq("attached heap sees it", h2.stats().used, 112);
+  eq("attached heap allocates after it", h2.allocate(16), B + 112);
   eq("and frees the first heap's block", h2.free(x, 100), 0);
-  eq("first heap sees that", h1.usedBytes(), 16);
+  eq("first heap sees that", h1.stats().used, 16);
   check("hooks balanced and called", depth === 0 && calls >= 3);
+  next += 1024;
 
   section("memory manager");
+  var NB = next, SB = next + 0x2000;
   var m = new rk.MemoryManager();
   check("singleton", rk.MemoryManager.getInstance() === rk.MemoryManager.getInstance());
   eq("constants", [rk.MEMORY_NORMAL, rk.MEMORY_SHARED, rk.MEMORY_OTHER], ["NORMAL", "SHARED", "OTHER"]);
   eq("allocate before init", m.allocate(8), 0);
-  eq("init size 0", m.initNormal({ memory: mem, base: BASE, size: 0 }), -EINVAL);
-  eq("init normal", m.initNormal({ memory: mem, base: BASE, size: 0x1000 }), 0);
-  eq("init twice", m.initNormal({ memory: mem, base: BASE, size: 0x1000 }), -rk.EBUSY);
-  eq("shared empty name", m.initShared({ memory: mem, base: SBASE, size: 128, name: "" }), -EINVAL);
-  eq("init shared", m.initShared(rk.regionConfig(mem, { base: SBASE, size: 128, name: "conformance-shm" })), 0);
-  eq("name in use", new rk.MemoryManager().initShared({ memory: mem, base: SBASE + 256, size: 64, name: "conformance-shm" }), -rk.EEXIST);
-  eq("getters", [m.getMemorySizeBytes(), m.getSharedMemoryStartAddress(), m.getSharedMemoryName()], [128, SBASE, "conformance-shm"]);
-  eq("bad alignment", m.allocate(16, undefined, 3), 0);
+  eq("-ENOMEM before init", m.lastError, -ENOMEM);
+  eq("init size 0", m.initNormal({ memory: mem, base: NB, size: 0 }), -EINVAL);
+  if (DEBUG) check("lastErrorText names the size", m.lastErrorText().indexOf("size") >= 0);
+  eq("init normal", m.initNormal({ memory: mem, base: NB, size: 0x1000 }), 0);
+  eq("contract geometry", [m.base, m.size, m.blockSize], [NB, 0x1000, 16]);
+  eq("init twice", m.initNormal({ memory: mem, base: NB, size: 0x1000 }), -EBUSY);
+  eq("shared empty name", m.initShared({ memory: mem, base: SB, size: 128, name: "" }), -EINVAL);
+  eq("shared overlapping normal", m.initShared({ memory: mem, base: NB + 0x800, size: 128, name: "conformance-x" }), -EBUSY);
+  eq("init shared", m.initShared(rk.regionConfig(mem, { base: SB, size: 128, name: "conformance-shm" })), 0);
+  eq("name in use", new rk.MemoryManager().initShared({ memory: mem, base: SB + 256, size: 64, name: "conformance-shm" }), -rk.EEXIST);
+  eq("getters", [m.getMemorySizeBytes(), m.getSharedMemoryStartAddress(), m.getSharedMemoryName()], [128, SB, "conformance-shm"]);
+  eq("bad alignment", m.allocate(16, 3), 0);
+  eq("-EINVAL", m.lastError, -EINVAL);
+  eq("aligned", m.allocate(16, 64) % 64, 0);
+  eq("hint", m.allocate(16, undefined, NB + 0x800), NB + 0x800);
   var sh = m.allocateShared(128);
-  eq("shared start", sh, SBASE);
+  eq("shared start", sh, SB);
   eq("type shared", m.memoryType(sh), "SHARED");
   var sp = m.allocateShared(16);
   eq("full shared spills", m.memoryType(sp), "NORMAL");
-  eq("spillCount", m.spillCount(), 1);
+  eq("spills", m.spills, 1);
   eq("type other", m.memoryType(0x30000000), "OTHER");
+  eq("owns", [m.owns(NB), m.owns(SB), m.owns(0x30000000)], [true, true, false]);
+  s = m.stats();
+  eq("stats of both heaps", [s.used, s.free, s.count, s.failures], [176, 0x1000 + 128 - 176, 4, 2]);
   eq("deallocate wrong size", m.deallocate(sh, 16), -EINVAL);
   eq("deallocate", m.deallocate(sh, 128), 0);
   eq("deallocate foreign", m.deallocate(0x30000000, 16), -EFAULT);
+  eq("free foreign", m.free(0x30000000), -EFAULT);
   eq("deallocate NULL", m.deallocate(0, 0), 0);
-  eq("validate", m.validate(), null);
-  eq("close busy", m.close(), -rk.EBUSY);
-  eq("last spilled block", m.deallocate(sp, 16), 0);
+  if (DEBUG) eq("validate", m.validate(), null);
+  eq("close busy", m.close(), -EBUSY);
+  eq("free the rest", [m.free(sp), m.free(NB), m.free(NB + 0x800)], [0, 0, 0]);
   eq("close", m.close(), 0);
-  eq("region found", rk.findRegion({ regions: [{ name: "shared", base: SBASE, size: 64 }] }, "shared").base, SBASE);
+  var m2 = new rk.MemoryManager(mem, { base: NB, size: 0x1000, shared: { base: SB, size: 128, name: "conformance-shm" } });
+  eq("constructed with options", [m2.size, m2.getMemorySizeBytes()], [0x1000, 128]);
+  throwsCode("constructor refuses a taken region", function () { return new rk.MemoryManager(mem, { base: NB, size: 64 }); }, "EBUSY");
+  eq("close it", m2.close(), 0);
+  eq("region found", rk.findRegion({ regions: [{ name: "shared", base: SB, size: 64 }] }, "shared").base, SB);
   eq("region missing", rk.findRegion({ regions: [] }, "shared"), null);
 })();
