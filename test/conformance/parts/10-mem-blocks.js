@@ -1,4 +1,4 @@
-/* Conformance part 10: BitArray, MemBlocks and MemBlocksGroup (issue 3). Plain ES5. */
+/* Conformance part 10: BitArray, MemBlocks and MemBlocksGroup. Plain ES5. Members of the debug add-on only under DEBUG. */
 (function () {
   var BASE = 0x20000000;
 
@@ -26,66 +26,129 @@
   eq("xor", [bb.xor(ba, 70, 0), bb.popcountRegion(70, 0)], [0, ba.popcountRegion(70, 0)]);
   var bc = new rk.BitArray(100);
   eq("run crossing a word boundary", [bc.setRegion(27, 0), bc.alloc(10), bc.alloc(32), bc.alloc(33)], [0, 27, 37, -rk.ENOSPC]);
-  eq("run search validates", bc.validate(), null);
   eq("ctz32 of 0x80000000", rk.ctz32(0x80000000), 31);
   eq("clz32 of 1, 0x80000000, 0", [rk.clz32(1), rk.clz32(0x80000000), rk.clz32(0)], [31, 0, 32]);
   eq("popcount32 of -1", rk.popcount32(-1), 32);
   eq("findLsbSet/findMsbSet", [rk.findLsbSet(0x000ff000), rk.findMsbSet(0x000ff000)], [13, 20]);
-  eq("bit array validates", ba.validate(), null);
   throwsCode("BitArray(0) throws EINVAL", function () { return new rk.BitArray(0); }, "EINVAL");
+  if (DEBUG) {
+    eq("run search validates", bc.validate(), null);
+    eq("bit array validates", ba.validate(), null);
+    check("bit array invariants hold", ba.invariantsHold());
+  } else {
+    check("the lean BitArray has no validate", typeof ba.validate === "undefined");
+  }
 
-  section("memory blocks");
-  var mem = new rk.ArrayMemory(BASE, 512);
-  var mb = new rk.MemBlocks(mem, BASE, 64, 8);
+  section("memory blocks: the contract");
+  var mem = new rk.ArrayMemory(BASE, 0x2000);
+  var mb = new rk.MemBlocks(mem, { base: BASE, size: 512, blockSize: 64 });
+  eq("geometry", [mb.base, mb.size, mb.blockSize, mb.numBlocks, mb.lastError], [BASE, 512, 64, 8, 0]);
+  var ev = [];
+  var w = {
+    onAlloc: function (a, bytes, al) { ev.push("a" + (a - BASE) + ":" + bytes + (al === mb ? "" : "?")); },
+    onFree: function (a, bytes, al) { ev.push("f" + (a - BASE) + ":" + bytes + (al === mb ? "" : "?")); }
+  };
+  eq("watch", mb.watch(w), 0);
+  eq("watch without functions is -EINVAL", [mb.watch({}), mb.lastError], [-rk.EINVAL, -rk.EINVAL]);
+  eq("allocate", [mb.allocate(1), mb.allocate(64, 64), mb.allocate(8, 4, BASE + 300)], [BASE, BASE + 64, BASE + 320]);
+  eq("allocate bad size, alignment, hint is 0 with -EINVAL", [mb.allocate(65), mb.allocate(0), mb.allocate(8, 3), mb.allocate(8, 128), mb.allocate(8, undefined, -1), mb.lastError], [0, 0, 0, 0, 0, -rk.EINVAL]);
+  eq("free of an interior address is -EFAULT", [mb.free(BASE + 1), mb.lastError], [-rk.EFAULT, -rk.EFAULT]);
+  eq("free of a non-number is -EINVAL", [mb.free(String(BASE)), mb.lastError], [-rk.EINVAL, -rk.EINVAL]);
+  eq("free(0) is 0", mb.free(0), 0);
+  eq("free", [mb.free(BASE + 64), mb.free(BASE + 64)], [0, -rk.EFAULT]);
+  check("owns", mb.owns(BASE) && mb.owns(BASE + 511) && !mb.owns(BASE + 512) && !mb.owns(String(BASE)));
+  var st = mb.stats();
+  eq("stats", [st.used, st.free, st.peak, st.count, st.failures], [128, 384, 192, 2, 8]);
+  var into = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
+  check("stats into out", mb.stats(into) === into && into.count === 2);
+  mb.resetPeak();
+  st = mb.stats();
+  eq("resetPeak", [st.peak, st.failures, mb.lastError], [128, 0, -rk.EFAULT]);
+  eq("close while in use is -EBUSY", [mb.close(), mb.lastError], [-rk.EBUSY, -rk.EBUSY]);
+  throwsCode("an overlapping allocator of the same memory throws EBUSY", function () { return new rk.MemBlocks(mem, { base: BASE + 256, size: 512, blockSize: 64 }); }, "EBUSY");
+  throwsCode("a region outside the memory throws EINVAL", function () { return new rk.MemBlocks(mem, { base: BASE + 0x1f00, size: 512, blockSize: 64 }); }, "EINVAL");
+  throwsCode("size not a whole number of blocks throws EINVAL", function () { return new rk.MemBlocks(mem, { base: BASE + 0x1000, size: 100, blockSize: 64 }); }, "EINVAL");
+  throwsCode("misaligned base throws EINVAL", function () { return new rk.MemBlocks(mem, { base: BASE + 0x1020, size: 512, blockSize: 64 }); }, "EINVAL");
+  throwsCode("blockSize 2 throws EINVAL", function () { return new rk.MemBlocks(mem, { base: BASE + 0x1000, size: 16, blockSize: 2 }); }, "EINVAL");
+  eq("free the rest", [mb.free(BASE), mb.free(BASE + 320)], [0, 0]);
+  eq("unwatch", [mb.unwatch(w), mb.unwatch(w), mb.lastError], [0, -rk.ENOENT, -rk.ENOENT]);
+  eq("watcher events", ev.join(","), "a0:64,a64:64,a320:64,f64:64,f0:64,f320:64");
+  if (DEBUG) eq("validate", mb.validate(), null);
+  eq("close", mb.close(), 0);
+
+  section("memory blocks: Zephyr's verbs");
+  mb = new rk.MemBlocks(mem, { base: BASE, size: 512, blockSize: 64 });
   var log = [];
-  mb.onAlloc(function (a, addr, bytes) { log.push("a" + (addr - BASE) + ":" + bytes); });
-  mb.onFree(function (a, addr, bytes) { log.push("f" + (addr - BASE) + ":" + bytes); });
+  mb.watch({
+    onAlloc: function (a, bytes) { log.push("a" + (a - BASE) + ":" + bytes); },
+    onFree: function (a, bytes) { log.push("f" + (a - BASE) + ":" + bytes); }
+  });
   var out = [];
-  eq("alloc 3", mb.alloc(3, out), 0);
-  eq("alloc addresses", out, [BASE, BASE + 64, BASE + 128]);
-  eq("alloc 9 is -ENOMEM", mb.alloc(9, []), -rk.ENOMEM);
+  eq("allocBlocks 3", mb.allocBlocks(3, out), 0);
+  eq("allocBlocks addresses", out, [BASE, BASE + 64, BASE + 128]);
+  eq("allocBlocks 9 is -ENOMEM", [mb.allocBlocks(9, []), mb.lastError], [-rk.ENOMEM, -rk.ENOMEM]);
   eq("allocBlock", mb.allocBlock(), BASE + 192);
   eq("get a taken run is -ENOMEM", mb.get(BASE + 192, 2), -rk.ENOMEM);
   eq("get a free run", mb.get(BASE + 256, 2), 0);
-  eq("allocContiguous(3) fails on 2 free", mb.allocContiguous(3), 0);
+  eq("allocContiguous(3) fails on 2 free", [mb.allocContiguous(3), mb.lastError], [0, -rk.ENOMEM]);
+  eq("allocContiguous(0) is 0 with -EINVAL", [mb.allocContiguous(0), mb.lastError], [0, -rk.EINVAL]);
   eq("allocContiguous(2)", mb.allocContiguous(2), BASE + 384);
-  var st = mb.stats();
-  eq("stats after 8 blocks", [st.freeBytes, st.allocatedBytes, st.maxAllocatedBytes], [0, 512, 512]);
-  eq("free 3", mb.free(3, out), 0);
-  eq("double free is -EFAULT", mb.free(1, out), -rk.EFAULT);
-  eq("free one past the end is -EFAULT", mb.free(1, [BASE + 512]), -rk.EFAULT);
-  eq("free count 9 is -EINVAL", mb.free(9, out), -rk.EINVAL);
-  eq("freeBlock of a numeric string is -EFAULT", mb.freeBlock(String(BASE + 192)), -rk.EFAULT);
-  eq("freeBlock", mb.freeBlock(BASE + 192), 0);
+  eq("allocBlock when full", [mb.allocBlock(), mb.lastError], [0, -rk.ENOMEM]);
+  st = mb.stats();
+  eq("stats after 8 blocks", [st.free, st.used, st.peak, st.count], [0, 512, 512, 8]);
+  eq("freeBlocks 3", mb.freeBlocks(3, out), 0);
+  eq("double free is -EFAULT", mb.freeBlocks(1, out), -rk.EFAULT);
+  eq("freeBlocks one past the end is -EFAULT", mb.freeBlocks(1, [BASE + 512]), -rk.EFAULT);
+  eq("freeBlocks count 9 is -EINVAL", mb.freeBlocks(9, out), -rk.EINVAL);
+  eq("freeBlock of a numeric string is -EINVAL", mb.freeBlock(String(BASE + 192)), -rk.EINVAL);
+  eq("freeBlock of an interior address", mb.freeBlock(BASE + 200), 0);
   eq("freeContiguous", mb.freeContiguous(BASE + 256, 4), 0);
   check("isRegionFree", mb.isRegionFree(BASE, 8));
-  eq("resetMax", [mb.resetMax(), mb.stats().maxAllocatedBytes], [0, 0]);
-  eq("listener log", log.join(","), "a0:64,a64:64,a128:64,a192:64,a256:128,a384:128,f0:64,f64:64,f128:64,f192:64,f256:256");
-  eq("validate", mb.validate(), null);
+  eq("event log", log.join(","), "a0:64,a64:64,a128:64,a192:64,a256:128,a384:128,f0:64,f64:64,f128:64,f192:64,f256:256");
+  if (typeof Object.freeze === "function") { // ESPRUINO: no Object.freeze (nothing can be frozen there)
+    throwsCode("allocBlocks into a frozen array throws EINVAL", function () { mb.allocBlocks(2, Object.freeze([0, 0])); }, "EINVAL");
+    eq("and takes no block", [mb.stats().count, mb.allocBlock()], [0, BASE]);
+    eq("free it", mb.freeBlock(BASE), 0);
+  }
+  throwsCode("allocBlocks without out throws EINVAL", function () { mb.allocBlocks(1, null); }, "EINVAL");
+  if (DEBUG) {
+    eq("validate", mb.validate(), null);
+    check("invariantsHold", mb.invariantsHold());
+    var bs = mb.blockStats();
+    eq("blockStats", [bs.freeBytes, bs.allocatedBytes, bs.maxAllocatedBytes, bs.usedBlocks, bs.maxUsedBlocks, bs.freeBlocks], [512, 0, 512, 0, 8, 8]);
+    var zl = [], zf = function (a, addr, bytes) { zl.push((a === mb ? "" : "?") + (addr - BASE) + ":" + bytes); };
+    eq("onAlloc/onFree", [mb.onAlloc(zf), mb.onFree(zf)], [0, 0]);
+    var z = mb.allocContiguous(2);
+    eq("listeners heard", [mb.freeContiguous(z, 2), zl.join(",")], [0, "0:128,0:128"]);
+    eq("removeListener", [mb.removeListener(zf), mb.removeListener(zf)], [0, -rk.ENOENT]);
+    check("lastErrorText names the last failure", mb.lastErrorText().indexOf("EINVAL: ") === 0);
+  } else {
+    check("the lean MemBlocks has no validate or listeners", typeof mb.validate === "undefined" && typeof mb.onAlloc === "undefined");
+  }
   // allocBlock/freeBlock compute in arithmetic where they can: the top bit of a word and interior addresses
-  var mb3 = new rk.MemBlocks(mem, BASE, 4, 64), all = [], k;
+  var mb3 = new rk.MemBlocks(mem, { base: BASE + 0x1000, size: 256, blockSize: 4 }), all = [], k;
   for (k = 0; k < 64; k++) all.push(mb3.allocBlock());
-  eq("allocBlock fills 64 blocks in order", [all[31] - BASE, all[63] - BASE, mb3.allocBlock()], [124, 252, 0]);
-  eq("freeBlock of interior addresses in bit 31 of each word", [mb3.freeBlock(BASE + 254), mb3.freeBlock(BASE + 125)], [0, 0]);
-  eq("allocBlock takes them back, lowest first", [mb3.allocBlock() - BASE, mb3.allocBlock() - BASE, mb3.allocBlock()], [124, 252, 0]);
-  eq("64-block allocator validates", mb3.validate(), null);
-  throwsCode("alloc without out throws EINVAL", function () { mb.alloc(1, null); }, "EINVAL");
-  throwsCode("misaligned base throws EINVAL", function () { return new rk.MemBlocks(mem, BASE + 32, 64, 8); }, "EINVAL");
-  throwsCode("blockSize 2 throws EINVAL", function () { return new rk.MemBlocks(mem, BASE, 2, 8); }, "EINVAL");
+  eq("allocBlock fills 64 blocks in order", [all[31] - BASE - 0x1000, all[63] - BASE - 0x1000, mb3.allocBlock()], [124, 252, 0]);
+  eq("freeBlock of interior addresses in bit 31 of each word", [mb3.freeBlock(BASE + 0x1000 + 254), mb3.freeBlock(BASE + 0x1000 + 125)], [0, 0]);
+  eq("allocBlock takes them back, lowest first", [mb3.allocBlock() - BASE - 0x1000, mb3.allocBlock() - BASE - 0x1000, mb3.allocBlock()], [124, 252, 0]);
+  eq("allocate with a hint in bit 31, then the next word", [mb3.free(BASE + 0x1000 + 124), mb3.free(BASE + 0x1000 + 200), mb3.allocate(4, 4, BASE + 0x1000 + 124), mb3.allocate(4, 4, BASE + 0x1000 + 124)], [0, 0, BASE + 0x1000 + 124, BASE + 0x1000 + 200]);
+  if (DEBUG) eq("64-block allocator validates", mb3.validate(), null);
 
   section("memory blocks group");
-  var mb2 = new rk.MemBlocks(mem, BASE + 0x1000, 32, 4);
-  var g = new rk.MemBlocksGroup(function (grp, cfg) { return cfg === 1 ? mb : cfg === 2 ? mb2 : null; });
+  var mem2 = new rk.ArrayMemory(BASE + 0x4000, 0x2000);
+  var mb2 = new rk.MemBlocks(mem2, { base: BASE + 0x5000, size: 128, blockSize: 32 });
+  var g = new rk.MemBlocksGroup(function (grp, cfg) { return cfg === 1 ? 0 : cfg === 2 ? 1 : -1; });
   eq("addAllocator", [g.addAllocator(mb), g.addAllocator(mb2)], [0, 1]);
   eq("MAX_MULTI_ALLOCATORS", rk.MAX_MULTI_ALLOCATORS, 8);
   var info = { blockSize: 0, allocator: null };
   var gout = [];
-  eq("bad cfg is -EINVAL", g.alloc(16, 1, gout, info), -rk.EINVAL);
-  eq("count 0 is 0", g.alloc(16, 0, gout, info), 0);
-  eq("cfg 2", g.alloc(2, 2, gout, info), 0);
+  eq("bad cfg is -EINVAL", g.allocBlocks(16, 1, gout, info), -rk.EINVAL);
+  eq("count 0 is 0", g.allocBlocks(16, 0, gout, info), 0);
+  eq("cfg 2", g.allocBlocks(2, 2, gout, info), 0);
   eq("chosen block size", info.blockSize, 32);
   check("chosen allocator", info.allocator === mb2);
-  eq("group free routes by address", g.free(2, gout), 0);
-  eq("group free of a foreign address is -EINVAL", g.free(1, [BASE + 0x2000]), -rk.EINVAL);
-  eq("group validates", g.validate(), null);
+  eq("group free routes by address", g.freeBlocks(2, gout), 0);
+  eq("group free of a foreign address is -EINVAL", g.freeBlocks(1, [BASE + 0x3000]), -rk.EINVAL);
+  check("findAllocator", g.findAllocator(BASE + 0x5004) === mb2 && g.findAllocator(BASE + 0x3000) === null);
+  if (DEBUG) eq("group validates", g.validate(), null);
 })();
