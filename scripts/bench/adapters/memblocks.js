@@ -1,7 +1,8 @@
 // memblocks: MemBlocks from the bundle. fixed32-*: allocBlock() / freeBlock(a),
 // the single-block fast path; contig-frag: allocContiguous(n) /
-// freeContiguous(a, n) with n = size / 32. The Memory port is never touched,
-// so a 4-byte ArrayMemory stands in for the region at 0x20000000.
+// freeContiguous(a, n) with n = size / 32. The allocator never touches the
+// Memory port, but its region must lie inside the port's memory (the
+// constructor claims it), so the ArrayMemory covers the region.
 // The adapter layer is chosen per engine so that it costs nothing, as
 // flist's does: on Node the allocator itself, its allocBlock/freeBlock
 // aliased as alloc/free on this instance (as the onesize adapter aliases
@@ -16,7 +17,8 @@ BENCH_ADAPTERS.push({
   name: "memblocks", workloads: ["fixed32-lifo", "fixed32-fifo", "contig-frag"], ref: false, nodeOnly: false,
   goals: { "fixed32-lifo": { node: 0.7, duk: 0.4 }, "fixed32-fifo": { node: 0.7, duk: 0.4 } },
   make: function (rk, host) {
-    var mb = new rk.MemBlocks(new rk.ArrayMemory(0x20000000, 4), 0x20000000, host.blockSize, host.regionBytes / host.blockSize);
+    var base = 0x20000000;
+    var mb = new rk.MemBlocks(new rk.ArrayMemory(base, host.regionBytes), { base: base, size: host.regionBytes, blockSize: host.blockSize });
     if (host.workload === "contig-frag") return new BenchMemBlocksRun(mb);
     if (host.engine === "node") { mb.alloc = mb.allocBlock; mb.free = mb.freeBlock; return mb; } // this bench instance only
     return { alloc: mb.allocBlock.bind(mb), free: mb.freeBlock.bind(mb) };
