@@ -82,12 +82,18 @@ function empty(this: Policy & { hold: boolean }, bm: BankManager, now: number, w
 /**
  * The built-in policies, by name:
  * - "all-on": never switches anything off (the baseline);
- * - "heap-top": Nordic's RAM power-down library (nRF Connect SDK,
- *   lib/ram_pwrdn with CONFIG_RAM_POWER_ADJUST_ON_HEAP_RESIZE): off above the
- *   highest address in use, on again as use grows past it;
- * - "gate-empty": off every section that holds nothing live;
+ * - "heap-top": what Nordic's RAM power-down library does with
+ *   CONFIG_RAM_POWER_ADJUST_ON_HEAP_RESIZE (nRF Connect SDK documentation,
+ *   "RAM power-down", https://developer.nordicsemi.com/nRF_Connect_SDK/doc/latest/nrf/libraries/others/ram_pwrdn.html;
+ *   lib/ram_pwrdn in the sdk-nrf repository): sections wholly above the
+ *   heap's end off, every section up to it on, as the heap grows or shrinks;
+ *   here the "heap end" is the highest address in use;
+ * - "gate-empty": off every section that holds nothing live, below the top
+ *   too (what out-of-band bookkeeping allows);
  * - "pack+gate": gate-empty after `hysteresis` seconds of emptiness, with
- *   placement that fills the fullest section that is on first.
+ *   placement that fills the fullest section that is on first, so that live
+ *   data gathers in few sections.
+ * docs/POWER.md gives the details.
  */
 export var POLICIES: Policy[] = [
   { name: "all-on", place: lowest, decide: allOn },
