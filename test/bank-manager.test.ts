@@ -12,6 +12,7 @@ import { policy, POLICIES, Policy } from "../src/power/policies.js";
 import { GranularHeap } from "../src/alloc/granular-heap.js";
 import { MemBlocks } from "../src/alloc/mem-blocks.js";
 import { Onesize } from "../src/alloc/onesize.js";
+import { MemoryManager } from "../src/alloc/memory-manager.js";
 import { ArrayMemory, StatePower } from "../src/hal/array-memory.js";
 import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM } from "../src/core/errors.js";
 import type { Allocator } from "../src/alloc/api.js";
@@ -347,6 +348,48 @@ test("Onesize (SimMcu): gated sections are released first, reclaimed when the ma
   assert.is(pool.validate(), null);
   assert.is(bm.validate(), null);
   assert.is(mcu.totals().faults, 0);
+});
+
+test("an allocator whose watcher calls name another object (its inner heap) is tracked by address", () => {
+  const { power, mem } = plain();
+  const inner = new GranularHeap(mem, { base: B, size: 4 * S });
+  const wrapper = {
+    memory: mem, base: B, size: 4 * S, blockSize: 16, lastError: 0,
+    allocate: (n: number, al?: number, h?: number) => inner.allocate(n, al, h), free: (a: number) => inner.free(a),
+    owns: (a: number) => inner.owns(a), stats: (o?: any) => inner.stats(o), resetPeak: () => inner.resetPeak(),
+    watch: (w: any) => inner.watch(w), unwatch: (w: any) => inner.unwatch(w), close: () => inner.close()
+  };
+  const bm = new BankManager(power, { policy: "gate-empty" });
+  bm.manage(wrapper);
+  bm.update(0);
+  const a = wrapper.allocate(64, undefined, B + 2 * S);
+  assert.is(bm.live[2], 64);
+  assert.is(power.getPower(2), "on");
+  assert.is(bm.powerOff(2), -EBUSY);
+  wrapper.free(a);
+  assert.is(bm.live[2], 0);
+  assert.is(bm.validate(), null);
+});
+
+test("MemoryManager: manage its two heaps; normal and shared allocations are tracked, the shared section can be reserved", () => {
+  const { power, mem } = plain();
+  const mm = new MemoryManager(mem, { base: B, size: 4 * S, shared: { name: "bank-test", base: B + 7 * S, size: S } } as any);
+  const bm = new BankManager(power, { policy: "gate-empty", reserved: [{ base: B + 7 * S, size: S }] });
+  bm.manage(mm.normalHeap!);
+  bm.manage(mm.sharedHeap!);
+  assert.is(bm.update(0), 4); // S0..S3; S7 is reserved, S4..S6 are nobody's
+  const a = mm.allocate(100), b = mm.allocateShared(100);
+  assert.is(power.sectionAt(a), 0);
+  assert.is(power.sectionAt(b), 7);
+  assert.equal([bm.live[0], bm.live[7]], [112, 112]);
+  assert.is(power.getPower(0), "on");
+  assert.is(bm.powerOff(7, true), -EBUSY);
+  assert.is(mm.deallocate(a, 100), 0);
+  assert.is(bm.free(b), 0);
+  assert.is(bm.update(1), 1);
+  assert.is(ons(power), "000011111");
+  assert.is(bm.validate(), null);
+  assert.is(bm.close(), 0);
 });
 
 // ---------------------------------------------------------------- policies

@@ -355,8 +355,9 @@ export class BankManager implements Allocator {
    * returns the address), and its live bytes grow. O(sections touched).
    */
   onAlloc(address: number, bytes: number, allocator: Allocator): void {
-    var k = this.allocators.indexOf(allocator), P = this.power, sb = this._sb, e = address + bytes, W = this._w, s, p, hi;
-    if (k < 0) return;
+    var A = this.allocators, k = A.indexOf(allocator), P = this.power, sb = this._sb, e = address + bytes, W = this._w, s, p, hi;
+    if (k < 0) for (k = 0; k < A.length && !A[k].owns(address); k++); // an allocator that names another object (a wrapper's inner heap)
+    if (k === A.length) return;
     for (s = P.sectionAt(address); s >= 0 && s < sb.length && sb[s] < e; s++) {
       hi = sb[s] + this._ss[s];
       p = (e < hi ? e : hi) - (address > sb[s] ? address : sb[s]);
@@ -379,8 +380,9 @@ export class BankManager implements Allocator {
    * has a clock (else at the next update). O(sections touched).
    */
   onFree(address: number, bytes: number, allocator: Allocator): void {
-    var k = this.allocators.indexOf(allocator), P = this.power, sb = this._sb, R = this._rec, r = R[address], e = address + bytes, W = this._w, s, p, hi, x;
-    if (k < 0) return;
+    var A = this.allocators, k = A.indexOf(allocator), P = this.power, sb = this._sb, R = this._rec, r = R[address], e = address + bytes, W = this._w, s, p, hi, x;
+    if (k < 0) for (k = 0; k < A.length && !A[k].owns(address); k++);
+    if (k === A.length) return;
     if (r === undefined) {
       for (x in R) if (+x < address && +x + R[x] > address) { r = +x + R[x] - address; R[x] = address - +x; break; }
     } else {
