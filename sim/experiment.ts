@@ -412,14 +412,15 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
     } catch (e) { dataErrors++; }
   };
 
-  bm.update(0);
+  // The first update runs at tick 0, after any events at t = 0 (so that the
+  // sections they need are not switched off and on again at the same instant).
   if (recordLive) { liveT.push(0); liveB.push(0); }
   sample(0, true);
-  tick = 1;
+  tick = 0;
   for (let i = 0; i < n; i++) {
     const t = ev.t[i];
     if (t >= dur) break;
-    while (tick * step <= t) {
+    while (tick * step < t) {
       const tt = tick * step;
       advanceTo(tt);
       bm.update(tt);
@@ -477,8 +478,17 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
         } catch (e) { dataErrors++; }
       }
     }
-    bm.update(now);
-    sample(now, false);
+    // The manager runs once the events of this instant are done (as it would
+    // when the application yields), not between a flush's frees and the
+    // allocation that follows at the same time.
+    if (i + 1 === n || ev.t[i + 1] !== t) {
+      bm.update(now);
+      if (tick * step === now) {
+        fragment();
+        sample(now, true);
+        tick++;
+      } else sample(now, false);
+    }
   }
   while (tick * step < dur) {
     const tt = tick * step;

@@ -139,13 +139,14 @@ function between(g: Prng, lo: number, hi: number): number { return lo + Math.flo
  * log all the time). During a session one record of `recordBytes` is taken
  * every 1/`sampleHz` s and appended to the current block (one block of the
  * allocator, `blockBytes`, allocated when the previous one is full). Every
- * `flushSeconds` of a session the full blocks are written to flash in one
+ * `flushSeconds` (a periodic timer of the application, on the clock: at
+ * multiples of flushSeconds) the full blocks are written to flash in one
  * batch (fewer wake-ups and erase cycles of the external flash) and freed;
  * the block being filled stays. At the end of a session everything is
  * written and freed. Defaults: 32-byte records (time 4, acceleration 6,
  * magnitude statistics 6, heart rate and confidence 2, pressure 4,
- * temperature 2, steps 2, battery and flags 6) at 1 Hz, a flush every 30
- * minutes, sessions of 45 minutes on average separated by 90-minute pauses.
+ * temperature 2, steps 2, battery and flags 6) at 1 Hz, a flush every 20
+ * minutes (at most 37.5 KiB waiting), sessions of 45 minutes on average separated by 90-minute pauses.
  */
 function sensorLogger(p: { [k: string]: number }, ctx: WorkloadContext): EventList {
   var g = new Prng(mix32(ctx.seed, 0x5e4502));
@@ -158,11 +159,13 @@ function sensorLogger(p: { [k: string]: number }, ctx: WorkloadContext): EventLi
   while (t < end) {
     var sessionEnd = p.sessionMeanSeconds > 0 ? t + expo(g, p.sessionMeanSeconds) : end;
     if (sessionEnd > end) sessionEnd = end;
-    var full: number[] = [], cur = -1, used = 0, nextFlush = t + p.flushSeconds;
+    // The flush timer runs on the clock (a periodic timer of the application), not from the session's start.
+    var full: number[] = [], cur = -1, used = 0, nextFlush = (Math.floor(t / p.flushSeconds) + 1) * p.flushSeconds;
     for (var k = 0; ; k++) {
       var ts = t + k * dt;
       if (ts >= sessionEnd) break;
       if (ts >= nextFlush) {
+        if (cur >= 0 && used === perBlock) { full.push(cur); cur = -1; }
         for (var f = 0; f < full.length; f++) ev.push(ts, OP_FREE, full[f], 0, 0);
         full = [];
         nextFlush += p.flushSeconds;
@@ -301,7 +304,7 @@ export const WORKLOADS: { [kind: string]: WorkloadInfo } = {
       sampleHz: { default: 1, min: 0.001, max: 100, doc: "records per second while logging (Hz)" },
       recordBytes: { default: 32, min: 1, max: 65536, integer: true, doc: "bytes per record" },
       blockBytes: { default: 0, min: 0, max: 1048576, integer: true, doc: "bytes per buffer block (0: the allocator's block size; 512 on a heap)" },
-      flushSeconds: { default: 1800, min: 1, max: 1e7, doc: "seconds between batch flushes of full blocks during a session (s)" },
+      flushSeconds: { default: 1200, min: 1, max: 1e7, doc: "period of the flush timer that writes the full blocks to flash (s)" },
       sessionMeanSeconds: { default: 2700, min: 0, max: 1e7, doc: "mean logging session, exponential (s); 0: log all the time" },
       gapMeanSeconds: { default: 5400, min: 1, max: 1e7, doc: "mean pause between sessions, exponential (s)" },
     },
