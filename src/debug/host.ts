@@ -11,5 +11,7 @@ import { GranularHeap } from "../alloc/granular-heap.js";
 import { MemoryManager } from "../alloc/memory-manager.js";
 import { BankManager } from "../power/bank-manager.js";
 import { installDebug } from "./index.js";
+import * as fw from "../fw/index.js";
 
 installDebug({ MemBlocks: MemBlocks, MemBlocksGroup: MemBlocksGroup, BitArray: BitArray, Onesize: Onesize, GranularHeap: GranularHeap, MemoryManager: MemoryManager, BankManager: BankManager });
+installDebug(fw);

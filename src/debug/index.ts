@@ -10,6 +10,7 @@ import { debugOnesize } from "./onesize.js";
 import { debugGranularHeap } from "./granular-heap.js";
 import { debugMemoryManager } from "./memory-manager.js";
 import { debugBankManager } from "./bank-manager.js";
+import { debugFw } from "./fw.js";
 
 /** Install the debug members onto every class `rk` (a ramkit bundle's exports) has. Returns rk. */
 export function installDebug(rk: any): any {
@@ -20,5 +21,6 @@ export function installDebug(rk: any): any {
   if (rk.GranularHeap) debugGranularHeap(rk.GranularHeap);
   if (rk.MemoryManager) debugMemoryManager(rk.MemoryManager);
   if (rk.BankManager) debugBankManager(rk.BankManager);
+  debugFw(rk);
   return rk;
 }
