@@ -6,8 +6,16 @@
  * Node only.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { fail, show } from "../src/core/errors.js";
+import { fail, show as showScalar } from "../src/core/errors.js";
 import type { ExperimentResult } from "./results.js";
+
+/** `v` for an error message: strings quoted, objects and arrays as JSON (cut to 80 characters). */
+function show(v: unknown): string {
+  if (v !== null && typeof v === "object") {
+    try { const j = JSON.stringify(v); return j.length > 80 ? j.slice(0, 77) + "..." : j; } catch { /* fall through */ }
+  }
+  return showScalar(v);
+}
 
 const num = { type: "number" };
 const count = { type: "integer", minimum: 0 };
