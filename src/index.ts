@@ -18,3 +18,5 @@ export { BankManager } from "./power/bank-manager.js";
 export type { BankManagerOptions, BankStats, LostAllocation, ReservedSpan } from "./power/bank-manager.js";
 export { policy } from "./power/policies.js";
 export type { Policy } from "./power/policies.js";
+// -- F´ layer: MemAllocator, registry, init-phase lock, BufferManager (docs/FW.md)
+export * from "./fw/index.js";

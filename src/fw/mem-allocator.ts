@@ -163,7 +163,8 @@ export class MemAllocatorAdapter implements MemAllocator {
 
   /**
    * `size` bytes (an integer in [1, 2^32)) for the entity `identifier` (an
-   * integer in [-2^31, 2^31)): the address, or 0. When `req` is given its
+   * integer in [-2^31, 2^31)): the address, or 0. When `req` is given (not
+   * undefined or null: it must then be an object) its
    * `alignment` (a power of two) is taken, and `size`, `recoverable` and
    * `array` are written (size 0 on failure). On 0, lastError: -EINVAL (a bad
    * argument, or a request the allocator can never satisfy), -ENOMEM (no
@@ -177,7 +178,7 @@ export class MemAllocatorAdapter implements MemAllocator {
       req.recoverable = false;
       req.array = null;
     }
-    if (identifier !== (identifier | 0) || size !== size >>> 0 || size === 0 || (req !== undefined && (req === null || typeof req !== "object")) ||
+    if (identifier !== (identifier | 0) || size !== size >>> 0 || size === 0 || (req !== undefined && req !== null && typeof req !== "object") ||
       !(al === undefined || (al === al >>> 0 && al !== 0 && (al & (al - 1)) === 0))) {
       e = -EINVAL;
     } else if (allocationLock.locked) {
