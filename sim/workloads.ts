@@ -146,7 +146,8 @@ function between(g: Prng, lo: number, hi: number): number { return lo + Math.flo
  * written and freed. Defaults: 32-byte records (time 4, acceleration 6,
  * magnitude statistics 6, heart rate and confidence 2, pressure 4,
  * temperature 2, steps 2, battery and flags 6) at 1 Hz, a flush every 20
- * minutes (at most 37.5 KiB waiting), sessions of 45 minutes on average separated by 90-minute pauses.
+ * minutes (at most 37.5 KiB waiting), sessions of 45 minutes on average
+ * separated by 90-minute pauses.
  */
 function sensorLogger(p: { [k: string]: number }, ctx: WorkloadContext): EventList {
   var g = new Prng(mix32(ctx.seed, 0x5e4502));
