@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Sweep speed: the same 16-experiment sweep on 1 worker thread and on 2,
+// and the ratio (goal: at least 1.7x on a 2-core machine). Never part of
+// `npm test` (tests do not judge timings).
+//
+//   npm run build --silent && node scripts/bench/sweep.mjs [--rounds N] [--duration SECONDS] [--json]
+//
+// The grid is experiments/sweep-example.json (every policy, every workload,
+// Puck.js and Bangle.js 2) with seeds 1 and 2: 2 boards x 4 workloads x 2
+// seeds = 16 experiments, each under every policy, over --duration simulated
+// seconds (default 86400, one day, so that an experiment's work outweighs a worker's
+// start-up). It runs the built simulator (dist/node/sim), whose pool loads the
+// compiled worker, as `ramkit sweep` does after `npm run build`. The two
+// configurations alternate for --rounds rounds (default 3); the report gives
+// each one's median and best wall-clock time and the ratios of both, and checks
+// that both configurations produced the same rows.
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const SWEEP = join(ROOT, "dist/node/sim/sweep.js");
+const GOAL = 1.7;
+
+function usage(msg) {
+  if (msg) console.error("bench sweep: " + msg);
+  console.error("usage: node scripts/bench/sweep.mjs [--rounds N] [--duration SECONDS] [--json]");
+  process.exit(2);
+}
+
+const opts = { rounds: 3, duration: 86400, json: false };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === "--json") opts.json = true;
+  else if (a === "--rounds" || a === "--duration") {
+    const v = Number(argv[++i]);
+    if (!(v > 0) || (a === "--rounds" && !Number.isInteger(v))) usage(a + " needs a positive " + (a === "--rounds" ? "integer" : "number"));
+    opts[a.slice(2)] = v;
+  } else if (a === "-h" || a === "--help") usage();
+  else usage("unknown option " + a);
+}
+
+if (!existsSync(SWEEP)) {
+  console.error("bench sweep: " + SWEEP + " not found; run `npm run build` first");
+  process.exit(2);
+}
+const { loadSweep, runSweep, sweepRows } = await import(pathToFileURL(SWEEP).href);
+
+const spec = loadSweep(join(ROOT, "experiments/sweep-example.json"));
+spec.seeds = [1, 2];
+spec.durationSeconds = opts.duration;
+const tasks = spec.boards.length * spec.workloads.length * spec.seeds.length;
+
+async function timed(workers) {
+  const t0 = process.hrtime.bigint();
+  const out = await runSweep(spec, { workers });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { ms, rows: JSON.stringify(sweepRows(out)) };
+}
+
+const median = (xs) => { const s = xs.slice().sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+const times = { 1: [], 2: [] };
+let rows = null;
+for (let r = 0; r < opts.rounds; r++) {
+  for (const w of r % 2 === 0 ? [1, 2] : [2, 1]) {
+    const t = await timed(w);
+    if (rows === null) rows = t.rows;
+    else if (rows !== t.rows) { console.error("bench sweep: the " + w + "-worker run gave different rows"); process.exit(1); }
+    times[w].push(t.ms);
+    if (!opts.json) console.error("round " + (r + 1) + ": " + w + " worker" + (w > 1 ? "s" : "") + " " + (t.ms / 1000).toFixed(2) + " s");
+  }
+}
+
+const m1 = median(times[1]), m2 = median(times[2]);
+const b1 = Math.min(...times[1]), b2 = Math.min(...times[2]);
+const result = {
+  experiments: tasks, simulatedSeconds: opts.duration, rounds: opts.rounds, cores: availableParallelism(),
+  oneWorker: { medianMs: Math.round(m1), bestMs: Math.round(b1) },
+  twoWorkers: { medianMs: Math.round(m2), bestMs: Math.round(b2) },
+  speedup: Number((m1 / m2).toFixed(3)), bestSpeedup: Number((b1 / b2).toFixed(3)), goal: GOAL, met: m1 / m2 >= GOAL,
+};
+if (opts.json) console.log(JSON.stringify(result));
+else {
+  console.log("sweep of " + tasks + " experiments (" + opts.duration + " simulated s each, every policy), " + opts.rounds + " rounds, " + result.cores + " cores");
+  console.log("  1 worker:  median " + (m1 / 1000).toFixed(2) + " s, best " + (b1 / 1000).toFixed(2) + " s");
+  console.log("  2 workers: median " + (m2 / 1000).toFixed(2) + " s, best " + (b2 / 1000).toFixed(2) + " s");
+  console.log("  speed-up:  " + result.speedup.toFixed(2) + "x median (best rounds: " + result.bestSpeedup.toFixed(2) + "x); goal >= " + GOAL + "x: " + (result.met ? "met" : "NOT met"));
+}
