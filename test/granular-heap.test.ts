@@ -355,6 +355,8 @@ test("statistics: the contract's shape, out, peak, resetPeak (peak and failures)
   const out = { used: -1, free: -1, peak: -1, count: -1, failures: -1, extra: 7 };
   assert.is(h.stats(out), out, "written into out");
   assert.equal(out, { used: 64, free: 192, peak: 128, count: 1, failures: 0, extra: 7 });
+  for (const bad of [5, "x", null, true]) assert.equal(h.stats(bad as any), { used: 64, free: 192, peak: 128, count: 1, failures: 0 }, "out " + String(bad) + ": a fresh object");
+  for (const bad of [5, "x", null]) assert.is(h.fullStats(bad as any).largestFree, 128);
   h.allocate(0);
   h.free(a);
   assert.is(h.stats().failures, 2);

@@ -354,6 +354,7 @@ test("stats: both heaps summed, into out; resetPeak resets both peaks and the fa
   const out = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
   assert.is(m.stats(out), out);
   assert.equal(out, { used: 368, free: 4352 - 368, peak: 480, count: 2, failures: 1 });
+  for (const bad of [5, "x", null]) assert.equal(m.stats(bad as any), out, "out " + String(bad) + ": a fresh object");
   m.resetPeak();
   assert.equal(m.stats(), { used: 368, free: 4352 - 368, peak: 368, count: 2, failures: 0 });
   assert.is(m.normalHeap!.stats().peak, 304);

@@ -456,12 +456,12 @@ export class GranularHeap {
 
   /**
    * The contract's statistics (bytes as charged: whole granules), written
-   * into `out` when given: used, free, peak (since construction or
+   * into `out` when it is an object (else a fresh one): used, free, peak (since construction or
    * resetPeak), count (live allocations), failures (failed allocations and
    * refused frees). One snapshot under one critical section. O(1).
    */
   stats(out?: AllocStats): AllocStats {
-    var s = this._state, gr = this.granule, r = out || ({} as AllocStats);
+    var s = this._state, gr = this.granule, r = typeof out === "object" && out !== null ? out : ({} as AllocStats);
     if (this._enter !== null) this._enter();
     r.used = s[S_USED] * gr;
     r.free = (this._granules - s[S_USED]) * gr;

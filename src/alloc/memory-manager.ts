@@ -319,13 +319,14 @@ export class MemoryManager {
   }
 
   /**
-   * Both heaps' statistics summed, into `out` when given: used, free, count;
+   * Both heaps' statistics summed, into `out` when it is an object (else a
+   * fresh one): used, free, count;
    * peak is the sum of the heaps' peaks (at least the combined peak);
    * failures are this manager's failed calls (a spilled allocation is none).
    * O(1).
    */
   stats(out?: AllocStats): AllocStats {
-    var r = out || ({} as AllocStats), h = this.normalHeap, u = 0, f = 0, p = 0, c = 0, k;
+    var r = typeof out === "object" && out !== null ? out : ({} as AllocStats), h = this.normalHeap, u = 0, f = 0, p = 0, c = 0, k;
     for (k = 0; k < 2; k++) {
       if (h !== null) {
         h.stats(r);

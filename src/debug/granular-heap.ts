@@ -168,7 +168,7 @@ export function debugGranularHeap(C: any): void {
   };
 
   P.fullStats = function (this: GranularHeap, out?: GranularStats): GranularStats {
-    var s = this._state, g = this.granule, r = out || ({} as GranularStats), free;
+    var s = this._state, g = this.granule, r = typeof out === "object" && out !== null ? out : ({} as GranularStats), free;
     if (this._enter !== null) this._enter();
     free = (this._granules - s[S_USED]) * g;
     r.used = s[S_USED] * g;
