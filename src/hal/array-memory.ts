@@ -17,11 +17,11 @@ export class ArrayMemory implements Memory {
   base: number;
   /** Size in bytes. */
   size: number;
-  /** The bytes; `_b[a - base]` is the byte at `a`. */
+  /** @internal The bytes; `_b[a - base]` is the byte at `a`. */
   _b: Store;
-  /** An Int32 view of the same bytes (null without typed arrays): aligned words in one access. */
+  /** @internal An Int32 view of the same bytes (null without typed arrays): aligned words in one access. */
   _w: Store | null;
-  /** Number of whole words in `_w`. */
+  /** @internal Number of whole words in `_w`. */
   _nw: number;
   /**
    * `size` zeroed bytes at `base`. Throws EINVAL naming the argument: base
@@ -40,7 +40,7 @@ export class ArrayMemory implements Memory {
     this._nw = size >> 2;
     this._w = hasTypedArrays ? new Int32Array((this._b as Uint8Array).buffer, 0, this._nw) : null;
   }
-  /** Offset of `a` for an access of `n` bytes; throws EFAULT outside (and for anything that is not an integer address). */
+  /** @internal Offset of `a` for an access of `n` bytes; throws EFAULT outside (and for anything that is not an integer address). */
   _o(a: number, n: number): number {
     var o = a - this.base;
     if (!(o >= 0 && o + n <= this.size && Math.floor(o) === o && typeof a === "number")) fail("EFAULT", "address " + addressText(a) + " (" + n + " bytes) is outside [0x" + this.base.toString(16) + ", 0x" + (this.base + this.size).toString(16) + ")");
@@ -121,7 +121,9 @@ export interface SectionSpec { name: string; base: number; size: number; gateabl
  * lets a bank manager run unchanged; the simulator's port adds the effects.
  */
 export class StatePower implements Power {
+  /** @internal The sections, copied. */
   _s: SectionSpec[];
+  /** @internal Each section's state. */
   _p: PowerState[];
   /**
    * Sections in address order, all "on". Throws EINVAL naming the entry: not
@@ -156,6 +158,7 @@ export class StatePower implements Power {
     }
     return -1;
   }
+  /** @internal Section `i`, or EINVAL naming the index. */
   _c(i: number): SectionSpec {
     if (typeof i !== "number" || !(i >= 0 && i < this._s.length) || Math.floor(i) !== i) fail("EINVAL", "section must be an index in [0, " + (this._s.length - 1) + "], got " + i);
     return this._s[i];
