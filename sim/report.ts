@@ -508,9 +508,10 @@ body { margin: 0; background: #f4f5f7; color: #1d1f23; font: 14px/1.5 ${FONT}; }
 main { max-width: 1120px; margin: 0 auto; padding: 28px 32px 56px; }
 header h1 { font-size: 24px; margin: 0 0 4px; letter-spacing: -0.01em; }
 header p { margin: 0; color: #555; overflow-wrap: anywhere; }
+nav li, figcaption, .meta, .headline, ul.limits { overflow-wrap: anywhere; }
 h2 { font-size: 19px; margin: 0 0 2px; }
 h3 { font-size: 15px; margin: 26px 0 8px; }
-.card { overflow-wrap: anywhere; background: #fff; border: 1px solid #e1e4e8; border-radius: 10px; padding: 22px 28px 26px; margin: 22px 0; }
+.card { overflow-wrap: break-word; background: #fff; border: 1px solid #e1e4e8; border-radius: 10px; padding: 22px 28px 26px; margin: 22px 0; }
 .meta { color: #555; margin: 0 0 10px; }
 .meta b { color: #1d1f23; font-weight: 600; }
 .headline { background: #f6f8fa; border-left: 3px solid #2e9e5b; padding: 8px 12px; margin: 12px 0 4px; }
@@ -537,6 +538,8 @@ figcaption b { color: #1d1f23; }
 .sources td { text-align: left; font-size: 12.5px; }
 .sources td.num { text-align: right; white-space: nowrap; }
 .sources td.ref { white-space: nowrap; color: #555; }
+.sources td.what { min-width: 16em; }
+.sources .count { color: #666; white-space: nowrap; }
 ul.limits { margin: 6px 0 0; padding-left: 20px; }
 ul.limits li { margin: 3px 0; }
 nav ol { margin: 8px 0 0; padding-left: 20px; }
@@ -544,12 +547,43 @@ footer { color: #666; font-size: 12.5px; margin-top: 28px; }
 code { font-size: 12.5px; background: #f0f2f4; padding: 1px 4px; border-radius: 3px; }
 `;
 
-/** Numbered list of one experiment's board figures; figures cite them as [n]. */
+/**
+ * One experiment's board figures, numbered [1], [2] … in the order given,
+ * with runs of neighbours that share value, unit and source text (the same
+ * derivation for every section of a bank) gathered into one group.
+ */
+interface SourceGroup { first: number; last: number; items: FigureSource[] }
+
+function groupSources(sources: FigureSource[]): SourceGroup[] {
+  const groups: SourceGroup[] = [];
+  sources.forEach((s, i) => {
+    const g = groups[groups.length - 1];
+    const prev = g ? g.items[g.items.length - 1] : null;
+    if (g && prev && prev.value === s.value && prev.unit === s.unit && prev.source === s.source) { g.last = i + 1; g.items.push(s); }
+    else groups.push({ first: i + 1, last: i + 1, items: [s] });
+  });
+  return groups;
+}
+
+function refText(first: number, last: number): string { return first === last ? "[" + first + "]" : "[" + first + "\u2013" + last + "]"; }
+
+/** The figures `pick` selects (all of them when it selects none), cited by number, runs of a group as one range. */
 function sourceRefs(sources: FigureSource[], pick: (s: FigureSource) => boolean): Raw {
-  const ids = sources.map((s, i) => (pick(s) ? i + 1 : 0)).filter((i) => i > 0);
-  const use = ids.length > 0 ? ids : sources.map((_s, i) => i + 1);
-  if (use.length === 0) return html`no board figures were recorded`;
-  return html`${use.map((i, k) => html`${k > 0 ? ", " : ""}[${i}] ${sources[i - 1].what}`)}`;
+  if (sources.length === 0) return html`no board figures were recorded`;
+  const any = sources.some(pick);
+  const parts: Raw[] = [];
+  for (const g of groupSources(sources)) {
+    let run: number[] = [];
+    const flush = () => {
+      if (run.length === 0) return;
+      const a = sources[run[0] - 1], b = sources[run[run.length - 1] - 1];
+      parts.push(html`${refText(run[0], run[run.length - 1])} ${a.what}${run.length > 1 ? html` \u2026 ${b.what}` : ""}`);
+      run = [];
+    };
+    g.items.forEach((s, k) => { if (!any || pick(s)) run.push(g.first + k); else flush(); });
+    flush();
+  }
+  return html`${parts.map((p, k) => html`${k > 0 ? ", " : ""}${p}`)}`;
 }
 
 function figureValue(s: FigureSource): string {
@@ -574,7 +608,8 @@ async function experimentSection(r: ExperimentResult, index: number, ctx: Ctx): 
   const sectionSizes = Array.from(new Set(r.sections.map((s) => s.size))).map(bytesText).join(" / ");
   const first = r.sections[0], last = r.sections[r.sections.length - 1];
   const isCurrent = (s: FigureSource) => CURRENT_UNIT.test(s.unit);
-  const isSection = (s: FigureSource) => /^sections?\b/i.test(s.what);
+  const managed = r.sections.map((sec) => "sections." + sec.name + ".");
+  const isSection = (s: FigureSource) => managed.some((m) => s.what.indexOf(m) === 0) || (!r.sources.some((x) => managed.some((m) => x.what.indexOf(m) === 0)) && /^sections?\b/i.test(s.what));
   const tu = timeUnit(r.durationSeconds);
   const reducedNote = (c: Chart) => (c.reduced ? html` Long series are drawn reduced (the lowest and highest value of each time bucket; a lane shows the state that lasted longest in each bucket); the tables, CSV and JSON hold the full figures.` : html``);
   const n = index + 1;
@@ -615,12 +650,12 @@ ${rows.slice(0, -1).map((row) => html`<tr><td class="text"><span class="swatch" 
 </figure>
 
 <h3>Board data used</h3>
-<table class="sources">
+<div class="table-wrap"><table class="sources">
 <thead><tr><th class="text">ref</th><th class="text">figure</th><th>value</th><th class="text">source</th></tr></thead>
 <tbody>
-${r.sources.length === 0 ? html`<tr><td colspan="4">No board figures were recorded for this experiment.</td></tr>` : ""}${r.sources.map((s, i) => html`<tr><td class="ref">[${i + 1}]</td><td>${s.what}</td><td class="num">${figureValue(s)}</td><td>${s.source}</td></tr>
+${r.sources.length === 0 ? html`<tr><td colspan="4">No board figures were recorded for this experiment.</td></tr>` : ""}${groupSources(r.sources).map((g) => html`<tr><td class="ref">${refText(g.first, g.last)}</td><td class="what">${g.items[0].what}${g.items.length > 1 ? html` \u2026 ${g.items[g.items.length - 1].what} <span class="count">(${g.items.length} figures)</span>` : ""}</td><td class="num">${figureValue(g.items[0])}${g.items.length > 1 ? " each" : ""}</td><td>${g.items[0].source}</td></tr>
 `)}</tbody>
-</table>
+</table></div>
 </section>
 `;
 }

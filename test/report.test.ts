@@ -74,6 +74,24 @@ test("the page: a summary row per policy and the bound, every figure names its b
   assert.match(html, /pack\+gate<\/b> saves 28\.3% of all-on's RAM retention energy and 14\.8% of its total energy/);
 });
 
+test("board data: neighbours with the same value and source are one group; the lanes cite the managed sections' figures", async () => {
+  const r = copy(fixtures()[0]);
+  const ret = (name: string, src: string) => ({ what: "sections." + name + ".retention", value: 207.5, unit: "nA", source: src });
+  r.sources = [
+    { what: "voltage", value: 3, unit: "V", source: "supply" },
+    { what: "modes.system-on-idle.current", value: 1.5, unit: "uA", source: "sleep table" },
+    ret("RAM7.S1", "derived: small sections"),
+    ret("RAM8.S0", "derived: per 32 KiB"), ret("RAM8.S1", "derived: per 32 KiB"), ret("RAM8.S2", "derived: per 32 KiB"),
+    ret("RAM8.S3", "derived: per 32 KiB"), ret("RAM8.S4", "derived: per 32 KiB"), ret("RAM8.S5", "derived: per 32 KiB"),
+  ];
+  const html = await renderReport([r]);
+  assert.match(html, /<td class="ref">\[4\u20139\]<\/td><td class="what">sections\.RAM8\.S0\.retention \u2026 sections\.RAM8\.S5\.retention <span class="count">\(6 figures\)<\/span><\/td><td class="num">207\.5 nA each<\/td>/);
+  const captions: string[] = html.match(/<figcaption>[\s\S]*?<\/figcaption>/g) || [];
+  assert.match(captions[0], /Board data: \[2\] modes\.system-on-idle\.current, \[3\] sections\.RAM7\.S1\.retention, \[4\u20139\] sections\.RAM8\.S0\.retention \u2026 sections\.RAM8\.S5\.retention\./);
+  assert.match(captions[1], /; \[4\u20138\] sections\.RAM8\.S0\.retention \u2026 sections\.RAM8\.S4\.retention\./, "only RAM8.S0-S4 are managed");
+  assert.match(captions[3], /Board data: \[1\] voltage, \[2\] modes/);
+});
+
 test("every string field is escaped in the page, in the charts' SVG text and in attributes", async () => {
   const rs = fixtures().map(injected);
   assert.ok(countStrings(rs[0]) > 40, "the walk reached the strings");
