@@ -62,11 +62,21 @@
  *   A watcher must not throw and must not allocate from the allocator it
  *   watches.
  *
- * Checking (added by the debug add-on, src/debug, on the board; always
- * present on the host)
+ * Checking
  * - `invariantsHold()`: cheap checks of the counters, O(1).
  * - `validate()`: the full check, null when all is well, else a message that
  *   names the first problem.
+ *
+ * Lean board bundles and the debug add-on
+ * - On a board every function costs RAM (about 6 blocks of an Espruino's
+ *   2,630 on a Puck.js, whatever its length), so the board bundles carry the
+ *   members a production program calls: the constructor, `allocate`, `free`,
+ *   `stats`, `watch`, the properties, and the design's own verbs. `owns`,
+ *   `resetPeak`, `unwatch`, `close`, `invariantsHold` and `validate` come
+ *   with the debug add-on (src/debug, `require("ramkit-debug")` on a board),
+ *   which installs them on the same classes. On the host (the Node build,
+ *   the simulator, the tests) the add-on is always installed, so every
+ *   allocator implements `Allocator & Checkable` there.
  */
 import type { Memory } from "../hal/ports.js";
 
