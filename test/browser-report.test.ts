@@ -1,18 +1,19 @@
 // The report in a real browser: headless Debian chromium, driven by
-// playwright-core, opens a generated report/index.html from disk (results
-// with markup payloads in every string field), and checks that every chart
-// rendered with a non-zero size, that the page logs no error and requests
-// nothing from the network, and that no payload ran. It saves a screenshot
-// (its path is printed). Without chromium this is SKIPPED with the install
+// playwright-core, opens generated report pages from disk (the hand-made
+// results, a real run, and results with markup payloads in every string
+// field), and checks that every chart rendered with a non-zero size, that
+// the page logs no error and requests nothing from the network, and that no
+// payload ran. It saves a screenshot of each page (the paths are printed). Without chromium this is SKIPPED with the install
 // command outside CI, and fails under CI=true.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { writeReport } from "../sim/report.js";
+import { loadExperiment, runExperiment } from "../sim/experiment.js";
 import type { ExperimentResult } from "../sim/results.js";
 import { fixtures, injected, PAYLOADS } from "./report-support.js";
 
@@ -27,6 +28,7 @@ const ci = process.env.CI === "true";
 if (!present && !ci) {
   console.log("SKIPPED browser report test (" + CHROMIUM + " not found; install with: " + INSTALL + ")");
   test.skip("the report in headless chromium (chromium not installed: " + INSTALL + ")", () => {});
+  test.skip("a report of a real run (chromium not installed: " + INSTALL + ")", () => {});
   test.skip("markup in every string field does not run (chromium not installed: " + INSTALL + ")", () => {});
 } else {
   let browser: Browser | null = null;
@@ -115,6 +117,13 @@ if (!present && !ci) {
   test("the report in headless chromium: every chart drawn with a size, no error, no network request", async () => {
     const text = await check("report", fixtures());
     assert.ok(text.includes("pack+gate saves 28.3% of all-on's RAM retention energy"), "headline");
+  });
+
+  test("a report of a real run: experiments/default.json over two simulated hours, its name carrying markup", async () => {
+    const loaded = loadExperiment(fileURLToPath(new URL("../experiments/default.json", import.meta.url)));
+    const spec = { ...loaded.spec, durationSeconds: 7200, name: "default <script>window.__pwned=9</script>" };
+    const text = await check("report-real", [runExperiment(spec, { baseDir: loaded.baseDir })]);
+    assert.ok(text.includes("default <script>window.__pwned=9</script>"));
   });
 
   test("markup in every string field (board, experiment, workload, section, policy names, sources, limits) does not run", async () => {
