@@ -3,8 +3,9 @@
 // results, a real run, and results with markup payloads in every string
 // field), and checks that every chart rendered with a non-zero size, that
 // the page logs no error and requests nothing from the network, and that no
-// payload ran. It saves a screenshot of each page (the paths are printed). Without chromium this is SKIPPED with the install
-// command outside CI, and fails under CI=true.
+// payload ran. It saves a screenshot of each page (the paths are printed).
+// Without chromium this is SKIPPED with the install command outside CI, and
+// fails under CI=true.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, statSync } from "node:fs";
