@@ -23,6 +23,7 @@ import type { MemAllocator, MemRequest, Buffer } from "../src/fw/index.js";
 import { EFAULT, EINVAL, ENOMEM, EPERM, EBUSY, ENOENT } from "../src/core/errors.js";
 import { SimMcu } from "../sim/mcu.js";
 import { loadBoard } from "../sim/boards.js";
+import { BankManager } from "../src/power/bank-manager.js";
 import * as index from "../src/index.js";
 
 const B = 0x20000000;
@@ -421,6 +422,33 @@ test("BufferManager as an allocator: allocate with alignment and hint, free, own
   assert.is(bm.unwatch(w), 0);
   assert.is(bm.lastError, -ENOENT);
   assert.is(bm.validate(), null);
+});
+
+test("a BufferManager under a bank manager (strict simulated Puck.js): after set-up the sections with no buffer out go off, the records' one included; a hand-out switches its section on first; no bus fault", () => {
+  const mcu = new SimMcu(loadBoard("PUCKJS"));
+  const blocks = new MemBlocks(mcu, { base: 0x20004000, size: 0x8000, blockSize: 1024 });
+  const bm = new BufferManager();
+  // 8 x 1 KiB and 2 x 4 KiB with their records: a run of 17 blocks from 0x20004000
+  assert.is(bm.setup(1, 2, new MemAllocatorAdapter(blocks), [{ bufferSize: 1024, numBuffers: 8 }, { bufferSize: 4096, numBuffers: 2 }]), 0);
+  assert.is(bm.base, 0x20004000);
+  const bank = new BankManager(mcu, { policy: "gate-empty" });
+  assert.is(bank.manage(bm), 0);
+  bank.update(0);
+  const sec = (a: number) => mcu.getPower(mcu.sectionAt(a));
+  assert.is(sec(bm.base), "off", "the records' section");
+  const a = bank.allocate(3000); // the first 4 KiB buffer
+  assert.is(a, bm.base + 10 * R + 8 * 1024);
+  assert.is(sec(a), "on");
+  mcu.fill(a, 3000, 0x5a);
+  const b = bm.getBuffer(100); // directly: the bank manager sees it through its watcher
+  assert.is(sec(b.data), "on");
+  mcu.fill(b.data, 100, 0xa5);
+  assert.is(bm.returnBuffer(b), 0);
+  assert.is(bank.free(a), 0);
+  bank.update(1);
+  assert.is(sec(a), "off");
+  assert.is(bm.currBuffs, 0);
+  assert.equal(bm.stats().count, 0);
 });
 
 // ---------------------------------------------------------------- adapters

@@ -31,7 +31,8 @@ export function debugBufferManager(C: any): void {
    * Full check: null, or a message naming the first problem: the counters,
    * the layout (records first, buffers right after them bin by bin, ending
    * at the block's end, sizes as the bins say) and, when there is a memory
-   * port, every in-band record against the manager's own copy. O(buffers).
+   * port, every in-band record against the manager's own copy (so the
+   * record area must be on). O(buffers).
    */
   P.validate = function (this: BufferManager): string | null {
     var n = this._n, ad = this._addr as any, sz = this._size as any, u = this._used as any, m = this.memory, a, i, j, k, c = 0, bytes = 0, r;
@@ -46,8 +47,8 @@ export function debugBufferManager(C: any): void {
         if (u[k]) { c++; bytes += sz[k]; }
         if (m !== null) {
           r = this.base + k * R;
-          if (m.read32(r) !== ad[k] || m.read32(r + 4) !== sz[k] || m.read32(r + 8) !== this.managerId * 65536 + k || m.read32(r + 12) !== u[k]) {
-            return "record " + k + " at 0x" + r.toString(16) + " reads {" + m.read32(r) + ", " + m.read32(r + 4) + ", " + m.read32(r + 8) + ", " + m.read32(r + 12) + "}, expected {" + ad[k] + ", " + sz[k] + ", " + (this.managerId * 65536 + k) + ", " + u[k] + "}";
+          if (m.read32(r) !== ad[k] || m.read32(r + 4) !== sz[k] || m.read32(r + 8) !== this.managerId * 65536 + k || m.read32(r + 12) !== 0) {
+            return "record " + k + " at 0x" + r.toString(16) + " reads {" + m.read32(r) + ", " + m.read32(r + 4) + ", " + m.read32(r + 8) + ", " + m.read32(r + 12) + "}, expected {" + ad[k] + ", " + sz[k] + ", " + (this.managerId * 65536 + k) + ", 0}";
           }
         }
         a += sz[k];
@@ -60,11 +61,11 @@ export function debugBufferManager(C: any): void {
     return null;
   };
 
-  /** Buffer `index` as F´'s record {data, size, context, allocated}: the in-band record when there is a port, else the manager's copy. Throws EINVAL for a bad index. O(1). */
+  /** Buffer `index` as F´'s record {data, size, context, allocated}: data, size and context from the in-band record when there is a port (else the manager's copy), allocated from the manager's state. Throws EINVAL for a bad index. O(1). */
   P.record = function (this: BufferManager, index: number) {
     var m = this.memory, r = this.base + index * R;
     if (index !== (index >>> 0) || index >= this._n) fail("EINVAL", "index must be an integer in [0, " + this._n + "), got " + index);
-    if (m !== null) return { data: m.read32(r), size: m.read32(r + 4), context: m.read32(r + 8), allocated: m.read32(r + 12) === 1 };
+    if (m !== null) return { data: m.read32(r), size: m.read32(r + 4), context: m.read32(r + 8), allocated: (this._used as any)[index] === 1 };
     return { data: (this._addr as any)[index], size: (this._size as any)[index], context: this.managerId * 65536 + index, allocated: (this._used as any)[index] === 1 };
   };
 

@@ -8,12 +8,16 @@
  * bin order, then the buffers, bin by bin, each right after the previous
  * one with no padding; the walk ends exactly at the end of the block. A
  * record is RECORD_SIZE (16) bytes, four little-endian words: the buffer's
- * address, its size (the bin's), its context, and 1 while it is handed out
- * (0 otherwise). The records are written through the allocator's memory
- * port (when it has one) at set-up, and the last word on every hand-out and
- * return; the manager itself decides from a copy kept out of band (address,
- * size and state per buffer: 9 bytes), so a corrupt record never misleads
- * it (the debug add-on's validate() compares the two).
+ * address, its size (the bin's), its context, and 0 (reserved: F´'s
+ * "allocated" flag, which ramkit keeps out of band). The records are
+ * written through the allocator's memory port (when it has one) once, at
+ * set-up, for a debugger or a dump of the RAM to read; the manager decides
+ * from a copy kept out of band (address, size and state per buffer: 9
+ * bytes) and never touches the block again, so a corrupt record cannot
+ * mislead it (the debug add-on's validate() compares the two) and any RAM
+ * section of the block that holds no buffer handed out can be switched off
+ * after set-up (its records are then lost; nothing but validate() reads
+ * them).
  *
  * Requests (getBuffer, and the contract's allocate) take the first free
  * buffer in record order whose size fits: with bins listed by increasing
@@ -132,9 +136,9 @@ export class BufferManager implements Allocator {
 
   /** (debug add-on) Cheap checks of the counters. O(1). */
   declare invariantsHold: () => boolean;
-  /** (debug add-on) Full check (counters, layout, in-band records against the copy): null, or a message naming the first problem. O(buffers). */
+  /** (debug add-on) Full check (counters, layout, in-band records against the copy; reads the whole record area): null, or a message naming the first problem. O(buffers). */
   declare validate: () => string | null;
-  /** (debug add-on) Buffer `index` as F´'s record: {data, size, context, allocated}, read from the in-band record when there is a port. */
+  /** (debug add-on) Buffer `index` as F´'s record: {data, size, context, allocated}, the first three read from the in-band record when there is a port. */
   declare record: (index: number) => { data: number; size: number; context: number; allocated: boolean };
   /** (debug add-on) A text table of the bins and buffers. */
   declare dump: () => string;
@@ -381,7 +385,6 @@ export class BufferManager implements Allocator {
     if ((this._bytes += w) > this._peak) this._peak = this._bytes;
     if (++this.currBuffs > this.hiBuffs) this.hiBuffs = this.currBuffs;
     this._last = i;
-    if (this.memory !== null) this.memory.write32(this.base + i * BufferManager.RECORD_SIZE + 12, 1);
     if ((k = this._watchers) !== null) for (i = 0; i < k.length; i++) k[i].onAlloc(a, w, this);
     return a;
   }
@@ -402,7 +405,6 @@ export class BufferManager implements Allocator {
     s = (this._size as Store)[i];
     this._bytes -= s;
     this.currBuffs--;
-    if (this.memory !== null) this.memory.write32(this.base + i * BufferManager.RECORD_SIZE + 12, 0);
     if ((w = this._watchers) !== null) for (k = 0; k < w.length; k++) w[k].onFree(address, s, this);
     return 0;
   }
