@@ -27,7 +27,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({
     t: fc.constant("alloc" as const),
     size: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 300 }) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 5000 }) }),
-    align: fc.constantFrom(undefined, undefined, undefined, 4, 16, 32, 64, 128, 3, 0),
+    align: fc.constantFrom(undefined, undefined, undefined, 4, 16, 32, 64, 128, 1024, 8192, 3, 0),
     hint: fc.option(fc.integer({ min: -64, max: 4200 }), { freq: 3, nil: undefined }),
   }) },
   { weight: 7, arbitrary: fc.record({ t: fc.constant("free" as const), pick: fc.nat(1000), how: fc.constantFrom("none" as const, "exact" as const, "rounded" as const, "wrong" as const) }) },
@@ -64,6 +64,7 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
     if (hint !== undefined && !(Number.isInteger(hint) && hint >= 0 && hint < 2 ** 32)) return -2;
     const n = granulesOf(s), a = al !== undefined && al > G ? al / G : 1;
     const o = a > 1 ? ((al! - (base % al!)) % al!) / G : 0;
+    if (o >= N) return -2;                       // no granule of the region has the alignment: EINVAL
     const ok = (g: number) => ((g - o) % a + a) % a === 0 && runFree(g, n);
     // the first fit at or above the hint's granule (rounded up); when there is none, from the bottom
     let p = hint && hint > base && hint - base < N * G ? Math.ceil((hint - base) / G) : 0;

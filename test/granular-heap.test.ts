@@ -245,9 +245,14 @@ test("alignment: a power of two, relative to the address, not the region", () =>
   assert.is(b, BASE + 256);
   assert.is(h.allocate(16, 16), BASE + 32);     // first fit fills the gap below
   assert.is(h.allocate(64, 512), BASE + 512);
-  assert.is(h.allocate(16, 2048), 0);           // no 2048-aligned granule in the region
+  assert.is(h.allocate(32, 1024), 0);           // its one 1024-aligned granule is the last: no room for 32 there
   assert.is(h.lastError, -ENOMEM);
+  assert.is(h.allocate(16, 2048), 0);           // no 2048-aligned granule in the region: never satisfiable
+  assert.is(h.lastError, -EINVAL);
   assert.is(h.allocate(16, 0x80000000), 0);     // the largest alignment: none in the region either
+  assert.is(h.lastError, -EINVAL);
+  assert.equal([h.fullStats().failed, h.fullStats().rejected], [1, 2]);
+  assert.is(h.allocate(16, 1024), BASE + 1024);
   assert.is(h.validate(), null);
   for (const x of [a, b]) assert.is(h.free(x), 0);
 });

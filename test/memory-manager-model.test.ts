@@ -41,8 +41,8 @@ function run(ops: Op[], order: "lifo" | "fifo" | "any", nsize: number, ssize: nu
   const m = new MemoryManager(mem, { base: NBASE, size: nsize, shared: { base: SBASE, size: ssize, name: "model-" + ++names } });
   const events: string[] = [], expected: string[] = [];
   m.watch({
-    onAlloc: (a, n, h) => events.push("+" + a + ":" + n + (h === m.sharedHeap ? "S" : "N")),
-    onFree: (a, n, h) => events.push("-" + a + ":" + n + (h === m.sharedHeap ? "S" : "N")),
+    onAlloc: (a, n, al) => { assert.is(al, m); events.push("+" + a + ":" + n + (m.memoryType(a) === MEMORY_SHARED ? "S" : "N")); },
+    onFree: (a, n, al) => { assert.is(al, m); events.push("-" + a + ":" + n + (m.memoryType(a) === MEMORY_SHARED ? "S" : "N")); },
   });
   const live: Live[] = [];
   let tag = 0, failures = 0, spills = 0;

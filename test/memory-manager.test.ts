@@ -362,13 +362,14 @@ test("stats: both heaps summed, into out; resetPeak resets both peaks and the fa
   m.free(b); m.free(c);
 });
 
-test("watch/unwatch: one watcher sees both heaps (also one set up later), the heap that served as allocator", () => {
+test("watch/unwatch: one watcher sees both heaps (also one set up later), the manager as allocator", () => {
   const mem = port();
   const m = new MemoryManager(mem, { base: NBASE, size: 4096 });
   const log: string[] = [];
+  const where = (a: number, al: unknown) => (al !== m ? "?" : m.memoryType(a) === MEMORY_SHARED ? "S" : "N");
   const w: Watcher = {
-    onAlloc: (a, n, al) => log.push("+" + (al === m.normalHeap ? "N" : al === m.sharedHeap ? "S" : "?") + (a - NBASE) + ":" + n),
-    onFree: (a, n, al) => log.push("-" + (al === m.normalHeap ? "N" : al === m.sharedHeap ? "S" : "?") + (a - NBASE) + ":" + n),
+    onAlloc: (a, n, al) => log.push("+" + where(a, al) + (a - NBASE) + ":" + n),
+    onFree: (a, n, al) => log.push("-" + where(a, al) + (a - NBASE) + ":" + n),
   };
   assert.is(m.watch(w), 0);
   assert.is(m.watch(w), 0, "twice: still once");
@@ -385,12 +386,17 @@ test("watch/unwatch: one watcher sees both heaps (also one set up later), the he
   assert.is(m.lastError, -ENOENT);
   m.allocate(16); m.allocateShared(16);
   assert.is(log.length, 6);
-  // a watcher of the heap itself is not the manager's
-  const own = { onAlloc: () => log.push("own"), onFree: () => {} };
+  assert.equal(m.normalHeap!._watchers, null, "the manager stopped watching its heaps");
+  // a watcher of a heap itself is not the manager's, and sees the heap as allocator
+  const seen: unknown[] = [];
+  const own = { onAlloc: (_a: number, _n: number, al: unknown) => seen.push(al), onFree: () => {} };
   m.normalHeap!.watch(own);
   assert.is(m.unwatch(own), -ENOENT);
+  m.watch(w);
   m.allocate(16);
+  assert.equal(seen, [m.normalHeap]);
   assert.is(log.length, 7);
+  assert.match(log[6], /^\+N/);
 });
 
 test("close: refused while allocations live; then the regions and the name are free again", () => {

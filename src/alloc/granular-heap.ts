@@ -226,12 +226,13 @@ export class GranularHeap {
    *
    * Returns the address, or 0 with `lastError` -ENOMEM (no free run is long
    * enough) or -EINVAL (size not an integer in [1, 2^32), alignment not a
-   * power of two below 2^32, hint not an integer address in [0, 2^32)).
+   * power of two below 2^32 or one no address of the region has, hint not
+   * an integer address in [0, 2^32)).
    * Never throws, never touches memory. Watchers see the allocation. O(W)
    * worst case.
    */
   allocate(size: number, alignment?: number, hint?: number): number {
-    var s = this._state, sh = this._shift, u = this._used, a = 1, o = 0, p = 0, g = -1, n = 0, r = 0, i, j, b, l, w;
+    var s = this._state, sh = this._shift, u = this._used, a = 1, o = 0, p = 0, g = -1, n = 0, r = 0, e = -ENOMEM, i, j, b, l, w;
     if (this._enter !== null) this._enter();
     if (size !== (size >>> 0) || size === 0 ||
       (alignment !== undefined && (alignment !== (alignment >>> 0) || alignment === 0 || (alignment & (alignment - 1)) !== 0)) ||
@@ -244,7 +245,9 @@ export class GranularHeap {
         o = ((alignment - this._base % alignment) % alignment) >>> sh;
       }
       n = ((size - 1) >>> sh) + 1;
-      if (n <= this._granules - s[S_USED]) {
+      // no granule of the region has the alignment: a request that can never succeed
+      if (o >= this._granules) e = -EINVAL;
+      else if (n <= this._granules - s[S_USED]) {
         // the hint's granule, rounded up; a hint at or below the base is the bottom
         if (hint && hint > this._base && hint - this._base < this.size) p = (hint - this._base + this._granuleMask) >>> sh;
         if (p >= this._granules) p = 0;
@@ -252,8 +255,9 @@ export class GranularHeap {
         if (g < 0 && p !== 0) g = a === 1 ? this._first(n, 0) : this._aligned(n, a, o, 0);
       }
       if (g < 0) {
-        s[S_FAILED] = (s[S_FAILED] + 1) | 0;
-        this.lastError = -ENOMEM;
+        if (e === -ENOMEM) s[S_FAILED] = (s[S_FAILED] + 1) | 0;
+        else s[S_REJECTED] = (s[S_REJECTED] + 1) | 0;
+        this.lastError = e;
       } else {
         // mark granules [g, g + n) used and g + n - 1 an end; move the full-word mark past full words
         i = g >> 5; b = g & 31; l = g + n - 1; j = l >> 5;

@@ -5,7 +5,9 @@
  *
  * It implements the allocator contract (src/alloc/api.ts) over both heaps:
  * `allocate` takes normal memory, `free` and `owns` accept either region,
- * `stats` sums both, watchers see both; `base`, `size`, `blockSize` and
+ * `stats` sums both, the manager's watchers see both (with the manager as
+ * `allocator`: it watches its heaps and passes their calls on); `base`,
+ * `size`, `blockSize` and
  * `memory` are the normal region's. The seed's verbs stay as extras:
  * `initNormal`, `initShared`, `allocateShared` (spills to normal memory),
  * `deallocate(address, size)`, `memoryType`, `getInstance` and the shared
@@ -200,7 +202,7 @@ export class MemoryManager {
     return this.lastError = -code;
   }
 
-  /** A heap for `config` that does not overlap `other`, watched by this manager's watchers; or null (refused). */
+  /** A heap for `config` that does not overlap `other`, watched by this manager when it has watchers; or null (refused). */
   _heap(config: MemoryConfig, other: GranularHeap | null): GranularHeap | null {
     var h: GranularHeap, i: any;
     if (!config || typeof config !== "object") { this._refuse(EINVAL, "config must be an object with base and size, got " + config); return null; }
@@ -218,7 +220,7 @@ export class MemoryManager {
       this._refuse(EBUSY, "the region [0x" + h.base.toString(16) + ", 0x" + (h.base + h.size).toString(16) + ") overlaps the manager's other region [0x" + other.base.toString(16) + ", 0x" + (other.base + other.size).toString(16) + ")");
       return null;
     }
-    for (i = 0; i < this._watchers.length; i++) h.watch(this._watchers[i]);
+    if (this._watchers.length !== 0) h.watch(this);
     return h;
   }
 
@@ -350,29 +352,47 @@ export class MemoryManager {
   }
 
   /**
-   * Watch both heaps (also one set up later): the watcher sees every
-   * allocation and free in either region, with the heap that served it as
-   * `allocator`. 0 (also when it already watches), or -EINVAL when it lacks
-   * onAlloc/onFree. O(watchers).
+   * Add a watcher of the manager: it sees every allocation and free in
+   * either region (also one set up later), from every verb, with the manager
+   * as `allocator`. While it has watchers the manager watches its own heaps
+   * (onAlloc/onFree below) and passes their calls on. 0 (also when it
+   * already watches), or -EINVAL when it lacks onAlloc/onFree. O(watchers).
    */
   watch(watcher: Watcher): number {
+    var w = this._watchers;
     if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") return this.lastError = -EINVAL;
-    if (this._watchers.indexOf(watcher) < 0) {
-      this._watchers.push(watcher);
-      if (this.normalHeap !== null) this.normalHeap.watch(watcher);
-      if (this.sharedHeap !== null) this.sharedHeap.watch(watcher);
+    if (w.indexOf(watcher) < 0) {
+      w.push(watcher);
+      if (w.length === 1) {
+        if (this.normalHeap !== null) this.normalHeap.watch(this);
+        if (this.sharedHeap !== null) this.sharedHeap.watch(this);
+      }
     }
     return 0;
   }
 
-  /** Stop watching both heaps: 0, or -ENOENT when the watcher was not added with watch. O(watchers). */
+  /** Remove a watcher of the manager: 0, or -ENOENT when it does not watch it. O(watchers). */
   unwatch(watcher: Watcher): number {
-    var i = this._watchers.indexOf(watcher);
+    var w = this._watchers, i = w.indexOf(watcher);
     if (i < 0) return this.lastError = -ENOENT;
-    this._watchers.splice(i, 1);
-    if (this.normalHeap !== null) this.normalHeap.unwatch(watcher);
-    if (this.sharedHeap !== null) this.sharedHeap.unwatch(watcher);
+    w.splice(i, 1);
+    if (w.length === 0) {
+      if (this.normalHeap !== null) this.normalHeap.unwatch(this);
+      if (this.sharedHeap !== null) this.sharedHeap.unwatch(this);
+    }
     return 0;
+  }
+
+  /** The manager as a watcher of its heaps (while it has watchers): an allocation, passed on with the manager as `allocator`. */
+  onAlloc(address: number, bytes: number): void {
+    var w = this._watchers, i;
+    for (i = 0; i < w.length; i++) w[i].onAlloc(address, bytes, this as any); // `memory` is null before any setup
+  }
+
+  /** The manager as a watcher of its heaps: a free, passed on with the manager as `allocator`. */
+  onFree(address: number, bytes: number): void {
+    var w = this._watchers, i;
+    for (i = 0; i < w.length; i++) w[i].onFree(address, bytes, this as any);
   }
 
   /** Bytes managed in the shared region (whole granules), 0 before initShared. O(1). */
