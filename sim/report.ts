@@ -56,6 +56,9 @@ export const MODEL_LIMITS: readonly string[] = [
     "current) can hide: a saving in RAM retention energy may not be visible on a meter.",
 ];
 
+/** How a result's own limits say the same as MODEL_LIMITS[i] (then the page does not repeat it). */
+const MODEL_LIMIT_STATED: RegExp[] = [/retention currents are derived from datasheet/i, /tens of nA per section/i];
+
 /** At most this many points per drawn series (after dropping repeated values). */
 export const MAX_POINTS = 1200;
 /** At most this many segments per drawn lane. */
@@ -667,8 +670,11 @@ export async function renderReport(results: ExperimentResult[], warnings: string
   const sections: Raw[] = [];
   for (let i = 0; i < results.length; i++) sections.push(await experimentSection(results[i], i, ctx));
   const limits: string[] = [];
-  for (const l of MODEL_LIMITS) limits.push(l);
-  for (const r of results) for (const l of r.limits) if (limits.indexOf(l) < 0) limits.push(l);
+  const given: string[] = [];
+  for (const r of results) for (const l of r.limits) if (given.indexOf(l) < 0) given.push(l);
+  // a model limit the results already state in their own words is not repeated
+  MODEL_LIMITS.forEach((l, i) => { if (!given.some((g) => MODEL_LIMIT_STATED[i].test(g))) limits.push(l); });
+  for (const l of given) limits.push(l);
   const title = results.length === 1 ? "ramkit report: " + results[0].name : "ramkit report: " + results.length + " experiments";
   const page = html`<!DOCTYPE html>
 <html lang="en">

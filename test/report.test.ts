@@ -61,6 +61,12 @@ test("the page: a summary row per policy and the bound, every figure names its b
   for (const l of MODEL_LIMITS) assert.ok(html.includes(escapeHtml(l)), l);
   assert.match(html, /derived from datasheet pairs/);
   assert.match(html, /tens of nA per section/);
+  // results that state those limits in their own words do not get them twice
+  const own = copy(rs[0]);
+  own.limits = ["Per-section retention currents are derived from datasheet end points; measured boards show tens of nA per section."];
+  const once = await renderReport([own]);
+  for (const l of MODEL_LIMITS) assert.not.ok(once.includes(escapeHtml(l)), l);
+  assert.is((once.match(/tens of nA per section/g) || []).length, 1);
   const captions: string[] = html.match(/<figcaption>[\s\S]*?<\/figcaption>/g) || [];
   assert.is(captions.length, 4 * rs.length);
   for (const c of captions) assert.match(c, /Board data: /);
