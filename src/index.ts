@@ -20,3 +20,6 @@ export { policy } from "./power/policies.js";
 export type { Policy } from "./power/policies.js";
 // -- F´ layer: MemAllocator, registry, init-phase lock, BufferManager (docs/FW.md)
 export * from "./fw/index.js";
+// -- nRF52 RAM power through the RAM[n].POWERSET/POWERCLR registers (src/hal/nrf52-power.ts)
+export { nrf52Power } from "./hal/nrf52-power.js";
+export type { Nrf52Power, Nrf52PowerOptions, Nrf52Board, Nrf52Bank, Nrf52Section, Nrf52Range } from "./hal/nrf52-power.js";
