@@ -1,12 +1,14 @@
 /* Conformance part 50: the F´ layer (MemAllocator adapters, SystemAllocator,
    registry, init-phase lock, BufferManager). Plain ES5. Members of the debug
-   add-on only under DEBUG. */
+   add-on only under DEBUG. Needs the F´ exports and ArrayMemory; the
+   adapters over MemBlocks and Onesize run where the bundle has them. */
 (function () {
-  if (typeof rk.BufferManager !== "function") return; // a per-feature bundle without the F´ layer
+  if (typeof rk.BufferManager !== "function") return; // a bundle without the F´ layer
   var BASE = 0x20100000;
   var mem = new rk.ArrayMemory(BASE, 8192);
   var EFAULT = rk.EFAULT, EINVAL = rk.EINVAL, ENOMEM = rk.ENOMEM, EPERM = rk.EPERM, EBUSY = rk.EBUSY;
-  var heap = new rk.GranularHeap(mem, { base: BASE, size: 4096 });
+  // a GranularHeap over [BASE, BASE + 4096), made by the SystemAllocator (so no allocator export is needed)
+  var heap = new rk.SystemAllocator(mem, { base: BASE, size: 4096 }).allocator;
   var ad = new rk.MemAllocatorAdapter(heap);
   var i, b, got, tlm = [], events = [];
 
@@ -26,22 +28,25 @@
   eq("too large", [ad.allocate(1, 8192), ad.lastError], [0, -ENOMEM]);
   throwsCode("adapter of nothing", function () { return new rk.MemAllocatorAdapter(null); }, "EINVAL");
 
-  var blocks = new rk.MemBlocks(mem, { base: BASE + 4096, size: 2048, blockSize: 64 });
-  var bad = new rk.MemAllocatorAdapter(blocks);
-  var run = bad.allocate(1, 200, req);
-  eq("MemBlocks: a run of 4 blocks", [run, req.size, blocks.stats().count], [BASE + 4096, 200, 4]);
-  eq("MemBlocks: the run freed whole", [bad.deallocate(1, run), blocks.stats().count], [0, 0]);
-
-  var pool = new rk.Onesize(mem, { base: BASE + 6144, size: 1024, blockSize: 32 });
-  var pad = new rk.MemAllocatorAdapter(pool, { recoverable: true });
-  req = {};
-  var p = pad.allocate(2, 100, req);
-  eq("Onesize: one block granted, less than asked", [p !== 0, req.size, req.recoverable], [true, 32, true]);
-  eq("Onesize: without req it fails", [pad.allocate(2, 100), pad.lastError], [0, -EINVAL]);
-  eq("Onesize: deallocate", pad.deallocate(2, p), 0);
+  if (typeof rk.MemBlocks === "function") {
+    var blocks = new rk.MemBlocks(mem, { base: BASE + 4096, size: 2048, blockSize: 64 });
+    var bad = new rk.MemAllocatorAdapter(blocks);
+    var run = bad.allocate(1, 200, req);
+    eq("MemBlocks: a run of 4 blocks", [run, req.size, blocks.stats().count], [BASE + 4096, 200, 4]);
+    eq("MemBlocks: the run freed whole", [bad.deallocate(1, run), blocks.stats().count], [0, 0]);
+  }
+  if (typeof rk.Onesize === "function") {
+    var pool = new rk.Onesize(mem, { base: BASE + 6144, size: 1024, blockSize: 32 });
+    var pad = new rk.MemAllocatorAdapter(pool, { recoverable: true });
+    req = {};
+    var p = pad.allocate(2, 100, req);
+    eq("Onesize: one block granted, less than asked", [p !== 0, req.size, req.recoverable], [true, 32, true]);
+    eq("Onesize: without req it fails", [pad.allocate(2, 100), pad.lastError], [0, -EINVAL]);
+    eq("Onesize: deallocate", pad.deallocate(2, p), 0);
+  }
   if (DEBUG) {
     eq("adapter validates", ad.validate(), null);
-    eq("live allocations", pad.live().length, 0);
+    eq("live allocations", ad.live().length, 0);
   }
 
   section("fw: SystemAllocator (engine heap)");
