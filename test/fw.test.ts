@@ -378,6 +378,24 @@ test("BufferManager ctor and cleanup: bad ports throw EINVAL; cleanup drops buff
   assert.is(bm.close(), 0, "close when not set up");
 });
 
+test("debug add-on: record() of a bad index throws EINVAL; dump() shows the bins and telemetry; lastErrorText() names the last failure; validate() finds a corrupt record", () => {
+  const { bm, mem } = manager();
+  for (const i of [-1, 9, 1.5, "0"]) assert.match(thrown(() => bm.record(i as any)), /^EINVAL index must be an integer in \[0, 9\)/);
+  assert.is(bm.lastErrorText(), "no call has failed");
+  bm.getBuffer(12);
+  bm.getBuffer(500);
+  assert.match(bm.lastErrorText(), /^EINVAL: /);
+  bm.returnBuffer({ data: 1, size: 1, context: 5 });
+  assert.match(bm.lastErrorText(), /^EFAULT: the buffer returned is not one this manager handed out/);
+  assert.is(bm.dump(), "BufferManager 32 (memId 49): block 0x" + bm.base.toString(16) + ", 512 bytes\n" +
+    "  bin 0: 2 x 10 bytes, 0 handed out\n  bin 1: 4 x 12 bytes, 1 handed out\n  bin 2: 3 x 100 bytes, 0 handed out\n" +
+    "  TotalBuffs 9, CurrBuffs 1, HiBuffs 1, NoBuffs 1, EmptyBuffs 0\n");
+  assert.ok(bm.invariantsHold());
+  mem.write32(bm.base + 3 * R + 8, 0);
+  assert.match(bm.validate()!, /^record 3 at 0x[0-9a-f]+ reads \{/);
+  assert.is(bm.getBuffer(12).context, (32 << 16) | 3, "the manager decides from its own copy");
+});
+
 // ---------------------------------------------------------------- the contract on a BufferManager
 
 test("BufferManager as an allocator: allocate with alignment and hint, free, owns, stats, resetPeak, watch/unwatch, close", () => {

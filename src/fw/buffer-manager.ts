@@ -304,8 +304,8 @@ export class BufferManager implements Allocator {
         this.emptyBuffs++;
         return this._note(0, 1, undefined);
       }
-      i = c & 0xffff;
       if (c === c >>> 0 && typeof d === "number" && typeof s === "number") {
+        i = c & 0xffff;
         if ((c >>> 16) !== this.managerId || i >= this._n || !(this._used as Store)[i] || !(d >= ad[i] && d < ad[i] + sz[i])) r = -EFAULT;
         else if (s >= 0 && s <= sz[i]) return this.free(ad[i]);
       }
