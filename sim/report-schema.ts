@@ -45,7 +45,10 @@ const policy = {
   properties: {
     policy: { type: "string", minLength: 1 }, energy, avgCurrent_uA: num, avgSectionsOn: num,
     switchOns: count, switchOffs: count, failures: count, peakLiveBytes: num, fragmentation: num,
-    savingRetentionPct: num, savingTotalPct: num, retentionVsOracle: num,
+    savingRetentionPct: num, savingTotalPct: num,
+    // a number, Infinity (no retention energy in the bound; ajv's number is finite) or null (Infinity
+    // written by JSON.stringify): checked in checkExperimentResult
+    retentionVsOracle: {},
     samples: { type: "array", items: sample }, lanes: { type: "array", items: lane },
   },
 };
@@ -119,6 +122,10 @@ export function checkExperimentResult(value: unknown, label: string): Experiment
       fail("EINVAL", label + "/policies/" + i + "/policy: " + show(p.policy) + " repeats /policies/" + seen[p.policy] + "; each policy once");
     }
     seen[p.policy] = i;
+    const x: unknown = p.retentionVsOracle;
+    if (x !== null && (typeof x !== "number" || isNaN(x))) {
+      fail("EINVAL", label + "/policies/" + i + "/retentionVsOracle: must be a number, Infinity or null, got " + show(x));
+    }
     inOrder(p.samples.map((s) => s.t), label + "/policies/" + i + "/samples", "t");
     p.lanes.forEach((l, j) => inOrder(l.changes.map((c) => c[0]), label + "/policies/" + i + "/lanes/" + j + "/changes", "0"));
   });

@@ -29,7 +29,8 @@ export interface SummaryRow {
   fragmentation: number | null;
   saving_retention_pct: number | null;
   saving_total_pct: number | null;
-  retention_vs_oracle: number;
+  /** Infinity when the bound needs no retention energy (null when read back from JSON). */
+  retention_vs_oracle: number | null;
 }
 
 /** The CSV's columns, in order (the keys of `SummaryRow`). */
@@ -118,16 +119,25 @@ export function summaryTable(rows: SummaryRow[]): string {
     "retention " + unit.name, "saved: retention", "saved: total", "retention / bound", "failures"]);
   const body = rows.map((r) => (many ? [r.board, r.workload, String(r.seed)] : []).concat([
     r.policy === "oracle" ? "oracle (bound)" : r.policy, e(r.total_uJ), e(r.base_uJ), e(r.retention_uJ),
-    pct(r.saving_retention_pct), pct(r.saving_total_pct), fixed(r.retention_vs_oracle, 3) + "x",
+    pct(r.saving_retention_pct), pct(r.saving_total_pct), times(r.retention_vs_oracle, 3, "x"),
     r.failures === null ? "-" : String(r.failures),
   ]));
   const right = head.map((h, i) => i >= (many ? 4 : 1) || h === "seed");
   return textTable(head, body, right);
 }
 
-/** `v` with `digits` decimals; anything that is not a finite number as it is. */
-export function fixed(v: number, digits: number): string {
-  return typeof v === "number" && isFinite(v) ? v.toFixed(digits) : String(v);
+/** `v` with `digits` decimals; infinity as ∞, null or NaN as a dash, anything else as it is. */
+export function fixed(v: number | null, digits: number): string {
+  if (typeof v === "number" && isFinite(v)) return v.toFixed(digits);
+  if (v === Infinity) return "\u221e";
+  if (v === -Infinity) return "-\u221e";
+  if (v === null || (typeof v === "number" && isNaN(v))) return "\u2013";
+  return String(v);
+}
+
+/** A ratio: `fixed` and the sign (x or ×) when it is a finite number. */
+export function times(v: number | null, digits: number, sign: string): string {
+  return fixed(v, digits) + (typeof v === "number" && isFinite(v) ? sign : "");
 }
 
 /** The largest of µJ, mJ, J that keeps `max` at or above 1 (µJ when below). */

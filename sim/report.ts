@@ -41,7 +41,7 @@ import * as vega from "vega";
 import { compile } from "vega-lite";
 import { fail, show } from "../src/core/errors.js";
 import { checkExperimentResult } from "./report-schema.js";
-import { energyUnit, fixed, ordered, summaryRows, resultsCsv } from "./report-summary.js";
+import { energyUnit, fixed, ordered, summaryRows, resultsCsv, times } from "./report-summary.js";
 import type { EnergySplit, ExperimentResult, FigureSource, Lane, Sample } from "./results.js";
 
 export {
@@ -426,7 +426,7 @@ async function liveChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
 async function energyChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
   const policies = ordered(r.policies);
   const colors = seriesColors(policies.map((p) => p.policy));
-  const rows: { s: string; o: number; e: EnergySplit; x: number }[] = policies.map((p, i) => ({ s: p.policy as string, o: i, e: p.energy, x: p.retentionVsOracle }))
+  const rows: { s: string; o: number; e: EnergySplit; x: number | null }[] = policies.map((p, i) => ({ s: p.policy as string, o: i, e: p.energy, x: p.retentionVsOracle }))
     .concat([{ s: ORACLE_LABEL, o: policies.length, e: r.oracle.energy, x: 1 }]);
   const unit = energyUnit(Math.max(0, ...rows.map((d) => d.e.total_uJ)));
   const runit = energyUnit(Math.max(0, ...rows.map((d) => d.e.retention_uJ)));
@@ -434,7 +434,7 @@ async function energyChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
     { s: d.s, o: d.o, c: "base (mode current)", k: 0, v: d.e.base_uJ / unit.div },
     { s: d.s, o: d.o, c: "RAM retention", k: 1, v: d.e.retention_uJ / unit.div },
   ]);
-  const ret = rows.map((d) => ({ s: d.s, o: d.o, v: d.e.retention_uJ / runit.div, label: d.s === ORACLE_LABEL ? "the bound" : fixed(d.x, 2) + "\u00d7 the bound" }));
+  const ret = rows.map((d) => ({ s: d.s, o: d.o, v: d.e.retention_uJ / runit.div, label: d.s === ORACLE_LABEL ? "the bound" : times(d.x, 2, "\u00d7") + " the bound" }));
   const y = { field: "s", type: "nominal", title: null, sort: { field: "o", op: "min" }, axis: { labelLimit: 180 } };
   const svg = await renderChart({
     description: "Energy per policy and of the bound for " + r.name,
@@ -621,12 +621,12 @@ async function experimentSection(r: ExperimentResult, index: number, ctx: Ctx): 
   return html`<section class="card" id="experiment-${n}" aria-labelledby="experiment-${n}-title">
 <h2 id="experiment-${n}-title">${r.name}</h2>
 <p class="meta"><b>${r.board.title}</b> (${r.board.name}, ${r.board.chip}) · allocator <b>${r.allocator.kind}</b> over ${hexText(r.allocator.base)}, ${bytesText(r.allocator.size)} in ${bytesText(r.allocator.blockSize)} blocks · workload <b>${r.workload}</b> · seed ${r.seed} · ${fixed(r.durationSeconds / tu.div, tu.div === 1 ? 0 : 2)} ${tu.name} simulated in power mode <b>${r.powerMode}</b></p>
-${best ? html`<p class="headline"><b>${best.policy}</b> saves ${fixed(best.savingRetentionPct, 1)}% of all-on's RAM retention energy and ${fixed(best.savingTotalPct, 1)}% of its total energy; its retention energy is ${fixed(best.retentionVsOracle, 2)}× the bound's.${basePct !== null && basePct >= 50 ? html` The mode's base current is ${fixed(basePct, 0)}% of all-on's energy, so the saving in total energy stays small.` : ""}${policies.some((p) => p.failures > 0) ? html` <span class="fail">Some policies had allocation failures (see the table).</span>` : ""}</p>` : ""}
+${best ? html`<p class="headline"><b>${best.policy}</b> saves ${fixed(best.savingRetentionPct, 1)}% of all-on's RAM retention energy and ${fixed(best.savingTotalPct, 1)}% of its total energy; its retention energy is ${times(best.retentionVsOracle, 2, "\u00d7")} the bound's.${basePct !== null && basePct >= 50 ? html` The mode's base current is ${fixed(basePct, 0)}% of all-on's energy, so the saving in total energy stays small.` : ""}${policies.some((p) => p.failures > 0) ? html` <span class="fail">Some policies had allocation failures (see the table).</span>` : ""}</p>` : ""}
 <h3>Summary</h3>
 <div class="table-wrap"><table class="summary">
 <thead><tr><th class="text">policy</th><th>energy (${unit.name})</th><th>base</th><th>retention</th><th>avg current (µA)</th><th>sections on (avg)</th><th>saved: retention</th><th>saved: total</th><th>retention / bound</th><th>switch on / off</th><th>failures</th><th>peak live</th><th>fragmentation</th></tr></thead>
 <tbody>
-${rows.slice(0, -1).map((row) => html`<tr><td class="text"><span class="swatch" style="background:${color(row.policy)}"></span>${row.policy}</td><td>${e(row.total_uJ)}</td><td>${e(row.base_uJ)}</td><td>${e(row.retention_uJ)}</td><td>${fixed(row.avg_current_uA as number, 3)}</td><td>${fixed(row.avg_sections_on, 2)}</td><td>${fixed(row.saving_retention_pct as number, 1)}%</td><td>${fixed(row.saving_total_pct as number, 1)}%</td><td>${fixed(row.retention_vs_oracle, 3)}×</td><td>${row.switch_ons} / ${row.switch_offs}</td><td${(row.failures as number) > 0 ? html` class="fail"` : ""}>${row.failures}</td><td>${sizeText(row.peak_live_bytes as number)}</td><td>${fixed(row.fragmentation as number, 3)}</td></tr>
+${rows.slice(0, -1).map((row) => html`<tr><td class="text"><span class="swatch" style="background:${color(row.policy)}"></span>${row.policy}</td><td>${e(row.total_uJ)}</td><td>${e(row.base_uJ)}</td><td>${e(row.retention_uJ)}</td><td>${fixed(row.avg_current_uA as number, 3)}</td><td>${fixed(row.avg_sections_on, 2)}</td><td>${fixed(row.saving_retention_pct as number, 1)}%</td><td>${fixed(row.saving_total_pct as number, 1)}%</td><td>${times(row.retention_vs_oracle, 3, "\u00d7")}</td><td>${row.switch_ons} / ${row.switch_offs}</td><td${(row.failures as number) > 0 ? html` class="fail"` : ""}>${row.failures}</td><td>${sizeText(row.peak_live_bytes as number)}</td><td>${fixed(row.fragmentation as number, 3)}</td></tr>
 `)}<tr class="bound"><td class="text"><span class="swatch dashed"></span>${ORACLE_LABEL}</td><td>${e(bound.total_uJ)}</td><td>${e(bound.base_uJ)}</td><td>${e(bound.retention_uJ)}</td><td>${bound.avg_current_uA === null ? "–" : fixed(bound.avg_current_uA, 3)}</td><td>${fixed(bound.avg_sections_on, 2)}</td><td>${bound.saving_retention_pct === null ? "–" : fixed(bound.saving_retention_pct, 1) + "%"}</td><td>${bound.saving_total_pct === null ? "–" : fixed(bound.saving_total_pct, 1) + "%"}</td><td>1.000×</td><td>–</td><td>–</td><td>–</td><td>–</td></tr>
 </tbody>
 </table></div>

@@ -224,6 +224,20 @@ test("a long run (a day at one sample a second) draws reduced charts and says so
   assert.is((html.match(/Long series are drawn reduced/g) || []).length, 3);
 });
 
+test("a ratio to a bound without retention energy (Infinity; null once written as JSON) shows as ∞", async () => {
+  const r = copy(fixtures()[1]);
+  r.policies[1].retentionVsOracle = Infinity;
+  const html = await renderReport([r]);
+  assert.match(html, /<td>∞<\/td>/);
+  assert.match(html, />∞ the bound</);
+  const back = JSON.parse(JSON.stringify(r));
+  assert.is(back.policies[1].retentionVsOracle, null);
+  assert.match(await renderReport([back]), /<td>–<\/td>/);
+  const table = summaryTable(summaryRows(r));
+  assert.match(table.split("\n")[3], /^heap-top .* ∞ +0$/);
+  assert.match(resultsCsv([r]), /,Infinity\n/);
+});
+
 test("writeReport: bad inputs are errors naming what was wrong, and nothing is written", async () => {
   const good = fixtures()[0];
   const cases: [unknown, string | RegExp][] = [
@@ -237,6 +251,8 @@ test("writeReport: bad inputs are errors naming what was wrong, and nothing is w
     [[(() => { const r = copy(good); r.policies[0].samples[3].t = -1; return r; })()], "results[0]/policies/0/samples/3/t: time goes backwards (-1 after 600)"],
     [[(() => { const r = copy(good); r.sections = []; return r; })()], /results\[0\]\/sections: must NOT have fewer than 1 items/],
     [[(() => { const r = copy(good); r.durationSeconds = 0; return r; })()], /results\[0\]\/durationSeconds: must be > 0, got 0/],
+    [[(() => { const r = copy(good); (r.policies[2] as any).retentionVsOracle = "1"; return r; })()], "results[0]/policies/2/retentionVsOracle: must be a number, Infinity or null, got \"1\""],
+    [[(() => { const r = copy(good); r.policies[2].energy.base_uJ = NaN; return r; })()], /results\[0\]\/policies\/2\/energy\/base_uJ: must be number, got NaN/],
   ];
   const base = tmp();
   for (const [input, message] of cases) {
