@@ -386,7 +386,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}, labe
     failures.sort((a, b) => Number(/^task (\d+)/.exec(a)![1]) - Number(/^task (\d+)/.exec(b)![1]));
     fail(firstCode || "EINVAL", failures.length + " of " + mine.length + " experiments failed:\n  " + failures.join("\n  "));
   }
-  // as JSON holds it (a ratio of Infinity becomes null), so that a run and the merge of its slices print and write the same
+  // As its JSON file holds it (a ratio of Infinity becomes null): a run and the
+  // merge of its slices then print and write the same.
   const output: SweepOutput = { "ramkit-sweep": 1, name: spec.name, sweep: spec, shard, tasks: all.length, results: results as SweepTaskResult[] };
   return JSON.parse(JSON.stringify(output)) as SweepOutput;
 }
