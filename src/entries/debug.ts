@@ -23,5 +23,8 @@ declare var require: (name: string) => any;
 export var VERSION = "0.1.0";
 /** Install the debug members onto another copy of ramkit's exports (the loaded "ramkit" already has them). */
 export { installDebug };
+/** Trace capture: a watcher that writes every allocation and free as a JSON line of the simulator's trace format. */
+export { TraceRecorder } from "../debug/trace.js";
+export type { TraceRecorderOptions, TraceSink } from "../debug/trace.js";
 
 installDebug(require("ramkit"));
