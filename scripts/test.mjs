@@ -1,16 +1,28 @@
 #!/usr/bin/env node
 // `npm test`: every stage that must hold, in order, streaming its output:
-// build, typecheck, bundle checks, unit tests (uvu), engine matrix.
+//   build          the board bundles, the add-on, the Node build, the declaration rollups
+//   typecheck      tsc over src/ (board profile) and over src/, sim/, test/, scripts/
+//   lint           biome check: formatting and lint rules (biome.json)
+//   lint:deps      the import rules: layers, nothing under src/ from above it (.dependency-cruiser.cjs)
+//   check:api      the public API against its reports in etc/ (API Extractor)
+//   check:bundle   the built board files against what the engines lack
+//   test:unit      the uvu tests (unit, model-based, contract, layers, bundles)
+//   test:engines   the conformance parts on every engine, lean and with the add-on
+//   test:pack      the packed tarball in a scratch project, from strict TypeScript
 // Stops at the first failing stage with its exit code. The last line is
-// always `N passed, N failed`: unit tests + engine runs + 1 per checker stage.
+// always `N passed, N failed`: unit tests + engine runs + 1 per other stage.
 import { spawn } from "node:child_process";
 
 const STAGES = [
   { script: "build", kind: "stage" },
   { script: "typecheck", kind: "stage" },
+  { script: "lint", kind: "stage" },
+  { script: "lint:deps", kind: "stage" },
+  { script: "check:api", kind: "stage" },
   { script: "check:bundle", kind: "stage" },
   { script: "test:unit", kind: "uvu" },
   { script: "test:engines", kind: "engines" },
+  { script: "test:pack", kind: "stage" },
 ];
 
 const ANSI = /\x1b\[[0-9;]*m/g;
