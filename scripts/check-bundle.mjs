@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The bundle checker: parses each built file as ES5 and fails on what the
-// board engines lack (../shared/DESIGN.md "Board-safe TypeScript", facts §0–§3).
+// board engines lack (docs/ARCHITECTURE.md, "Board-safe TypeScript").
 //
 //   node scripts/check-bundle.mjs FILE…     (npm run check:bundle)
 //
@@ -42,7 +42,7 @@ const MISSING_STATICS = {
 for (const t of TYPED_ARRAYS) MISSING_STATICS[t] = ["from", "of", "BYTES_PER_ELEMENT"];
 /** Members missing on every object that matters (typed arrays, arrays). */
 const MISSING_ANY = new Set(["BYTES_PER_ELEMENT", "copyWithin"]);
-/** Built-ins whose prototype methods read as undefined on Espruino (facts §0.2). */
+/** Built-ins whose prototype methods read as undefined on Espruino (`Array.prototype.slice` is undefined there; `[].slice` works). */
 const BUILTINS = new Set(["Object", "Array", "String", "Function", "Number", "Boolean", "RegExp", "Date", "Error",
   "TypeError", "SyntaxError", "ReferenceError", "Promise", "ArrayBuffer", "DataView", ...TYPED_ARRAYS]);
 /** `Builtin.prototype.method` reads that do work on Espruino. */

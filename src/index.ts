@@ -7,11 +7,11 @@
  * (entries/core.ts) for boards that need only one allocator.
  */
 export * from "./entries/core.js";
-// -- MemBlocks, its group and the bit array (issue 3)
+// -- MemBlocks, its group and the bit array
 export * from "./entries/memblocks.js";
-// -- Onesize pool (issue 4)
+// -- Onesize pool
 export * from "./entries/onesize.js";
-// -- GranularHeap and MemoryManager (issue 5)
+// -- GranularHeap and MemoryManager
 export * from "./entries/granular.js";
 // -- Bank manager and its placement policies (src/power)
 export { BankManager } from "./power/bank-manager.js";

@@ -91,7 +91,7 @@ function contigTimed(pool, steps, st, clock, times, batch) {
   return j;
 }
 
-// mix16-256 (anchors A1 (b)) and its ordered variants: requests of 16..256
+// mix16-256 and its ordered variants: requests of 16..256
 // bytes from the shared stream; alloc with p = 154/256 while live requested
 // bytes < st.target, else p = 102/256; a free releases a uniformly random
 // live block (st.order 0, swap-remove: the newest takes its slot), the

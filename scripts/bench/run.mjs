@@ -171,7 +171,7 @@ function merge(old, runs, knownAdapters, sizes, opts) {
 
 const WORKLOAD_ORDER = ["fixed32-lifo", "fixed32-fifo", "contig-frag", "mix16-256", "mix16-256-lifo", "mix16-256-fifo"];
 
-// Cross-workload goal (issue 5): FIFO frees within 1.5x of LIFO frees on the
+// Cross-workload goal (GranularHeap's): FIFO frees within 1.5x of LIFO frees on the
 // mix, for every adapter measured on both mix16-256-lifo and mix16-256-fifo
 // (same engine): ops/s(fifo) / ops/s(lifo) >= 1 / 1.5. The ref's ratio is
 // reported for comparison, without a goal (goal and goalMet null).

@@ -1,7 +1,8 @@
 // QuickJS runs for the engine matrix, through quickjs-emscripten (WebAssembly,
 // no native install). With `espruino: true` the context first loses what
-// Espruino does not have (facts §2–§3), so that a bundle leaning on any of it
-// fails here even though no Espruino binary is at hand.
+// Espruino does not have (docs/ARCHITECTURE.md, "Board-safe TypeScript"), so
+// that a bundle leaning on any of it fails here even though no Espruino
+// binary is at hand.
 import { getQuickJS, shouldInterruptAfterDeadline } from "quickjs-emscripten";
 
 /**

@@ -1,6 +1,6 @@
 // flist+ck: the hand-written intrusive free list of flist.js plus a used-bit
 // map, so that free rejects out-of-range, misaligned, double and foreign
-// addresses (the "flist+ck" pool of anchors A1). No goal: it shows, in the
+// addresses (the "flist+ck" pool). No goal: it shows, in the
 // same run, what the checks a safe pool must make cost before any port or
 // statistics, which is the fair yardstick for Onesize (see docs/ONESIZE.md).
 function BenchCheckedFreeList(base, blockSize, bytes) {

@@ -1,5 +1,5 @@
 // flist: the hand-written intrusive free list, the ref for fixed32-* (the
-// "physical limit" of a fixed-size pool in JS, anchors A1/A2). Words live in
+// "physical limit" of a fixed-size pool in JS). Words live in
 // an Int32Array; the first word of a free block holds the address of the
 // next free block (0 ends the list). No checks at all.
 function BenchFreeList(base, blockSize, bytes) {

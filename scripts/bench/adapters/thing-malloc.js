@@ -1,8 +1,8 @@
 // thing-malloc: @thi.ng/malloc's MemPool (defaults: 8-byte block header,
 // 8-byte alignment, compaction and splitting on) over a 64 KiB buffer, the
 // JavaScript general-purpose peer and the ref of the mix16-256, -lifo and
-// -fifo workloads (anchors A1). Its free searches the used list from the
-// newest block, so oldest-first frees cost O(live blocks) (anchors A1, the
+// -fifo workloads. Its free searches the used list from the
+// newest block, so oldest-first frees cost O(live blocks) (the
 // FIFO cliff). Node only: an npm package, loaded through host.require.
 function BenchThingMalloc(MemPool, bytes) {
   this.p = new MemPool({ size: bytes });
