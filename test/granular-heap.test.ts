@@ -126,7 +126,7 @@ test("first fit: ascending addresses, a freed hole is reused first", () => {
   assert.is(h.validate(), null);
 });
 
-test("seed (kitzoo 12): fragmentation, a wrong size is refused, then neighbours merge", () => {
+test("fragmentation, a wrong size is refused, then neighbours merge", () => {
   const h = heap(128);
   const a = [0, 1, 2, 3].map(() => h.allocate(32));
   assert.equal(a, [BASE, BASE + 32, BASE + 64, BASE + 96]);

@@ -1,8 +1,9 @@
-// MemoryManager: the allocator contract over both heaps, and the seed's
-// behaviours, mirroring kitzoo's test list where it applies and where ramkit
-// deliberately differs (no malloc behind it; a contiguous heap instead of a
-// byte budget; sizes compared in granules), plus every bad input of every
-// call, and a run on a simulated board with the heaps' sections switched off.
+// MemoryManager: the allocator contract over both heaps, and the normal/shared
+// manager's behaviours (set up once, shared names, spills to normal memory,
+// deallocate with a size), including where ramkit deliberately differs from a
+// manager with a byte budget over malloc (no malloc behind it; a contiguous
+// heap; sizes compared in granules), plus every bad input of every call, and
+// a run on a simulated board with the heaps' sections switched off.
 import "../src/debug/host.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -31,7 +32,7 @@ function setUp(nsize = 65536, ssize = 128): { m: MemoryManager; mem: ArrayMemory
   return { m, mem };
 }
 
-test("kitzoo 1: getInstance returns the same object each time; new makes independent ones", () => {
+test("getInstance returns the same object each time; new makes independent ones", () => {
   assert.is(MemoryManager.getInstance(), MemoryManager.getInstance());
   assert.is.not(new MemoryManager(), MemoryManager.getInstance());
   assert.is(MEMORY_NORMAL, "NORMAL");
@@ -93,7 +94,7 @@ test("constructor: a bad configuration throws the coded error init would refuse 
   assert.is(first.close(), 0);
 });
 
-test("kitzoo 2 (differs): before initNormal there is no memory to give (no malloc behind ramkit)", () => {
+test("before initNormal there is no memory to give (no malloc behind ramkit)", () => {
   const m = new MemoryManager();
   assert.is(m.allocate(8), 0);
   assert.is(m.lastError, -ENOMEM);
@@ -112,7 +113,7 @@ test("kitzoo 2 (differs): before initNormal there is no memory to give (no mallo
   assert.is(m.close(), 0);
 });
 
-test("kitzoo 3: initNormal with size 0 fails, then succeeds once", () => {
+test("initNormal with size 0 fails, then succeeds once", () => {
   const m = new MemoryManager(), mem = port();
   assert.is(m.initNormal(normal(mem, 0)), -EINVAL);
   assert.is(m.lastError, -EINVAL);
@@ -154,7 +155,7 @@ test("initNormal: every bad config is refused with a negative errno and a messag
   assert.is(other.close(), 0);
 });
 
-test("kitzoo 4: size 0, a non-power-of-two alignment and impossible sizes give 0 (-EINVAL, no spill)", () => {
+test("size 0, a non-power-of-two alignment and impossible sizes give 0 (-EINVAL, no spill)", () => {
   const { m } = setUp();
   for (const [s, al] of [[0, undefined], [16, 3], [16, 0], [16, 48], [2 ** 53, undefined], [-1, undefined], [1.5, undefined], ["16" as any, undefined]]) {
     assert.is(m.allocate(s as number, al), 0, String([s, al]));
@@ -172,32 +173,32 @@ test("kitzoo 4: size 0, a non-power-of-two alignment and impossible sizes give 0
   assert.is(m.spills, 0);
 });
 
-test("kitzoo 5: the whole region, then nothing; a wrong size does not release, the right one does", () => {
+test("the whole region, then nothing; a wrong size does not release, the right one does", () => {
   const { m } = setUp();
   const a = m.allocate(65536);
   assert.is(a, NBASE);
   assert.is(m.memoryType(a), MEMORY_NORMAL);
   assert.is(m.allocate(1), 0);
-  assert.is(m.deallocate(a, 65536 - 16), -EINVAL);   // kitzoo uses size-1: here sizes compare in granules
+  assert.is(m.deallocate(a, 65536 - 16), -EINVAL);   // sizes compare in granules: a granule short is another size
   assert.is(m.lastError, -EINVAL);
   assert.is(m.allocate(1), 0);
   assert.is(m.deallocate(a, 65536), 0);
   assert.is(m.allocate(1), NBASE);
 });
 
-test("kitzoo 6 (differs): a contiguous heap, so a half needs two neighbouring quarters free", () => {
+test("a contiguous heap, so a half needs two neighbouring quarters free", () => {
   const { m } = setUp();
   const q = [0, 1, 2, 3].map(() => m.allocate(16384));
   assert.equal(q, [NBASE, NBASE + 16384, NBASE + 32768, NBASE + 49152]);
   assert.is(m.deallocate(q[0], 16384), 0);
   assert.is(m.deallocate(q[2], 16384), 0);
-  assert.is(m.allocate(32768), 0);                   // kitzoo's byte budget would say yes
+  assert.is(m.allocate(32768), 0);                   // a byte budget would say yes
   assert.is(m.normalHeap!.fullStats().fragmentation, 0.5);
   assert.is(m.deallocate(q[1], 16384), 0);
   assert.is(m.allocate(32768), NBASE);               // merged with its neighbours
 });
 
-test("kitzoo 7 and 8: an aligned allocation, the hint (at or above); deallocate(NULL, …) and free(NULL) are no-ops", () => {
+test("an aligned allocation, the hint (at or above); deallocate(NULL, …) and free(NULL) are no-ops", () => {
   const m = new MemoryManager(port(), { base: NBASE + 16, size: 4096 });
   const a = m.allocate(64, 64);
   assert.is(a % 64, 0);
@@ -212,7 +213,7 @@ test("kitzoo 7 and 8: an aligned allocation, the hint (at or above); deallocate(
   assert.is(m.stats().failures, 0);
 });
 
-test("kitzoo 9: shared names (empty, already used elsewhere, fresh), once, and the getters", () => {
+test("shared names (empty, already used elsewhere, fresh), once, and the getters", () => {
   const mem = port();
   const taken = fresh();
   const other = new MemoryManager(port());
@@ -254,7 +255,7 @@ test("normal and shared regions must not overlap (one port: the claim; two ports
   assert.is(n.initNormal({ memory: mem2, base: NBASE + 0x100, size: 0x100 }), 0);
 });
 
-test("kitzoo 10 and 11: a shared allocation of the whole region is its start; one too big spills to normal", () => {
+test("a shared allocation of the whole region is its start; one too big spills to normal", () => {
   const { m, mem } = setUp();
   const a = m.allocateShared(128);
   assert.is(a, SBASE);
@@ -270,7 +271,7 @@ test("kitzoo 10 and 11: a shared allocation of the whole region is its start; on
   assert.is(m.deallocate(b, 144), 0);
 });
 
-test("kitzoo 12: shared fragmentation spills; a wrong size is refused; the right one lets neighbours merge", () => {
+test("shared fragmentation spills; a wrong size is refused; the right one lets neighbours merge", () => {
   const { m } = setUp();
   const s = [0, 1, 2, 3].map(() => m.allocateShared(32));
   assert.equal(s, [SBASE, SBASE + 32, SBASE + 64, SBASE + 96]);
@@ -278,7 +279,7 @@ test("kitzoo 12: shared fragmentation spills; a wrong size is refused; the right
   assert.is(m.deallocate(s[2], 32), 0);
   const spilled = m.allocateShared(64);
   assert.is(m.memoryType(spilled), MEMORY_NORMAL);
-  assert.is(m.deallocate(s[1], 16), -EINVAL);          // kitzoo uses 31: here 31 rounds to the same 32
+  assert.is(m.deallocate(s[1], 16), -EINVAL);          // sizes compare in granules (31 would round to the same 32)
   assert.is(m.memoryType(m.allocateShared(64)), MEMORY_NORMAL);
   assert.is(m.deallocate(s[1], 32), 0);
   assert.is(m.allocateShared(96), SBASE);

@@ -27,7 +27,7 @@ test("SharedMemory: a Memory port over a SharedArrayBuffer; a second mapping see
   m.fill(BASE + 8, 8, 0xaa);
   m.writeBlock(BASE + 16, [1, 2, 3, 260], 0, 4);
   m.copy(BASE + 20, BASE + 16, 4);
-  const again = new SharedMemory(BASE, 64, m.buffer);   // kitzoo 10: visible through a second mapping
+  const again = new SharedMemory(BASE, 64, m.buffer);   // visible through a second mapping
   assert.is(again.read32(BASE), 0x12345678);
   assert.is(again.read16(BASE + 4), 0xbeef);
   assert.is(again.read8(BASE + 6), 0xff);
@@ -158,7 +158,7 @@ test("two worker threads allocate and free from one shared heap at the same time
   assert.not.ok(r.lock.held());
 });
 
-test("kitzoo 14: worker threads doing allocateShared(17)/deallocate(17) through MemoryManagers never fail, nothing leaks", async () => {
+test("worker threads doing allocateShared(17)/deallocate(17) through MemoryManagers never fail, nothing leaks", async () => {
   const r = createSharedRegion(BASE, 4096);
   const results = await race(r, 2, "manager", 1000, 1);
   for (const x of results) {

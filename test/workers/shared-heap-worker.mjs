@@ -60,7 +60,7 @@ parentPort.postMessage({ ready: true });
 Atomics.wait(ctl, 0, 0);                       // the start line: all workers go together
 for (let k = 0; k < iterations; k++) {
   const u = rnd();
-  if (mode === "manager") {                    // kitzoo 14: allocate(17) / deallocate(17) pairs
+  if (mode === "manager") {                    // allocate(17) / deallocate(17) pairs
     const a = alloc(17);
     if (a === 0) { out.fails++; continue; }
     if (mm.memoryType(a) !== "SHARED") out.spills++;

@@ -32,7 +32,7 @@
     check("invariantsHold", h.invariantsHold());
   }
 
-  section("granular: statistics and fragmentation then merge (kitzoo 12)");
+  section("granular: statistics and fragmentation then merge");
   h = heap(128); B = h.base;
   var q = [h.allocate(32), h.allocate(32), h.allocate(32), h.allocate(32)];
   eq("four quarters", q, [B, B + 32, B + 64, B + 96]);
