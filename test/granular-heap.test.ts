@@ -144,7 +144,7 @@ test("fragmentation, a wrong size is refused, then neighbours merge", () => {
   assert.is(used(h), 64);
   assert.is(h.fullStats().rejected, 2);
   assert.is(h.stats().failures, 3);
-  assert.is(h.free(a[1], 31), 0);                    // rounds to 32: the seed's callers pass the requested size
+  assert.is(h.free(a[1], 31), 0);                    // rounds to 32: callers pass the size they requested
   assert.is(h.allocate(96), BASE);                   // the three granule runs merged
   assert.is(h.fullStats().fragmentation, 0);
   assert.is(h.validate(), null);

@@ -1,4 +1,4 @@
-// onesize: rk.Onesize (issue 4) over a 64 KiB rk.ArrayMemory region of
+// onesize: rk.Onesize over a 64 KiB rk.ArrayMemory region of
 // 32-byte blocks. Its free-list link words go through the Memory port
 // (read32 on a pop, write32 on a free), and every free is checked against
 // the out-of-band state bytes, so the ratio to `flist` is the price of the

@@ -13,7 +13,7 @@
     return h;
   }
 
-  section("granular: the seed's 16-byte granules");
+  section("granular: 16-byte granules");
   var h = heap(256), B = h.base;
   eq("geometry", [h.granule, h.blockSize, h.granules, h.size, h.lastError], [16, 16, 16, 256, 0]);
   var a = h.allocate(17);
