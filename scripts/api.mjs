@@ -11,11 +11,16 @@
 // Entry points: "ramkit" (api-extractor.json), "ramkit/debug"
 // (api-extractor.debug.json) and "ramkit/sim" (api-extractor.sim.json). The
 // input is tsc's declarations of the Node build (dist/node, made by
-// `tsc -p tsconfig.node.json`, which strips `@internal` members). API
-// Extractor cannot analyse `declare var` (it stops with "Unable to analyze
-// the export"), and the constants ramkit exports are written `export var` for
-// the board; so the declarations say `declare const` for them first (same
-// meaning to a user: an import binding cannot be assigned).
+// `tsc -p tsconfig.node.json`, which strips `@internal` members), edited
+// first in two ways:
+// - Members named `_x` are private by the repository's convention, and the
+//   minified bundles rename every one of them (scripts/mangle.mjs): they are
+//   not there under that name on a board, so the published declarations drop
+//   them from every class and interface, tagged `@internal` or not.
+// - API Extractor cannot analyse `declare var` (it stops with "Unable to
+//   analyze the export"), and the constants ramkit exports are written
+//   `export var` for the board; so the declarations say `declare const` for
+//   them (the same to a user: an import binding cannot be assigned).
 import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +28,29 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const { Extractor, ExtractorConfig } = require("@microsoft/api-extractor");
+const ts = require("typescript");
+
+/** Private member names: the ones the minifier renames (rollup.config.js). */
+const PRIVATE = /^_[A-Za-z]/;
+
+/** `text` (a .d.ts) without the class and interface members whose name is private, with their doc comments. */
+export function withoutPrivateMembers(text, fileName = "x.d.ts") {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const cuts = [];
+  const visit = (node) => {
+    if ((ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)) && node.members) {
+      for (const m of node.members) {
+        const name = m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) || ts.isPrivateIdentifier(m.name)) ? m.name.text : null;
+        if (name !== null && PRIVATE.test(name)) cuts.push([m.getFullStart(), m.getEnd()]);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  let out = text;
+  for (const [a, b] of cuts.sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + out.slice(b);
+  return out;
+}
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CONFIGS = [
   { file: "api-extractor.json", rollup: true },
@@ -30,15 +58,15 @@ const CONFIGS = [
   { file: "api-extractor.sim.json", rollup: false },
 ];
 
-/** Rewrite `declare var` to `declare const` in every .d.ts under `dir`; the number of files changed. */
-export function constDeclarations(dir) {
+/** Edit every .d.ts under `dir` for publication (see the header); the number of files changed. */
+export function publishDeclarations(dir) {
   let changed = 0;
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) { changed += constDeclarations(p); continue; }
+    if (statSync(p).isDirectory()) { changed += publishDeclarations(p); continue; }
     if (!name.endsWith(".d.ts")) continue;
     const text = readFileSync(p, "utf8");
-    const next = text.replace(/^(\s*(?:export )?)declare var /gm, "$1declare const ");
+    const next = withoutPrivateMembers(text, p).replace(/^(\s*(?:export )?)declare var /gm, "$1declare const ");
     if (next !== text) { writeFileSync(p, next); changed++; }
   }
   return changed;
@@ -50,7 +78,7 @@ function main(argv) {
     console.error("api: dist/node/src/index.d.ts is missing: run `npm run build` first");
     return 1;
   }
-  constDeclarations(join(ROOT, "dist/node"));
+  publishDeclarations(join(ROOT, "dist/node"));
   let failed = 0;
   for (const c of CONFIGS) {
     if (dtsOnly && !c.rollup) continue;

@@ -26,5 +26,8 @@ export { installDebug };
 /** Trace capture: a watcher that writes every allocation and free as a JSON line of the simulator's trace format. */
 export { TraceRecorder } from "../debug/trace.js";
 export type { TraceRecorderOptions, TraceSink } from "../debug/trace.js";
+// The types the add-on's API uses (types only: no code)
+export type { Allocator, AllocStats, Watcher } from "../alloc/api.js";
+export type { Memory, WordView } from "../hal/ports.js";
 
 installDebug(require("ramkit"));
