@@ -49,6 +49,7 @@ import { mix32 } from "./prng.js";
 import { POLICY_NAMES } from "./results.js";
 import type { ExperimentResult, FigureSource, Lane, OracleResult, PolicyName, PolicyResult, Sample } from "./results.js";
 import { readTrace, parseTrace } from "./trace.js";
+import { runSleepExperiment, sleepProblems, type SleepSpec } from "./retention.js";
 import { EventList, OP_ALLOC, OP_FREE, OP_WRITE, WORKLOADS, generateWorkload, workloadParams } from "./workloads.js";
 
 /** Allocator kinds an experiment can run. */
@@ -114,6 +115,12 @@ export interface ExperimentSpec {
   hysteresis?: number;
   /** At most this many simulated seconds between two samples (default 60). */
   sampleSeconds?: number;
+  /**
+   * Instead of a workload or trace: a sensor that sleeps between bursts,
+   * run in System ON (all-on, gate-empty) and in System OFF with its heap's
+   * bookkeeping retained (sim/retention.ts).
+   */
+  sleep?: SleepSpec;
 }
 
 /** Options of `runExperiment`. */
@@ -202,7 +209,8 @@ export function validateExperiment(data: unknown, label: string): ExperimentSpec
     problems = errs.map(describe).filter((s, i, all) => all.indexOf(s) === i);
   } else {
     const d = data as any;
-    if ((d.workload === undefined) === (d.trace === undefined)) problems.push("/: expected exactly one of \"workload\" and \"trace\"");
+    if (d.sleep !== undefined) problems.push(...sleepProblems(d));
+    else if ((d.workload === undefined) === (d.trace === undefined)) problems.push("/: expected exactly one of \"workload\" and \"trace\"");
     if (d.workload !== undefined && d.durationSeconds === undefined) problems.push("/durationSeconds: missing; expected the simulated seconds of a workload");
     const a = d.allocator;
     const hasBase = a.base !== undefined || a.size !== undefined;
@@ -691,6 +699,10 @@ function prepare(spec: ExperimentSpec, options: RunOptions): Prepared & { name: 
  */
 export function runExperiment(spec: ExperimentSpec, options?: RunOptions): ExperimentResult {
   const o = options || {};
+  if (spec && spec.sleep !== undefined) {
+    const board = withFirmware(loadBoard(spec.board), spec.firmware);
+    return runSleepExperiment(spec, board, resolveRegion(board, spec.allocator));
+  }
   const p = prepare(spec, o);
   const outs: RunOutput[] = [];
   p.policies.forEach((name, i) => {
