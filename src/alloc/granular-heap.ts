@@ -524,4 +524,34 @@ export class GranularHeap {
     releaseRegion(this.memory, this._state);
     return 0;
   }
+
+  /**
+   * Where `allocate(size, alignment, hint)` would place the request now, if
+   * at or above `hint`: the address of the first fit at or above `hint`
+   * (from the bottom when `hint` is 0, null, undefined or at most the base),
+   * or 0 when there is none there (allocate would then take the first fit
+   * from the bottom, or fail). Allocates nothing, calls no watcher, counts
+   * nothing; 0 with `lastError` -EINVAL for what allocate refuses as EINVAL.
+   * The bank manager's placement asks it whether a request fits in the RAM
+   * sections that are on (src/power/policies.ts). O(W) worst case.
+   */
+  fit(size: number, alignment?: number, hint?: number): number {
+    var sh = this._shift, a = 1, o = 0, p = 0, g = -1, n;
+    if (size !== (size >>> 0) || size === 0 ||
+      (alignment !== undefined && (alignment !== (alignment >>> 0) || alignment === 0 || (alignment & (alignment - 1)) !== 0)) ||
+      (hint !== undefined && hint !== null && hint !== (hint >>> 0))) return (this.lastError = -EINVAL), 0;
+    if (alignment !== undefined && alignment > this.granule) {
+      a = alignment >>> sh;
+      o = ((alignment - this._base % alignment) % alignment) >>> sh;
+    }
+    // no granule of the region has the alignment: allocate's EINVAL
+    if (o >= this._granules) return (this.lastError = -EINVAL), 0;
+    n = ((size - 1) >>> sh) + 1;
+    if (hint && hint > this._base) p = hint - this._base < this.size ? (hint - this._base + this._granuleMask) >>> sh : this._granules;
+    if (p >= this._granules) return 0;
+    if (this._enter !== null) this._enter();
+    if (n <= this._granules - this._state[S_USED]) g = a === 1 ? this._first(n, p) : this._aligned(n, a, o, p);
+    if (this._exit !== null) this._exit();
+    return g < 0 ? 0 : this._base + g * this.granule;
+  }
 }
