@@ -435,17 +435,18 @@ test("gate-empty: off every empty section (below the top too), whatever the hyst
   assert.is(bm.policy.place(bm, 0, 16), 0);
 });
 
-test("pack+gate: places into the fullest section that is on; sections go off only after `hysteresis` seconds empty (clock option)", () => {
+test("pack+gate: places into the lowest section holding live data where the request fits; sections go off only after `hysteresis` seconds empty (clock option)", () => {
   let t = 0;
   const { bm, power, heap } = heapSetup("pack+gate", { hysteresis: 10, now: () => t });
-  const a = bm.allocate(32); // nothing live yet: the lowest section with room
-  assert.is(power.sectionAt(a), 0);
+  const a = bm.allocate(32); // nothing live yet, every section on: the lowest
+  assert.is(a, B);
   const b = heap.allocate(256, undefined, B + 3 * S);
-  const c = bm.allocate(64); // S3 is fuller than S0
-  assert.is(power.sectionAt(c), 3);
-  assert.is(c, b + 256);
+  const c = bm.allocate(2048); // S0 holds data and has room (S1, S2 are on but empty)
+  assert.is(c, B + 32);
+  const d = bm.allocate(3000); // S0 has 2016 bytes left: S3, the next section holding data, not the empty S1
+  assert.is(d, b + 256);
   t = 1;
-  heap.free(b); bm.free(c); // S3 empty since t = 1
+  heap.free(b); bm.free(c); bm.free(d); // S3 empty since t = 1
   t = 5;
   assert.is(bm.update(), 0);
   t = 10;
@@ -456,11 +457,11 @@ test("pack+gate: places into the fullest section that is on; sections go off onl
   t = 11;
   assert.is(bm.update(), 1);
   assert.is(ons(power), "100000001");
-  // with every section that is on full, no hint: the heap's own placement, switched on
+  // with every section that is on full: the lowest section that is off, from its base
   const big = bm.allocate(S - 32); // S0 has S - 32 bytes left
-  assert.is(power.sectionAt(big), 0);
-  const d = bm.allocate(16);
-  assert.is(power.sectionAt(d), 1);
+  assert.is(big, B + 32);
+  const e = bm.allocate(16);
+  assert.is(e, B + S);
   assert.is(ons(power), "110000001");
   assert.is(bm.validate(), null);
 });

@@ -42,7 +42,9 @@
  *
  * Cost: onAlloc/onFree O(sections the allocation touches) (+ O(live
  * allocations) for a free inside a recorded run); allocate O(allocators ×
- * sections) for the hint; update O(sections) + the switches; a switch
+ * sections) for the hint (pack+gate: + a heap's `fit` once per run of
+ * sections that are on, O(bitmap words) each); update O(sections) + the
+ * switches; a switch
  * O(sections) + the in-band pools' release/reclaim (O(blocks)).
  */
 import type { Allocator, AllocStats, Watcher } from "../alloc/api.js";

@@ -12,7 +12,8 @@
  *   holding live data, whatever the policy wants.
  *
  * What a policy reads of the manager: `bm.live[s]` (live bytes in section s,
- * all allocators), `bm.hysteresis`, `bm.power`, and the per-allocator tables
+ * all allocators), `bm.hysteresis`, `bm.power`, `bm._m[s]` (1 where the
+ * manager may switch section s off), and the per-allocator tables
  * `bm._la[k][s]` (allocator k's live bytes in section s), `bm._cv[k][s]`
  * (bytes of section s inside allocator k's region), `bm._sb`/`bm._ss`
  * (section bases and sizes) and `bm._since[s]` (when section s was last
@@ -37,20 +38,51 @@ function lowest(): number {
 }
 
 /**
- * pack+gate's placement: the lowest address of allocator `k`'s part of the
- * section that is on and fullest (live bytes per byte of section) among
- * those where `k` still has `size` bytes not in use, so that live data
- * gathers in few sections and the others empty out. 0 (the allocator's own
- * placement) when no section that is on has room. O(sections).
+ * pack+gate's placement: a hint for allocator `k` that keeps a request out
+ * of sections that would otherwise be off, in this order:
+ *
+ * 1. the lowest section that is on and holds live data (or that the manager
+ *    never switches off) where the request fits wholly inside the run of
+ *    such sections it starts in;
+ * 2. the lowest section that is on (an empty one waiting out the
+ *    hysteresis) where it fits wholly inside sections that are on;
+ * 3. an allocator that can say where a request would go (a heap's
+ *    `fit(size, alignment, hint)`: GranularHeap): the lowest section that
+ *    is off where the fit starts at its base, so that one section comes on
+ *    and no allocation straddles into it from a section on;
+ * 4. 0: the allocator's own placement.
+ *
+ * "Fits": with `fit`, the first fit at or above the section's base ends
+ * inside the run (free bytes say nothing about a free run of a variable-size
+ * heap); without it (fixed blocks, one per request), the allocator has
+ * `size` bytes not in use in the section. Lowest, not fullest: low sections
+ * hold the oldest data, which is likely to stay, so they stay on anyway.
+ * O(sections) + one `fit` per run in steps 1 and 2 (+ at most one per
+ * section that is off in step 3).
  */
-function fullest(bm: BankManager, k: number, size: number): number {
-  var la = bm._la[k], cv = bm._cv[k], live = bm.live, sb = bm._sb, ss = bm._ss, best = -1, s;
-  for (s = 0; s < sb.length; s++) {
-    if (cv[s] - la[s] >= size && (best < 0 || live[s] * ss[best] > live[best] * ss[s]) && bm.power.getPower(s) === "on") best = s;
+function packed(bm: BankManager, k: number, size: number, alignment?: number): number {
+  var x = bm.allocators[k] as any, la = bm._la[k], cv = bm._cv[k], live = bm.live, m = bm._m, sb = bm._sb, ss = bm._ss, P = bm.power,
+    n = sb.length, f = typeof x.fit === "function", i, s, e, h, a;
+  for (i = 0; i < 2; i++) {
+    for (s = 0; s < n; s++) {
+      if (P.getPower(s) !== "on" || !(i || live[s] > 0 || !m[s]) || cv[s] - la[s] < (f ? 1 : size)) continue;
+      h = sb[s] > x.base ? sb[s] : x.base;
+      if (!f) return h;
+      // e: the last section of the run that starts at s
+      for (e = s; e + 1 < n && P.getPower(e + 1) === "on" && (i || live[e + 1] > 0 || !m[e + 1]); e++);
+      a = x.fit(size, alignment, h);
+      if (a !== 0 && a + size <= sb[e] + ss[e]) return a;
+      s = e; // a fit from higher in this run starts at or above a: past the run too
+    }
   }
-  if (best < 0) return 0;
-  var a = bm.allocators[k].base;
-  return sb[best] > a ? sb[best] : a;
+  for (s = 0, a = 0; f && s < n; s++) {
+    h = sb[s] > x.base ? sb[s] : x.base;
+    if (h < a || P.getPower(s) === "on" || cv[s] === 0) continue;
+    a = x.fit(size, alignment, h);
+    if (a === h) return h;
+    if (a === 0) break; // no fit at or above h at all
+  }
+  return 0;
 }
 
 /** all-on: every section on, always. */
@@ -91,15 +123,15 @@ function empty(this: Policy & { hold: boolean }, bm: BankManager, now: number, w
  * - "gate-empty": off every section that holds nothing live, below the top
  *   too (what out-of-band bookkeeping allows);
  * - "pack+gate": gate-empty after `hysteresis` seconds of emptiness, with
- *   placement that fills the fullest section that is on first, so that live
- *   data gathers in few sections.
+ *   placement that keeps requests in sections that are on (lowest first)
+ *   and, for a heap, switches on one whole section when none has room.
  * docs/POWER.md gives the details.
  */
 export var POLICIES: Policy[] = [
   { name: "all-on", place: lowest, decide: allOn },
   { name: "heap-top", place: lowest, decide: top },
   { name: "gate-empty", place: lowest, decide: empty, hold: false } as Policy,
-  { name: "pack+gate", place: fullest, decide: empty, hold: true } as Policy
+  { name: "pack+gate", place: packed, decide: empty, hold: true } as Policy
 ];
 
 /**

@@ -113,7 +113,7 @@
   bm.manage(heap);
   heap.allocate(64, undefined, B + 3 * S);
   a = bm.allocate(16);
-  eq("pack+gate places into the fullest section", p.sectionAt(a), 3);
+  eq("pack+gate places into the section holding data", p.sectionAt(a), 3);
   t = 4;
   eq("not yet", bm.update(), 0);
   t = 5;
