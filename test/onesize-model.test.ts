@@ -272,21 +272,42 @@ function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
 }
 
 const RUNS = 120;
-for (const order of ["lifo", "fifo", "any"] as const) {
-  test("model: random sequences, " + order + " frees, pattern-checked, validate() after every step", () => {
-    fc.assert(fc.property(cfgArb, fc.array(opArb, { minLength: 20, maxLength: 100, size: "max" }), (cfg, ops) => { run(cfg, ops, order); }), { numRuns: RUNS });
-  });
+
+/**
+ * The versions of allocate and free to run: on an engine with WebAssembly
+ * (Node) the shift versions are installed and the division versions, which
+ * interpreters run, stay reachable as _allocateDiv/_freeDiv; both run here.
+ */
+const P = Onesize.prototype as any;
+const VERSIONS: [string, any, any][] = [["", P.allocate, P.free]];
+if (P._allocateDiv) VERSIONS.push([" (division versions)", P._allocateDiv, P._freeDiv]);
+function using(version: [string, any, any], fn: () => void): void {
+  const allocate = P.allocate, free = P.free;
+  P.allocate = version[1]; P.free = version[2];
+  try { fn(); } finally { P.allocate = allocate; P.free = free; }
 }
 
-test("model: fill and drain the whole pool many times in both orders", () => {
-  fc.assert(fc.property(cfgArb, fc.boolean(), (cfg, lifo) => {
-    const ops: Op[] = [];
-    for (let r = 0; r < 3; r++) {
-      for (let k = 0; k <= cfg.nblocks; k++) ops.push({ t: "alloc", size: 4 });
-      for (let k = 0; k < cfg.nblocks; k++) ops.push({ t: "free", pick: 0 });
-    }
-    run(cfg, ops, lifo ? "lifo" : "fifo");
-  }), { numRuns: 40 });
-});
+for (const version of VERSIONS) {
+  for (const order of ["lifo", "fifo", "any"] as const) {
+    test("model: random sequences, " + order + " frees, pattern-checked, validate() after every step" + version[0], () => {
+      using(version, () => {
+        fc.assert(fc.property(cfgArb, fc.array(opArb, { minLength: 20, maxLength: 100, size: "max" }), (cfg, ops) => { run(cfg, ops, order); }), { numRuns: RUNS });
+      });
+    });
+  }
+
+  test("model: fill and drain the whole pool many times in both orders" + version[0], () => {
+    using(version, () => {
+      fc.assert(fc.property(cfgArb, fc.boolean(), (cfg, lifo) => {
+        const ops: Op[] = [];
+        for (let r = 0; r < 3; r++) {
+          for (let k = 0; k <= cfg.nblocks; k++) ops.push({ t: "alloc", size: 4 });
+          for (let k = 0; k < cfg.nblocks; k++) ops.push({ t: "free", pick: 0 });
+        }
+        run(cfg, ops, lifo ? "lifo" : "fifo");
+      }), { numRuns: 40 });
+    });
+  });
+}
 
 test.run();

@@ -31,7 +31,7 @@
 import type { Memory, WordView } from "../hal/ports.js";
 import type { Allocator, AllocStats, Watcher } from "./api.js";
 import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
-import { Store, bytes, fillArr, indexOfArr, uwords } from "../core/storage.js";
+import { Store, bytes, fillArr, hasTypedArrays, indexOfArr, uwords } from "../core/storage.js";
 import { claimRegion, releaseRegion } from "../hal/claims.js";
 
 /** Block states, one byte per block (out of band). The debug add-on uses the same numbers. */
@@ -52,8 +52,11 @@ const enum St {
 
 /**
  * Why the last call failed (`_why`), for the debug add-on's lastErrorText();
- * `_errArg` and `_errArg2` hold the values it names. The debug add-on uses
- * the same numbers.
+ * `_errArg` and `_errArg2` hold the values it names. Numbered in groups so
+ * that `_fail` can tell how to count a failure from the number alone: 1–9
+ * are failed allocations and frees (stats().failures), 1–11 have a lifetime
+ * tally (rejected 1–3, failed 4–5, bad frees 6–7, corruptions 8–11). The
+ * debug add-on uses the same numbers.
  */
 const enum Why {
   /** allocate: size not an integer in [1, blockSize] (arg: size). */
@@ -66,42 +69,30 @@ const enum Why {
   Empty = 4,
   /** allocateX: no more than `margin` blocks free (arg: margin). */
   Keep = 5,
-  /** allocate: free block `arg` links to `arg2`, which is not another free block. */
-  Link = 6,
-  /** allocate: the list ended with blocks still counted free (arg: how many). */
-  Lost = 7,
   /** free: not a number (arg: the value). */
-  FreeType = 8,
+  FreeType = 6,
   /** free: not a live block (arg: address, arg2: its state byte, or -1 when it is no block of the pool). */
-  FreeBad = 9,
-  /** releaseRange / reclaimRange: bad range (arg: base, arg2: size). */
-  Range = 10,
-  /** releaseRange: block `arg` in the range is allocated. */
-  Busy = 11,
+  FreeBad = 7,
+  /** allocate: free block `arg` links to `arg2`, which is not another free block. */
+  Link = 8,
+  /** allocate: the list ended with blocks still counted free (arg: how many). */
+  Lost = 9,
   /** releaseRange: free block `arg` links to `arg2`, which is not a free block. */
-  Walk = 12,
+  Walk = 10,
   /** releaseRange: the list has more than `arg2` links (a cycle through block `arg`). */
-  Cycle = 13,
+  Cycle = 11,
+  /** releaseRange / reclaimRange: bad range (arg: base, arg2: size). */
+  Range = 12,
+  /** releaseRange: block `arg` in the range is allocated. */
+  Busy = 13,
   /** watch: not a watcher (arg: the value). */
   Watch = 14,
   /** unwatch: not watching (arg: the value). */
   Unwatch = 15,
   /** close: blocks are still allocated (arg: how many). */
   Close = 16,
-  /** iterateOverAllocated (debug add-on): bad callback or limit. */
+  /** iterateOverAllocated (debug add-on): bad callback (arg2 0) or limit (arg2 1) (arg: the value). */
   Iterate = 17
-}
-
-/** Counter groups of `_tally` (lifetime counts; the debug add-on's counters()). */
-const enum Tally {
-  /** Allocation requests refused for their arguments. */
-  Rejected = 0,
-  /** Allocation requests refused for want of a block (pool empty, margin not kept). */
-  Failed = 1,
-  /** free() calls refused. */
-  BadFrees = 2,
-  /** Corrupt free-list links found. */
-  Corruptions = 3
 }
 
 /** Options of `new Onesize(memory, options)`. */
@@ -178,8 +169,6 @@ export type OnesizeVisitor = (address: number, ordinal: number, blockSize: numbe
 export class Onesize implements Allocator {
   /** Head of the free list (address, 0 = empty). Always 0 or a block in state Free. */
   _head: number;
-  /** Block index of `_head` (meaningless when `_head` is 0): a pop needs no division for the popped block. */
-  _headIndex: number;
   /** Block states (St), nblocks + 1 bytes: the last is the End sentinel. */
   _states: Store;
   /** The effective block size (hot-path copy of `blockSize`). */
@@ -187,38 +176,45 @@ export class Onesize implements Allocator {
   /** First block address (hot-path copy of `base`). */
   _base: number;
   /**
-   * The port's words when it offers a word view whose words line up with the
-   * blocks (an ArrayMemory whose base is a multiple of 4), else null: a link
-   * then costs one typed-array access instead of a port call.
+   * The pool's words as a Uint32Array over the port's own bytes, when the
+   * port offers a typed-array word view whose words line up with the blocks
+   * (an ArrayMemory whose base is a multiple of 4): the link of the block at
+   * offset `o` from `_base` is `_words[o / 4]`, one typed-array access
+   * instead of a port call, read back unsigned. Else null.
    */
   _words: { [i: number]: number } | null;
-  /** Address of `_words[0]`. */
-  _wordsBase: number;
   /** The Memory port (hot-path copy of `memory`). */
   _port: Memory;
   /** Bump index: blocks below it have been handed out (or skipped, released) since the last reset. */
   _bump: number;
-  /** Blocks handed out now. */
-  _used: number;
   /**
-   * allocate() takes its slow branch (peak, low-water mark, watchers) when
-   * `_used` passes this: min(_peak, nblocks - _released - _minFree), or -1
-   * while watchers are attached. One comparison serves all three.
+   * Allocations left before allocate() takes its slow branch (a new peak or
+   * low-water mark, or watchers to tell): `_mark` minus the blocks handed out
+   * now, so that the blocks handed out are `_mark - _room`. One counter
+   * serves the count, the peak, the low-water mark and the watchers.
+   */
+  _room: number;
+  /**
+   * min(_peak, nblocks - _released - _minFree): the blocks handed out above
+   * which there is a new peak or low-water mark; -1 while watchers are
+   * attached, so that every allocation takes the slow branch.
    */
   _mark: number;
   /** The state free()'s fast path accepts: St.Used, or St.None while watchers are attached (every free then notifies them from the slow path). */
   _usedState: number;
+  /** log2(blockSize) when the block size is a power of two, else -1: compiled engines then index blocks by a shift (see the end of this file). */
+  _shift: number;
   /** Blocks taken out of service by releaseRange. */
   _released: number;
-  /** Highest `_used` since construction or resetPeak(). */
+  /** Highest number of blocks handed out since construction or resetPeak(). */
   _peak: number;
-  /** Lowest nfree (nblocks - _used - _released) since construction. */
+  /** Lowest nfree (nblocks - handed out - _released) since construction. */
   _minFree: number;
   /** Attached watchers. */
   _watchers: Watcher[];
   /** Failed allocations and frees (allocate, allocateX, free) since construction or resetPeak(). */
   _failures: number;
-  /** Lifetime failure counts by group (Tally). */
+  /** Lifetime failure counts by group: rejected, failed, bad frees, corruptions (see Why). */
   _tally: Store;
   /** Why the last call failed (Why), 0 before any failure. */
   _why: number;
@@ -277,26 +273,28 @@ export class Onesize implements Allocator {
     var bs = checkInt(options.blockSize, "blockSize", 1, 0x80000000);
     bs = Math.ceil(bs / al) * al;
     if (bs > size) fail("EINVAL", "size must hold at least one block of " + bs + " bytes, got " + size);
-    var en = options.enter, ex = options.exit, n = Math.floor(size / bs);
+    var en = options.enter, ex = options.exit, n = Math.floor(size / bs), i: number, k: number;
     if (en !== undefined && typeof en !== "function") fail("EINVAL", "enter must be a function, got " + en);
     if (ex !== undefined && typeof ex !== "function") fail("EINVAL", "exit must be a function, got " + ex);
     claimRegion(memory, base, size, this);
     var v: WordView | null = typeof memory.wordView === "function" ? memory.wordView() : null;
     // The view is used only when its words line up with the blocks (a block's
-    // first word is then one whole word of the view) and it covers the pool.
-    if (v && ((base - v.base) % 4 !== 0 || base < v.base || base + n * bs > v.base + v.words.length * 4)) v = null;
+    // first word is then one whole word of the view), it covers the pool and
+    // it is a typed array (the pool's words are then a Uint32Array over its buffer).
+    if (v && (!hasTypedArrays || (base - v.base) % 4 !== 0 || base < v.base || base + n * bs > v.base + v.words.length * 4 ||
+        !((v.words as any).buffer instanceof ArrayBuffer))) v = null;
     this._head = 0;
-    this._headIndex = 0;
     this._states = bytes(n + 1);
     this._blockSize = bs;
     this._base = base;
-    this._words = v ? v.words : null;
-    this._wordsBase = v ? v.base : 0;
+    this._words = v ? new Uint32Array((v.words as any).buffer, (v.words as any).byteOffset + base - v.base, n * bs / 4) : null;
     this._port = memory;
     this._bump = 0;
-    this._used = 0;
+    this._room = 0;
     this._mark = 0;
     this._usedState = St.Used;
+    for (i = 0, k = 1; k < bs; i++) k *= 2;
+    this._shift = k === bs ? i : -1;
     this._released = 0;
     this._peak = 0;
     this._minFree = n;
@@ -348,62 +346,62 @@ export class Onesize implements Allocator {
    * then never-used blocks in address order. O(1): one link read on a pop.
    */
   allocate(size: number, alignment?: number): number {
-    var a = this._head, st = this._states, bs = this._blockSize, i: number, k: number, n: number, o: number, ws: Watcher[];
+    var a = this._head, st = this._states, bs = this._blockSize, w = this._words, i: number, k: number, n: number, o: number;
     if ((size >>> 0) !== size || size > bs || size === 0 || alignment !== undefined) {
-      if ((size >>> 0) !== size || size > bs || size === 0) {
-        this.lastError = -EINVAL; this._tally[Tally.Rejected]++; this._failures++; this._why = Why.Size; this._errArg = size;
-        return 0;
-      }
+      if ((size >>> 0) !== size || size > bs || size === 0) return this._fail(-EINVAL, Why.Size, size, 0) && 0;
       // The pool's alignment is a power of two: its divisors are the powers of two up to it.
-      if (((alignment as number) >>> 0) !== alignment || this._alignment % alignment !== 0) {
-        this.lastError = -EINVAL; this._tally[Tally.Rejected]++; this._failures++; this._why = Why.Align; this._errArg = alignment;
-        return 0;
-      }
+      if (((alignment as number) >>> 0) !== alignment || this._alignment % alignment !== 0) return this._fail(-EINVAL, Why.Align, alignment, 0) && 0;
     }
-    if (a !== 0) {
-      n = this._words !== null ? this._words[(a - this._wordsBase) >> 2] >>> 0 : this._port.read32(a);
-      // The popped block is marked first, so a link back to it (a cycle) fails the check below.
-      i = this._headIndex;
-      st[i] = St.Used;
-      // ESPRUINO: indexing a typed array with 2^31 or more throws there; st[k]
-      // is read only once k * bs === o has proved k an integer below 2^30.
-      o = n - this._base;
-      k = (o / bs) >>> 0;
-      if ((k * bs !== o || st[k] !== St.Free) && n !== 0) {
-        st[i] = St.Free;
-        this.lastError = -EFAULT; this._tally[Tally.Corruptions]++; this._failures++; this._why = Why.Link; this._errArg = a; this._errArg2 = n;
-        return 0;
-      }
-      this._head = n;
-      this._headIndex = k;
-    } else {
+    if (a === 0) return this._allocSlow(0);
+    o = this._base;
+    n = w !== null ? w[(a - o) / 4] : this._port.read32(a);
+    // The popped block is marked first, so a link back to it (a cycle) fails the check below.
+    i = (a - o) / bs;
+    st[i] = St.Used;
+    // ESPRUINO: indexing a typed array with 2^31 or more, or with a fraction,
+    // throws there; st[k] is read only once k * bs === o has proved k an
+    // integer below 2^30.
+    o = n - o;
+    k = (o / bs) >>> 0;
+    if ((k * bs !== o || st[k] !== St.Free) && n !== 0) {
+      st[i] = St.Free;
+      return this._fail(-EFAULT, Why.Link, a, n) && 0;
+    }
+    this._head = n;
+    return --this._room < 0 ? this._allocSlow(a) : a;
+  }
+
+  /**
+   * The allocation work a pop from the list does not do, out of line so that
+   * allocate stays small enough for a JIT to inline: with `a` = 0, a block
+   * from the bump index (or the failure when there is none); then, when
+   * `_room` has run out, the new peak and low-water mark and the watchers,
+   * for the block at `a`. Returns the block's address, or 0.
+   */
+  _allocSlow(a: number): number {
+    var st = this._states, i: number, k: number, ws: Watcher[];
+    if (a === 0) {
       i = this._bump;
       if (st[i] !== St.Fresh) {
         // The End sentinel or a released block: the next Fresh block, if any.
-        k = this._nblocks - this._used - this._released;
-        if (k === 0) {
-          this.lastError = -ENOMEM; this._tally[Tally.Failed]++; this._failures++; this._why = Why.Empty;
-          return 0;
-        }
-        if ((i = indexOfArr(st, St.Fresh, i)) < 0) {
-          this.lastError = -EFAULT; this._tally[Tally.Corruptions]++; this._failures++; this._why = Why.Lost; this._errArg = k;
-          return 0;
-        }
+        k = this._nblocks - (this._mark - this._room) - this._released;
+        if (k === 0) return this._fail(-ENOMEM, Why.Empty, 0, 0) && 0;
+        if ((i = indexOfArr(st, St.Fresh, i)) < 0) return this._fail(-EFAULT, Why.Lost, k, 0) && 0;
       }
       st[i] = St.Used;
       this._bump = i + 1;
-      a = this._base + i * bs;
+      a = this._base + i * this._blockSize;
+      if (--this._room >= 0) return a;
     }
-    if (++this._used > this._mark) {
-      // A new peak or low-water mark, or watchers to tell.
-      n = this._used;
-      if (n > this._peak) this._peak = n;
-      o = this._nblocks - this._released - n;
-      if (o < this._minFree) this._minFree = o;
-      ws = this._watchers;
-      this._mark = ws.length !== 0 ? -1 : n;
-      for (k = 0; k < ws.length; k++) ws[k].onAlloc(a, bs, this);
-    }
+    k = this._mark - this._room;
+    if (k > this._peak) this._peak = k;
+    i = this._nblocks - this._released - k;
+    if (i < this._minFree) this._minFree = i;
+    ws = this._watchers;
+    // Both limits now equal the blocks handed out, so the next allocation passes the mark.
+    this._mark = ws.length !== 0 ? -1 : k;
+    this._room = this._mark - k;
+    for (i = 0; i < ws.length; i++) ws[i].onAlloc(a, this._blockSize, this);
     return a;
   }
 
@@ -416,37 +414,40 @@ export class Onesize implements Allocator {
    * O(1): one link write.
    */
   free(address: number): number {
-    var st = this._states, bs = this._blockSize, o = address - this._base, i = (o / bs) >>> 0, ws: Watcher[], k: number;
+    var st = this._states, bs = this._blockSize, w = this._words, o = address - this._base, i = (o / bs) >>> 0, ws: Watcher[] | null = null, k: number;
     // ESPRUINO: st[i] is read only once i * bs === o has proved i an integer below 2^30 (see allocate).
     if (i * bs !== o || st[i] !== this._usedState || typeof address !== "number") {
+      // A bad free, free(0), or a free while watchers are attached.
       if (address === 0) return 0;
-      if (typeof address !== "number") {
-        this.lastError = -EINVAL; this._tally[Tally.BadFrees]++; this._failures++; this._why = Why.FreeType; this._errArg = address;
-        return -EINVAL;
-      }
-      if (i * bs !== o || st[i] !== St.Used) {
-        this.lastError = -EFAULT; this._tally[Tally.BadFrees]++; this._failures++; this._why = Why.FreeBad; this._errArg = address;
-        this._errArg2 = i * bs === o && i < this._nblocks ? st[i] : -1;
-        return -EFAULT;
-      }
-      // A valid free while watchers are attached.
-      if (this._words !== null) this._words[(address - this._wordsBase) >> 2] = this._head;
-      else this._port.write32(address, this._head);
-      this._head = address;
-      this._headIndex = i;
-      st[i] = St.Free;
-      this._used--;
+      if (typeof address !== "number") return this._fail(-EINVAL, Why.FreeType, address, 0);
+      if (i * bs !== o || st[i] !== St.Used) return this._fail(-EFAULT, Why.FreeBad, address, i * bs === o ? st[i] : -1);
       ws = this._watchers;
-      for (k = 0; k < ws.length; k++) ws[k].onFree(address, bs, this);
-      return 0;
     }
-    if (this._words !== null) this._words[(address - this._wordsBase) >> 2] = this._head;
+    if (w !== null) w[o / 4] = this._head;
     else this._port.write32(address, this._head);
     this._head = address;
-    this._headIndex = i;
     st[i] = St.Free;
-    this._used--;
+    this._room++;
+    if (ws !== null) for (k = 0; k < ws.length; k++) ws[k].onFree(address, bs, this);
     return 0;
+  }
+
+  /**
+   * Record a failure: lastError := code, the reason and the values it names
+   * for the debug add-on, the failure count (allocations and frees) and the
+   * lifetime tally of its group (see Why). Returns `code` (so
+   * `this._fail(…) && 0` is 0, for the calls that return an address). Kept
+   * out of line so that allocate and free stay small enough for a JIT to
+   * inline them.
+   */
+  _fail(code: number, why: number, arg: any, arg2: number): number {
+    this.lastError = code;
+    this._why = why;
+    this._errArg = arg;
+    this._errArg2 = arg2;
+    if (why <= Why.Lost) this._failures++;
+    if (why <= Why.Cycle) this._tally[why <= Why.Margin ? 0 : why <= Why.Keep ? 1 : why <= Why.FreeBad ? 2 : 3]++;
+    return code;
   }
 
   // ---------------------------------------------------------------- the contract's other members
@@ -462,20 +463,20 @@ export class Onesize implements Allocator {
    * are whole blocks; released blocks are in neither used nor free. O(1).
    */
   stats(out?: AllocStats): AllocStats {
-    var s = out || ({} as AllocStats), bs = this._blockSize;
-    s.used = this._used * bs;
-    s.free = (this._nblocks - this._used - this._released) * bs;
+    var s = out || ({} as AllocStats), bs = this._blockSize, used = this._mark - this._room;
+    s.used = used * bs;
+    s.free = (this._nblocks - used - this._released) * bs;
     s.peak = this._peak * bs;
-    s.count = this._used;
+    s.count = used;
     s.failures = this._failures;
     return s;
   }
 
   /** Peak := blocks in use now; failures := 0. The low-water mark of nfree (debug counters) is kept. O(1). */
   resetPeak(): void {
-    this._peak = this._used;
+    this._peak = this._mark - this._room;
     this._failures = 0;
-    if (this._watchers.length === 0) this._mark = this._used;
+    if (this._watchers.length === 0) { this._mark = this._peak; this._room = 0; }
   }
 
   /**
@@ -486,10 +487,10 @@ export class Onesize implements Allocator {
    */
   watch(watcher: Watcher): number {
     if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") {
-      this.lastError = -EINVAL; this._why = Why.Watch; this._errArg = watcher;
-      return -EINVAL;
+      return this._fail(-EINVAL, Why.Watch, watcher, 0);
     }
     if (this._watchers.indexOf(watcher) < 0) this._watchers.push(watcher);
+    this._room = -1 - (this._mark - this._room);
     this._mark = -1;
     this._usedState = St.None;
     return 0;
@@ -497,15 +498,15 @@ export class Onesize implements Allocator {
 
   /** Detach `watcher`: 0, or -ENOENT when it is not attached. O(watchers). */
   unwatch(watcher: Watcher): number {
-    var ws = this._watchers, i = ws.indexOf(watcher), m;
+    var ws = this._watchers, i = ws.indexOf(watcher), m, used = this._mark - this._room;
     if (i < 0) {
-      this.lastError = -ENOENT; this._why = Why.Unwatch; this._errArg = watcher;
-      return -ENOENT;
+      return this._fail(-ENOENT, Why.Unwatch, watcher, 0);
     }
     ws.splice(i, 1);
     if (ws.length === 0) {
       m = this._nblocks - this._released - this._minFree;
       this._mark = this._peak < m ? this._peak : m;
+      this._room = this._mark - used;
       this._usedState = St.Used;
     }
     return 0;
@@ -517,9 +518,8 @@ export class Onesize implements Allocator {
    * must not be used afterwards. O(claims of the port).
    */
   close(): number {
-    if (this._used !== 0) {
-      this.lastError = -EBUSY; this._why = Why.Close; this._errArg = this._used;
-      return -EBUSY;
+    if (this._mark !== this._room) {
+      return this._fail(-EBUSY, Why.Close, this._mark - this._room, 0);
     }
     releaseRegion(this.memory, this);
     return 0;
@@ -535,12 +535,10 @@ export class Onesize implements Allocator {
    */
   allocateX(size: number, margin: number): number {
     if ((margin >>> 0) !== margin) {
-      this.lastError = -EINVAL; this._tally[Tally.Rejected]++; this._failures++; this._why = Why.Margin; this._errArg = margin;
-      return 0;
+      return this._fail(-EINVAL, Why.Margin, margin, 0) && 0;
     }
-    if (this._nblocks - this._used - this._released <= margin && (size >>> 0) === size && size !== 0 && size <= this._blockSize) {
-      this.lastError = -ENOMEM; this._tally[Tally.Failed]++; this._failures++; this._why = Why.Keep; this._errArg = margin;
-      return 0;
+    if (this._nblocks - (this._mark - this._room) - this._released <= margin && (size >>> 0) === size && size !== 0 && size <= this._blockSize) {
+      return this._fail(-ENOMEM, Why.Keep, margin, 0) && 0;
     }
     return Onesize.prototype.allocate.call(this, size);
   }
@@ -558,7 +556,7 @@ export class Onesize implements Allocator {
     this._bump = 0;
     if (this._released === 0 && ws.length === 0) {
       fillArr(st, St.Fresh, 0, n);
-      this._used = 0;
+      this._room = this._mark;
       return 0;
     }
     for (i = 0; i < n; i++) {
@@ -566,7 +564,7 @@ export class Onesize implements Allocator {
       if (s === St.Released) continue;
       st[i] = St.Fresh;
       if (s === St.Used) {
-        this._used--;
+        this._room++;
         for (k = 0; k < ws.length; k++) ws[k].onFree(this._base + i * this._blockSize, this._blockSize, this);
       }
     }
@@ -586,11 +584,10 @@ export class Onesize implements Allocator {
    */
   releaseRange(base: number, size: number): number {
     var st = this._states, n = this._nblocks, b = this._base, bs = this._blockSize, m = this._port;
-    var lo: number, hi: number, i: number, k: number, c = 0, limit = 0, a: number, next: number, head: number, keep: number, keepNext: number;
+    var lo: number, hi: number, i: number, k: number, c = 0, limit = 0, a: number, next: number, head: number, keep: number, keepNext: number, used: number;
     if (typeof base !== "number" || (base >>> 0) !== base || base === 0 ||
         typeof size !== "number" || (size >>> 0) !== size || size === 0 || base + size > 0x100000000) {
-      this.lastError = -EINVAL; this._why = Why.Range; this._errArg = base; this._errArg2 = size;
-      return -EINVAL;
+      return this._fail(-EINVAL, Why.Range, base, size);
     }
     // Every block that overlaps the range, clipped to the pool.
     lo = Math.floor((base - b) / bs);
@@ -600,8 +597,7 @@ export class Onesize implements Allocator {
     if (lo >= hi) return 0;
     i = indexOfArr(st, St.Used, lo);
     if (i >= 0 && i < hi) {
-      this.lastError = -EBUSY; this._why = Why.Busy; this._errArg = b + i * bs;
-      return -EBUSY;
+      return this._fail(-EBUSY, Why.Busy, b + i * bs, 0);
     }
     i = indexOfArr(st, St.Free, lo);
     if (i >= 0 && i < hi) {
@@ -610,14 +606,12 @@ export class Onesize implements Allocator {
       for (i = 0; i < n; i++) if (st[i] === St.Free) limit++;
       for (a = this._head; a !== 0; a = next) {
         if (++c > limit) {
-          this.lastError = -EFAULT; this._tally[Tally.Corruptions]++; this._why = Why.Cycle; this._errArg = a; this._errArg2 = limit;
-          return -EFAULT;
+          return this._fail(-EFAULT, Why.Cycle, a, limit);
         }
         next = m.read32(a);
         k = (next - b) / bs;
         if (next !== 0 && ((k >>> 0) !== k || k >= n || st[k] !== St.Free)) {
-          this.lastError = -EFAULT; this._tally[Tally.Corruptions]++; this._why = Why.Walk; this._errArg = a; this._errArg2 = next;
-          return -EFAULT;
+          return this._fail(-EFAULT, Why.Walk, a, next);
         }
       }
       // Unlink the range's blocks: each kept block is relinked only when its successor changed.
@@ -634,18 +628,19 @@ export class Onesize implements Allocator {
       }
       if (keep !== 0 && keepNext !== 0) m.write32(keep, 0);
       this._head = head;
-      this._headIndex = head === 0 ? 0 : (head - b) / bs;
       c = 0;
     }
     for (i = lo; i < hi; i++) {
       if (st[i] === St.Fresh || st[i] === St.Free) { st[i] = St.Released; c++; }
     }
     this._released += c;
-    k = n - this._used - this._released;
+    used = this._mark - this._room;
+    k = n - used - this._released;
     if (k < this._minFree) this._minFree = k;
     if (this._watchers.length === 0) {
       k = n - this._released - this._minFree;
       this._mark = this._peak < k ? this._peak : k;
+      this._room = this._mark - used;
     }
     return c;
   }
@@ -666,8 +661,7 @@ export class Onesize implements Allocator {
     var lo: number, hi: number, i: number, prev = -1, first = -1, c = 0;
     if (typeof base !== "number" || (base >>> 0) !== base || base === 0 ||
         typeof size !== "number" || (size >>> 0) !== size || size === 0 || base + size > 0x100000000) {
-      this.lastError = -EINVAL; this._why = Why.Range; this._errArg = base; this._errArg2 = size;
-      return -EINVAL;
+      return this._fail(-EINVAL, Why.Range, base, size);
     }
     // Only the blocks that lie entirely inside the range.
     lo = Math.ceil((base - b) / bs);
@@ -688,12 +682,61 @@ export class Onesize implements Allocator {
       st[i] = i < nb ? St.Free : St.Fresh;
       c++;
     }
-    if (first >= 0) { this._head = b + first * bs; this._headIndex = first; }
+    if (first >= 0) this._head = b + first * bs;
     this._released -= c;
     if (this._watchers.length === 0) {
       i = n - this._released - this._minFree;
+      prev = this._mark - this._room;
       this._mark = this._peak < i ? this._peak : i;
+      this._room = this._mark - prev;
     }
     return c;
   }
+}
+
+// Compiled engines (V8, JavaScriptCore, SpiderMonkey: the ones with
+// WebAssembly; Espruino, JerryScript, Duktape, QuickJS and mujs have none)
+// replace allocate and free by versions that index a power-of-two block by
+// a shift instead of a division: on V8 the two divisions of an
+// allocate/free pair cost about a fifth of its time, while an interpreter
+// pays more for a bit operation than for a division (DUKTAPE: about six
+// times more). They take only the common case, a pop from the list and a
+// free of a live block while nothing watches, and hand everything else (bad
+// arguments, the bump index, watchers, other block sizes) to the versions
+// above, so both give the same results. ESPRUINO: the branch never runs on
+// an interpreter, so these functions are never made there. The division
+// versions stay reachable as _allocateDiv and _freeDiv for the tests.
+declare var WebAssembly: any;
+if (typeof WebAssembly === "object") {
+  (function (P: any): void {
+    var allocateDiv = P.allocate, freeDiv = P.free;
+    P._allocateDiv = allocateDiv;
+    P._freeDiv = freeDiv;
+    P.allocate = function (this: Onesize, size: number, alignment?: number): number {
+      var a = this._head, st = this._states, bs = this._blockSize, w = this._words, sh = this._shift, b: number, i: number, k: number, n: number, o: number;
+      if (sh < 0 || a === 0 || (size >>> 0) !== size || size > bs || size === 0 || alignment !== undefined) return allocateDiv.call(this, size, alignment);
+      b = this._base;
+      n = w !== null ? w[(a - b) >>> 2] : this._port.read32(a);
+      i = (a - b) >>> sh;
+      st[i] = St.Used;
+      o = n - b;
+      k = o >>> sh;
+      if ((k * bs !== o || st[k] !== St.Free) && n !== 0) {
+        st[i] = St.Free;
+        return this._fail(-EFAULT, Why.Link, a, n) && 0;
+      }
+      this._head = n;
+      return --this._room < 0 ? this._allocSlow(a) : a;
+    };
+    P.free = function (this: Onesize, address: number): number {
+      var st = this._states, bs = this._blockSize, w = this._words, sh = this._shift, o = address - this._base, i = o >>> sh;
+      if (sh < 0 || i * bs !== o || st[i] !== this._usedState || typeof address !== "number") return freeDiv.call(this, address);
+      if (w !== null) w[o >>> 2] = this._head;
+      else this._port.write32(address, this._head);
+      this._head = address;
+      st[i] = St.Free;
+      this._room++;
+      return 0;
+    };
+  })(Onesize.prototype);
 }

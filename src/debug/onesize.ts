@@ -24,8 +24,8 @@ import { indexOfArr } from "../core/storage.js";
 var FRESH = 0, USED = 1, FREE = 2, RELEASED = 3, END = 4, NONE = 255;
 
 // Why the last call failed (Why in onesize.ts).
-var W_SIZE = 1, W_ALIGN = 2, W_MARGIN = 3, W_EMPTY = 4, W_KEEP = 5, W_LINK = 6, W_LOST = 7, W_FREE_TYPE = 8,
-  W_FREE_BAD = 9, W_RANGE = 10, W_BUSY = 11, W_WALK = 12, W_CYCLE = 13, W_WATCH = 14, W_UNWATCH = 15, W_CLOSE = 16,
+var W_SIZE = 1, W_ALIGN = 2, W_MARGIN = 3, W_EMPTY = 4, W_KEEP = 5, W_FREE_TYPE = 6, W_FREE_BAD = 7, W_LINK = 8,
+  W_LOST = 9, W_WALK = 10, W_CYCLE = 11, W_RANGE = 12, W_BUSY = 13, W_WATCH = 14, W_UNWATCH = 15, W_CLOSE = 16,
   W_ITERATE = 17;
 
 /** "0x20000000" for an address, anything else as it is. */
@@ -63,17 +63,17 @@ export function debugOnesize(C: any): void {
   var P = C.prototype;
 
   P.invariantsHold = function (this: Onesize): boolean {
-    var n = this._nblocks, h = this._head, k = (h - this._base) / this._blockSize, used = this._used, rel = this._released;
+    var n = this._nblocks, h = this._head, k = (h - this._base) / this._blockSize, used = this._mark - this._room, rel = this._released;
     var m = n - rel - this._minFree, watched = this._watchers.length !== 0;
     return used >= 0 && rel >= 0 && used + rel <= n && this._peak >= used && this._minFree <= n - used - rel &&
       this._bump >= 0 && this._bump <= n && this._states[n] === END &&
-      (h === 0 || ((k >>> 0) === k && k < n && this._states[k] === FREE && this._headIndex === k)) &&
+      (h === 0 || ((k >>> 0) === k && k < n && this._states[k] === FREE)) &&
       (watched ? this._mark === -1 && this._usedState === NONE
-        : this._mark === (this._peak < m ? this._peak : m) && this._usedState === USED);
+        : this._mark === (this._peak < m ? this._peak : m) && this._room >= 0 && this._usedState === USED);
   };
 
   P.validate = function (this: Onesize): string | null {
-    var st = this._states, n = this._nblocks, i, s, free = 0, fresh = 0, rel = 0, used = 0, len;
+    var st = this._states, n = this._nblocks, i, s, free = 0, fresh = 0, rel = 0, used = 0, len, handed = this._mark - this._room;
     if (!this.invariantsHold()) return "invariants do not hold: " + JSON.stringify(this.counters());
     for (i = 0; i < n; i++) {
       s = st[i];
@@ -83,7 +83,7 @@ export function debugOnesize(C: any): void {
       else if (s === USED) used++;
       else return "block " + hex(this._base + i * this._blockSize) + " has state " + s;
     }
-    if (used !== this._used) return "allocated count is " + this._used + " but " + used + " blocks are allocated";
+    if (used !== handed) return "allocated count is " + handed + " but " + used + " blocks are allocated";
     if (rel !== this._released) return "released count is " + this._released + " but " + rel + " blocks are released";
     len = walk(this);
     if (typeof len === "string") return len;
@@ -108,23 +108,23 @@ export function debugOnesize(C: any): void {
   };
 
   P.counters = function (this: Onesize): OnesizeCounters {
-    var n = this._nblocks, t = this._tally;
+    var n = this._nblocks, t = this._tally, used = this._mark - this._room;
     return {
       base: this._base, end: this._base + n * this._blockSize, blockSize: this._blockSize, alignment: this._alignment,
-      nblocks: n, nfree: n - this._used - this._released, nfreeMin: this._minFree, allocated: this._used,
+      nblocks: n, nfree: n - used - this._released, nfreeMin: this._minFree, allocated: used,
       peak: this._peak, released: this._released, rejected: t[0], failed: t[1], badFrees: t[2], corruptions: t[3],
       failures: this._failures, watchers: this._watchers.length
     };
   };
 
   P.lastErrorText = function (this: Onesize): string {
-    var a = this._errArg, b = this._errArg2;
+    var a = this._errArg, b = this._errArg2, used = this._mark - this._room;
     switch (this._why) {
       case W_SIZE: return "allocate: size must be an integer in [1, " + this._blockSize + "] (the block size), got " + a;
       case W_ALIGN: return "allocate: alignment must be a power of two up to " + this._alignment + ", got " + a;
       case W_MARGIN: return "allocateX: margin must be an integer >= 0, got " + a;
-      case W_EMPTY: return "allocate: no free block (" + this._used + " allocated, " + this._released + " released of " + this._nblocks + ")";
-      case W_KEEP: return "allocateX: only " + (this._nblocks - this._used - this._released) + " blocks are free, not more than the margin " + a;
+      case W_EMPTY: return "allocate: no free block (" + used + " allocated, " + this._released + " released of " + this._nblocks + ")";
+      case W_KEEP: return "allocateX: only " + (this._nblocks - used - this._released) + " blocks are free, not more than the margin " + a;
       case W_LINK: return "allocate: free list corrupt: block " + hex(a) + " links to " + hex(b) + ", which is not another free block of the pool";
       case W_LOST: return "allocate: free list corrupt: it ended with " + a + " blocks still counted free";
       case W_FREE_TYPE: return "free: address must be a number, got " + typeof a;
