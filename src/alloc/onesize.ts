@@ -183,10 +183,6 @@ export class Onesize implements Allocator {
    * instead of a port call, read back unsigned. Else null.
    */
   _words: { [i: number]: number } | null;
-  /** The Memory port (hot-path copy of `memory`). */
-  _port: Memory;
-  /** Bump index: blocks below it have been handed out (or skipped, released) since the last reset. */
-  _bump: number;
   /**
    * Allocations left before allocate() takes its slow branch (a new peak or
    * low-water mark, or watchers to tell): `_mark` minus the blocks handed out
@@ -194,16 +190,20 @@ export class Onesize implements Allocator {
    * serves the count, the peak, the low-water mark and the watchers.
    */
   _room: number;
+  /** The state free()'s fast path accepts: St.Used, or St.None while watchers are attached (every free then notifies them from the slow path). */
+  _usedState: number;
+  /** The Memory port (hot-path copy of `memory`). */
+  _port: Memory;
+  /** log2(blockSize) when the block size is a power of two, else -1: compiled engines then index blocks by a shift (see the end of this file). */
+  _shift: number;
+  /** Bump index: blocks below it have been handed out (or skipped, released) since the last reset. */
+  _bump: number;
   /**
    * min(_peak, nblocks - _released - _minFree): the blocks handed out above
    * which there is a new peak or low-water mark; -1 while watchers are
    * attached, so that every allocation takes the slow branch.
    */
   _mark: number;
-  /** The state free()'s fast path accepts: St.Used, or St.None while watchers are attached (every free then notifies them from the slow path). */
-  _usedState: number;
-  /** log2(blockSize) when the block size is a power of two, else -1: compiled engines then index blocks by a shift (see the end of this file). */
-  _shift: number;
   /** Blocks taken out of service by releaseRange. */
   _released: number;
   /** Highest number of blocks handed out since construction or resetPeak(). */
@@ -288,13 +288,13 @@ export class Onesize implements Allocator {
     this._blockSize = bs;
     this._base = base;
     this._words = v ? new Uint32Array((v.words as any).buffer, (v.words as any).byteOffset + base - v.base, n * bs / 4) : null;
-    this._port = memory;
-    this._bump = 0;
     this._room = 0;
-    this._mark = 0;
     this._usedState = St.Used;
+    this._port = memory;
     for (i = 0, k = 1; k < bs; i++) k *= 2;
     this._shift = k === bs ? i : -1;
+    this._bump = 0;
+    this._mark = 0;
     this._released = 0;
     this._peak = 0;
     this._minFree = n;

@@ -1,9 +1,12 @@
-// onesize: rk.Onesize over a 64 KiB rk.ArrayMemory region of
-// 32-byte blocks. Its free-list link words go through the Memory port
-// (read32 on a pop, write32 on a free), and every free is checked against
-// the out-of-band state bytes, so the ratio to `flist` is the price of the
-// port plus the checks. The pool itself is returned, with `alloc` as an
-// alias of `allocate` (no wrapper call): free(address, size) ignores size.
+// onesize: rk.Onesize over a 64 KiB rk.ArrayMemory region of 32-byte
+// blocks. Its free-list links live in the blocks themselves, read and written
+// through the port's word view (ArrayMemory offers one: a typed-array access
+// per link, no port call), and every free and every popped link is checked
+// against the out-of-band state bytes, so the ratio to `flist` is the price
+// of those checks and the statistics; `flist+ck` (flist-checked.js) is the
+// yardstick with comparable checks. The pool itself is returned, with
+// `alloc` as an alias of `allocate` (no wrapper call); the driver's
+// free(address, size) reaches the contract's free(address), which takes no size.
 BENCH_ADAPTERS.push({
   name: "onesize", workloads: ["fixed32-lifo", "fixed32-fifo"], ref: false, nodeOnly: false,
   goals: { "fixed32-lifo": { node: 0.8, duk: 0.6 }, "fixed32-fifo": { node: 0.8, duk: 0.6 } },
