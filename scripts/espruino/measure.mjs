@@ -34,21 +34,32 @@ function run(espruino, dir, name, script, timeoutMs) {
 const measured = (key, body) =>
   `var before, after, rk;\nprocess.memory(); before = process.memory().usage;\n${body}\nafter = process.memory().usage;\nprint("RESULT ${key} " + (after - before));\n`;
 
-/** Storage and RAM install cost of one module text, in blocks, without the empty module's cost. */
-function installCost(espruino, dir, text) {
+/**
+ * Storage and RAM install cost of one module text, in blocks, without the
+ * empty module's cost. With `base` (the text of module "ramkit"), `text` is
+ * an add-on installed as "ramkit-debug" that requires "ramkit": both are
+ * loaded, and the cost of "ramkit" alone is subtracted by the caller.
+ */
+function installCost(espruino, dir, text, base) {
   const flash = join(dir, "espruino.flash");
   if (existsSync(flash)) rmSync(flash);
-  run(espruino, dir, "write.js", `require("Storage").write("ramkit", ${JSON.stringify(text)});\n`);
-  const storage = Number(run(espruino, dir, "load.js", measured("storage", `rk = require("ramkit");`)).storage);
+  const name = base === undefined ? "ramkit" : "ramkit-debug";
+  const write = (base === undefined ? "" : `require("Storage").write("ramkit", ${JSON.stringify(base)});\n`) +
+    `require("Storage").write(${JSON.stringify(name)}, ${JSON.stringify(text)});\n`;
+  run(espruino, dir, "write.js", write);
+  const storage = Number(run(espruino, dir, "load.js", measured("storage", `rk = require(${JSON.stringify(name)});`)).storage);
   rmSync(flash);
-  const ram = Number(run(espruino, dir, "ram.js", measured("ram", `Modules.addCached("ramkit", function () {\n${text}\n});\nrk = require("ramkit");`)).ram);
+  const cache = (n, t) => `Modules.addCached(${JSON.stringify(n)}, function () {\n${t}\n});\n`;
+  const ram = Number(run(espruino, dir, "ram.js", measured("ram", (base === undefined ? "" : cache("ramkit", base)) + cache(name, text) +
+    `rk = require(${JSON.stringify(name)});`)).ram);
   return { storage, ram };
 }
 
 /**
- * Blocks each bundle costs: `bundles` maps a name to its text. Returns
- * { name: { storage, ram } } with the empty module's cost subtracted, and
- * the interpreter's version.
+ * Blocks each bundle costs: `bundles` maps a name to its text, or to
+ * { text, base } for an add-on that requires module "ramkit" (`base`, whose
+ * own cost is then subtracted). Returns { name: { storage, ram } } with the
+ * empty module's cost subtracted, and the interpreter's version.
  */
 export function measureFootprint(espruino, bundles) {
   const dir = mkdtempSync(join(tmpdir(), "ramkit-espruino-"));
@@ -57,8 +68,14 @@ export function measureFootprint(espruino, bundles) {
     const version = run(espruino, dir, "v.js", `print("RESULT version " + process.version);\n`).version;
     const out = {};
     for (const name of Object.keys(bundles)) {
-      const c = installCost(espruino, dir, bundles[name]);
-      out[name] = { storage: c.storage - empty.storage, ram: c.ram - empty.ram };
+      const b = bundles[name];
+      if (typeof b === "string") {
+        const c = installCost(espruino, dir, b);
+        out[name] = { storage: c.storage - empty.storage, ram: c.ram - empty.ram };
+      } else {
+        const both = installCost(espruino, dir, b.text, b.base), alone = installCost(espruino, dir, b.base);
+        out[name] = { storage: both.storage - alone.storage, ram: both.ram - alone.ram };
+      }
     }
     return { version, bundles: out };
   } finally {
