@@ -259,7 +259,7 @@ export function sectionsOf(mcu: SimMcu, ranges: { base: number; size: number }[]
  */
 export function systemOff(mcu: SimMcu, retain: number[], mode?: string): void {
   const m = mode === undefined ? "system-off" : mode;
-  if (!Object.prototype.hasOwnProperty.call(mcu.board.modes, m)) fail("EINVAL", "mode must be one of " + Object.keys(mcu.board.modes).join(", ") + " (modes of " + mcu.board.name + "), got " + show(m));
+  if (!Object.hasOwn(mcu.board.modes, m)) fail("EINVAL", "mode must be one of " + Object.keys(mcu.board.modes).join(", ") + " (modes of " + mcu.board.name + "), got " + show(m));
   if (!Array.isArray(retain)) fail("EINVAL", "retain must be an array of section indices, got " + show(retain));
   const n = mcu.sectionCount(), keep: boolean[] = [];
   for (const s of retain) {
@@ -280,7 +280,7 @@ export function systemOff(mcu: SimMcu, retain: number[], mode?: string): void {
  */
 export function wake(mcu: SimMcu, mode?: string): void {
   const m = mode === undefined ? mcu.board.defaultMode : mode;
-  if (!Object.prototype.hasOwnProperty.call(mcu.board.modes, m)) fail("EINVAL", "mode must be one of " + Object.keys(mcu.board.modes).join(", ") + " (modes of " + mcu.board.name + "), got " + show(m));
+  if (!Object.hasOwn(mcu.board.modes, m)) fail("EINVAL", "mode must be one of " + Object.keys(mcu.board.modes).join(", ") + " (modes of " + mcu.board.name + "), got " + show(m));
   for (let s = 0; s < mcu.sectionCount(); s++) mcu.setPower(s, "on");
   mcu.setMode(m);
   restartEngine(mcu);
@@ -321,7 +321,7 @@ export const SLEEP_VARIANTS = ["all-on", "gate-empty", "system-off"] as const;
  * program and the three variants are fixed), a granular heap. Returns the
  * problems as "/json/path: what was expected, got what".
  */
-export function sleepProblems(d: any): string[] {
+export function sleepProblems(d: { workload?: unknown; trace?: unknown; policies?: unknown; durationSeconds?: unknown; allocator?: { kind?: unknown } }): string[] {
   const out: string[] = [];
   if (d.workload !== undefined) out.push("/workload: a sleep experiment runs its own burst program; remove workload or sleep");
   if (d.trace !== undefined) out.push("/trace: a sleep experiment runs its own burst program; remove trace or sleep");
@@ -392,7 +392,7 @@ function runVariant(p: SleepSetup, variant: (typeof SLEEP_VARIANTS)[number]): Sl
       mcu.readBlock(a, buf, 0, p.burst);
       const want = tagByte(k);
       for (let i = 0; i < p.burst; i++) if (buf[i] !== want) { dataErrors++; return; }
-    } catch (e) { dataErrors++; }
+    } catch { dataErrors++; }
   };
   const sectionsOn = () => { let c = 0; for (const s of p.sections) if (mcu.getPower(s) !== "off") c++; return c; };
 
@@ -480,7 +480,7 @@ function runVariant(p: SleepSetup, variant: (typeof SLEEP_VARIANTS)[number]): Sl
 
 /** A number checked to be finite and in [lo, hi] (an integer when `int`); EINVAL naming `what`. */
 function checkNumber(v: unknown, what: string, lo: number, hi: number, int: boolean): number {
-  if (typeof v !== "number" || !isFinite(v) || v < lo || v > hi || (int && Math.floor(v) !== v)) {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi || (int && Math.floor(v) !== v)) {
     fail("EINVAL", what + " must be " + (int ? "an integer" : "a number") + " in [" + lo + ", " + hi + "], got " + show(v));
   }
   return v as number;
@@ -509,7 +509,7 @@ export function runSleepExperiment(spec: ExperimentSpec, board: Board, region: {
   const onMode = spec.powerMode === undefined ? board.defaultMode : spec.powerMode;
   const offMode = sl.offMode === undefined ? "system-off" : sl.offMode;
   for (const [m, what] of [[onMode, "powerMode"], [offMode, "sleep.offMode"]]) {
-    if (!Object.prototype.hasOwnProperty.call(board.modes, m)) fail("EINVAL", what + " must be one of " + Object.keys(board.modes).join(", ") + " (modes of " + board.name + "), got " + show(m));
+    if (!Object.hasOwn(board.modes, m)) fail("EINVAL", what + " must be one of " + Object.keys(board.modes).join(", ") + " (modes of " + board.name + "), got " + show(m));
   }
   const granule = spec.allocator.granule === undefined ? 16 : spec.allocator.granule;
   const storeBytes = granularStoreBytes(region.size, granule);

@@ -20,7 +20,7 @@ import { MemBlocks } from "../src/alloc/mem-blocks.js";
 import { SimMcu } from "../sim/mcu.js";
 import { cutPower, flipBit, powerLoss } from "../sim/faults.js";
 import { BlockMirror, granularStoreBytes, granularStores, rebuildMemBlocks, restartEngine, sectionsOf, systemOff, wake } from "../sim/retention.js";
-import { handBoard, HandSection } from "./support/hand-board.js";
+import { handBoard, type HandSection } from "./support/hand-board.js";
 
 const B = 0x20000000, K = 1024, HEAP = 8 * K, STORES = B + 9 * K;
 function board() {
@@ -60,9 +60,6 @@ function boot(kind: Kind, mcu: SimMcu, attach: boolean): { x: any; mirror: Block
   return { x, mirror };
 }
 
-/** Bytes an allocation of `size` is charged (granules or whole blocks). */
-const charged = (kind: Kind, size: number) => kind === "granular" ? Math.ceil(size / 16) * 16 : 64;
-
 function step(kind: Kind, s: Side, op: Op, ids: { n: number }): number {
   if (op.t === "alloc") {
     const size = kind === "memblocks" ? Math.min(op.size, 64) : op.size;
@@ -97,7 +94,7 @@ function run(kind: Kind, before: Op[], fault: Fault, after: Op[]): { detected: b
     return { mcu, x: b.x, live: [], mirror: b.mirror };
   });
   const [f, twin] = sides;
-  let idsF = { n: 0 }, idsT = { n: 0 };
+  const idsF = { n: 0 }, idsT = { n: 0 };
   for (const op of before) assert.is(step(kind, f, op, idsF), step(kind, twin, op, idsT));
   // Sleep: both retain the bookkeeping and the sections with live data.
   for (const s of sides) systemOff(s.mcu, sectionsOf(s.mcu, [{ base: STORES, size: META_BYTES[kind] }].concat(s.live.map((l) => ({ base: l.a, size: l.size })))), "sysoff");

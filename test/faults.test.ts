@@ -30,7 +30,7 @@ import { EFAULT } from "../src/core/errors.js";
 import { SimMcu } from "../sim/mcu.js";
 import { cutPower, flipBit, powerLoss } from "../sim/faults.js";
 import { restartEngine } from "../sim/retention.js";
-import { handBoard, HandSection } from "./support/hand-board.js";
+import { handBoard, type HandSection } from "./support/hand-board.js";
 
 const B = 0x20000000, K = 1024, REGION = 8 * K;
 

@@ -21,7 +21,7 @@ import {
   BlockMirror, granularStoreBytes, granularStores, rebuildMemBlocks, restartEngine, retainedWords, runSleepExperiment,
   sectionsOf, sleepProblems, systemOff, wake, SLEEP_VARIANTS,
 } from "../sim/retention.js";
-import { handBoard, HandSection } from "./support/hand-board.js";
+import { handBoard, type HandSection } from "./support/hand-board.js";
 
 const B = 0x20000000, K = 1024;
 /** Ten 1 KiB sections, all gateable; modes sleep (default), run, sysoff. */
