@@ -18,6 +18,9 @@
 //   --storage         write the bundle and the board module to Storage (flash),
 //                     where their function bodies stay out of RAM; else RAM
 //   --bundle FILE     a built bundle of dist/ (default ramkit.min.js)
+//   --only A,B,…      instead, a bundle of only these exports (and VERSION), built now from
+//                     src/ like the full one and written to DIR/NAME.ramkit.min.js: on a board
+//                     with few variables the full bundle leaves too little RAM for the app
 //   --debug           also the debug add-on (dist/ramkit-debug[.min].js): validate(), TraceRecorder
 //   --dry-run         no board: write the exact upload text to DIR/NAME.js through the CLI's -o
 //   --out-dir DIR     where the dry run and the CLI board JSON go (default dist/upload)
@@ -35,8 +38,9 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ROOT, CLI, boardNames, boardModuleSource, cliBoardJson, uploadSource, cliArgs, extractTrace, bundleChoices, isBluetoothAddress } from "./flash/upload.mjs";
 import { BUNDLE_NAMES, ADDON } from "./bundles.mjs";
+import { onlyBundle } from "./flash/only.mjs";
 
-const USAGE = "usage: npm run flash -- --board NAME [--app FILE] [--port PORT] [--storage] [--bundle FILE] [--debug] [--dry-run] [--out-dir DIR] [--sleep S] [--capture FILE] [--no-build]";
+const USAGE = "usage: npm run flash -- --board NAME [--app FILE] [--port PORT] [--storage] [--bundle FILE | --only A,B,…] [--debug] [--dry-run] [--out-dir DIR] [--sleep S] [--capture FILE] [--no-build]";
 
 class UsageError extends Error {}
 
@@ -54,7 +58,7 @@ function options(argv) {
       args: argv,
       options: {
         board: { type: "string" }, app: { type: "string" }, port: { type: "string" }, storage: { type: "boolean" },
-        bundle: { type: "string" }, debug: { type: "boolean" }, "dry-run": { type: "boolean" }, "out-dir": { type: "string" },
+        bundle: { type: "string" }, only: { type: "string" }, debug: { type: "boolean" }, "dry-run": { type: "boolean" }, "out-dir": { type: "string" },
         sleep: { type: "string" }, capture: { type: "string" }, "no-build": { type: "boolean" }, help: { type: "boolean", short: "h" },
       },
       allowPositionals: false,
@@ -73,6 +77,12 @@ function options(argv) {
   const bundles = bundleChoices(BUNDLE_NAMES);
   const bundle = o.bundle === undefined ? "ramkit.min.js" : o.bundle.replace(/^dist\//, "");
   if (!bundles.includes(bundle)) throw new UsageError("unknown bundle " + JSON.stringify(o.bundle) + "; bundles: " + bundles.join(", "));
+  let only = null;
+  if (o.only !== undefined) {
+    if (o.bundle !== undefined) throw new UsageError("give --bundle or --only, not both");
+    only = o.only.split(",").map((n) => n.trim()).filter((n) => n !== "");
+    if (only.length === 0 || only.some((n) => !/^[A-Za-z_$][\w$]*$/.test(n))) throw new UsageError("--only needs export names separated by commas (MemBlocks,BankManager,…), got " + JSON.stringify(o.only));
+  }
   let sleep = null;
   if (o.sleep !== undefined) {
     sleep = Number(o.sleep);
@@ -81,9 +91,9 @@ function options(argv) {
   if (o.capture !== undefined && (o["dry-run"] || sleep === null)) throw new UsageError("--capture needs a board: give --sleep S (seconds to listen) and no --dry-run");
   if (o.port !== undefined && o.port === "") throw new UsageError("--port needs a value");
   return {
-    board, bundle, app: o.app === undefined ? null : o.app, port: o.port === undefined ? null : o.port, storage: !!o.storage,
+    board, bundle, only, app: o.app === undefined ? null : resolve(o.app), port: o.port === undefined ? null : o.port, storage: !!o.storage,
     debug: !!o.debug, dryRun: !!o["dry-run"], outDir: resolve(o["out-dir"] === undefined ? join(ROOT, "dist", "upload") : o["out-dir"]),
-    sleep, capture: o.capture === undefined ? null : o.capture, build: !o["no-build"],
+    sleep, capture: o.capture === undefined ? null : resolve(o.capture), build: !o["no-build"],
   };
 }
 
@@ -122,10 +132,10 @@ export async function main(argv) {
   if (o.help) { console.log(USAGE); return 0; }
   if (!existsSync(CLI)) { console.error("flash: the espruino CLI is missing (" + relative(ROOT, CLI) + "): run `npm install`"); return 1; }
 
-  const bundleFile = join("dist", o.bundle);
+  let bundleFile = join("dist", o.bundle);
   const addonFile = join("dist", ADDON.name + (o.bundle.endsWith(".min.js") ? ".min.js" : ".js"));
   try {
-    ensureBuilt([bundleFile].concat(o.debug ? [addonFile] : []), o.build);
+    ensureBuilt([bundleFile, "dist/ramkit.js"].concat(o.debug ? [addonFile] : []), o.build);
   } catch (e) {
     console.error("flash: " + e.message);
     return 1;
@@ -134,6 +144,18 @@ export async function main(argv) {
   const board = loadBoard(o.board);
 
   mkdirSync(o.outDir, { recursive: true });
+  if (o.only !== null) {
+    let text;
+    try {
+      text = await onlyBundle(o.only);
+    } catch (e) {
+      console.error("flash: " + e.message);
+      return /is not an export/.test(e.message) ? 2 : 1;
+    }
+    bundleFile = join(o.outDir, board.name + ".ramkit.min.js");
+    writeFileSync(bundleFile, text);
+    o.bundle = shown(bundleFile) + " (" + o.only.join(", ") + ")";
+  }
   const boardJson = join(o.outDir, board.name + ".board.json");
   writeFileSync(boardJson, JSON.stringify(cliBoardJson(board), null, 2) + "\n");
   const tmp = mkdtempSync(join(tmpdir(), "ramkit-flash-"));
@@ -141,7 +163,7 @@ export async function main(argv) {
     const boardModule = boardModuleSource(board);
     const source = join(tmp, board.name + ".source.js");
     writeFileSync(source, uploadSource({
-      bundle: readFileSync(join(ROOT, bundleFile), "utf8"),
+      bundle: readFileSync(resolve(ROOT, bundleFile), "utf8"),
       boardModule,
       addon: o.debug && !o.storage ? readFileSync(join(ROOT, addonFile), "utf8") : null,
       app: o.app === null ? null : readFileSync(o.app, "utf8"),
@@ -151,13 +173,13 @@ export async function main(argv) {
     if (o.storage) {
       const boardFile = join(tmp, "ramkit-board.js");
       writeFileSync(boardFile, boardModule);
-      storage.push(["ramkit", join(ROOT, bundleFile)], ["ramkit-board", boardFile]);
+      storage.push(["ramkit", resolve(ROOT, bundleFile)], ["ramkit-board", boardFile]);
       if (o.debug) storage.push(["ramkit-debug", join(ROOT, addonFile)]);
     }
     const out = o.dryRun ? join(o.outDir, board.name + ".js") : null;
     const args = cliArgs({ source, boardJson, out, port: o.dryRun ? null : o.port, storage, sleep: o.sleep });
     console.log("flash: " + (o.dryRun ? "dry run" : "uploading") + " for " + board.name + " (" + board.title + "): " + o.bundle +
-      (o.debug ? " + " + relative("dist", addonFile) : "") + (o.storage ? " to Storage" : " to RAM") + (o.app ? ", then " + o.app : "") +
+      (o.debug ? " + " + relative("dist", addonFile) : "") + (o.storage ? " to Storage" : " to RAM") + (o.app ? ", then " + shown(o.app) : "") +
       (o.dryRun ? "" : o.port ? " on " + o.port + (isBluetoothAddress(o.port) ? " (Bluetooth)" : "") : " on the first serial port found"));
     const r = await runCli(args);
     const failed = r.status !== 0 ? "exit code " + r.status : /Unable to connect!|Error: No Ports Found/.test(r.output) ? "it could not connect" : null;
@@ -176,7 +198,7 @@ export async function main(argv) {
         return 1;
       }
       writeFileSync(o.capture, trace);
-      console.log("flash: wrote " + o.capture + " (" + (trace.split("\n").length - 2) + " events); replay it with: node scripts/ramkit.mjs trace replay " + o.capture);
+      console.log("flash: wrote " + shown(o.capture) + " (" + (trace.split("\n").length - 2) + " events); replay it with: node scripts/ramkit.mjs trace replay " + shown(o.capture));
     }
     return 0;
   } finally {

@@ -69,15 +69,16 @@ export async function runMatrix(script: string, name: string): Promise<EngineRun
 
 /**
  * Run `app` on the Espruino interpreter as the flash tool uploads it for
- * `board` (RAM mode, `debug` adds the add-on): stand-in, `before`, the
- * dry-run upload file, footer. Null when there is no interpreter.
+ * `board` (`debug` adds the add-on, `extra` more flash options such as
+ * --storage): stand-in, `before`, the dry-run upload file, footer, in a
+ * fresh directory (its own Storage). Null when there is no interpreter.
  */
-export function runOnEspruino(app: string, board: string, seconds: number, debug: boolean, before = ""): { status: number | null; output: string } | null {
+export function runOnEspruino(app: string, board: string, seconds: number, debug: boolean, before = "", extra: string[] = []): { status: number | null; output: string } | null {
   const bin = espruinoBinary();
   if (!bin) return null;
   const dir = mkdtempSync(join(tmpdir(), "ramkit-example-"));
   try {
-    const r = spawnSync(process.execPath, [resolve("scripts/flash.mjs"), "--board", board, "--dry-run", "--no-build", "--app", resolve(app), "--out-dir", dir].concat(debug ? ["--debug"] : []), { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [resolve("scripts/flash.mjs"), "--board", board, "--dry-run", "--no-build", "--app", resolve(app), "--out-dir", dir].concat(debug ? ["--debug"] : [], extra), { encoding: "utf8" });
     if (r.status !== 0) throw new Error("flash dry run failed: " + r.stdout + r.stderr);
     const upload = readFileSync(join(dir, board + ".js"), "latin1");
     const file = join(dir, "run.js");

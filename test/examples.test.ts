@@ -67,9 +67,9 @@ test("puck-logger on stock firmware (the SoftDevice enabled): nothing can be swi
   }
 });
 
-test("puck-logger on the Espruino interpreter, as npm run flash uploads it", () => {
+test("puck-logger on the Espruino interpreter, as docs/ONBOARD.md uploads it: to Storage, with only the exports it uses", () => {
   if (!BUILT) { console.log(SKIP); return; }
-  const r = runOnEspruino("examples/puck-logger.js", "PUCKJS", 2000, false);
+  const r = runOnEspruino("examples/puck-logger.js", "PUCKJS", 2000, false, "", ["--storage", "--only", "MemBlocks,BankManager,nrf52Power,PeekPokeMemory"]);
   if (r === null) { console.log(NO_ESPRUINO); return; }
   assert.not.match(r.output, /Uncaught|Error/, r.output);
   puckLines(r.output, 2, "puck-logger: sections that can be switched off: RAM6.S0");

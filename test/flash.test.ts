@@ -14,6 +14,7 @@ import {
   FIRMWARE_MODULES, UPLOAD_MODULES,
 } from "../scripts/flash/upload.mjs";
 import { espruinoBinary, runEspruino, NO_ESPRUINO } from "./flash-espruino.js";
+import { checkSource, formatFinding } from "../scripts/check-bundle.mjs";
 
 const ROOT = resolve(".");
 const FLASH = join(ROOT, "scripts", "flash.mjs");
@@ -199,6 +200,28 @@ test("the PUCKJS dry-run upload files (RAM and Storage) run on the Espruino inte
   }
 });
 
+test("--only: a bundle of just the named exports (and VERSION), built like the full one, smaller, and checked", async () => {
+  if (!built) { console.log(SKIP); return; }
+  const dir = mkdtempSync(join(tmpdir(), "ramkit-flash-"));
+  try {
+    writeFileSync(join(dir, "app.js"), APP);
+    const r = await flash(["--board", "PUCKJS", "--only", "MemBlocks, nrf52Power", "--dry-run", "--no-build", "--app", "app.js", "--out-dir", "up"], dir);
+    assert.is(r.status, 0, r.out);
+    assert.is(r.netLog, "");
+    const text = readFileSync(join(dir, "up", "PUCKJS.ramkit.min.js"), "utf8");
+    assert.ok(text.length < readFileSync("dist/ramkit.min.js", "utf8").length * 0.6, "not much smaller than the full bundle");
+    assert.equal(checkSource(text, "PUCKJS.ramkit.min.js").map(formatFinding), []);
+    const upload = readFileSync(join(dir, "up", "PUCKJS.js"), "latin1");
+    assert.equal(Object.keys(cachedExports(upload, "ramkit")).sort(), ["MemBlocks", "VERSION", "nrf52Power"]);
+    assert.match(r.out, /PUCKJS\.ramkit\.min\.js \(MemBlocks, nrf52Power\) to RAM/);
+    const bad = await flash(["--board", "PUCKJS", "--only", "MemBlocks,Nope", "--dry-run", "--no-build", "--out-dir", "up"], dir);
+    assert.is(bad.status, 2, bad.out);
+    assert.match(bad.out, /--only: "Nope" is not an export of ramkit; exports: ArrayMemory, /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // ---- errors -------------------------------------------------------------------------
 
 test("bad arguments: a clear message and exit code 2, and no CLI run", async () => {
@@ -214,6 +237,8 @@ test("bad arguments: a clear message and exit code 2, and no CLI run", async () 
       [["--board", "PUCKJS", "--capture", "t.jsonl"], /--capture needs a board: give --sleep/],
       [["--board", "PUCKJS", "--sleep", "soon"], /--sleep needs a number of seconds/],
       [["--board", "PUCKJS", "stray"], /positional/],
+      [["--board", "PUCKJS", "--only", "MemBlocks", "--bundle", "ramkit.min.js"], /give --bundle or --only, not both/],
+      [["--board", "PUCKJS", "--only", "Mem-Blocks"], /--only needs export names separated by commas/],
     ];
     for (const [args, re] of cases) {
       const r = await flash(args, dir);

@@ -1,0 +1,63 @@
+// `npm run flash -- --only A,B,…`: a bundle of only the exports an app
+// uses, built from src/index.ts with the full bundle's own rollup options
+// (rollup.config.js: TypeScript to ES5, terser with the shared renaming of
+// private fields, so the debug add-on still fits it), tree-shaken, plus
+// VERSION. On Espruino every function of a module costs RAM even from
+// Storage (about ten variables each), so on a board with few variables (a
+// Puck.js has 2630) the full bundle leaves too little for the app.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import vm from "node:vm";
+import { ROOT } from "./upload.mjs";
+
+/** The names dist/ramkit.js exports (the full bundle, built), sorted. */
+export function fullExports() {
+  const module = { exports: {} };
+  vm.runInNewContext(readFileSync(join(ROOT, "dist", "ramkit.js"), "utf8"), { module, exports: module.exports, require: () => ({}) });
+  return Object.keys(module.exports).sort();
+}
+
+/**
+ * The text of a minified bundle exporting `names` (and VERSION) from
+ * src/index.ts. Throws naming the first unknown name. Takes the time of a
+ * rollup build of one bundle; runs in the repository's directory (the
+ * working directory is restored after).
+ */
+export async function onlyBundle(names) {
+  const valid = fullExports();
+  for (const n of names) if (!valid.includes(n)) throw new Error("--only: " + JSON.stringify(n) + " is not an export of ramkit; exports: " + valid.join(", "));
+  const { rollup } = await import("rollup");
+  // rollup.config.js and the TypeScript plugin read paths relative to the repository.
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    return await build(rollup, names);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+async function build(rollup, names) {
+  const configs = (await import(new URL("../../rollup.config.js", import.meta.url).href)).default;
+  const full = configs[0];
+  const entry = "\0ramkit-only";
+  const wanted = names.includes("VERSION") ? names : names.concat(["VERSION"]);
+  const virtual = {
+    name: "ramkit-only",
+    resolveId: (id) => (id === entry ? id : null),
+    load: (id) => (id === entry ? "export { " + wanted.join(", ") + " } from " + JSON.stringify(join(ROOT, "src", "index.ts")) + ";\n" : null),
+  };
+  const bundle = await rollup({
+    input: entry,
+    external: full.external,
+    plugins: [virtual].concat(full.plugins.filter((p) => p && p.name !== "dist-package-json")),
+    onwarn: (w, warn) => { if (w.code !== "EMPTY_BUNDLE") warn(w); },
+  });
+  try {
+    const minified = full.output.find((o) => o.file.endsWith(".min.js"));
+    const { output } = await bundle.generate(Object.assign({}, minified, { file: undefined }));
+    return output[0].code;
+  } finally {
+    await bundle.close();
+  }
+}
