@@ -8,6 +8,7 @@ import "../src/debug/host.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
+import { existsSync, readFileSync } from "node:fs";
 import { ArrayMemory } from "../src/hal/array-memory.js";
 import { rangeText } from "../src/hal/claims.js";
 import { MemBlocks } from "../src/alloc/mem-blocks.js";
@@ -470,6 +471,21 @@ for (const s of SUBJECTS) {
       }), { numRuns: 60 });
   });
 }
+
+test("the contract's members are the classes' own: present in the lean bundle, without the debug add-on", () => {
+  const file = "dist/ramkit.js";
+  if (!existsSync(file)) { console.log("  (skipped: " + file + " is absent; run `npm run build`)"); return; }
+  const module = { exports: {} as any };
+  new Function("module", "exports", "require", readFileSync(file, "utf8"))(module, module.exports, () => { throw new Error("no require"); });
+  const rk = module.exports;
+  const missing: string[] = [];
+  for (const s of SUBJECTS) {
+    for (const m of ["allocate", "free", "owns", "stats", "resetPeak", "watch", "unwatch", "close"]) {
+      if (typeof rk[s.name].prototype[m] !== "function") missing.push(s.name + "." + m);
+    }
+  }
+  assert.equal(missing, [], "lean members missing from the board bundle");
+});
 
 test("every allocator of the contract is in the suite", () => {
   assert.equal(SUBJECTS.map((s) => s.name), ["MemBlocks", "Onesize", "GranularHeap", "MemoryManager"]);
