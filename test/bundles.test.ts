@@ -15,11 +15,8 @@ import { BUNDLE_FILES, BUNDLE_NAMES, FEATURES as BUILT, ADDON, NODE_BUILD } from
 import { propertyTable, KEEP } from "../scripts/mangle.mjs";
 
 const require = createRequire(import.meta.url);
-const FEATURES: Record<string, string[]> = {
-  memblocks: ["BitArray", "ctz32", "clz32", "popcount32", "findLsbSet", "findMsbSet", "MemBlocks", "MemBlocksGroup", "MAX_MULTI_ALLOCATORS"],
-  onesize: ["Onesize"],
-  granular: ["GranularHeap", "GRANULAR_STATE_WORDS", "granularBitmapWords", "MemoryManager", "MEMORY_NORMAL", "MEMORY_SHARED", "MEMORY_OTHER", "regionConfig", "findRegion"],
-};
+/** Each per-feature bundle's main class: its family is what it exports beyond the core. */
+const MAIN: Record<string, string> = { memblocks: "MemBlocks", onesize: "Onesize", granular: "GranularHeap" };
 const built = BUNDLE_FILES.concat(["dist/" + NODE_BUILD.name + ".js"]).every((f) => existsSync(f));
 const ALLOCATORS = ["MemBlocks", "MemBlocksGroup", "BitArray", "Onesize", "GranularHeap", "MemoryManager"];
 
@@ -33,34 +30,32 @@ function load(file: string, rk?: any): any {
   return module.exports;
 }
 
-test("every per-feature bundle that is built has its export list here", () => {
-  assert.equal(Object.keys(BUILT).sort(), Object.keys(FEATURES).sort());
+test("every per-feature bundle has its main class here", () => {
+  assert.equal(Object.keys(BUILT).sort(), Object.keys(MAIN).sort());
 });
 
-test("the full bundle is the core plus every feature, and nothing else", () => {
+test("each per-feature bundle is its own family and (all or part of) the core, in both forms; the full bundle has them all", async () => {
   if (!built) { console.log("  (skipped: a bundle in dist/ is absent; run `npm run build`)"); return; }
-  const full = Object.keys(require("../dist/ramkit.js")).sort();
-  const featured = ([] as string[]).concat(...Object.values(FEATURES));
-  for (const k of featured) assert.ok(full.includes(k), "full bundle lacks " + k);
-  const core = full.filter((k) => !featured.includes(k));
+  const core = Object.keys(await import("../src/entries/core.js")).sort();
   for (const k of ["VERSION", "EINVAL", "makeError", "words", "ArrayMemory", "StatePower", "PeekPokeMemory", "boardSectionSpecs"]) assert.ok(core.includes(k), "core lacks " + k);
-  assert.is(full.length, core.length + featured.length);
-});
-
-for (const [feature, own] of Object.entries(FEATURES)) {
-  test("ramkit-" + feature + ": the core and " + own[0] + "'s family only, in both forms, smaller than the full bundle", () => {
-    if (!built) return;
-    const full = require("../dist/ramkit.js");
-    const featured = ([] as string[]).concat(...Object.values(FEATURES));
-    const expected = Object.keys(full).filter((k) => !featured.includes(k) || own.includes(k)).sort();
-    for (const form of [".js", ".min.js"]) {
-      const b = require("../dist/ramkit-" + feature + form);
-      assert.equal(Object.keys(b).sort(), expected, "exports of ramkit-" + feature + form);
-      assert.is(b.VERSION, full.VERSION);
-      assert.ok(statSync("dist/ramkit-" + feature + form).size < statSync("dist/ramkit" + form).size * 0.6, "ramkit-" + feature + form + " is not much smaller than the full bundle");
+  const full = Object.keys(require("../dist/ramkit.js"));
+  const families: Record<string, string[]> = {};
+  for (const feature of Object.keys(MAIN)) {
+    const min = Object.keys(require("../dist/ramkit-" + feature + ".min.js")).sort();
+    assert.equal(Object.keys(require("../dist/ramkit-" + feature + ".js")).sort(), min, "ramkit-" + feature + ": both forms export the same");
+    // the core (src/entries/core.ts), or the part of it the family's programs need (a bundle may leave the ports out)
+    assert.ok(min.includes("VERSION"), "ramkit-" + feature + " lacks VERSION");
+    families[feature] = min.filter((k) => !core.includes(k));
+    assert.ok(families[feature].includes(MAIN[feature]), "ramkit-" + feature + " lacks " + MAIN[feature]);
+    for (const k of families[feature]) assert.ok(full.includes(k), "the full bundle lacks " + k + " of ramkit-" + feature);
+    assert.ok(statSync("dist/ramkit-" + feature + ".min.js").size < statSync("dist/ramkit.min.js").size * 0.6, "ramkit-" + feature + ".min.js is not much smaller than the full bundle");
+  }
+  for (const f of Object.keys(MAIN)) {
+    for (const g of Object.keys(MAIN)) {
+      if (f < g) assert.equal(families[f].filter((k) => families[g].includes(k)), [], "ramkit-" + f + " and ramkit-" + g + " share exports beyond the core");
     }
-  });
-}
+  }
+});
 
 test("the lean bundles have no debug members; the add-on installs them onto each, in both forms", () => {
   if (!built) return;
