@@ -23,7 +23,7 @@ export const NO_ESPRUINO = "  (skipped: no Espruino interpreter; set ESPRUINO to
  * prompt cut off.
  */
 export function runEspruino(bin: string, file: string, cwd: string): { status: number | null; output: string } {
-  const r = spawnSync(bin, [file], { cwd, input: "", encoding: "utf8", timeout: 120000, maxBuffer: 64 << 20 });
+  const r = spawnSync(bin, [file], { cwd, input: "", encoding: "utf8", timeout: 600000, maxBuffer: 64 << 20 });
   let out = (r.stdout || "").replace(/\r/g, "") + (r.stderr || "").replace(/\r/g, "");
   const banner = out.indexOf("espruino.com/Donate\n");
   if (banner >= 0) out = out.slice(banner + "espruino.com/Donate\n".length);
