@@ -147,6 +147,27 @@ export interface OnesizeCounters {
   watchers: number;
 }
 
+/**
+ * The locked entry points of the mutating calls (allocate, allocateX, free,
+ * freeAll, releaseRange, reclaimRange, in that order), made on the first pool
+ * built with hooks and shared by every such pool (null until then): each
+ * calls the pool's enter hook, the prototype's method of its name, and the
+ * exit hook, also when the method throws. On Espruino a function costs about
+ * ten RAM blocks: a board without hooked pools makes none of them, and one
+ * with hooked pools makes them once, instead of six methods in every bundle
+ * or six closures per hooked pool.
+ */
+var lockedVerbs: any[] | null = null;
+
+/** The locked entry point for the prototype method `name` (see lockedVerbs): enter, the method, exit (also when it throws). */
+function lockedVerb(name: string): any {
+  return function (this: any, a?: any, b?: any): any {
+    var en = this._enter, ex = this._exit;
+    if (en) en();
+    try { return (Onesize.prototype as any)[name].call(this, a, b); } finally { if (ex) ex(); }
+  };
+}
+
 /** Callback of `iterateOverAllocated`: block address, running ordinal (0, 1, …), block size. */
 export type OnesizeVisitor = (address: number, ordinal: number, blockSize: number) => void;
 
@@ -210,12 +231,15 @@ export class Onesize implements Allocator {
   _peak: number;
   /** Lowest nfree (nblocks - handed out - _released) since construction. */
   _minFree: number;
-  /** Attached watchers. */
-  _watchers: Watcher[];
+  /** Attached watchers; null while there are none. */
+  _watchers: Watcher[] | null;
   /** Failed allocations and frees (allocate, allocateX, free) since construction or resetPeak(). */
   _failures: number;
-  /** Lifetime failure counts by group: rejected, failed, bad frees, corruptions (see Why). */
-  _tally: Store;
+  /**
+   * Lifetime failure counts by group: rejected, failed, bad frees,
+   * corruptions (see Why); null until the first failure.
+   */
+  _tally: Store | null;
   /** Why the last call failed (Why), 0 before any failure. */
   _why: number;
   /** The values the last failure names (see Why). */
@@ -223,8 +247,6 @@ export class Onesize implements Allocator {
   _errArg2: number;
   /** Number of blocks. */
   _nblocks: number;
-  /** The largest power of two every block address is a multiple of. */
-  _alignment: number;
   /** The Memory port the region lives in. */
   readonly memory: Memory;
   /** First address of the region. */
@@ -233,6 +255,9 @@ export class Onesize implements Allocator {
   readonly size: number;
   /** The effective block size: the requested one rounded up to the alignment (at least 4). */
   readonly blockSize: number;
+  /** The critical-section hooks, on a pool built with them only (see lockedVerbs). */
+  _enter?: () => void;
+  _exit?: () => void;
   /** Negative errno of the most recent failed call, 0 before any. */
   lastError: number;
 
@@ -298,14 +323,15 @@ export class Onesize implements Allocator {
     this._released = 0;
     this._peak = 0;
     this._minFree = n;
-    this._watchers = [];
+    this._watchers = null;
     this._failures = 0;
-    this._tally = uwords(4);
+    // Every field is set here, also those only a failure writes, so that the
+    // object keeps one shape (a JIT's property caches stay monomorphic).
+    this._tally = null;
     this._why = 0;
     this._errArg = 0;
     this._errArg2 = 0;
     this._nblocks = n;
-    this._alignment = ((base | bs) & -(base | bs)) >>> 0;
     this.memory = memory;
     this.base = base;
     this.size = size;
@@ -314,22 +340,15 @@ export class Onesize implements Allocator {
     this._states[n] = St.End;
     if (en || ex) {
       // Locked entry points shadow the prototype's on this instance only, so a
-      // pool without hooks pays nothing for them: one wrapper made here per
-      // mutating verb (6 closures for a hooked pool) instead of six methods
-      // in every bundle. They call the prototype's methods, never each other.
-      var self = this, P = Onesize.prototype;
-      var lock = function (m: Function): any {
-        return function (a?: any, b?: any): any {
-          if (en) en();
-          try { return m.call(self, a, b); } finally { if (ex) ex(); }
-        };
-      };
-      this.allocate = lock(P.allocate);
-      this.allocateX = lock(P.allocateX);
-      this.free = lock(P.free);
-      this.freeAll = lock(P.freeAll);
-      this.releaseRange = lock(P.releaseRange);
-      this.reclaimRange = lock(P.reclaimRange);
+      // pool without hooks pays nothing for them (see lockedVerbs).
+      var names = ["allocate", "allocateX", "free", "freeAll", "releaseRange", "reclaimRange"];
+      if (lockedVerbs === null) {
+        lockedVerbs = [];
+        for (i = 0; i < names.length; i++) lockedVerbs.push(lockedVerb(names[i]));
+      }
+      this._enter = en;
+      this._exit = ex;
+      for (i = 0; i < names.length; i++) (this as any)[names[i]] = lockedVerbs[i];
     }
   }
 
@@ -349,8 +368,11 @@ export class Onesize implements Allocator {
     var a = this._head, st = this._states, bs = this._blockSize, w = this._words, i: number, k: number, n: number, o: number;
     if ((size >>> 0) !== size || size > bs || size === 0 || alignment !== undefined) {
       if ((size >>> 0) !== size || size > bs || size === 0) return this._fail(-EINVAL, Why.Size, size, 0) && 0;
-      // The pool's alignment is a power of two: its divisors are the powers of two up to it.
-      if (((alignment as number) >>> 0) !== alignment || this._alignment % alignment !== 0) return this._fail(-EINVAL, Why.Align, alignment, 0) && 0;
+      // The pool's alignment (the lowest set bit of base | blockSize, which every
+      // block address is a multiple of) is a power of two: its divisors are the
+      // powers of two up to it.
+      i = this._base | bs;
+      if (((alignment as number) >>> 0) !== alignment || ((i & -i) >>> 0) % alignment !== 0) return this._fail(-EINVAL, Why.Align, alignment, 0) && 0;
     }
     if (a === 0) return this._allocSlow(0);
     o = this._base;
@@ -379,7 +401,7 @@ export class Onesize implements Allocator {
    * for the block at `a`. Returns the block's address, or 0.
    */
   _allocSlow(a: number): number {
-    var st = this._states, i: number, k: number, ws: Watcher[];
+    var st = this._states, i: number, k: number, ws: Watcher[] | null;
     if (a === 0) {
       i = this._bump;
       if (st[i] !== St.Fresh) {
@@ -399,9 +421,9 @@ export class Onesize implements Allocator {
     if (i < this._minFree) this._minFree = i;
     ws = this._watchers;
     // Both limits now equal the blocks handed out, so the next allocation passes the mark.
-    this._mark = ws.length !== 0 ? -1 : k;
+    this._mark = ws !== null ? -1 : k;
     this._room = this._mark - k;
-    for (i = 0; i < ws.length; i++) ws[i].onAlloc(a, this._blockSize, this);
+    if (ws !== null) for (i = 0; i < ws.length; i++) ws[i].onAlloc(a, this._blockSize, this);
     return a;
   }
 
@@ -446,7 +468,7 @@ export class Onesize implements Allocator {
     this._errArg = arg;
     this._errArg2 = arg2;
     if (why <= Why.Lost) this._failures++;
-    if (why <= Why.Cycle) this._tally[why <= Why.Margin ? 0 : why <= Why.Keep ? 1 : why <= Why.FreeBad ? 2 : 3]++;
+    if (why <= Why.Cycle) (this._tally || (this._tally = uwords(4)))[why <= Why.Margin ? 0 : why <= Why.Keep ? 1 : why <= Why.FreeBad ? 2 : 3]++;
     return code;
   }
 
@@ -476,7 +498,7 @@ export class Onesize implements Allocator {
   resetPeak(): void {
     this._peak = this._mark - this._room;
     this._failures = 0;
-    if (this._watchers.length === 0) { this._mark = this._peak; this._room = 0; }
+    if (this._watchers === null) { this._mark = this._peak; this._room = 0; }
   }
 
   /**
@@ -489,7 +511,8 @@ export class Onesize implements Allocator {
     if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") {
       return this._fail(-EINVAL, Why.Watch, watcher, 0);
     }
-    if (this._watchers.indexOf(watcher) < 0) this._watchers.push(watcher);
+    if (this._watchers === null) this._watchers = [watcher];
+    else if (this._watchers.indexOf(watcher) < 0) this._watchers.push(watcher);
     this._room = -1 - (this._mark - this._room);
     this._mark = -1;
     this._usedState = St.None;
@@ -498,12 +521,13 @@ export class Onesize implements Allocator {
 
   /** Detach `watcher`: 0, or -ENOENT when it is not attached. O(watchers). */
   unwatch(watcher: Watcher): number {
-    var ws = this._watchers, i = ws.indexOf(watcher), m, used = this._mark - this._room;
+    var ws = this._watchers, i = ws === null ? -1 : ws.indexOf(watcher), m, used = this._mark - this._room;
     if (i < 0) {
       return this._fail(-ENOENT, Why.Unwatch, watcher, 0);
     }
-    ws.splice(i, 1);
-    if (ws.length === 0) {
+    ws!.splice(i, 1);
+    if (ws!.length === 0) {
+      this._watchers = null;
       m = this._nblocks - this._released - this._minFree;
       this._mark = this._peak < m ? this._peak : m;
       this._room = this._mark - used;
@@ -554,7 +578,7 @@ export class Onesize implements Allocator {
     var st = this._states, n = this._nblocks, ws = this._watchers, i: number, k: number, s: number;
     this._head = 0;
     this._bump = 0;
-    if (this._released === 0 && ws.length === 0) {
+    if (this._released === 0 && ws === null) {
       fillArr(st, St.Fresh, 0, n);
       this._room = this._mark;
       return 0;
@@ -565,7 +589,7 @@ export class Onesize implements Allocator {
       st[i] = St.Fresh;
       if (s === St.Used) {
         this._room++;
-        for (k = 0; k < ws.length; k++) ws[k].onFree(this._base + i * this._blockSize, this._blockSize, this);
+        if (ws !== null) for (k = 0; k < ws.length; k++) ws[k].onFree(this._base + i * this._blockSize, this._blockSize, this);
       }
     }
     return 0;
@@ -637,7 +661,7 @@ export class Onesize implements Allocator {
     used = this._mark - this._room;
     k = n - used - this._released;
     if (k < this._minFree) this._minFree = k;
-    if (this._watchers.length === 0) {
+    if (this._watchers === null) {
       k = n - this._released - this._minFree;
       this._mark = this._peak < k ? this._peak : k;
       this._room = this._mark - used;
@@ -684,7 +708,7 @@ export class Onesize implements Allocator {
     }
     if (first >= 0) this._head = b + first * bs;
     this._released -= c;
-    if (this._watchers.length === 0) {
+    if (this._watchers === null) {
       i = n - this._released - this._minFree;
       prev = this._mark - this._room;
       this._mark = this._peak < i ? this._peak : i;

@@ -64,11 +64,11 @@ export function debugOnesize(C: any): void {
 
   P.invariantsHold = function (this: Onesize): boolean {
     var n = this._nblocks, h = this._head, k = (h - this._base) / this._blockSize, used = this._mark - this._room, rel = this._released;
-    var m = n - rel - this._minFree, watched = this._watchers.length !== 0;
+    var m = n - rel - this._minFree, watched = this._watchers !== null;
     return used >= 0 && rel >= 0 && used + rel <= n && this._peak >= used && this._minFree <= n - used - rel &&
       this._bump >= 0 && this._bump <= n && this._states[n] === END &&
       (h === 0 || ((k >>> 0) === k && k < n && this._states[k] === FREE)) &&
-      (watched ? this._mark === -1 && this._usedState === NONE
+      (watched ? this._watchers!.length > 0 && this._mark === -1 && this._usedState === NONE
         : this._mark === (this._peak < m ? this._peak : m) && this._room >= 0 && this._usedState === USED);
   };
 
@@ -108,20 +108,20 @@ export function debugOnesize(C: any): void {
   };
 
   P.counters = function (this: Onesize): OnesizeCounters {
-    var n = this._nblocks, t = this._tally, used = this._mark - this._room;
+    var n = this._nblocks, t = this._tally, used = this._mark - this._room, al = this._base | this._blockSize;
     return {
-      base: this._base, end: this._base + n * this._blockSize, blockSize: this._blockSize, alignment: this._alignment,
+      base: this._base, end: this._base + n * this._blockSize, blockSize: this._blockSize, alignment: (al & -al) >>> 0,
       nblocks: n, nfree: n - used - this._released, nfreeMin: this._minFree, allocated: used,
-      peak: this._peak, released: this._released, rejected: t[0], failed: t[1], badFrees: t[2], corruptions: t[3],
-      failures: this._failures, watchers: this._watchers.length
+      peak: this._peak, released: this._released, rejected: t ? t[0] : 0, failed: t ? t[1] : 0, badFrees: t ? t[2] : 0, corruptions: t ? t[3] : 0,
+      failures: this._failures, watchers: this._watchers ? this._watchers.length : 0
     };
   };
 
   P.lastErrorText = function (this: Onesize): string {
-    var a = this._errArg, b = this._errArg2, used = this._mark - this._room;
+    var a = this._errArg, b = this._errArg2, used = this._mark - this._room, al = this._base | this._blockSize;
     switch (this._why) {
       case W_SIZE: return "allocate: size must be an integer in [1, " + this._blockSize + "] (the block size), got " + a;
-      case W_ALIGN: return "allocate: alignment must be a power of two up to " + this._alignment + ", got " + a;
+      case W_ALIGN: return "allocate: alignment must be a power of two up to " + ((al & -al) >>> 0) + ", got " + a;
       case W_MARGIN: return "allocateX: margin must be an integer >= 0, got " + a;
       case W_EMPTY: return "allocate: no free block (" + used + " allocated, " + this._released + " released of " + this._nblocks + ")";
       case W_KEEP: return "allocateX: only " + (this._nblocks - used - this._released) + " blocks are free, not more than the margin " + a;
