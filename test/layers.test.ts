@@ -11,13 +11,14 @@ const FIXTURE = fileURLToPath(new URL("fixtures/layers/", import.meta.url));
 
 test("each broken rule in the fixture is reported, and nothing else", async () => {
   const r = await lintDeps({ cwd: FIXTURE, paths: ["src", "sim", "scripts"], tsConfig: "tsconfig.json" });
-  const got = r.violations.map((v) => v.rule + ": " + v.from + " → " + v.to).sort();
+  // the npm package resolves to wherever node_modules is: name it by package
+  const got = r.violations.map((v) => v.rule + ": " + v.from + " → " + v.to.replace(/^.*node_modules\//, "node_modules/")).sort();
   assert.equal(got, [
     "debug-add-on-types-only: src/debug/bad-value-import.ts → src/alloc/thing.ts",
     "layer-core: src/core/bad-upward.ts → src/hal/port.ts",
     "sim-above-src: sim/bad-to-scripts.ts → scripts/tool.ts",
     "src-no-node-builtins: src/alloc/bad-node-builtin.ts → fs",
-    "src-no-npm-packages: src/alloc/bad-npm-package.ts → ../../../node_modules/acorn/dist/acorn.mjs",
+    "src-no-npm-packages: src/alloc/bad-npm-package.ts → node_modules/acorn/dist/acorn.mjs",
     "src-ships-to-the-board: src/power/bad-to-sim.ts → sim/model.ts",
   ]);
   const upward = r.violations.find((v) => v.rule === "layer-core")!;
