@@ -207,5 +207,5 @@ export async function main(argv) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error("flash: " + (e && e.stack ? e.stack : e)); process.exitCode = 1; });
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error("flash: " + (e?.stack ? e.stack : e)); process.exitCode = 1; });
 }

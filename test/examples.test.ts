@@ -120,7 +120,7 @@ test("probe.js on the Espruino interpreter: what the firmware reveals, and the c
   assert.match(lines[2], /^probe: variables seen in \[0x[0-9a-f]+, 0x[0-9a-f]+\): the pool starts in /);
   assert.match(r.output, /probe: no stackEndAddress: this build does not say where its static data ends/);
   assert.match(r.output, /probe: board file PUCKJS: RAM \[0x20000000, 0x20010000\)/);
-  assert.match(r.output, /probe:   reserves Stack \[0x2000dff0, 0x2000fff0\) \(measured\)/);
+  assert.match(r.output, /probe: {3}reserves Stack \[0x2000dff0, 0x2000fff0\) \(measured\)/);
   // The Linux build's variables are not a Puck.js's: the count differs, and the probe says so.
   assert.match(r.output, /probe: DIFFERS: Espruino variables \(JsVars\): 34190 bytes in the file, \d+ on the board/);
   assert.match(lines[lines.length - 1], /^probe: 1 assumption\(s\) of the board file do not hold on this board$/);

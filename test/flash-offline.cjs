@@ -3,9 +3,9 @@
 // file named by RAMKIT_NET_LOG and then fails, so the test can assert that a
 // dry run needs no network.
 "use strict";
-const fs = require("fs");
+const fs = require("node:fs");
 const log = (what) => { if (process.env.RAMKIT_NET_LOG) fs.appendFileSync(process.env.RAMKIT_NET_LOG, what + "\n"); };
-const net = require("net");
+const net = require("node:net");
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
   const o = args[0];
@@ -15,7 +15,7 @@ net.Socket.prototype.connect = function (...args) {
   log("net.connect " + where);
   throw new Error("network disabled by test/flash-offline.cjs: " + where);
 };
-const dns = require("dns");
+const dns = require("node:dns");
 for (const k of ["lookup", "resolve", "resolve4", "resolve6"]) {
-  dns[k] = function (host) { log("dns." + k + " " + host); throw new Error("network disabled by test/flash-offline.cjs: dns " + host); };
+  dns[k] = (host) => { log("dns." + k + " " + host); throw new Error("network disabled by test/flash-offline.cjs: dns " + host); };
 }

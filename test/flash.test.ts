@@ -33,6 +33,12 @@ const APP = [
 
 interface Run { status: number | null; out: string; netLog: string }
 
+/** Whether every character of `s` is ASCII below DEL. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7e) return false;
+  return true;
+}
+
 /** Run the flash tool with `args` in a scratch directory, with the network blocked and logged. */
 function flash(args: string[], dir: string): Promise<Run> {
   const netLog = join(dir, "net-" + Math.random().toString(36).slice(2) + ".log");
@@ -70,7 +76,7 @@ function cachedExports(upload: string, name: string): any {
     if (!(n in modules)) { const module = { exports: {} as any }; (cached[n] as any)(module, module.exports); modules[n] = module.exports; }
     return modules[n];
   };
-  const Modules = { addCached: (n: string, f: any) => { cached[n] = function (module: any, exports: any) { new Function("module", "exports", "require", "(" + f.toString() + ")()")(module, exports, require); } as any; } };
+  const Modules = { addCached: (n: string, f: any) => { cached[n] = ((module: any, exports: any) => { new Function("module", "exports", "require", "(" + f.toString() + ")()")(module, exports, require); }) as any; } };
   const start = upload.indexOf("Modules.addCached(" + JSON.stringify(name));
   const end = upload.indexOf("\n});", start) + 4;
   new Function("Modules", upload.slice(start, end))(Modules);
@@ -110,7 +116,7 @@ test("the board module: numbers, banks with registers and sections, reserved ran
   const m = { exports: null as any };
   new Function("module", boardModuleSource(b))(m);
   assert.equal(m.exports, d);
-  assert.not.ok(/[^\x00-\x7e]/.test(boardModuleSource(loadBoard("BANGLEJS2"))));
+  assert.ok(isAscii(boardModuleSource(loadBoard("BANGLEJS2"))));
   assert.not.ok("powerRegister" in boardData(loadBoard("PICO_R1_3")).banks[0]);
   const j = cliBoardJson(b);
   assert.equal(j.info.builtin_modules, FIRMWARE_MODULES.concat(UPLOAD_MODULES));
@@ -147,7 +153,7 @@ test("every board: a dry run through the real espruino CLI, offline, writes the 
       const upload = readFileSync(join(dir, "up", name + ".js"), "latin1");
       assert.ok(upload.startsWith('Modules.addCached("ramkit",function(){'), name);
       assert.ok(upload.includes(asciiOnly(bundle.trim())), name + ": the bundle is in the upload as built");
-      assert.not.ok(/[^\x00-\x7e]/.test(upload), name + ": ASCII only");
+      assert.ok(isAscii(upload), name + ": ASCII only");
       assert.equal(cachedExports(upload, "ramkit-board"), boardData(loadBoard(name)), name + ": the board module");
       assert.ok(upload.trimEnd().endsWith(APP.trimEnd()), name + ": the app comes last");
       const boardJson = JSON.parse(readFileSync(join(dir, "up", name + ".board.json"), "utf8"));

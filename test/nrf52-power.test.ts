@@ -7,7 +7,7 @@ import "../src/debug/host.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { nrf52Power, Nrf52Board } from "../src/hal/nrf52-power.js";
+import { nrf52Power, type Nrf52Board } from "../src/hal/nrf52-power.js";
 import { PeekPokeMemory } from "../src/hal/peek-poke.js";
 import { MemBlocks } from "../src/alloc/mem-blocks.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";

@@ -100,7 +100,7 @@ test("times: whole milliseconds, never decreasing (a clock set back, or NaN, rep
 test("sinks: a line function; an object with write (a StorageFile) gets each line with its newline; the console by default", () => {
   const written: string[] = [];
   const rec = new TraceRecorder("BANGLEJS2", { write: (s: string) => { written.push(s); } }, { now: () => 5 });
-  rec.onAlloc(0x20000000, 16, null as any);
+  rec.onAlloc(0x20000000, 16);
   assert.equal(written, ['{"ramkit-trace":1,"board":"BANGLEJS2"}\n', '{"t":0,"op":"alloc","id":1,"size":16}\n']);
   const g = globalThis as any, printed: string[] = [];
   g.print = (s: string) => { printed.push(s); };
@@ -119,17 +119,17 @@ test("the engine's clock: getTime() where Espruino has it, else Date.now()", () 
   try {
     const rec = new TraceRecorder("PUCKJS", (l: string) => { lines.push(l); });
     t = 52.25;
-    rec.onAlloc(0x20000000, 8, null as any);
+    rec.onAlloc(0x20000000, 8);
   } finally { delete g.getTime; }
   assert.is(JSON.parse(lines[1]).t, 2.25);
   const rec = new TraceRecorder("PUCKJS", (l: string) => { lines.push(l); });
-  rec.onAlloc(0x20000000, 8, null as any);
+  rec.onAlloc(0x20000000, 8);
   assert.ok(JSON.parse(lines[3]).t >= 0);
 });
 
 test("a free the recorder never saw allocated is counted, not written", () => {
   const { rec, lines } = recorder();
-  rec.onFree(0x20000040, 32, null as any);
+  rec.onFree(0x20000040, 32);
   assert.is(rec.unknown, 1);
   assert.is(lines.length, 1);
 });

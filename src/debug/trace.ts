@@ -32,7 +32,7 @@
  * production, so the recorder ships in dist/ramkit-debug.js, not in the lean
  * bundles.
  */
-import type { Allocator, Watcher } from "../alloc/api.js";
+import type { Watcher } from "../alloc/api.js";
 import { fail, show } from "../core/errors.js";
 
 // ESPRUINO: the engine's clock and console, each used only under its own typeof test.
@@ -110,8 +110,8 @@ export class TraceRecorder implements Watcher {
     this.lines = 0;
   }
 
-  /** Watcher: `bytes` at `address` were allocated; write an alloc with a new id. O(1). */
-  onAlloc(address: number, bytes: number, allocator: Allocator): void {
+  /** Watcher: `bytes` at `address` were allocated (by any allocator: the third argument is not needed); write an alloc with a new id. O(1). */
+  onAlloc(address: number, bytes: number): void {
     var id = ++this._id;
     this._ids[address] = id;
     this._sz[address] = bytes;
@@ -123,7 +123,7 @@ export class TraceRecorder implements Watcher {
    * allocation holding `address` and, for a part, the allocations of what
    * stays live. O(1) for a whole allocation, O(live allocations) for a part.
    */
-  onFree(address: number, bytes: number, allocator: Allocator): void {
+  onFree(address: number, bytes: number): void {
     var I = this._ids, S = this._sz, a = address, x, t, lo, hi;
     if (I[a] === undefined) {
       for (x in I) if (+x < address && +x + S[x] > address) { a = +x; break; }
