@@ -11,8 +11,10 @@ export * from "./entries/core.js";
 export * from "./entries/memblocks.js";
 // -- Onesize pool
 export * from "./entries/onesize.js";
-// -- GranularHeap and MemoryManager
+// -- GranularHeap and MemoryManager (+ the host helpers the granular board bundle leaves out)
 export * from "./entries/granular.js";
+export { granularBitmapWords } from "./alloc/granular-heap.js";
+export { regionConfig, findRegion } from "./alloc/memory-manager.js";
 // -- Bank manager and its placement policies (src/power)
 export { BankManager } from "./power/bank-manager.js";
 export type { BankManagerOptions, BankStats, LostAllocation, ReservedSpan } from "./power/bank-manager.js";

@@ -10,6 +10,7 @@ import * as assert from "uvu/assert";
 import {
   MemoryManager, MEMORY_NORMAL, MEMORY_SHARED, MEMORY_OTHER, regionConfig, findRegion,
 } from "../src/alloc/memory-manager.js";
+import { GranularHeap } from "../src/alloc/granular-heap.js";
 import type { Watcher } from "../src/alloc/api.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";
 import { EBUSY, EEXIST, EFAULT, EINVAL, ENOENT, ENOMEM } from "../src/core/errors.js";
@@ -310,7 +311,6 @@ test("free and deallocate: either region; foreign, double, interior, wrong types
     [() => m.deallocate(0x30000000, 16), -EFAULT, "foreign"],
     [() => m.deallocate(a + 16, 16), -EFAULT, "interior"],
     [() => m.deallocate(b + 1, 48), -EFAULT, "misaligned"],
-    [() => m.deallocate(a, undefined as any), -EINVAL, "no size"],
     [() => m.deallocate(a, "48" as any), -EINVAL, "size a string"],
     [() => m.deallocate("x" as any, 48), -EINVAL, "address a string"],
     [() => m.free(0x30000000), -EFAULT, "free foreign"],
@@ -328,6 +328,9 @@ test("free and deallocate: either region; foreign, double, interior, wrong types
   assert.is(m.stats().count, 2, "nothing freed");
   assert.is(m.free(a), 0);
   assert.is(m.deallocate(a, 48), -EFAULT, "double");
+  // deallocate is free (one function on the board): the seed's size is checked when given, as free's
+  assert.is(MemoryManager.prototype.deallocate, MemoryManager.prototype.free);
+  assert.is(m.deallocate(m.allocate(40), undefined as any), 0, "no size: freed, as free(address)");
   assert.is(m.free(b, 40), 0, "free takes the shared region's allocations too");
   assert.is(m.deallocate(b, 40), -EFAULT);
   assert.is(m.memoryType(0), MEMORY_OTHER);
@@ -387,17 +390,27 @@ test("watch/unwatch: one watcher sees both heaps (also one set up later), the ma
   assert.is(m.lastError, -ENOENT);
   m.allocate(16); m.allocateShared(16);
   assert.is(log.length, 6);
-  assert.equal(m.normalHeap!._watchers, null, "the manager stopped watching its heaps");
-  // a watcher of a heap itself is not the manager's, and sees the heap as allocator
+  assert.is(m.normalHeap!._watchers, m._watchers, "the heaps share the manager's list (no relay functions)");
+  assert.is(m.sharedHeap!._watchers, m._watchers);
+  assert.equal(m._watchers, []);
+  assert.is(MemoryManager.prototype.watch, GranularHeap.prototype.watch as any, "one watch function for both classes");
+  // a managed heap's watchers are the manager's: watching the heap is watching the manager
   const seen: unknown[] = [];
   const own = { onAlloc: (_a: number, _n: number, al: unknown) => seen.push(al), onFree: () => {} };
-  m.normalHeap!.watch(own);
-  assert.is(m.unwatch(own), -ENOENT);
+  assert.is(m.normalHeap!.watch(own), 0);
+  m.allocateShared(16);
+  assert.equal(seen, [m]);
+  assert.is(m.unwatch(own), 0);
   m.watch(w);
   m.allocate(16);
-  assert.equal(seen, [m.normalHeap]);
+  assert.is(seen.length, 1);
   assert.is(log.length, 7);
   assert.match(log[6], /^\+N/);
+  // a heap on its own names itself
+  const h = new GranularHeap(port(), { base: NBASE, size: 256 });
+  h.watch(own);
+  h.allocate(16);
+  assert.equal(seen, [m, h]);
 });
 
 test("close: refused while allocations live; then the regions and the name are free again", () => {

@@ -17,17 +17,19 @@
  * heap: the simulator puts them in a SharedArrayBuffer and passes a lock as
  * the `enter`/`exit` hooks (sim/shared-memory.ts).
  *
- * The class holds what a board runs: the allocator contract (src/alloc/api.ts)
- * and nothing else. The checkers, the full statistics, allocationSize and the
- * error texts are the debug add-on's (src/debug/granular-heap.ts). See
- * docs/GRANULAR.md.
+ * The class holds what a board runs, in as few functions as the design
+ * allows (on Espruino each function costs RAM even when its text stays in
+ * flash): the constructor, allocate, free, stats, watch, the search they
+ * share, and what the bank manager calls on a board: `owns`, `unwatch` and
+ * `fit` (its placement). `resetPeak`, `close`, the checkers, the full
+ * statistics, allocationSize and the error texts are the debug add-on's
+ * (src/debug/granular-heap.ts). See docs/GRANULAR.md.
  */
 import type { Memory } from "../hal/ports.js";
 import type { AllocStats, RegionOptions, Watcher } from "./api.js";
-import { Store, words, fillArr, hasTypedArrays } from "../core/storage.js";
-import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
-import { ctz32 as tz32, clz32 as lz32 } from "../core/bitarray.js";
-import { claimRegion, releaseRegion } from "../hal/claims.js";
+import { EFAULT, EINVAL, ENOENT, ENOMEM, makeError } from "../core/errors.js";
+import { hasTypedArrays, Store } from "../core/storage.js";
+import { claimRegion } from "../hal/claims.js";
 
 // ------------------------------------------------------------------ state block
 
@@ -47,21 +49,26 @@ var S_GRANULES = 0, S_SHIFT = 1, S_USED = 2, S_PEAK = 3, S_LIVE = 4, S_FAILED = 
 /**
  * Words needed by each bitmap (`used`, `ends`) of a heap of `size` bytes in
  * granules of `granule` bytes (default 16): ceil(floor(size / granule) / 32).
+ * For the host and the simulator (not in the granular board bundle: there,
+ * compute it as written).
  */
 export function granularBitmapWords(size: number, granule?: number): number {
   return (Math.floor(size / (granule === undefined ? 16 : granule)) + 31) >> 5;
 }
 
-/** A given store (`what`) checked to hold `len` signed 32-bit words, or a fresh one. Throws EINVAL naming it. */
-function wordStore(s: any, what: string, len: number): Store {
-  if (s === undefined) return words(len);
-  // ESPRUINO: mujs and JerryScript ES5.1 have no Int32Array (plain arrays there)
-  if (!(s !== null && typeof s === "object" && ((hasTypedArrays && s instanceof Int32Array) || Array.isArray(s)) && s.length >= len)) {
-    fail("EINVAL", what + " must be an Int32Array or a plain array of at least " + len + " words, got " +
-      (s !== null && typeof s === "object" ? (Array.isArray(s) ? "an array of " + s.length : "an object of length " + s.length) : typeof s === "string" ? "\"" + s + "\"" : String(s)));
-  }
-  return s as Store;
-}
+// ------------------------------------------------------------------ bit scans
+// ESPRUINO: no Math.clz32. Trailing zeros of x (x !== 0) are
+// BIT[((x & -x) * 0x077CB531) >>> 27]: x & -x is x's lowest set bit, and the
+// multiplication by that de Bruijn sequence puts a distinct 5-bit pattern in
+// the top bits for each of the 32 (exact in doubles: 2^31 × 2^27 < 2^53).
+// Leading zeros of x (x !== 0): Math.clz32 where the engine has it, else
+// 31 - floor(log2(x) + 1e-13), log2 from Math.log: its error (about 1e-15)
+// is far below the gap between log2 of 2^k - 1 and k (3e-10 for k = 32), so
+// the floor is exact for every 32-bit x.
+
+var BIT: Store = hasTypedArrays ? new Uint8Array(32) : [];
+for (var bitIndex = 0; bitIndex < 32; bitIndex++) BIT[(0x077CB531 << bitIndex) >>> 27] = bitIndex;
+var clz: ((x: number) => number) | null = typeof (Math as any).clz32 === "function" ? (Math as any).clz32 : null;
 
 // ------------------------------------------------------------------ options and statistics
 
@@ -114,32 +121,44 @@ export interface GranularStats extends AllocStats {
  * the free run r it merges into; the rest O(1).
  */
 export class GranularHeap {
+  // the fields allocate and free read come first (Espruino looks properties up in creation order)
+  _state: Store;
+  _used: Store;
+  _ends: Store;
+  _shift: number;
+  _enter: (() => void) | null;
+  _exit: (() => void) | null;
+  _base: number;
+  _granules: number;
+  _words: number;
+  _granuleMask: number;
+  /** Granule size in bytes (the same as blockSize). */
+  granule: number;
+  /** Bytes managed: granules × granule. */
+  size: number;
+  /** Negative errno of this heap object's most recent failed call, 0 before any. */
+  lastError: number;
+  _watchers: Watcher[] | null;
+  /** The allocator named to watchers: the heap, or the MemoryManager it belongs to. */
+  _who: any;
   /** The memory port the region lives in (the heap itself never accesses it). */
   memory: Memory;
   /** First address of the region. */
   base: number;
-  /** Bytes managed: granules × granule. */
-  size: number;
   /** Granule size in bytes: the unit allocations are rounded up to (the contract's name). */
   blockSize: number;
-  /** Granule size in bytes (the same as blockSize). */
-  granule: number;
   /** Number of granules. */
   granules: number;
-  /** Negative errno of this heap object's most recent failed call, 0 before any. */
-  lastError: number;
-  _base: number;
-  _granules: number;
-  _words: number;
-  _shift: number;
-  _granuleMask: number;
-  _used: Store;
-  _ends: Store;
-  _state: Store;
-  _enter: (() => void) | null;
-  _exit: (() => void) | null;
-  _watchers: Watcher[] | null;
 
+  /** (debug add-on) Peak := bytes in use now (Zephyr's reset of max_allocated_bytes); failures := 0. O(1). */
+  declare resetPeak: () => void;
+  /**
+   * (debug add-on) Give the region back: its claim on the memory port ends
+   * (for every heap object over these stores). 0, also when closed already;
+   * -EBUSY (nothing changed) while the heap has live allocations, any heap
+   * object's. O(claims of the port).
+   */
+  declare close: () => number;
   /** (debug add-on) Cheap checks of the counters, no bitmap scan. O(1). */
   declare invariantsHold: () => boolean;
   /** (debug add-on) Full check of bitmaps, counters and caches: null, or what is wrong. O(W). */
@@ -169,49 +188,69 @@ export class GranularHeap {
    * O(W) (the bitmaps are cleared), O(1) with attach.
    */
   constructor(memory: Memory, options: GranularHeapOptions) {
-    if (!memory || typeof memory.read8 !== "function") fail("EINVAL", "memory must be a Memory port, got " + memory);
-    if (!options || typeof options !== "object") fail("EINVAL", "options must be an object with base and size, got " + options);
-    var gr = options.granule === undefined ? 16 : checkPow2(options.granule, "granule", 1);
-    var base = checkAddress(options.base, "base");
-    if (base % gr !== 0) fail("EINVAL", "base must be a multiple of the granule (" + gr + "), got 0x" + base.toString(16));
-    var size = checkInt(options.size, "size", gr, 0xffffffff);
-    if (base + size > 0x100000000) fail("EINVAL", "base + size must not pass 2^32, got 0x" + (base + size).toString(16));
-    var en = options.enter, ex = options.exit;
-    if ((en === undefined) !== (ex === undefined)) fail("EINVAL", "enter and exit must be given together");
-    if (en !== undefined && (typeof en !== "function" || typeof ex !== "function")) fail("EINVAL", "enter and exit must be functions");
-    var sh = 0, g;
-    for (g = gr; g > 1; g = g / 2) sh++;
-    var n = Math.floor(size / gr), nw = (n + 31) >> 5, t = n & 31;
+    var o: any = options, gr, base, size, en, ex, sh = 0, n, nw, t, st: any[] = [], k, s, len, what, i;
+    if (!memory || typeof memory.read8 !== "function") throw makeError("EINVAL", "memory must be a Memory port, got " + memory);
+    if (!o || typeof o !== "object") throw makeError("EINVAL", "options must be an object with base and size, got " + o);
+    gr = o.granule === undefined ? 16 : o.granule;
+    if (typeof gr !== "number" || !(gr >= 1 && gr <= 0x80000000 && Math.floor(gr) === gr && (gr & (gr - 1)) === 0)) throw makeError("EINVAL", "granule must be a power of two of at least 1, got " + gr);
+    base = o.base;
+    if (typeof base !== "number" || Math.floor(base) !== base || base <= 0 || base > 0xffffffff) throw makeError("EINVAL", "base must be a non-zero 32-bit unsigned address, got " + base);
+    if (base % gr !== 0) throw makeError("EINVAL", "base must be a multiple of the granule (" + gr + "), got 0x" + base.toString(16));
+    size = o.size;
+    if (typeof size !== "number" || size !== size || Math.floor(size) !== size || size < gr || size > 0xffffffff) throw makeError("EINVAL", "size must be an integer in [" + gr + ", 4294967295], got " + size);
+    if (base + size > 0x100000000) throw makeError("EINVAL", "base + size must not pass 2^32, got 0x" + (base + size).toString(16));
+    en = o.enter; ex = o.exit;
+    if ((en === undefined) !== (ex === undefined)) throw makeError("EINVAL", "enter and exit must be given together");
+    if (en !== undefined && (typeof en !== "function" || typeof ex !== "function")) throw makeError("EINVAL", "enter and exit must be functions");
+    for (t = gr; t > 1; t = t / 2) sh++;
+    n = Math.floor(size / gr);
+    nw = (n + 31) >> 5;
+    t = n & 31;
     // granule and word indexes are shifted as int32 (g >> 5, i << 5): cap them as MemBlocks does
-    if (n > 0x4000000) fail("EINVAL", "size / granule must be at most 2^26 granules, got " + n);
-    var u = wordStore(options.used, "used", nw), e = wordStore(options.ends, "ends", nw), s = wordStore(options.state, "state", GRANULAR_STATE_WORDS);
-    if (options.attach && (s[S_GRANULES] !== n || s[S_SHIFT] !== sh)) fail("EINVAL", "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + s[S_GRANULES] + " of " + (1 << s[S_SHIFT]));
+    if (n > 0x4000000) throw makeError("EINVAL", "size / granule must be at most 2^26 granules, got " + n);
+    // the stores: given ones checked to hold enough signed 32-bit words (ESPRUINO: mujs and
+    // JerryScript ES5.1 have no Int32Array, plain arrays there), else fresh zeroed ones
+    for (k = 0; k < 3; k++) {
+      what = k === 0 ? "used" : k === 1 ? "ends" : "state";
+      len = k < 2 ? nw : GRANULAR_STATE_WORDS;
+      s = o[what];
+      if (s === undefined) {
+        s = hasTypedArrays ? new Int32Array(len) : [];
+        for (i = 0; i < len; i++) s[i] = 0;
+      } else if (!(s !== null && typeof s === "object" && ((hasTypedArrays && s instanceof Int32Array) || Array.isArray(s)) && s.length >= len)) {
+        throw makeError("EINVAL", what + " must be an Int32Array or a plain array of at least " + len + " words, got " +
+          (s !== null && typeof s === "object" ? (Array.isArray(s) ? "an array of " + s.length : "an object of length " + s.length) : typeof s === "string" ? "\"" + s + "\"" : String(s)));
+      }
+      st.push(s);
+    }
+    s = st[2];
+    if (o.attach && (s[S_GRANULES] !== n || s[S_SHIFT] !== sh)) throw makeError("EINVAL", "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + s[S_GRANULES] + " of " + (1 << s[S_SHIFT]));
     claimRegion(memory, base, n * gr, s);
-    this.memory = memory;
-    this.base = base;
-    this.size = n * gr;
-    this.blockSize = gr;
-    this.granule = gr;
-    this.granules = n;
-    this.lastError = 0;
+    this._state = s;
+    this._used = st[0];
+    this._ends = st[1];
+    this._shift = sh;
+    this._enter = en === undefined ? null : en;
+    this._exit = ex === undefined ? null : ex;
     this._base = base;
     this._granules = n;
     this._words = nw;
-    this._shift = sh;
     this._granuleMask = gr - 1;
-    this._used = u;
-    this._ends = e;
-    this._state = s;
-    this._enter = en === undefined ? null : en;
-    this._exit = ex === undefined ? null : ex as () => void;
+    this.granule = gr;
+    this.size = n * gr;
+    this.lastError = 0;
     this._watchers = null;
-    if (!options.attach) {
+    this._who = this;
+    this.memory = memory;
+    this.base = base;
+    this.blockSize = gr;
+    this.granules = n;
+    if (!o.attach) {
       // clear the bitmaps, mark the tail bits past the last granule used (so
       // the scans need no bounds checks), reset the counters
-      fillArr(u, 0, 0, nw);
-      fillArr(e, 0, 0, nw);
-      fillArr(s, 0, 0, GRANULAR_STATE_WORDS);
-      if (t !== 0) u[nw - 1] = -1 << t;
+      for (i = 0; i < nw; i++) st[0][i] = st[1][i] = 0;
+      for (i = 0; i < GRANULAR_STATE_WORDS; i++) s[i] = 0;
+      if (t !== 0) st[0][nw - 1] = -1 << t;
       s[S_GRANULES] = n;
       s[S_SHIFT] = sh;
     }
@@ -232,139 +271,38 @@ export class GranularHeap {
    * worst case.
    */
   allocate(size: number, alignment?: number, hint?: number): number {
-    var s = this._state, sh = this._shift, u = this._used, a = 1, o = 0, p = 0, g = -1, n = 0, r = 0, e = -ENOMEM, i, j, b, l, w;
+    var s = this._state, u = this._used, n = 0, r = 0, g, i, j, b, l, w;
     if (this._enter !== null) this._enter();
-    if (size !== (size >>> 0) || size === 0 ||
-      (alignment !== undefined && (alignment !== (alignment >>> 0) || alignment === 0 || (alignment & (alignment - 1)) !== 0)) ||
-      (hint !== undefined && hint !== null && hint !== (hint >>> 0))) {
-      s[S_REJECTED] = (s[S_REJECTED] + 1) | 0;
-      this.lastError = -EINVAL;
+    g = this._place(size, alignment, hint, false);
+    if (g < 0) {
+      if (g === -ENOMEM) s[S_FAILED] = (s[S_FAILED] + 1) | 0;
+      else s[S_REJECTED] = (s[S_REJECTED] + 1) | 0;
+      this.lastError = g;
     } else {
-      if (alignment !== undefined && alignment > this.granule) {
-        a = alignment >>> sh;
-        o = ((alignment - this._base % alignment) % alignment) >>> sh;
+      // mark granules [g, g + n) used and g + n - 1 an end; move the full-word mark past full words
+      n = ((size - 1) >>> this._shift) + 1;
+      i = g >> 5; b = g & 31; l = g + n - 1; j = l >> 5;
+      if (i === j) u[i] |= (b + n === 32 ? -1 : (1 << (b + n)) - 1) & (-1 << b);
+      else {
+        u[i] |= -1 << b;
+        for (b = i + 1; b < j; b++) u[b] = -1;
+        u[j] |= (l & 31) === 31 ? -1 : (1 << ((l & 31) + 1)) - 1;
       }
-      n = ((size - 1) >>> sh) + 1;
-      // no granule of the region has the alignment: a request that can never succeed
-      if (o >= this._granules) e = -EINVAL;
-      else if (n <= this._granules - s[S_USED]) {
-        // the hint's granule, rounded up; a hint at or below the base is the bottom
-        if (hint && hint > this._base && hint - this._base < this.size) p = (hint - this._base + this._granuleMask) >>> sh;
-        if (p >= this._granules) p = 0;
-        g = a === 1 ? this._first(n, p) : this._aligned(n, a, o, p);
-        if (g < 0 && p !== 0) g = a === 1 ? this._first(n, 0) : this._aligned(n, a, o, 0);
+      this._ends[j] |= 1 << (l & 31);
+      b = s[S_FULL];
+      if (b >= i && b <= j) {
+        while (b < this._words && u[b] === -1) b++;
+        s[S_FULL] = b;
       }
-      if (g < 0) {
-        if (e === -ENOMEM) s[S_FAILED] = (s[S_FAILED] + 1) | 0;
-        else s[S_REJECTED] = (s[S_REJECTED] + 1) | 0;
-        this.lastError = e;
-      } else {
-        // mark granules [g, g + n) used and g + n - 1 an end; move the full-word mark past full words
-        i = g >> 5; b = g & 31; l = g + n - 1; j = l >> 5;
-        if (i === j) u[i] |= (b + n === 32 ? -1 : (1 << (b + n)) - 1) & (-1 << b);
-        else {
-          u[i] |= -1 << b;
-          if (j > i + 1) fillArr(u, -1, i + 1, j);
-          u[j] |= (l & 31) === 31 ? -1 : (1 << ((l & 31) + 1)) - 1;
-        }
-        this._ends[j] |= 1 << (l & 31);
-        b = s[S_FULL];
-        if (b >= i && b <= j) {
-          while (b < this._words && u[b] === -1) b++;
-          s[S_FULL] = b;
-        }
-        b = s[S_USED] + n;
-        s[S_USED] = b;
-        if (b > s[S_PEAK]) s[S_PEAK] = b;
-        s[S_LIVE]++;
-        r = this._base + g * this.granule;
-      }
+      b = s[S_USED] + n;
+      s[S_USED] = b;
+      if (b > s[S_PEAK]) s[S_PEAK] = b;
+      s[S_LIVE]++;
+      r = this._base + g * this.granule;
     }
     if (this._exit !== null) this._exit();
-    if (r !== 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onAlloc(r, n * this.granule, this);
+    if (r !== 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onAlloc(r, n * this.granule, this._who);
     return r;
-  }
-
-  /**
-   * First fit for `n` granules at any granule at or above granule `p`, a
-   * word at a time from the bound cached for `n`: a free run carried in from
-   * lower words is closed by the low clear bits of the next word; a run
-   * inside a word is found by and-ing the clear bits with themselves shifted
-   * (log n steps); the high clear bits start the next carried run. When the
-   * scan began at the bound, no run of n or more starts below the word found
-   * afterwards, so the bounds of every k ≥ n are raised to it. Returns the
-   * granule index or -1.
-   */
-  _first(n: number, p: number): number {
-    var s = this._state, u = this._used, nw = this._words, run = 0, start = 0, g = -1, v, x, k, t;
-    var i = s[S_RUN + (n < 32 ? n : 32)], m = 0, exact = true;
-    if (i < s[S_FULL]) i = s[S_FULL];
-    if ((p >> 5) > i || ((p >> 5) === i && (p & 31) !== 0)) {
-      // start at the hint: the granules below it in its word count as used
-      i = p >> 5;
-      m = (1 << (p & 31)) - 1;
-      exact = false;
-    }
-    for (; i < nw; i++) {
-      v = u[i] | m;
-      m = 0;
-      if (v === 0) {
-        if (run === 0) start = i << 5;
-        run += 32;
-        if (run >= n) { g = start; break; }
-        continue;
-      }
-      if (v === -1) { run = 0; continue; }
-      if (run !== 0 && run + tz32(v) >= n) { g = start; break; }
-      if (n < 32) {
-        x = ~v;
-        for (k = 1; k + k <= n; k += k) x &= x >>> k;
-        if (k < n) x &= x >>> (n - k);
-        if (x !== 0) { g = (i << 5) + tz32(x); break; }
-      }
-      t = lz32(v);
-      run = t;
-      start = (i << 5) + 32 - t;
-    }
-    if (exact && n <= 32) {
-      t = g < 0 ? nw : g >> 5;
-      for (k = S_RUN + n; k <= S_RUN + 32 && s[k] < t; k++) s[k] = t;
-    }
-    return g;
-  }
-
-  /**
-   * First fit for `n` granules at a granule ≡ o (mod a), at or above granule
-   * `p`: free run by free run from the bound cached for `n`. Returns the
-   * granule index or -1.
-   */
-  _aligned(n: number, a: number, o: number, p: number): number {
-    var s = this._state, u = this._used, nw = this._words, q = s[S_RUN + (n < 32 ? n : 32)], i, x, f, st;
-    if (q < s[S_FULL]) q = s[S_FULL];
-    if (p < q << 5) p = q << 5;
-    for (;;) {
-      // f: the first free granule at or after p
-      i = p >> 5;
-      if (i >= nw) return -1;
-      x = ~u[i] >>> (p & 31);
-      if (x !== 0) f = p + tz32(x);
-      else {
-        for (i++; i < nw && u[i] === -1; i++);
-        if (i >= nw) return -1;
-        f = (i << 5) + tz32(~u[i]);
-      }
-      st = f + ((o - f) & (a - 1));
-      if (st + n > this._granules) return -1;
-      // p: the first used granule at or after f (the tail bits past the last granule are used)
-      i = f >> 5;
-      x = u[i] >>> (f & 31);
-      if (x !== 0) p = f + tz32(x);
-      else {
-        for (i++; i < nw && u[i] === 0; i++);
-        p = i < nw ? (i << 5) + tz32(u[i]) : nw << 5;
-      }
-      if (st + n <= p) return st;
-    }
   }
 
   /**
@@ -395,10 +333,14 @@ export class GranularHeap {
         // l: its end, the first end bit at or after g (an end always exists on an intact heap)
         i = g >> 5;
         x = e[i] >>> (g & 31);
-        if (x !== 0) l = g + tz32(x);
+        if (x !== 0) l = g + BIT[((x & -x) * 0x077CB531) >>> 27];
         else {
           for (i++; i < nw && e[i] === 0; i++);
-          l = i < nw ? (i << 5) + tz32(e[i]) : -1;
+          l = -1;
+          if (i < nw) {
+            x = e[i];
+            l = (i << 5) + BIT[((x & -x) * 0x077CB531) >>> 27];
+          }
         }
         n = l - g + 1;
         if (l < 0) n = 0;
@@ -409,7 +351,7 @@ export class GranularHeap {
           if (i === j) u[i] &= ~((b + n === 32 ? -1 : (1 << (b + n)) - 1) & (-1 << b));
           else {
             u[i] &= ~(-1 << b);
-            if (j > i + 1) fillArr(u, 0, i + 1, j);
+            for (b = i + 1; b < j; b++) u[b] = 0;
             u[j] &= (l & 31) === 31 ? 0 : -1 << ((l & 31) + 1);
           }
           e[j] &= ~(1 << (l & 31));
@@ -422,19 +364,23 @@ export class GranularHeap {
           if (g !== 0) {
             i = (g - 1) >> 5;
             x = u[i] << (31 - ((g - 1) & 31));
-            if (x !== 0) p = g - lz32(x);
+            if (x !== 0) p = g - (clz !== null ? clz(x) : 31 - Math.floor(Math.log(x >>> 0) / Math.LN2 + 1e-13));
             else {
               for (i--; i >= 0 && u[i] === 0; i--);
-              if (i >= 0) p = (i << 5) + 32 - lz32(u[i]);
+              if (i >= 0) p = (i << 5) + 1 + (clz !== null ? 31 - clz(u[i]) : Math.floor(Math.log(u[i] >>> 0) / Math.LN2 + 1e-13));
             }
           }
           l = g + n;
           i = l >> 5;
           x = i < nw ? u[i] >>> (l & 31) : 1;
-          if (x !== 0) l += tz32(x);
+          if (x !== 0) l += BIT[((x & -x) * 0x077CB531) >>> 27];
           else {
             for (i++; i < nw && u[i] === 0; i++);
-            l = i < nw ? (i << 5) + tz32(u[i]) : nw << 5;
+            l = nw << 5;
+            if (i < nw) {
+              x = u[i];
+              l = (i << 5) + BIT[((x & -x) * 0x077CB531) >>> 27];
+            }
           }
           // a run of k ≤ its length may now start in word p >> 5: lower those bounds
           l -= p;
@@ -448,21 +394,125 @@ export class GranularHeap {
       this.lastError = r;
     }
     if (this._exit !== null) this._exit();
-    if (r === 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onFree(address, n * this.granule, this);
+    if (r === 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onFree(address, n * this.granule, this._who);
     return r;
   }
 
-  /** True when `address` is a number in the managed range [base, base + size), allocated or not. O(1). */
-  owns(address: number): boolean {
-    var off = address - this._base;
-    return typeof address === "number" && off >= 0 && off < this.size;
+  /**
+   * Where allocate(size, alignment, hint) places a request now: the first
+   * granule of the first fit at or above the hint's granule (rounded up),
+   * else (unless `atHint`, for fit) the first fit from the bottom. Returns
+   * the granule, -ENOMEM (no fit) or -EINVAL (a bad argument, or an
+   * alignment no granule of the region has). Changes nothing but the run
+   * bounds; without the hooks (its callers take them).
+   *
+   * The search for n granules at a granule ≡ o (mod a) starts at the bound
+   * cached for n (or at the hint's granule p when that is higher). a = 1: a
+   * word at a time: a free run carried in from lower words is closed by the
+   * low clear bits of the next word; a run inside a word is found by and-ing
+   * the clear bits with themselves shifted (log n steps); the high clear
+   * bits start the next carried run. When the scan began at the bound, no
+   * run of n or more starts below the word found afterwards, so the bounds
+   * of every k ≥ n are raised to it. a > 1: free run by free run.
+   */
+  _place(size: number, alignment: number | undefined, hint: number | undefined, atHint: boolean): number {
+    var s = this._state, u = this._used, nw = this._words, sh = this._shift, a = 1, o = 0, h = 0, p, n, run, start, g, v, x, k, t, i, m, exact;
+    if (size !== (size >>> 0) || size === 0 ||
+      (alignment !== undefined && (alignment !== (alignment >>> 0) || alignment === 0 || (alignment & (alignment - 1)) !== 0)) ||
+      (hint !== undefined && hint !== null && hint !== (hint >>> 0))) return -EINVAL;
+    if (alignment !== undefined && alignment > this.granule) {
+      a = alignment >>> sh;
+      o = ((alignment - this._base % alignment) % alignment) >>> sh;
+      // no granule of the region has the alignment: a request that can never succeed
+      if (o >= this._granules) return -EINVAL;
+    }
+    n = ((size - 1) >>> sh) + 1;
+    if (n > this._granules - s[S_USED]) return -ENOMEM;
+    // the hint's granule, rounded up; a hint at or below the base is the bottom, one above the region finds nothing
+    if (hint && hint > this._base) h = hint - this._base < this.size ? (hint - this._base + this._granuleMask) >>> sh : this._granules;
+    if (h >= this._granules) {
+      if (atHint) return -ENOMEM;
+      h = 0;
+    }
+    for (;;) {
+      g = -1;
+      p = h;
+      i = s[S_RUN + (n < 32 ? n : 32)];
+      if (i < s[S_FULL]) i = s[S_FULL];
+      if (a === 1) {
+        run = 0; start = 0; m = 0; exact = true;
+        if ((p >> 5) > i || ((p >> 5) === i && (p & 31) !== 0)) {
+          // start at the hint: the granules below it in its word count as used
+          i = p >> 5;
+          m = (1 << (p & 31)) - 1;
+          exact = false;
+        }
+        for (; i < nw; i++) {
+          v = u[i] | m;
+          m = 0;
+          if (v === 0) {
+            if (run === 0) start = i << 5;
+            run += 32;
+            if (run >= n) { g = start; break; }
+            continue;
+          }
+          if (v === -1) { run = 0; continue; }
+          if (run !== 0 && run + BIT[((v & -v) * 0x077CB531) >>> 27] >= n) { g = start; break; }
+          if (n < 32) {
+            x = ~v;
+            for (k = 1; k + k <= n; k += k) x &= x >>> k;
+            if (k < n) x &= x >>> (n - k);
+            if (x !== 0) { g = (i << 5) + BIT[((x & -x) * 0x077CB531) >>> 27]; break; }
+          }
+          t = clz !== null ? clz(v) : 31 - Math.floor(Math.log(v >>> 0) / Math.LN2 + 1e-13);
+          run = t;
+          start = (i << 5) + 32 - t;
+        }
+        if (exact && n <= 32) {
+          t = g < 0 ? nw : g >> 5;
+          for (k = S_RUN + n; k <= S_RUN + 32 && s[k] < t; k++) s[k] = t;
+        }
+      } else {
+        if (p < i << 5) p = i << 5;
+        for (;;) {
+          // x: the free granules at or after p, in p's word or the next word with one
+          i = p >> 5;
+          if (i >= nw) break;
+          x = ~u[i] >>> (p & 31);
+          if (x === 0) {
+            for (i++; i < nw && u[i] === -1; i++);
+            if (i >= nw) break;
+            p = i << 5;
+            x = ~u[i];
+          }
+          // the first free granule f = p + ..., the first aligned granule t from there
+          p += BIT[((x & -x) * 0x077CB531) >>> 27];
+          t = p + ((o - p) & (a - 1));
+          if (t + n > this._granules) break;
+          // p: the first used granule after the free one (the tail bits past the last granule are used)
+          i = p >> 5;
+          x = u[i] >>> (p & 31);
+          if (x === 0) {
+            for (i++; i < nw && u[i] === 0; i++);
+            p = i << 5;
+            x = i < nw ? u[i] : 1;
+          }
+          p += BIT[((x & -x) * 0x077CB531) >>> 27];
+          if (t + n <= p) { g = t; break; }
+        }
+      }
+      if (g >= 0) return g;
+      if (h === 0 || atHint) return -ENOMEM;
+      h = 0;
+    }
   }
 
   /**
    * The contract's statistics (bytes as charged: whole granules), written
-   * into `out` when it is an object (else a fresh one): used, free, peak (since construction or
-   * resetPeak), count (live allocations), failures (failed allocations and
-   * refused frees). One snapshot under one critical section. O(1).
+   * into `out` when it is an object (else a fresh one): used, free, peak
+   * (since construction or resetPeak), count (live allocations), failures
+   * (failed allocations and refused frees). One snapshot under one critical
+   * section. O(1).
    */
   stats(out?: AllocStats): AllocStats {
     var s = this._state, gr = this.granule, r = typeof out === "object" && out !== null ? out : ({} as AllocStats);
@@ -476,21 +526,12 @@ export class GranularHeap {
     return r;
   }
 
-  /** Peak := bytes in use now (Zephyr's reset of max_allocated_bytes); failures := 0. O(1). */
-  resetPeak(): void {
-    var s = this._state;
-    if (this._enter !== null) this._enter();
-    s[S_PEAK] = s[S_USED];
-    s[S_FAILED] = 0;
-    s[S_REJECTED] = 0;
-    if (this._exit !== null) this._exit();
-  }
-
   /**
    * Add a watcher: its onAlloc/onFree run after every successful allocate
    * and free of this heap object (outside the critical section), with the
    * bytes charged. 0 (also when it already watches), or -EINVAL when it lacks
-   * the two functions. O(watchers).
+   * the two functions. O(watchers). (MemoryManager.prototype.watch is this
+   * function too: its heaps share its list.)
    */
   watch(watcher: Watcher): number {
     var w = this._watchers;
@@ -500,29 +541,23 @@ export class GranularHeap {
     return 0;
   }
 
-  /** Remove a watcher: 0, or -ENOENT when it does not watch this heap. O(watchers). */
+  /**
+   * Remove a watcher: 0, or -ENOENT when it does not watch this heap.
+   * O(watchers). The list stays (empty) when the last watcher goes: a
+   * MemoryManager's heaps share the manager's (MemoryManager.prototype.unwatch
+   * is this function too).
+   */
   unwatch(watcher: Watcher): number {
     var w = this._watchers, i = w === null ? -1 : w.indexOf(watcher);
     if (i < 0) return this.lastError = -ENOENT;
     (w as Watcher[]).splice(i, 1);
-    if ((w as Watcher[]).length === 0) this._watchers = null;
     return 0;
   }
 
-  /**
-   * Give the region back: its claim on the memory port ends (for every heap
-   * object over these stores, see the constructor). 0, also when closed
-   * already; -EBUSY (nothing changed) while the heap has live allocations,
-   * any heap object's. Do not use the heap afterwards. O(claims of the port).
-   */
-  close(): number {
-    var r = 0;
-    if (this._enter !== null) this._enter();
-    if (this._state[S_LIVE] !== 0) r = -EBUSY;
-    if (this._exit !== null) this._exit();
-    if (r !== 0) return this.lastError = r;
-    releaseRegion(this.memory, this._state);
-    return 0;
+  /** True when `address` is a number in the managed range [base, base + size), allocated or not. O(1). */
+  owns(address: number): boolean {
+    var off = address - this._base;
+    return typeof address === "number" && off >= 0 && off < this.size;
   }
 
   /**
@@ -536,22 +571,11 @@ export class GranularHeap {
    * sections that are on (src/power/policies.ts). O(W) worst case.
    */
   fit(size: number, alignment?: number, hint?: number): number {
-    var sh = this._shift, a = 1, o = 0, p = 0, g = -1, n;
-    if (size !== (size >>> 0) || size === 0 ||
-      (alignment !== undefined && (alignment !== (alignment >>> 0) || alignment === 0 || (alignment & (alignment - 1)) !== 0)) ||
-      (hint !== undefined && hint !== null && hint !== (hint >>> 0))) return (this.lastError = -EINVAL), 0;
-    if (alignment !== undefined && alignment > this.granule) {
-      a = alignment >>> sh;
-      o = ((alignment - this._base % alignment) % alignment) >>> sh;
-    }
-    // no granule of the region has the alignment: allocate's EINVAL
-    if (o >= this._granules) return (this.lastError = -EINVAL), 0;
-    n = ((size - 1) >>> sh) + 1;
-    if (hint && hint > this._base) p = hint - this._base < this.size ? (hint - this._base + this._granuleMask) >>> sh : this._granules;
-    if (p >= this._granules) return 0;
+    var g;
     if (this._enter !== null) this._enter();
-    if (n <= this._granules - this._state[S_USED]) g = a === 1 ? this._first(n, p) : this._aligned(n, a, o, p);
+    g = this._place(size, alignment, hint, true);
     if (this._exit !== null) this._exit();
+    if (g === -EINVAL) this.lastError = g;
     return g < 0 ? 0 : this._base + g * this.granule;
   }
 }

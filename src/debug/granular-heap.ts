@@ -2,6 +2,8 @@
  * The debug add-on's members of GranularHeap: what a board needs only while
  * debugging. `debugGranularHeap(C)` assigns them to `C.prototype`:
  *
+ * - the contract's members a production board does without: `resetPeak()`
+ *   and `close()`;
  * - `invariantsHold()`: the counters are in range. O(1).
  * - `validate()`: the full check of bitmaps, counters and caches: null, or a
  *   message naming the first problem. O(W).
@@ -19,6 +21,7 @@
  */
 import type { GranularHeap, GranularStats } from "../alloc/granular-heap.js";
 import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM } from "../core/errors.js";
+import { releaseRegion } from "../hal/claims.js";
 import { ctz32 as tz32, popcount32 as pop32 } from "../core/bitarray.js";
 
 // The state block's length and offsets (see ../alloc/granular-heap.ts; not
@@ -134,6 +137,26 @@ export function granularErrorText(code: number): string {
 /** Install the debug members onto GranularHeap (`C`, the class). */
 export function debugGranularHeap(C: any): void {
   var P = C.prototype;
+
+  P.resetPeak = function (this: GranularHeap): void {
+    var s = this._state;
+    if (this._enter !== null) this._enter();
+    s[S_PEAK] = s[S_USED];
+    s[S_FAILED] = 0;
+    s[S_REJECTED] = 0;
+    if (this._exit !== null) this._exit();
+  };
+
+  // the claim's owner is the state store (every heap object attached to it shares the claim)
+  P.close = function (this: GranularHeap): number {
+    var r = 0;
+    if (this._enter !== null) this._enter();
+    if (this._state[S_LIVE] !== 0) r = -EBUSY;
+    if (this._exit !== null) this._exit();
+    if (r !== 0) return this.lastError = r;
+    releaseRegion(this.memory, this._state);
+    return 0;
+  };
 
   P.invariantsHold = function (this: GranularHeap): boolean {
     if (this._enter !== null) this._enter();

@@ -2,24 +2,55 @@
  * The debug add-on's members of MemoryManager. `debugMemoryManager(C)`
  * assigns them to `C.prototype`:
  *
+ * - the contract's members a production board does without: `resetPeak()`
+ *   and `close()`;
  * - `invariantsHold()`: both heaps' counters are in range. O(1).
  * - `validate()`: both heaps' full checks: null, or the first problem,
  *   prefixed "normal: " or "shared: ". O(W).
  * - `lastErrorText()`: a sentence about `lastError`: the reason of a refused
  *   initNormal/initShared when that was the last failure, else what the
  *   errno means for this manager.
+ * - the seed's getters of the shared region, `getMemorySizeBytes()`,
+ *   `getSharedMemoryStartAddress()` and `getSharedMemoryName()` (the lean
+ *   class has them as `sharedHeap.size`, `sharedHeap.base` and `sharedName`).
  *
  * The heaps' own add-on members (fullStats, largestFree, allocationSize)
- * are reached through `normalHeap` and `sharedHeap`. Only the class's type
- * is imported.
+ * are reached through `normalHeap` and `sharedHeap`; `resetPeak` and
+ * `close` here use theirs, so the GranularHeap add-on must be
+ * installed too (installDebug does both). Only the class's type is imported.
  */
 import type { MemoryManager } from "../alloc/memory-manager.js";
-import { ENOMEM, errnoNames } from "../core/errors.js";
+import { EBUSY, ENOMEM, errnoNames } from "../core/errors.js";
 import { granularErrorText } from "./granular-heap.js";
 
 /** Install the debug members onto MemoryManager (`C`, the class). */
 export function debugMemoryManager(C: any): void {
   var P = C.prototype;
+
+  P.resetPeak = function (this: MemoryManager): void {
+    if (this.normalHeap !== null) this.normalHeap.resetPeak();
+    if (this.sharedHeap !== null) this.sharedHeap.resetPeak();
+    this._failures = 0;
+  };
+
+  P.close = function (this: MemoryManager): number {
+    var n = this.normalHeap, s = this.sharedHeap, names = C._names as string[], i;
+    if ((n !== null && n.stats().count !== 0) || (s !== null && s.stats().count !== 0)) return this.lastError = -EBUSY;
+    if (n !== null) n.close();
+    if (s !== null) {
+      s.close();
+      i = names.indexOf(this.sharedName);
+      if (i >= 0) names.splice(i, 1);
+    }
+    this.normalHeap = null;
+    this.sharedHeap = null;
+    this.base = 0;
+    this.size = 0;
+    this.blockSize = 0;
+    this.sharedName = "";
+    this.spills = 0;
+    return 0;
+  };
 
   P.invariantsHold = function (this: MemoryManager): boolean {
     return (this.normalHeap === null || this.normalHeap.invariantsHold()) && (this.sharedHeap === null || this.sharedHeap.invariantsHold()) &&
@@ -38,5 +69,17 @@ export function debugMemoryManager(C: any): void {
     if (e !== null && e.code === errnoNames[-this.lastError]) return e.message;
     if (this.lastError === -ENOMEM && this.normalHeap === null) return "-ENOMEM: normal memory is not set up (initNormal), and no shared region had room";
     return granularErrorText(this.lastError);
+  };
+
+  P.getMemorySizeBytes = function (this: MemoryManager): number {
+    return this.sharedHeap === null ? 0 : this.sharedHeap.size;
+  };
+
+  P.getSharedMemoryStartAddress = function (this: MemoryManager): number {
+    return this.sharedHeap === null ? 0 : this.sharedHeap.base;
+  };
+
+  P.getSharedMemoryName = function (this: MemoryManager): string {
+    return this.sharedName;
   };
 }

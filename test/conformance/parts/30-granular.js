@@ -1,9 +1,27 @@
 /* Conformance part 30: GranularHeap and MemoryManager. Plain ES5. Calls to
-   the debug add-on's members are under `if (DEBUG)`. */
+   the debug add-on's members (resetPeak, close, the checkers, the seed's
+   getters) are under `if (DEBUG)`. Runs on the full bundle and on
+   ramkit-granular, which ships no Memory port and none of the core's
+   helpers: the heaps never access memory, so a stand-in port with an extent
+   does where the bundle has no ArrayMemory. */
 (function () {
   var BASE = 0x20000000;
-  var mem = new rk.ArrayMemory(BASE, 0x20000);
-  var EFAULT = rk.EFAULT, EINVAL = rk.EINVAL, ENOMEM = rk.ENOMEM, EBUSY = rk.EBUSY;
+  var EFAULT = rk.EFAULT, EINVAL = rk.EINVAL, ENOMEM = rk.ENOMEM, EBUSY = rk.EBUSY, ENOENT = 2;
+  var typed = typeof Int32Array !== "undefined";
+
+  // a Memory port over [base, base + size): the bundle's ArrayMemory, else a stand-in
+  function port(base, size) {
+    if (rk.ArrayMemory) return new rk.ArrayMemory(base, size);
+    return { base: base, size: size, read8: function () { return 0; },
+      mapped: function (a, n) { return typeof a === "number" && a >= base && n >= 0 && a + n <= base + size; } };
+  }
+  // n zeroed signed 32-bit words (a plain array where the engine has no typed arrays)
+  function words(n) {
+    var w = typed ? new Int32Array(n) : [], i;
+    for (i = 0; i < n; i++) w[i] = 0;
+    return w;
+  }
+  var mem = port(BASE, 0x20000);
   var next = BASE;
 
   // each heap gets its own region of `mem` (regions are claimed per port)
@@ -53,10 +71,12 @@
   eq("nothing freed", h.stats().used, 64);
   eq("right size", h.free(q[1], 32), 0);
   eq("merged", h.allocate(96), B);
-  h.resetPeak();
-  s = h.stats();
-  eq("resetPeak", [s.peak, s.failures], [128, 0]);
-  if (DEBUG) eq("validate after merge", h.validate(), null);
+  if (DEBUG) {
+    h.resetPeak();
+    s = h.stats();
+    eq("resetPeak", [s.peak, s.failures], [128, 0]);
+    eq("validate after merge", h.validate(), null);
+  }
 
   section("granular: alignment, hint (at or above), bad arguments");
   h = heap(1024); B = h.base;
@@ -75,6 +95,22 @@
   eq("free outside", h.free(B + 4096), -EFAULT);
   eq("free a string", h.free("x"), -EINVAL);
   if (DEBUG) eq("validate", h.validate(), null);
+
+  section("granular: fit (where allocate would place a request, at or above the hint)");
+  h = heap(1024); B = h.base;
+  eq("an empty heap: the hint's granule", h.fit(16, undefined, B + 100), B + 112);
+  eq("no hint: the bottom", h.fit(16), B);
+  eq("nothing was allocated", h.stats().used, 0);
+  h.allocate(512, undefined, B + 512);
+  eq("no run at or above the hint: 0 (allocate would fall back)", h.fit(16, undefined, B + 600), 0);
+  eq("aligned", h.fit(16, 256, B + 1), B + 256);
+  eq("too big", h.fit(1024), 0);
+  h.lastError = 0;
+  eq("a bad size", h.fit(0), 0);
+  eq("a bad size: -EINVAL", h.lastError, -EINVAL);
+  eq("an alignment no address of the region has", h.fit(16, 0x40000000), 0);
+  eq("that alignment: -EINVAL", h.lastError, -EINVAL);
+  eq("fit counts no failure", h.stats().failures, 0);
 
   section("granular: spanning words, other granules");
   h = heap(4096 + 48); B = h.base;
@@ -103,18 +139,25 @@
   h.allocate(0);
   h.free(a);
   eq("events", log, [0, 32, true, 0, -32, true]);
+  eq("watch twice: still once", h.watch(w), 0);
+  h.free(h.allocate(1));
+  eq("events once", log.length, 12);
   eq("unwatch", h.unwatch(w), 0);
-  eq("unwatch again", h.unwatch(w), -rk.ENOENT);
+  eq("unwatch again", h.unwatch(w), -ENOENT);
   h.allocate(16);
-  eq("no events after unwatch", log.length, 6);
+  eq("no events after unwatch", log.length, 12);
+  h.free(B);
 
   section("granular: claims and close");
   throwsCode("region outside the port", function () { return new rk.GranularHeap(mem, { base: BASE + 0x1ff00, size: 0x200 }); }, "EINVAL");
   throwsCode("region overlapping another heap's", function () { return new rk.GranularHeap(mem, { base: B + 64, size: 64 }); }, "EBUSY");
-  eq("close while allocations live", h.close(), -EBUSY);
-  eq("free it", h.free(B), 0);
-  eq("close", h.close(), 0);
-  check("the region can be claimed again", new rk.GranularHeap(mem, { base: B + 64, size: 64 }).size === 64);
+  if (DEBUG) {
+    a = h.allocate(16);
+    eq("close while allocations live", h.close(), -EBUSY);
+    eq("free it", h.free(a), 0);
+    eq("close", h.close(), 0);
+    check("the region can be claimed again", new rk.GranularHeap(mem, { base: B + 64, size: 64 }).size === 64);
+  }
 
   section("granular: configuration errors");
   throwsCode("no memory", function () { return new rk.GranularHeap(null, { base: BASE, size: 64 }); }, "EINVAL");
@@ -123,13 +166,16 @@
   throwsCode("size below a granule", function () { return new rk.GranularHeap(mem, { base: next, size: 8 }); }, "EINVAL");
   throwsCode("granule 24", function () { return new rk.GranularHeap(mem, { base: next, size: 64, granule: 24 }); }, "EINVAL");
   throwsCode("enter without exit", function () { return new rk.GranularHeap(mem, { base: next, size: 64, enter: function () {} }); }, "EINVAL");
-  throwsCode("short used store", function () { return new rk.GranularHeap(mem, { base: next, size: 4096, used: rk.words(2) }); }, "EINVAL");
+  throwsCode("short used store", function () { return new rk.GranularHeap(mem, { base: next, size: 4096, used: words(2) }); }, "EINVAL");
   throwsCode("a string as a store", function () { return new rk.GranularHeap(mem, { base: next, size: 400, used: "12" }); }, "EINVAL");
-  // (mujs has no typed arrays: rk.bytes gives a plain array there, which holds words)
-  if (rk.hasTypedArrays) throwsCode("a byte store", function () { return new rk.GranularHeap(mem, { base: next, size: 400, ends: rk.bytes(64) }); }, "EINVAL");
+  if (typed) throwsCode("a byte store", function () { return new rk.GranularHeap(mem, { base: next, size: 400, ends: new Uint8Array(64) }); }, "EINVAL");
+  throwsCode("memory that is not a port", function () { return new rk.GranularHeap({}, { base: next, size: 64 }); }, "EINVAL");
 
   section("granular: shared stores and hooks");
-  var used = rk.words(rk.granularBitmapWords(512)), ends = rk.words(used.length), st = rk.words(rk.GRANULAR_STATE_WORDS);
+  // each bitmap needs ceil(floor(size / granule) / 32) words (granularBitmapWords in the full bundle)
+  if (rk.granularBitmapWords) eq("granularBitmapWords", [rk.granularBitmapWords(512), rk.granularBitmapWords(4096, 64), rk.granularBitmapWords(1000)], [1, 2, 2]);
+  eq("GRANULAR_STATE_WORDS", rk.GRANULAR_STATE_WORDS, 40);
+  var used = words((Math.floor(512 / 16) + 31) >> 5), ends = words(used.length), st = words(rk.GRANULAR_STATE_WORDS);
   var depth = 0, calls = 0;
   var opts = { base: next, size: 512, used: used, ends: ends, state: st,
     enter: function () { depth++; calls++; }, exit: function () { depth--; } };
@@ -148,20 +194,27 @@
   section("memory manager");
   var NB = next, SB = next + 0x2000;
   var m = new rk.MemoryManager();
+  check("deallocate is free", rk.MemoryManager.prototype.deallocate === rk.MemoryManager.prototype.free);
+  check("one watch function for both classes", rk.MemoryManager.prototype.watch === rk.GranularHeap.prototype.watch);
   check("singleton", rk.MemoryManager.getInstance() === rk.MemoryManager.getInstance());
   eq("constants", [rk.MEMORY_NORMAL, rk.MEMORY_SHARED, rk.MEMORY_OTHER], ["NORMAL", "SHARED", "OTHER"]);
   eq("allocate before init", m.allocate(8), 0);
   eq("-ENOMEM before init", m.lastError, -ENOMEM);
   eq("init size 0", m.initNormal({ memory: mem, base: NB, size: 0 }), -EINVAL);
   if (DEBUG) check("lastErrorText names the size", m.lastErrorText().indexOf("size") >= 0);
+  eq("init without memory", m.initNormal({ base: NB, size: 0x1000 }), -EINVAL);
+  eq("init with a config that is not an object", m.initNormal(5), -EINVAL);
   eq("init normal", m.initNormal({ memory: mem, base: NB, size: 0x1000 }), 0);
   eq("contract geometry", [m.base, m.size, m.blockSize], [NB, 0x1000, 16]);
   eq("init twice", m.initNormal({ memory: mem, base: NB, size: 0x1000 }), -EBUSY);
   eq("shared empty name", m.initShared({ memory: mem, base: SB, size: 128, name: "" }), -EINVAL);
   eq("shared overlapping normal", m.initShared({ memory: mem, base: NB + 0x800, size: 128, name: "conformance-x" }), -EBUSY);
-  eq("init shared", m.initShared(rk.regionConfig(mem, { base: SB, size: 128, name: "conformance-shm" })), 0);
+  eq("shared name not a string", m.initShared({ memory: mem, base: SB, size: 128, name: 7 }), -EINVAL);
+  eq("init shared", m.initShared({ memory: mem, base: SB, size: 128, name: "conformance-shm" }), 0);
+  eq("init shared twice", m.initShared({ memory: mem, base: SB + 256, size: 64, name: "conformance-shm2" }), -EBUSY);
   eq("name in use", new rk.MemoryManager().initShared({ memory: mem, base: SB + 256, size: 64, name: "conformance-shm" }), -rk.EEXIST);
-  eq("getters", [m.getMemorySizeBytes(), m.getSharedMemoryStartAddress(), m.getSharedMemoryName()], [128, SB, "conformance-shm"]);
+  eq("the shared region: sharedName, sharedHeap's base and size", [m.sharedName, m.sharedHeap.base, m.sharedHeap.size], ["conformance-shm", SB, 128]);
+  if (DEBUG) eq("the seed's getters", [m.getMemorySizeBytes(), m.getSharedMemoryStartAddress(), m.getSharedMemoryName()], [128, SB, "conformance-shm"]);
   eq("bad alignment", m.allocate(16, 3), 0);
   eq("-EINVAL", m.lastError, -EINVAL);
   eq("aligned", m.allocate(16, 64) % 64, 0);
@@ -173,7 +226,8 @@
   eq("full shared spills", m.memoryType(sp), "NORMAL");
   eq("spills", m.spills, 1);
   eq("type other", m.memoryType(0x30000000), "OTHER");
-  eq("owns", [m.owns(NB), m.owns(SB), m.owns(0x30000000)], [true, true, false]);
+  eq("type of a string", m.memoryType("x"), "OTHER");
+  eq("owns", [m.owns(NB), m.owns(SB), m.owns(0x30000000), m.owns("x")], [true, true, false, false]);
   s = m.stats();
   eq("stats of both heaps", [s.used, s.free, s.count, s.failures], [176, 0x1000 + 128 - 176, 4, 2]);
   eq("deallocate wrong size", m.deallocate(sh, 16), -EINVAL);
@@ -181,14 +235,42 @@
   eq("deallocate foreign", m.deallocate(0x30000000, 16), -EFAULT);
   eq("free foreign", m.free(0x30000000), -EFAULT);
   eq("deallocate NULL", m.deallocate(0, 0), 0);
+  eq("free a string", m.free("x"), -EINVAL);
   if (DEBUG) eq("validate", m.validate(), null);
-  eq("close busy", m.close(), -EBUSY);
-  eq("free the rest", [m.free(sp), m.free(NB), m.free(NB + 0x800)], [0, 0, 0]);
-  eq("close", m.close(), 0);
-  var m2 = new rk.MemoryManager(mem, { base: NB, size: 0x1000, shared: { base: SB, size: 128, name: "conformance-shm" } });
-  eq("constructed with options", [m2.size, m2.getMemorySizeBytes()], [0x1000, 128]);
-  throwsCode("constructor refuses a taken region", function () { return new rk.MemoryManager(mem, { base: NB, size: 64 }); }, "EBUSY");
-  eq("close it", m2.close(), 0);
-  eq("region found", rk.findRegion({ regions: [{ name: "shared", base: SB, size: 64 }] }, "shared").base, SB);
-  eq("region missing", rk.findRegion({ regions: [] }, "shared"), null);
+
+  section("memory manager: watchers see both regions, the manager as allocator");
+  var mlog = [], mw = { onAlloc: function (x, bytes, al) { mlog.push(m.memoryType(x), bytes, al === m); }, onFree: function (x, bytes, al) { mlog.push(m.memoryType(x), -bytes, al === m); } };
+  eq("watch", m.watch(mw), 0);
+  eq("watch a non-watcher", m.watch({ onAlloc: function () {} }), -EINVAL);
+  x = m.allocateShared(100);
+  eq("free it", m.free(x), 0);
+  eq("events", mlog, ["SHARED", 112, true, "SHARED", -112, true]);
+  mlog = [];
+  m.free(m.allocate(20));
+  eq("normal memory too", mlog, ["NORMAL", 32, true, "NORMAL", -32, true]);
+  check("unwatch is the heap's", rk.MemoryManager.prototype.unwatch === rk.GranularHeap.prototype.unwatch);
+  eq("unwatch", m.unwatch(mw), 0);
+  eq("unwatch again", m.unwatch(mw), -ENOENT);
+  m.free(m.allocate(20));
+  eq("no events after unwatch", mlog.length, 6);
+  if (DEBUG) {
+    eq("close busy", m.close(), -EBUSY);
+    eq("free the rest", [m.free(sp), m.free(NB), m.free(NB + 0x800)], [0, 0, 0]);
+    eq("close", m.close(), 0);
+  }
+
+  section("memory manager: constructed with options");
+  // after close() the regions and the name are free again; without the add-on, other ones
+  var mem2 = DEBUG ? mem : port(BASE, 0x20000), name2 = DEBUG ? "conformance-shm" : "conformance-shm-lean";
+  var m2 = new rk.MemoryManager(mem2, { base: NB, size: 0x1000, shared: { base: SB, size: 128, name: name2 } });
+  eq("constructed with options", [m2.size, m2.sharedHeap.size, m2.sharedName], [0x1000, 128, name2]);
+  throwsCode("constructor refuses a taken region", function () { return new rk.MemoryManager(mem2, { base: NB, size: 64 }); }, "EBUSY");
+  throwsCode("constructor refuses a name in use", function () { return new rk.MemoryManager(port(BASE, 0x20000), { base: NB, size: 64, shared: { base: SB, size: 64, name: name2 } }); }, "EEXIST");
+  throwsCode("constructor refuses overlapping regions", function () { return new rk.MemoryManager(port(BASE, 0x20000), { base: NB, size: 64, shared: { base: NB + 32, size: 64, name: "conformance-x" } }); }, "EBUSY");
+  if (DEBUG) eq("close it", m2.close(), 0);
+  if (rk.findRegion) {
+    eq("region found", rk.findRegion({ regions: [{ name: "shared", base: SB, size: 64 }] }, "shared").base, SB);
+    eq("region missing", rk.findRegion({ regions: [] }, "shared"), null);
+    eq("regionConfig", rk.regionConfig(mem, { base: SB, size: 64, name: "n" }).name, "n");
+  }
 })();
