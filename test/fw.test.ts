@@ -609,7 +609,8 @@ test("SystemAllocator on Espruino: the address is E.getAddressOf of a flat array
   let next = 0x20004001, asked: any[] = [];
   (globalThis as any).E = { getAddressOf: (arr: any, flat: boolean) => { asked.push([arr.length, flat]); return next; } };
   try {
-    const m = await import("../src/fw/mem-allocator.js?espruino");
+    const fresh = "../src/fw/mem-allocator.js?espruino"; // a second instance of the module, loaded with E defined
+    const m = await import(fresh);
     const sys = new m.SystemAllocator();
     const req: MemRequest = {};
     assert.is(sys.allocate(1, 10, req), 0x20004008);

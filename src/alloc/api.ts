@@ -112,8 +112,12 @@ export interface RegionOptions {
 
 /** The contract: see the comment at the top of this file. */
 export interface Allocator {
-  /** The memory port the region lives in. */
-  readonly memory: Memory;
+  /**
+   * The memory port the region lives in; null while a layer that gets its
+   * region later (a MemoryManager before initNormal, a BankManager before
+   * manage, a BufferManager before setup) has none.
+   */
+  readonly memory: Memory | null;
   /** First address of the region. */
   readonly base: number;
   /** Bytes managed. */
