@@ -53,8 +53,13 @@
     return rk.ArrayMemory ? new rk.ArrayMemory(base, size) : new PlainMemory(base, size);
   }
 
-  /** The contract's members every allocator class holds itself, with or without the debug add-on (src/alloc/api.ts). */
-  var LEAN = ["allocate", "free", "owns", "stats", "resetPeak", "watch", "unwatch", "close"];
+  /**
+   * The contract's members (src/alloc/api.ts, "Lean board bundles and the
+   * debug add-on"): the lean ones every class holds itself, and the ones the
+   * add-on may bring (a class may hold them itself too).
+   */
+  var LEAN = ["allocate", "free", "stats", "watch"];
+  var WITH_ADDON = ["owns", "resetPeak", "unwatch", "close", "invariantsHold", "validate"];
 
   function messageOf(fn) {
     try { fn(); } catch (e) { return String(e && e.message); }
@@ -87,8 +92,9 @@
     var mem = port(MEM, 0x8000);
     var a = s.make(mem, BASE, SIZE), i, p, q, u, out, all, before, other;
 
-    section(s.name + ": the contract's members are lean (in the bundle, not the add-on)");
-    for (i = 0; i < LEAN.length; i++) check(LEAN[i] + "()", typeof a[LEAN[i]] === "function");
+    section(s.name + ": the contract's members");
+    for (i = 0; i < LEAN.length; i++) check(LEAN[i] + "() is in the lean bundle", typeof a[LEAN[i]] === "function");
+    if (DEBUG) for (i = 0; i < WITH_ADDON.length; i++) check(WITH_ADDON[i] + "() with the add-on", typeof a[WITH_ADDON[i]] === "function");
 
     section(s.name + ": construction");
     check("memory", a.memory === mem);
@@ -110,7 +116,7 @@
       messageOf(function () { s.make(mem, BASE + 0x800, SIZE); }).indexOf(range(BASE, BASE + SIZE)) >= 0);
     other = s.make(mem, BASE + SIZE, SIZE);
     eq("an adjacent region is fine", other.base, BASE + SIZE);
-    if (typeof a.close === "function") { // lean (checked above); its absence is one failure, not a cascade
+    if (typeof a.close === "function") { // the add-on's where the class has no close() of its own
       p = a.allocate(1);
       before = statsOf(a);
       eq("close() with a live allocation is -EBUSY", a.close(), -16);
