@@ -13,6 +13,7 @@ import terser from "@rollup/plugin-terser";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { FEATURES, ADDON, NODE_BUILD } from "./scripts/bundles.mjs";
 import { propertyTable, KEEP } from "./scripts/mangle.mjs";
+import { unwrapClasses } from "./scripts/unwrap-classes.mjs";
 
 const banner = "/* ramkit: deterministic memory for JavaScript microcontrollers. MIT licence. */";
 
@@ -44,10 +45,12 @@ const cjs = {
 
 /** dist/<name>.js for `input`, and with `minify` its minified copy dist/<name>.min.js. */
 function bundle(input, name, { minify = true, plugins = [] } = {}) {
-  const outputs = [Object.assign({ file: "dist/" + name + ".js" }, cjs)];
+  // TypeScript's class wrappers unwrapped: about 3 Espruino blocks per method (scripts/unwrap-classes.mjs)
+  const outputs = [Object.assign({ file: "dist/" + name + ".js", plugins: [unwrapClasses()] }, cjs)];
   if (minify) {
     outputs.push(Object.assign({ file: "dist/" + name + ".min.js" }, cjs, {
       plugins: [
+        unwrapClasses(),
         terser({
           ecma: 5,
           ie8: false,
