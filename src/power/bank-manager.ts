@@ -216,9 +216,9 @@ export class BankManager implements Allocator {
    */
   manage(allocator: Allocator): number {
     var x = allocator as any, A = this.allocators, n = this._sb.length, cv: number[] = [], la: number[] = [], s, k, lo, hi, c;
-    if (!x || typeof x.allocate !== "function" || typeof x.free !== "function" || typeof x.owns !== "function" || typeof x.stats !== "function" ||
-        typeof x.watch !== "function" || typeof x.unwatch !== "function" || typeof x.base !== "number" || typeof x.size !== "number") {
-      fail("EINVAL", "allocator must implement the allocator contract (allocate, free, owns, stats, watch, unwatch, base, size), got " + show(allocator));
+    if (!x || typeof x.allocate !== "function" || typeof x.free !== "function" || typeof x.stats !== "function" ||
+        typeof x.watch !== "function" || typeof x.base !== "number" || typeof x.size !== "number") {
+      fail("EINVAL", "allocator must implement the allocator contract's board members (allocate, free, stats, watch, base, size), got " + show(allocator));
     }
     var at = "allocator " + rangeText(x.base, x.base + x.size);
     if (A.indexOf(x) >= 0) fail("EEXIST", at + " is managed already");
@@ -282,14 +282,14 @@ export class BankManager implements Allocator {
     var A = this.allocators, r = -EFAULT, k;
     if (typeof address !== "number") r = -EINVAL;
     else if (address === 0) return 0;
-    else for (k = 0; k < A.length; k++) if (A[k].owns(address)) { r = A[k].free(address); break; }
+    else for (k = 0; k < A.length; k++) if (address >= A[k].base && address < A[k].base + A[k].size) { r = A[k].free(address); break; }
     if (r < 0) { this.lastError = r; this._fail++; }
     return r;
   }
 
   /** Whether a managed allocator's region holds `address`. O(allocators). */
   owns(address: number): boolean {
-    for (var k = 0; k < this.allocators.length; k++) if (this.allocators[k].owns(address)) return true;
+    for (var k = 0, A = this.allocators; k < A.length; k++) if (address >= A[k].base && address < A[k].base + A[k].size) return true;
     return false;
   }
 
@@ -342,7 +342,7 @@ export class BankManager implements Allocator {
       if (this._m[s] && this.power.getPower(s) !== "on") this._set(s, 1);
       this._m[s] = 0;
     }
-    for (s = 0; s < A.length; s++) A[s].unwatch(this);
+    for (s = 0; s < A.length; s++) if (typeof A[s].unwatch === "function") A[s].unwatch(this); // a lean board allocator without the add-on keeps calling; onAlloc/onFree ignore what they do not manage
     A.splice(0, A.length);
     this._la.splice(0, this._la.length);
     this._cv.splice(0, this._cv.length);
@@ -358,7 +358,7 @@ export class BankManager implements Allocator {
    */
   onAlloc(address: number, bytes: number, allocator: Allocator): void {
     var A = this.allocators, k = A.indexOf(allocator), P = this.power, sb = this._sb, e = address + bytes, W = this._w, s, p, hi;
-    if (k < 0) for (k = 0; k < A.length && !A[k].owns(address); k++); // an allocator that names another object (a wrapper's inner heap)
+    if (k < 0) for (k = 0; k < A.length && !(address >= A[k].base && address < A[k].base + A[k].size); k++); // an allocator that names another object (a wrapper's inner heap)
     if (k === A.length) return;
     for (s = P.sectionAt(address); s >= 0 && s < sb.length && sb[s] < e; s++) {
       hi = sb[s] + this._ss[s];
@@ -383,7 +383,7 @@ export class BankManager implements Allocator {
    */
   onFree(address: number, bytes: number, allocator: Allocator): void {
     var A = this.allocators, k = A.indexOf(allocator), P = this.power, sb = this._sb, R = this._rec, r = R[address], e = address + bytes, W = this._w, s, p, hi, x;
-    if (k < 0) for (k = 0; k < A.length && !A[k].owns(address); k++);
+    if (k < 0) for (k = 0; k < A.length && !(address >= A[k].base && address < A[k].base + A[k].size); k++);
     if (k === A.length) return;
     if (r === undefined) {
       for (x in R) if (+x < address && +x + R[x] > address) { r = +x + R[x] - address; R[x] = address - +x; break; }
@@ -454,7 +454,7 @@ export class BankManager implements Allocator {
     e = b + this._ss[section];
     for (x in R) if (+x < e && +x + R[x] > b) L.push(+x, R[x]);
     for (i = 0; i < L.length; i += 2) {
-      for (k = 0; !A[k].owns(L[i]); k++);
+      for (k = 0; !(L[i] >= A[k].base && L[i] < A[k].base + A[k].size); k++);
       if (lost) lost.push({ address: L[i], bytes: L[i + 1], allocator: A[k] });
       for (a = L[i]; a < L[i] + L[i + 1]; a += this._fb) {
         this._fb = 0;
