@@ -7,8 +7,6 @@
  * (entries/core.ts) for boards that need only one allocator.
  */
 export * from "./entries/core.js";
-// Each per-feature entry also exports VERSION; the explicit export settles the name for the union.
-export { VERSION } from "./entries/core.js";
 // -- MemBlocks, its group and the bit array
 export * from "./entries/memblocks.js";
 // -- Onesize pool
