@@ -20,14 +20,14 @@
  * The class holds what a board runs, in as few functions as the design
  * allows (on Espruino each function costs RAM even when its text stays in
  * flash): the constructor, allocate, free, stats, watch, the search they
- * share, and what the bank manager calls on a board: `owns`, `unwatch` and
- * `fit` (its placement). `resetPeak`, `close`, the checkers, the full
- * statistics, allocationSize and the error texts are the debug add-on's
+ * share, and `fit` for the bank manager's placement. `owns`, `resetPeak`,
+ * `unwatch`, `close` (src/alloc/api.ts), the checkers, the full statistics,
+ * allocationSize and the error texts are the debug add-on's
  * (src/debug/granular-heap.ts). See docs/GRANULAR.md.
  */
 import type { Memory } from "../hal/ports.js";
 import type { AllocStats, RegionOptions, Watcher } from "./api.js";
-import { EFAULT, EINVAL, ENOENT, ENOMEM, makeError } from "../core/errors.js";
+import { EFAULT, EINVAL, ENOMEM, makeError } from "../core/errors.js";
 import { hasTypedArrays, Store } from "../core/storage.js";
 import { claimRegion } from "../hal/claims.js";
 
@@ -150,6 +150,10 @@ export class GranularHeap {
   /** Number of granules. */
   granules: number;
 
+  /** (debug add-on) True when `address` is a number in the managed range [base, base + size), allocated or not. O(1). */
+  declare owns: (address: number) => boolean;
+  /** (debug add-on) Remove a watcher: 0, or -ENOENT when it does not watch this heap. O(watchers). */
+  declare unwatch: (watcher: Watcher) => number;
   /** (debug add-on) Peak := bytes in use now (Zephyr's reset of max_allocated_bytes); failures := 0. O(1). */
   declare resetPeak: () => void;
   /**
@@ -539,25 +543,6 @@ export class GranularHeap {
     if (w === null) this._watchers = [watcher];
     else if (w.indexOf(watcher) < 0) w.push(watcher);
     return 0;
-  }
-
-  /**
-   * Remove a watcher: 0, or -ENOENT when it does not watch this heap.
-   * O(watchers). The list stays (empty) when the last watcher goes: a
-   * MemoryManager's heaps share the manager's (MemoryManager.prototype.unwatch
-   * is this function too).
-   */
-  unwatch(watcher: Watcher): number {
-    var w = this._watchers, i = w === null ? -1 : w.indexOf(watcher);
-    if (i < 0) return this.lastError = -ENOENT;
-    (w as Watcher[]).splice(i, 1);
-    return 0;
-  }
-
-  /** True when `address` is a number in the managed range [base, base + size), allocated or not. O(1). */
-  owns(address: number): boolean {
-    var off = address - this._base;
-    return typeof address === "number" && off >= 0 && off < this.size;
   }
 
   /**

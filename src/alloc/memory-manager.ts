@@ -14,11 +14,11 @@
  * `sharedHeap`'s.
  *
  * The class holds what a board runs (a function costs RAM on Espruino even
- * when its text stays in flash), `owns` and `unwatch` (the bank manager's
- * hooks) included. `resetPeak`, `close`, the checkers, `lastErrorText()` and
- * the seed's getters (`getMemorySizeBytes()`,
- * `getSharedMemoryStartAddress()`, `getSharedMemoryName()`) are the debug
- * add-on's (src/debug/memory-manager.ts).
+ * when its text stays in flash). `owns`, `resetPeak`, `unwatch`, `close`
+ * (src/alloc/api.ts), the checkers, `lastErrorText()` and the seed's getters
+ * (`getMemorySizeBytes()`, `getSharedMemoryStartAddress()`,
+ * `getSharedMemoryName()`) are the debug add-on's
+ * (src/debug/memory-manager.ts).
  *
  * Run-time outcomes are values: init calls return 0 or a negative errno,
  * allocations an address or 0, frees 0 or a negative errno, and `lastError`
@@ -133,14 +133,16 @@ export class MemoryManager {
    * GranularHeap.prototype.watch: the heaps share the manager's list.
    */
   declare watch: (watcher: Watcher) => number;
-  /** Remove a watcher of the manager: 0, or -ENOENT. O(watchers). The same function as GranularHeap.prototype.unwatch. */
-  declare unwatch: (watcher: Watcher) => number;
   /**
    * The seed's deallocate(address, size): the same function as `free`, with
    * the size the allocation was made with (or any size that rounds to the
    * same granules). 0 for address 0 whatever the size. O(1) + O(n / 32).
    */
   declare deallocate: (address: number, size: number) => number;
+  /** (debug add-on) Whether `address` lies in the normal or the shared region (allocated or not). O(1). */
+  declare owns: (address: number) => boolean;
+  /** (debug add-on) Remove a watcher of the manager: 0, or -ENOENT. O(watchers). */
+  declare unwatch: (watcher: Watcher) => number;
   /** (debug add-on) Both heaps' peaks := their use now (and their failure counts := 0); this manager's failures := 0. O(1). */
   declare resetPeak: () => void;
   /**
@@ -280,11 +282,6 @@ export class MemoryManager {
     return n !== null && address >= n.base && address - n.base < n.size ? MEMORY_NORMAL : MEMORY_OTHER;
   }
 
-  /** Whether `address` lies in the normal or the shared region (allocated or not). O(1). */
-  owns(address: number): boolean {
-    return this.memoryType(address) !== MEMORY_OTHER;
-  }
-
   /**
    * Both heaps' statistics summed, into `out` when it is an object (else a
    * fresh one): used, free, count; peak is the sum of the heaps' peaks (at
@@ -381,5 +378,4 @@ export class MemoryManager {
 }
 
 MemoryManager.prototype.watch = GranularHeap.prototype.watch as any;
-MemoryManager.prototype.unwatch = GranularHeap.prototype.unwatch as any;
 MemoryManager.prototype.deallocate = MemoryManager.prototype.free;

@@ -2,8 +2,9 @@
  * The debug add-on's members of GranularHeap: what a board needs only while
  * debugging. `debugGranularHeap(C)` assigns them to `C.prototype`:
  *
- * - the contract's members a production board does without: `resetPeak()`
- *   and `close()`;
+ * - the contract's members a production board does without: `owns(address)`,
+ *   `resetPeak()`, `unwatch(watcher)` (the list stays, empty, when the last
+ *   watcher goes: a MemoryManager's heaps share the manager's), `close()`;
  * - `invariantsHold()`: the counters are in range. O(1).
  * - `validate()`: the full check of bitmaps, counters and caches: null, or a
  *   message naming the first problem. O(W).
@@ -20,6 +21,7 @@
  * bundle holds none of the lean code.
  */
 import type { GranularHeap, GranularStats } from "../alloc/granular-heap.js";
+import type { Watcher } from "../alloc/api.js";
 import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM } from "../core/errors.js";
 import { releaseRegion } from "../hal/claims.js";
 import { ctz32 as tz32, popcount32 as pop32 } from "../core/bitarray.js";
@@ -137,6 +139,18 @@ export function granularErrorText(code: number): string {
 /** Install the debug members onto GranularHeap (`C`, the class). */
 export function debugGranularHeap(C: any): void {
   var P = C.prototype;
+
+  P.owns = function (this: GranularHeap, address: number): boolean {
+    var off = address - this._base;
+    return typeof address === "number" && off >= 0 && off < this.size;
+  };
+
+  P.unwatch = function (this: GranularHeap, watcher: Watcher): number {
+    var w = this._watchers, i = w === null ? -1 : w.indexOf(watcher);
+    if (i < 0) return this.lastError = -ENOENT;
+    (w as Watcher[]).splice(i, 1);
+    return 0;
+  };
 
   P.resetPeak = function (this: GranularHeap): void {
     var s = this._state;

@@ -2,8 +2,8 @@
  * The debug add-on's members of MemoryManager. `debugMemoryManager(C)`
  * assigns them to `C.prototype`:
  *
- * - the contract's members a production board does without: `resetPeak()`
- *   and `close()`;
+ * - the contract's members a production board does without: `owns(address)`,
+ *   `resetPeak()`, `unwatch(watcher)`, `close()`;
  * - `invariantsHold()`: both heaps' counters are in range. O(1).
  * - `validate()`: both heaps' full checks: null, or the first problem,
  *   prefixed "normal: " or "shared: ". O(W).
@@ -20,12 +20,25 @@
  * installed too (installDebug does both). Only the class's type is imported.
  */
 import type { MemoryManager } from "../alloc/memory-manager.js";
-import { EBUSY, ENOMEM, errnoNames } from "../core/errors.js";
+import type { Watcher } from "../alloc/api.js";
+import { EBUSY, ENOENT, ENOMEM, errnoNames } from "../core/errors.js";
 import { granularErrorText } from "./granular-heap.js";
 
 /** Install the debug members onto MemoryManager (`C`, the class). */
 export function debugMemoryManager(C: any): void {
   var P = C.prototype;
+
+  P.owns = function (this: MemoryManager, address: number): boolean {
+    return this.memoryType(address) !== "OTHER";
+  };
+
+  // the heaps share the manager's watcher list
+  P.unwatch = function (this: MemoryManager, watcher: Watcher): number {
+    var w = this._watchers, i = w.indexOf(watcher);
+    if (i < 0) return this.lastError = -ENOENT;
+    w.splice(i, 1);
+    return 0;
+  };
 
   P.resetPeak = function (this: MemoryManager): void {
     if (this.normalHeap !== null) this.normalHeap.resetPeak();
