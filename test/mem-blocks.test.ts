@@ -41,8 +41,14 @@ function logger(mb: MemBlocks, into: [string, number, number][]): Watcher {
   };
 }
 
+/** Word 0 of the bitmap (blocks 0..31, 1 = allocated) as an unsigned value, without the padding bits. */
 function bits(mb: MemBlocks): number {
-  return mb.bitmap.word(0);
+  return (mb._w[1] & (mb.numBlocks >= 32 ? -1 : (1 << mb.numBlocks) - 1)) >>> 0;
+}
+
+/** Block i's bit (1 = allocated). */
+function bit(mb: MemBlocks, i: number): number {
+  return (mb._w[(i >> 5) + 1] >>> (i & 31)) & 1;
 }
 
 function throwsCode(fn: () => unknown, code: string, re?: RegExp) {
@@ -58,10 +64,10 @@ for (const [name, base] of [["", BUF1], [" (second allocator, other buffer)", BU
     assert.is(mb.allocBlocks(1, out), 0);
     assert.is(out[0], base);
     assert.ok(out[0] >= base && out[0] < base + BS * NB);
-    assert.is(mb.bitmap.test(0), 1);
+    assert.is(bit(mb, 0), 1);
     assert.equal(log, [["alloc", mb, base, 64]]);
     assert.is(mb.freeBlocks(1, out), 0);
-    assert.is(mb.bitmap.test(0), 0);
+    assert.is(bit(mb, 0), 0);
     assert.equal(log[1], ["free", mb, base, 64]);
     assert.is(mb.validate(), null);
   });
@@ -74,7 +80,7 @@ for (const [name, base] of [["", BUF1], [" (second allocator, other buffer)", BU
       for (let i = 0; i < NB; i++) {
         const out: number[] = [];
         assert.is(mb.allocBlocks(1, out), 0);
-        assert.is(mb.bitmap.test(i), 1);
+        assert.is(bit(mb, i), 1);
         assert.is(out[0], base + i * BS);
         blocks.push(out[0]);
         assert.equal(log[log.length - 1], ["alloc", mb, out[0], BS]);
@@ -83,7 +89,7 @@ for (const [name, base] of [["", BUF1], [" (second allocator, other buffer)", BU
       assert.is(mb.lastError, -ENOMEM);
       for (let i = 0; i < NB; i++) {
         assert.is(mb.freeBlocks(1, [blocks[i]]), 0);
-        assert.is(mb.bitmap.test(i), 0);
+        assert.is(bit(mb, i), 0);
         assert.equal(log[log.length - 1], ["free", mb, blocks[i], BS]);
       }
       assert.is(log.length, 16);
@@ -628,23 +634,36 @@ test("the add-on's checkers find corruption", () => {
   const { mb } = fixture();
   mb.allocBlock();
   assert.is(mb.validate(), null);
-  mb._words[0] |= 4; // a block taken behind the counters' back
+  mb._w[1] |= 4; // a block taken behind the counters' back
   assert.match(mb.validate()!, /bitmap has 2 blocks set, the counter says 1/);
-  mb._words[0] &= ~4;
-  mb._peakSlack -= 1;
+  mb._w[1] &= ~4;
+  mb._s -= 1;
   assert.not.ok(mb.invariantsHold());
   assert.match(mb.validate()!, /counters/);
-  mb._peakSlack += 1;
-  mb._hint = 1;
+  mb._s += 1;
+  mb._h = 2;
   assert.not.ok(mb.invariantsHold());
-  mb._hint = 0;
-  const entry = mb._addrTable[24]; // bit 1: (1 << 1) % 37 + 22
-  mb._addrTable[24] = 5;
-  assert.match(mb.validate()!, /address table entry of bit 1/);
-  mb._addrTable[24] = entry;
-  mb.bitmap._summary[0] = 0;
-  assert.match(mb.validate()!, /bitmap: summary bit of word 0/);
-  mb.bitmap._summary[0] = 1;
+  mb._h = 1;
+  mb._a += 1;
+  assert.not.ok(mb.invariantsHold());
+  mb._a -= 1;
+  const entry = mb._t[2]; // bit 1: (1 << 1) % 37
+  mb._t[2] = 5;
+  assert.match(mb.validate()!, /offset table entry of bit 1/);
+  mb._t[2] = entry;
+  const flags = mb._w.length >> 1;
+  mb._w[flags + 1] = 0; // word 0's flag: it has free blocks
+  assert.match(mb.validate()!, /bitmap: flag of word 0 is wrong/);
+  mb._w[flags + 1] = 1;
+  mb._w[0] = 1;
+  assert.match(mb.validate()!, /guard word/);
+  mb._w[0] = 0;
+  mb._w[2] = 0; // the sentinel (8 blocks: one word)
+  assert.match(mb.validate()!, /sentinel word/);
+  mb._w[2] = -1;
+  mb._w[1] &= 0xff; // the padding bits
+  assert.match(mb.validate()!, /padding/);
+  mb._w[1] |= -1 << 8;
   assert.is(mb.validate(), null);
 });
 
@@ -782,12 +801,12 @@ test("group: choices that are not a member's index are -EINVAL; bad arrays throw
 
 test("group checkers: a member's problem, and overlapping members", () => {
   const { g, a } = groupFixture();
-  a._words[0] |= 1;
+  a._w[1] |= 1;
   assert.match(g.validate()!, /^allocator 0: bitmap has 1 blocks set/);
-  a._words[0] &= ~1;
-  a._peakSlack--;
+  a._w[1] &= ~1;
+  a._s--;
   assert.not.ok(g.invariantsHold());
-  a._peakSlack++;
+  a._s++;
   g.allocators.push(make(new ArrayMemory(BUF1, 0x1000), BUF1 + 64, 64, 4)); // behind addAllocator's back
   assert.match(g.validate()!, /allocators 0 and 2 overlap/);
 });

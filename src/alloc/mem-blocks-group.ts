@@ -4,11 +4,23 @@
  * picks one per allocation from the caller's `cfg` (by its index in the
  * group); a free is routed to the allocator whose region holds the FIRST
  * address. Return codes as Zephyr's. The checkers are the debug add-on's
- * (src/debug/mem-blocks.ts).
+ * (src/debug/mem-blocks.ts). In the full bundle, not in the lean MemBlocks
+ * one (docs/MEMBLOCKS.md).
  */
-import { MemBlocks, checkArray } from "./mem-blocks.js";
-import { isIndex } from "../core/bitarray.js";
+import { MemBlocks } from "./mem-blocks.js";
 import { EINVAL, fail } from "../core/errors.js";
+
+/** Throws EINVAL naming `what` unless `a` is an array-like object (an object with a numeric length). O(1). */
+function checkArray(a: any, what: string): void {
+  if (a === null || typeof a !== "object" || typeof a.length !== "number") {
+    fail("EINVAL", what + " must be an array of addresses, got " + a);
+  }
+}
+
+/** True when `v` is an integer in [0, 2^32). */
+function isIndex(v: any): boolean {
+  return v >>> 0 === v;
+}
 
 /** Most allocators in one group (Zephyr's MAX_MULTI_ALLOCATORS). */
 export var MAX_MULTI_ALLOCATORS = 8;
@@ -72,8 +84,11 @@ export class MemBlocksGroup {
 
   /** The allocator whose region holds `address`, or null. O(allocators). */
   findAllocator(address: number): MemBlocks | null {
-    var list = this.allocators;
-    for (var i = 0; i < list.length; i++) if (list[i].owns(address)) return list[i];
+    var list = this.allocators, o;
+    for (var i = 0; i < list.length; i++) {
+      o = address - list[i].base; // owns() is the debug add-on's
+      if (typeof address === "number" && o >= 0 && o < list[i].size) return list[i];
+    }
     return null;
   }
 

@@ -5,29 +5,39 @@
  * bundle holds none of the lean code):
  *
  * - BitArray: invariantsHold(), validate().
- * - MemBlocks: invariantsHold(), validate(), blockStats(out?) (Zephyr's
- *   runtime statistics plus block counts), onAlloc/onFree/removeListener
- *   (Zephyr-style listeners, built on watch), lastErrorText().
+ * - MemBlocks: the contract's owns(), resetPeak(), unwatch() and close();
+ *   Zephyr's get() and isRegionFree(); invariantsHold(), validate(),
+ *   blockStats(out?) (Zephyr's runtime statistics plus block counts),
+ *   onAlloc/onFree/removeListener (Zephyr-style listeners, built on watch),
+ *   lastErrorText().
  * - MemBlocksGroup: invariantsHold(), validate().
  *
- * They read the lean classes' private fields (see src/alloc/mem-blocks.ts
- * and src/core/bitarray.ts for what each holds).
+ * They read the lean classes' private fields and call MemBlocks' one bitmap
+ * helper, _run (see src/alloc/mem-blocks.ts and src/core/bitarray.ts for what
+ * each holds); the minified bundles rename those names the same way
+ * (scripts/mangle.mjs).
  */
 import type { MemBlocks, MemBlocksListener, MemBlocksStats } from "../alloc/mem-blocks.js";
 import type { MemBlocksGroup } from "../alloc/mem-blocks-group.js";
 import type { BitArray } from "../core/bitarray.js";
 import type { Watcher } from "../alloc/api.js";
 import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM, errnoNames, fail } from "../core/errors.js";
+import { releaseRegion } from "../hal/claims.js";
 
-/** MemBlocks' watcher bias (its ALWAYS): −2^28, far below −numBlocks. */
+/** MemBlocks' usage-counter bias while watchers listen (see MemBlocks._s): −2^28, far below −numBlocks. */
 var WATCHED_BIAS = -0x10000000;
 
 /** A Zephyr-style listener registration: the listener and the watcher that calls it. */
 interface Listening { fn: MemBlocksListener; watcher: Watcher; }
 
-/** Blocks in use: see MemBlocks._peakSlack. */
+/** The usage counter's bias now: see MemBlocks._s. */
+function bias(mb: MemBlocks): number {
+  return mb._x ? WATCHED_BIAS : 0;
+}
+
+/** Blocks in use: see MemBlocks._s. */
 function usedBlocks(mb: MemBlocks): number {
-  return mb._peak - mb._peakSlack + mb._bias;
+  return mb._p - mb._s + bias(mb);
 }
 
 /** BitArray's cheap checks: hint, sentinel and padding in range. O(1). */
@@ -78,41 +88,125 @@ function listen(mb: MemBlocks, fn: MemBlocksListener, which: number): number {
   return mb.watch(w);
 }
 
+/** A failed call of the add-on's verbs: lastError := code, one more failure; returns code. */
+function failed(mb: MemBlocks, code: number): number {
+  mb._n++;
+  return (mb.lastError = code);
+}
+
+/**
+ * The first block of the run of `count` blocks at the block holding
+ * `address` when that run lies inside the region, else -1. get() and
+ * isRegionFree() share it.
+ */
+function runStart(mb: MemBlocks, address: number, count: number): number {
+  var k = (address - mb.base) / mb.blockSize;
+  return typeof address === "number" && k >= 0 && k < mb.numBlocks && (k |= 0) + count <= mb.numBlocks ? k : -1;
+}
+
 /** Install MemBlocks' debug members on `C` (the MemBlocks class). */
 export function debugMemBlocks(C: any): void {
   var p = C.prototype;
 
-  /** Cheap checks of the counters, the hint copy and the watcher state. O(1). */
-  p.invariantsHold = function (this: MemBlocks): boolean {
-    var u = usedBlocks(this), on = this._watchers !== null;
-    return u >= 0 && u <= this._peak && this._peak <= this.numBlocks && this._failures >= 0 &&
-      this._bias === (on ? WATCHED_BIAS : 0) && this._freeLimit === (on ? 0 : this.size) &&
-      (!on || (this._watchers as Watcher[]).length > 0) &&
-      this._words === this.bitmap._words && this._hint === this.bitmap._hint && bitsHold(this.bitmap);
+  /** Whether `address` lies in [base, base + size) (allocated or not). O(1). */
+  p.owns = function (this: MemBlocks, address: number): boolean {
+    var o = address - this.base;
+    return typeof address === "number" && o >= 0 && o < this.size;
+  };
+
+  /** The peak becomes what is in use now; the failure count 0. O(1). */
+  p.resetPeak = function (this: MemBlocks): void {
+    var b = bias(this);
+    this._p -= this._s - b;
+    this._s = b;
+    this._n = 0;
+  };
+
+  /** Remove `watcher` (its first registration): 0, or -ENOENT (lastError too) when it is not watching. O(watchers). */
+  p.unwatch = function (this: MemBlocks, watcher: Watcher): number {
+    var list = this._x, i = list === null ? -1 : list.indexOf(watcher);
+    if (i < 0) return (this.lastError = -ENOENT);
+    list = (list as Watcher[]).slice(0); // copy on write: a watcher may unwatch itself during a call
+    list.splice(i, 1);
+    if (list.length === 0) {
+      this._x = null;
+      this._s -= WATCHED_BIAS;
+      this._l = this.numBlocks + 32;
+    } else this._x = list;
+    return 0;
   };
 
   /**
-   * Full check: the geometry, the address table, the bitmap, and the count
-   * of set bits equal to the blocks in use. null, or the first problem.
+   * Give the region back to the memory port (releaseRegion): 0, or -EBUSY
+   * (lastError too; nothing changed) while any block is in use. O(claims of
+   * the port).
+   */
+  p.close = function (this: MemBlocks): number {
+    if (usedBlocks(this) !== 0) return (this.lastError = -EBUSY);
+    releaseRegion(this.memory, this);
+    return 0;
+  };
+
+  /**
+   * Zephyr's sys_mem_blocks_get: claim the `count` blocks from the block
+   * holding `address`: 0 (count 0 does nothing); -ENOMEM when the run leaves
+   * the region or any of its blocks is taken; -EINVAL when count is not an
+   * integer ≥ 0 or address not a number. One watcher call. O(count / 32).
+   */
+  p.get = function (this: MemBlocks, address: number, count: number): number {
+    var k = runStart(this, address, count);
+    if (count !== count >>> 0 || typeof address !== "number") return failed(this, -EINVAL);
+    if (count === 0) return 0;
+    if (k < 0 || this._run(k, count) >= 0) return failed(this, -ENOMEM);
+    return 0;
+  };
+
+  /** Whether the `count` blocks from the block holding `address` are all free; false for count 0 or a run leaving the region. O(count). */
+  p.isRegionFree = function (this: MemBlocks, address: number, count: number): boolean {
+    var k = runStart(this, address, count), i;
+    if (!(count === count >>> 0 && count > 0 && k >= 0)) return false;
+    for (i = k + 32; i < k + count + 32; i++) if ((this._w[i >> 5] >>> (i & 31)) & 1) return false; // block i - 32 is taken
+    return true;
+  };
+
+  /** Cheap checks of the counters, the hint and the watcher state. O(1). */
+  p.invariantsHold = function (this: MemBlocks): boolean {
+    var u = usedBlocks(this), on = this._x !== null, w = this._w, nw = (this.numBlocks + 31) >> 5;
+    return u >= 0 && u <= this._p && this._p <= this.numBlocks && this._n >= 0 &&
+      this._l === (on ? 0 : this.numBlocks + 32) && (!on || (this._x as Watcher[]).length > 0) &&
+      w.length === 2 * nw + 3 && this._h >= 1 && this._h <= nw + 1 && w[this._h] !== -1 === (this._h <= nw) &&
+      this._a === this._b + this._h * 32 * this._z;
+  };
+
+  /**
+   * Full check: the geometry, the offset table, the bitmap (guard word,
+   * int32 words, padding, sentinel, flags, hint), and the count of set bits
+   * equal to the blocks in use. null, or the first problem.
    * O(numBlocks / 32).
    */
   p.validate = function (this: MemBlocks): string | null {
-    var u = usedBlocks(this), b, r, n;
+    var u = usedBlocks(this), n = this.numBlocks, z = this.blockSize, nw = (n + 31) >> 5, w = this._w, o = nw + 1, b, i, x, set = 0, low = nw + 1;
+    if (!(z >= 4 && (z & z - 1) === 0) || this._z !== z || this.size !== z * n || this._b !== this.base - 32 * z) {
+      return "blockSize, size, numBlocks and the private copies disagree";
+    }
     if (!this.invariantsHold()) {
-      return "counters, hint or watcher state out of range: used " + u + ", peak " + this._peak + ", blocks " + this.numBlocks +
-        ", hint " + this._hint + " (bitmap " + this.bitmap._hint + "), bias " + this._bias + ", free limit " + this._freeLimit;
+      return "counters, hint or watcher state out of range: used " + u + ", peak " + this._p + ", blocks " + n +
+        ", hint " + this._h + ", limit " + this._l + ", failures " + this._n;
     }
-    if (1 << this._shift !== this.blockSize || this.size !== this.blockSize * this.numBlocks || this._wordSpan !== 32 * this.blockSize ||
-      this.bitmap.numBits !== this.numBlocks) {
-      return "blockSize, shift, size, numBlocks and the bitmap disagree";
+    for (b = 0; b < 31 && b < n; b++) if (this._t[(1 << b) % 37] !== b * z) return "offset table entry of bit " + b + " is wrong";
+    if (w[0] !== 0) return "bitmap: the guard word is not 0";
+    if (w[o] !== -1) return "bitmap: the sentinel word is not -1";
+    if (w[o + o] !== 1) return "bitmap: the sentinel's flag is not 1";
+    x = n & 31 ? -1 << (n & 31) : 0;
+    if ((w[nw] & x) !== x) return "bitmap: padding bits of the last word are not set";
+    for (i = 1; i <= nw; i++) {
+      if ((w[i] | 0) !== w[i]) return "bitmap: word " + (i - 1) + " is not an int32 value";
+      if (w[o + i] !== (w[i] !== -1 ? 1 : 0)) return "bitmap: flag of word " + (i - 1) + " is wrong";
+      if (w[i] !== -1 && low === nw + 1) low = i;
+      for (x = i === nw ? w[i] & ~(n & 31 ? -1 << (n & 31) : 0) : w[i]; x !== 0; x &= x - 1) set++;
     }
-    for (b = 0; b < 32 && b < this.numBlocks; b++) {
-      if (this._addrTable[(1 << b) % 37 + 22] !== this.base + b * this.blockSize) return "address table entry of bit " + b + " is wrong";
-    }
-    r = bitsProblem(this.bitmap);
-    if (r !== null) return "bitmap: " + r;
-    n = this.bitmap.popcountRegion(this.numBlocks, 0);
-    if (n !== u) return "bitmap has " + n + " blocks set, the counter says " + u;
+    if (this._h !== low) return "bitmap: hint is word " + (this._h - 1) + ", the lowest with a free block is " + (low - 1);
+    if (set !== u) return "bitmap has " + set + " blocks set, the counter says " + u;
     return null;
   };
 
@@ -121,11 +215,11 @@ export function debugMemBlocks(C: any): void {
     if (out !== undefined && (out === null || typeof out !== "object")) fail("EINVAL", "out must be an object to receive the statistics, got " + out);
     var s = out || ({} as MemBlocksStats), u = usedBlocks(this);
     s.usedBlocks = u;
-    s.maxUsedBlocks = this._peak;
+    s.maxUsedBlocks = this._p;
     s.freeBlocks = this.numBlocks - u;
     s.allocatedBytes = u * this.blockSize;
     s.freeBytes = this.size - s.allocatedBytes;
-    s.maxAllocatedBytes = this._peak * this.blockSize;
+    s.maxAllocatedBytes = this._p * this.blockSize;
     return s;
   };
 
