@@ -38,18 +38,20 @@ export function uwords(n: number): Store {
   return hasTypedArrays ? new Uint32Array(n) : plain(n);
 }
 
-var nativeFill = hasTypedArrays && typeof (new Uint8Array(1) as any).fill === "function";
-var nativeIndexOf = hasTypedArrays && typeof (new Uint8Array(1) as any).indexOf === "function";
+// The native calls are looked up on the store itself, at each call: a test
+// at load (`new Uint8Array(1).fill`) would stay in every bundle as a side
+// effect, and on Espruino it builds the typed arrays' prototype objects in
+// RAM (13 blocks) before anything needs them.
 
 /** Set `a[from..to)` to `v`. Native `fill` where the engine has it. */
 export function fillArr(a: Store, v: number, from: number, to: number): void {
-  if (nativeFill) { (a as any).fill(v, from, to); return; }
+  if (typeof (a as any).fill === "function") { (a as any).fill(v, from, to); return; }
   for (var i = from; i < to; i++) a[i] = v;
 }
 
-/** First index ≥ `from` where `a[i] === v`, or -1. Native `indexOf` where it exists. */
+/** First index ≥ `from` where `a[i] === v`, or -1. Native `indexOf` where it exists (plain arrays always have it). */
 export function indexOfArr(a: Store, v: number, from: number): number {
-  if (nativeIndexOf || !hasTypedArrays) return (a as any).indexOf(v, from);
+  if (typeof (a as any).indexOf === "function") return (a as any).indexOf(v, from);
   for (var i = from, n = a.length; i < n; i++) if (a[i] === v) return i;
   return -1;
 }
