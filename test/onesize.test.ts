@@ -161,6 +161,9 @@ both("allocate: size must be an integer in [1, blockSize]; each refusal sets las
   assert.is(snapshot(p), before);
   assert.ok(p.allocate(1) !== 0);
   assert.ok(p.allocate(32) !== 0);
+  assert.is(p.allocate(33), 0);                    // after valid sizes, a bad one is still refused
+  assert.ok(p.allocate(7) !== 0);
+  assert.is(p.allocate(7.5), 0);
   assert.is(p.validate(), null);
 });
 
@@ -336,7 +339,7 @@ both("claims: the region must lie in the port and not overlap another live alloc
 
 both("the lean class holds the contract and the design's verbs; the add-on adds the debug members", () => {
   const lean = ["constructor", "allocate", "free", "owns", "stats", "resetPeak", "watch", "unwatch", "close",
-    "allocateX", "freeAll", "releaseRange", "reclaimRange", "_allocSlow", "_fail"];
+    "allocateX", "freeAll", "releaseRange", "reclaimRange", "_allocSlow", "_freeSlow", "_fail"];
   const addOn = ["invariantsHold", "validate", "iterateOverAllocated", "counters", "lastErrorText"];
   // on an engine with WebAssembly (Node) the division versions of allocate and free stay reachable for the tests
   const jit = ["_allocateDiv", "_freeDiv"];
@@ -470,8 +473,9 @@ both("free: foreign, misaligned, out-of-range, never-allocated addresses give -E
   const a = p.allocate(32), b = p.allocate(32);
   p.free(b);
   const before = snapshot(p), link = mem.read32(b);
+  // BASE + 32 * 2^31 is a whole block index of 2^31 past the pool: Espruino throws on such a typed-array index
   const bad = [BASE - 32, BASE - 1, a + 1, a + 4, a + 31, BASE + 64, BASE + 224, BASE + 256, BASE + 288, BASE + 0x40000000,
-    0xffffffe0, 0xffffffff, 1e12, -BASE, a + 0.5, NaN, Infinity, -Infinity];
+    0xffffffe0, 0xffffffff, 1e12, BASE + 32 * 0x80000000, BASE + 32 * 0xffffffff, BASE - 32 * 0x80000000, -BASE, a + 0.5, NaN, Infinity, -Infinity];
   for (const x of bad) {
     p.lastError = 0;
     assert.is(p.free(x), -EFAULT, "address " + x);

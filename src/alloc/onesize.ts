@@ -53,10 +53,11 @@ const enum St {
 /**
  * Why the last call failed (`_why`), for the debug add-on's lastErrorText();
  * `_errArg` and `_errArg2` hold the values it names. Numbered in groups so
- * that `_fail` can tell how to count a failure from the number alone: 1–9
- * are failed allocations and frees (stats().failures), 1–11 have a lifetime
- * tally (rejected 1–3, failed 4–5, bad frees 6–7, corruptions 8–11). The
- * debug add-on uses the same numbers.
+ * that `_fail` can tell from the number alone what to count and return:
+ * 1–7 are failed allocations (it returns 0), 8–9 failed frees (it returns
+ * the code); 1–9 count in stats().failures; the lifetime tally counts 1–3
+ * as rejected, 4–5 as failed, 6–7 and 10–11 as corruptions, 8–9 as bad
+ * frees. The debug add-on uses the same numbers.
  */
 const enum Why {
   /** allocate: size not an integer in [1, blockSize] (arg: size). */
@@ -69,14 +70,14 @@ const enum Why {
   Empty = 4,
   /** allocateX: no more than `margin` blocks free (arg: margin). */
   Keep = 5,
-  /** free: not a number (arg: the value). */
-  FreeType = 6,
-  /** free: not a live block (arg: address, arg2: its state byte, or -1 when it is no block of the pool). */
-  FreeBad = 7,
   /** allocate: free block `arg` links to `arg2`, which is not another free block. */
-  Link = 8,
+  Link = 6,
   /** allocate: the list ended with blocks still counted free (arg: how many). */
-  Lost = 9,
+  Lost = 7,
+  /** free: not a number (arg: the value). */
+  FreeType = 8,
+  /** free: not a live block (arg: address, arg2: its state byte, or -1 when it is no block of the pool). */
+  FreeBad = 9,
   /** releaseRange: free block `arg` links to `arg2`, which is not a free block. */
   Walk = 10,
   /** releaseRange: the list has more than `arg2` links (a cycle through block `arg`). */
@@ -211,6 +212,12 @@ export class Onesize implements Allocator {
    * serves the count, the peak, the low-water mark and the watchers.
    */
   _room: number;
+  /**
+   * The size of the last request that passed the size check (initially
+   * blockSize): allocate's fast path compares the size with it, one test
+   * instead of three, and sends any other size to the full check.
+   */
+  _okSize: number;
   /** The state free()'s fast path accepts: St.Used, or St.None while watchers are attached (every free then notifies them from the slow path). */
   _usedState: number;
   /** The Memory port (hot-path copy of `memory`). */
@@ -314,6 +321,7 @@ export class Onesize implements Allocator {
     this._base = base;
     this._words = v ? new Uint32Array((v.words as any).buffer, (v.words as any).byteOffset + base - v.base, n * bs / 4) : null;
     this._room = 0;
+    this._okSize = bs;
     this._usedState = St.Used;
     this._port = memory;
     for (i = 0, k = 1; k < bs; i++) k *= 2;
@@ -363,56 +371,57 @@ export class Onesize implements Allocator {
    * free block) or -EFAULT (a corrupt free-list link: nothing is handed
    * out, nothing changes). The most recently freed block comes first (LIFO),
    * then never-used blocks in address order. O(1): one link read on a pop.
+   *
+   * ESPRUINO: the interpreter reads a function's whole text on every call,
+   * the branches it does not take included, so allocate and free hold only
+   * the pop and the push; everything else is in _allocSlow, _freeSlow and
+   * _fail.
    */
   allocate(size: number, alignment?: number): number {
-    var a = this._head, st = this._states, bs = this._blockSize, w = this._words, i: number, k: number, n: number, o: number;
-    if ((size >>> 0) !== size || size > bs || size === 0 || alignment !== undefined) {
-      if ((size >>> 0) !== size || size > bs || size === 0) return this._fail(-EINVAL, Why.Size, size, 0) && 0;
+    var a = this._head, bs = this._blockSize, st = this._states, w = this._words, o: number, k: number, n: number;
+    if (size !== this._okSize || alignment !== undefined || a === 0) return this._allocSlow(0, size, alignment);
+    o = a - this._base;
+    n = w !== null ? w[o / 4] : this._port.read32(a);
+    // The popped block is marked first, so that a link back to it (a cycle) fails the check below.
+    st[o / bs] = St.Used;
+    // ESPRUINO: indexing a typed array with a fraction, a negative number or
+    // 2^31 and more throws there; (k & 0x7fffffff) === k proves k an integer
+    // in [0, 2^31) before st[k] is read (here and in free).
+    k = (n - this._base) / bs;
+    if (((k & 0x7fffffff) !== k || st[k] !== St.Free) && n !== 0) return this._fail(-EFAULT, Why.Link, a, n);
+    this._head = n;
+    return --this._room < 0 ? this._allocSlow(a, 0, 0) : a;
+  }
+
+  /**
+   * What allocate leaves out. With `a` = 0, the whole request: the size and
+   * alignment checks, a pop through allocate when the list is not empty (a
+   * request with an alignment), else a block from the bump index (or the
+   * failure when there is none). Then, when `_room` has run out, the new
+   * peak and low-water mark and the watchers, for the block at `a`. Returns
+   * the block's address, or 0.
+   */
+  _allocSlow(a: number, size: number, alignment?: number): number {
+    var st = this._states, bs = this._blockSize, i: number, k: number, ws: Watcher[] | null;
+    if (a === 0) {
+      if ((size >>> 0) !== size || size > bs || size === 0) return this._fail(-EINVAL, Why.Size, size, 0);
+      this._okSize = size;
       // The pool's alignment (the lowest set bit of base | blockSize, which every
       // block address is a multiple of) is a power of two: its divisors are the
       // powers of two up to it.
       i = this._base | bs;
-      if (((alignment as number) >>> 0) !== alignment || ((i & -i) >>> 0) % alignment !== 0) return this._fail(-EINVAL, Why.Align, alignment, 0) && 0;
-    }
-    if (a === 0) return this._allocSlow(0);
-    o = this._base;
-    n = w !== null ? w[(a - o) / 4] : this._port.read32(a);
-    // The popped block is marked first, so a link back to it (a cycle) fails the check below.
-    i = (a - o) / bs;
-    st[i] = St.Used;
-    // ESPRUINO: indexing a typed array with 2^31 or more, or with a fraction,
-    // throws there; st[k] is read only once k * bs === o has proved k an
-    // integer below 2^30.
-    o = n - o;
-    k = (o / bs) >>> 0;
-    if ((k * bs !== o || st[k] !== St.Free) && n !== 0) {
-      st[i] = St.Free;
-      return this._fail(-EFAULT, Why.Link, a, n) && 0;
-    }
-    this._head = n;
-    return --this._room < 0 ? this._allocSlow(a) : a;
-  }
-
-  /**
-   * The allocation work a pop from the list does not do, out of line so that
-   * allocate stays small enough for a JIT to inline: with `a` = 0, a block
-   * from the bump index (or the failure when there is none); then, when
-   * `_room` has run out, the new peak and low-water mark and the watchers,
-   * for the block at `a`. Returns the block's address, or 0.
-   */
-  _allocSlow(a: number): number {
-    var st = this._states, i: number, k: number, ws: Watcher[] | null;
-    if (a === 0) {
+      if (alignment !== undefined && ((alignment >>> 0) !== alignment || ((i & -i) >>> 0) % alignment !== 0)) return this._fail(-EINVAL, Why.Align, alignment, 0);
+      if (this._head !== 0) return Onesize.prototype.allocate.call(this, size);
       i = this._bump;
       if (st[i] !== St.Fresh) {
         // The End sentinel or a released block: the next Fresh block, if any.
         k = this._nblocks - (this._mark - this._room) - this._released;
-        if (k === 0) return this._fail(-ENOMEM, Why.Empty, 0, 0) && 0;
-        if ((i = indexOfArr(st, St.Fresh, i)) < 0) return this._fail(-EFAULT, Why.Lost, k, 0) && 0;
+        if (k === 0) return this._fail(-ENOMEM, Why.Empty, 0, 0);
+        if ((i = indexOfArr(st, St.Fresh, i)) < 0) return this._fail(-EFAULT, Why.Lost, k, 0);
       }
       st[i] = St.Used;
       this._bump = i + 1;
-      a = this._base + i * this._blockSize;
+      a = this._base + i * bs;
       if (--this._room >= 0) return a;
     }
     k = this._mark - this._room;
@@ -423,7 +432,7 @@ export class Onesize implements Allocator {
     // Both limits now equal the blocks handed out, so the next allocation passes the mark.
     this._mark = ws !== null ? -1 : k;
     this._room = this._mark - k;
-    if (ws !== null) for (i = 0; i < ws.length; i++) ws[i].onAlloc(a, this._blockSize, this);
+    if (ws !== null) for (i = 0; i < ws.length; i++) ws[i].onAlloc(a, bs, this);
     return a;
   }
 
@@ -436,16 +445,23 @@ export class Onesize implements Allocator {
    * O(1): one link write.
    */
   free(address: number): number {
-    var st = this._states, bs = this._blockSize, w = this._words, o = address - this._base, i = (o / bs) >>> 0, ws: Watcher[] | null = null, k: number;
-    // ESPRUINO: st[i] is read only once i * bs === o has proved i an integer below 2^30 (see allocate).
-    if (i * bs !== o || st[i] !== this._usedState || typeof address !== "number") {
-      // A bad free, free(0), or a free while watchers are attached.
-      if (address === 0) return 0;
-      if (typeof address !== "number") return this._fail(-EINVAL, Why.FreeType, address, 0);
-      if (i * bs !== o || st[i] !== St.Used) return this._fail(-EFAULT, Why.FreeBad, address, i * bs === o ? st[i] : -1);
-      ws = this._watchers;
-    }
+    var st = this._states, w = this._words, o = address - this._base, i = o / this._blockSize;
+    if ((i & 0x7fffffff) !== i || st[i] !== this._usedState || typeof address !== "number") return this._freeSlow(address);
     if (w !== null) w[o / 4] = this._head;
+    else this._port.write32(address, this._head);
+    this._head = address;
+    st[i] = St.Free;
+    this._room++;
+    return 0;
+  }
+
+  /** What free leaves out: free(0), the refusals, and a free while watchers are attached (which it tells them of). */
+  _freeSlow(address: number): number {
+    var st = this._states, bs = this._blockSize, o = address - this._base, i = o / bs, ws = this._watchers, k: number;
+    if (address === 0) return 0;
+    if (typeof address !== "number") return this._fail(-EINVAL, Why.FreeType, address, 0);
+    if ((i & 0x7fffffff) !== i || st[i] !== St.Used) return this._fail(-EFAULT, Why.FreeBad, address, (i & 0x7fffffff) === i && i < this._nblocks ? st[i] : -1);
+    if (this._words !== null) this._words[o / 4] = this._head;
     else this._port.write32(address, this._head);
     this._head = address;
     st[i] = St.Free;
@@ -457,19 +473,19 @@ export class Onesize implements Allocator {
   /**
    * Record a failure: lastError := code, the reason and the values it names
    * for the debug add-on, the failure count (allocations and frees) and the
-   * lifetime tally of its group (see Why). Returns `code` (so
-   * `this._fail(…) && 0` is 0, for the calls that return an address). Kept
-   * out of line so that allocate and free stay small enough for a JIT to
-   * inline them.
+   * lifetime tally of its group, and for a corrupt link the popped block
+   * back on the list (see Why). Returns 0 for an allocation (why ≤ Lost),
+   * else `code`.
    */
   _fail(code: number, why: number, arg: any, arg2: number): number {
     this.lastError = code;
     this._why = why;
     this._errArg = arg;
     this._errArg2 = arg2;
-    if (why <= Why.Lost) this._failures++;
-    if (why <= Why.Cycle) (this._tally || (this._tally = uwords(4)))[why <= Why.Margin ? 0 : why <= Why.Keep ? 1 : why <= Why.FreeBad ? 2 : 3]++;
-    return code;
+    if (why === Why.Link) this._states[(arg - this._base) / this._blockSize] = St.Free;
+    if (why <= Why.FreeBad) this._failures++;
+    if (why <= Why.Cycle) (this._tally || (this._tally = uwords(4)))[why <= Why.Margin ? 0 : why <= Why.Keep ? 1 : why <= Why.Lost ? 3 : why <= Why.FreeBad ? 2 : 3]++;
+    return why <= Why.Lost ? 0 : code;
   }
 
   // ---------------------------------------------------------------- the contract's other members
@@ -559,10 +575,10 @@ export class Onesize implements Allocator {
    */
   allocateX(size: number, margin: number): number {
     if ((margin >>> 0) !== margin) {
-      return this._fail(-EINVAL, Why.Margin, margin, 0) && 0;
+      return this._fail(-EINVAL, Why.Margin, margin, 0);
     }
     if (this._nblocks - (this._mark - this._room) - this._released <= margin && (size >>> 0) === size && size !== 0 && size <= this._blockSize) {
-      return this._fail(-ENOMEM, Why.Keep, margin, 0) && 0;
+      return this._fail(-ENOMEM, Why.Keep, margin, 0);
     }
     return Onesize.prototype.allocate.call(this, size);
   }
@@ -721,15 +737,16 @@ export class Onesize implements Allocator {
 // Compiled engines (V8, JavaScriptCore, SpiderMonkey: the ones with
 // WebAssembly; Espruino, JerryScript, Duktape, QuickJS and mujs have none)
 // replace allocate and free by versions that index a power-of-two block by
-// a shift instead of a division: on V8 the two divisions of an
-// allocate/free pair cost about a fifth of its time, while an interpreter
-// pays more for a bit operation than for a division (DUKTAPE: about six
-// times more). They take only the common case, a pop from the list and a
-// free of a live block while nothing watches, and hand everything else (bad
-// arguments, the bump index, watchers, other block sizes) to the versions
-// above, so both give the same results. ESPRUINO: the branch never runs on
-// an interpreter, so these functions are never made there. The division
-// versions stay reachable as _allocateDiv and _freeDiv for the tests.
+// a shift instead of a division: on V8 the divisions of an allocate/free
+// pair cost about a fifth of its time, while an interpreter pays more for a
+// bit operation than for a division (DUKTAPE: about six times more). They
+// take only the common case, a pop from the list and a free of a live block
+// while nothing watches, and hand everything else to the same helpers
+// (_allocSlow, _freeSlow, _fail), and a block size that is not a power of
+// two to the versions above, so both give the same results. ESPRUINO: the
+// branch never runs on an interpreter, so these functions are never made
+// there. The division versions stay reachable as _allocateDiv and _freeDiv
+// for the tests.
 declare var WebAssembly: any;
 if (typeof WebAssembly === "object") {
   (function (P: any): void {
@@ -737,24 +754,22 @@ if (typeof WebAssembly === "object") {
     P._allocateDiv = allocateDiv;
     P._freeDiv = freeDiv;
     P.allocate = function (this: Onesize, size: number, alignment?: number): number {
-      var a = this._head, st = this._states, bs = this._blockSize, w = this._words, sh = this._shift, b: number, i: number, k: number, n: number, o: number;
-      if (sh < 0 || a === 0 || (size >>> 0) !== size || size > bs || size === 0 || alignment !== undefined) return allocateDiv.call(this, size, alignment);
+      var a = this._head, st = this._states, bs = this._blockSize, w = this._words, sh = this._shift, b: number, k: number, n: number, o: number;
+      if (sh < 0) return allocateDiv.call(this, size, alignment);
+      if (size !== this._okSize || alignment !== undefined || a === 0) return this._allocSlow(0, size, alignment);
       b = this._base;
       n = w !== null ? w[(a - b) >>> 2] : this._port.read32(a);
-      i = (a - b) >>> sh;
-      st[i] = St.Used;
+      st[(a - b) >>> sh] = St.Used;
       o = n - b;
       k = o >>> sh;
-      if ((k * bs !== o || st[k] !== St.Free) && n !== 0) {
-        st[i] = St.Free;
-        return this._fail(-EFAULT, Why.Link, a, n) && 0;
-      }
+      if ((k * bs !== o || st[k] !== St.Free) && n !== 0) return this._fail(-EFAULT, Why.Link, a, n);
       this._head = n;
-      return --this._room < 0 ? this._allocSlow(a) : a;
+      return --this._room < 0 ? this._allocSlow(a, 0, 0) : a;
     };
     P.free = function (this: Onesize, address: number): number {
       var st = this._states, bs = this._blockSize, w = this._words, sh = this._shift, o = address - this._base, i = o >>> sh;
-      if (sh < 0 || i * bs !== o || st[i] !== this._usedState || typeof address !== "number") return freeDiv.call(this, address);
+      if (sh < 0) return freeDiv.call(this, address);
+      if (i * bs !== o || st[i] !== this._usedState || typeof address !== "number") return this._freeSlow(address);
       if (w !== null) w[o >>> 2] = this._head;
       else this._port.write32(address, this._head);
       this._head = address;

@@ -24,8 +24,8 @@ import { indexOfArr } from "../core/storage.js";
 var FRESH = 0, USED = 1, FREE = 2, RELEASED = 3, END = 4, NONE = 255;
 
 // Why the last call failed (Why in onesize.ts).
-var W_SIZE = 1, W_ALIGN = 2, W_MARGIN = 3, W_EMPTY = 4, W_KEEP = 5, W_FREE_TYPE = 6, W_FREE_BAD = 7, W_LINK = 8,
-  W_LOST = 9, W_WALK = 10, W_CYCLE = 11, W_RANGE = 12, W_BUSY = 13, W_WATCH = 14, W_UNWATCH = 15, W_CLOSE = 16,
+var W_SIZE = 1, W_ALIGN = 2, W_MARGIN = 3, W_EMPTY = 4, W_KEEP = 5, W_LINK = 6, W_LOST = 7, W_FREE_TYPE = 8,
+  W_FREE_BAD = 9, W_WALK = 10, W_CYCLE = 11, W_RANGE = 12, W_BUSY = 13, W_WATCH = 14, W_UNWATCH = 15, W_CLOSE = 16,
   W_ITERATE = 17;
 
 /** "0x20000000" for an address, anything else as it is. */
