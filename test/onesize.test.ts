@@ -830,6 +830,10 @@ both("invariantsHold is cheap and true through normal use", () => {
   p._room -= 99;                                   // 99 more blocks counted as handed out
   assert.not.ok(p.invariantsHold());
   assert.match(p.validate() || "", /invariants do not hold/);
+  p._room += 99;
+  assert.ok(p.invariantsHold());
+  p._okSize = 33;                                  // a size the pool must refuse, cached as good
+  assert.not.ok(p.invariantsHold());
 });
 
 both("validate names a state byte out of place", () => {

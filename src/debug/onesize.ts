@@ -67,6 +67,7 @@ export function debugOnesize(C: any): void {
     var m = n - rel - this._minFree, watched = this._watchers !== null;
     return used >= 0 && rel >= 0 && used + rel <= n && this._peak >= used && this._minFree <= n - used - rel &&
       this._bump >= 0 && this._bump <= n && this._states[n] === END &&
+      (this._okSize >>> 0) === this._okSize && this._okSize >= 1 && this._okSize <= this._blockSize &&
       (h === 0 || ((k >>> 0) === k && k < n && this._states[k] === FREE)) &&
       (watched ? this._watchers!.length > 0 && this._mark === -1 && this._usedState === NONE
         : this._mark === (this._peak < m ? this._peak : m) && this._room >= 0 && this._usedState === USED);
