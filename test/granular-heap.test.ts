@@ -568,4 +568,76 @@ test("the heap never touches managed memory, and works over a real one", () => {
   assert.is(mem.read32(a), 0xaaaaaaaa);          // contents are left as they were
 });
 
+test("fit: where allocate would place a request at or above the hint, without allocating; bad arguments as allocate's", () => {
+  const h = heap(1024);
+  const events: string[] = [];
+  h.watch({ onAlloc: () => events.push("alloc"), onFree: () => events.push("free") });
+  assert.is(h.fit(16), BASE, "no hint: the bottom");
+  assert.is(h.fit(16, undefined, 0), BASE);
+  assert.is(h.fit(16, undefined, null as any), BASE);
+  assert.is(h.fit(16, undefined, BASE - 64), BASE, "a hint below the base is the bottom");
+  assert.is(h.fit(16, undefined, BASE + 100), BASE + 112, "rounded up to a granule");
+  assert.is(h.fit(16, 256, BASE + 1), BASE + 256, "aligned at or above the hint");
+  const a = h.allocate(512, undefined, BASE + 512);
+  assert.is(a, BASE + 512);
+  assert.is(h.fit(16, undefined, BASE + 600), 0, "nothing at or above the hint: 0, where allocate falls back to the bottom");
+  assert.is(h.allocate(16, undefined, BASE + 600), BASE);
+  assert.is(h.fit(16, undefined, BASE + 1024), 0, "a hint above the region finds nothing");
+  assert.is(h.fit(1024), 0, "no run that long");
+  assert.is(h.fit(512, undefined, BASE + 16), 0);
+  assert.is(h.fit(496, undefined, BASE + 16), BASE + 16);
+  assert.equal(h.stats(), { used: 528, free: 496, peak: 528, count: 2, failures: 0 }, "fit allocates and counts nothing");
+  assert.equal(events, ["alloc", "alloc"], "fit calls no watcher");
+  const bad: [any, any, any, string][] = [
+    [0, undefined, undefined, "size 0"], [1.5, undefined, undefined, "size fractional"], ["16", undefined, undefined, "size a string"],
+    [2 ** 32, undefined, undefined, "size 2^32"], [16, 3, undefined, "alignment 3"], [16, 0, undefined, "alignment 0"],
+    [16, 2 ** 32, undefined, "alignment 2^32"], [16, 0x40000000, undefined, "an alignment no granule of the region has"],
+    [16, undefined, -1, "hint negative"], [16, undefined, "x", "hint a string"], [16, undefined, 2.5, "hint fractional"],
+  ];
+  for (const [size, al, hint, what] of bad) {
+    h.lastError = 0;
+    assert.is(h.fit(size, al, hint), 0, what);
+    assert.is(h.lastError, -EINVAL, what);
+  }
+  h.lastError = 0;
+  assert.is(h.fit(1024), 0);
+  assert.is(h.lastError, 0, "no room is no error: fit is a question");
+  assert.is(h.stats().failures, 0);
+  assert.is(h.validate(), null);
+});
+
+test("fit agrees with allocate: the first fit at or above the hint, whatever the free runs (random heaps)", () => {
+  let seed = 12345;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
+  for (let round = 0; round < 40; round++) {
+    const h = heap(4096 + 16 * rnd(64));
+    const live: number[] = [];
+    for (let k = 0; k < 60; k++) {
+      if (live.length && rnd(3) === 0) h.free(live.splice(rnd(live.length), 1)[0]);
+      else { const a = h.allocate(1 + rnd(200), rnd(4) === 0 ? 64 : undefined, rnd(2) ? BASE + rnd(h.size) : undefined); if (a) live.push(a); }
+      const size = 1 + rnd(300), al = rnd(3) === 0 ? 32 << rnd(3) : undefined, hint = BASE + rnd(h.size);
+      const f = h.fit(size, al, hint);
+      const a = h.allocate(size, al, hint);
+      if (f !== 0) assert.is(a, f, "allocate takes the place fit named");
+      else assert.ok(a === 0 || a < hint, "fit 0: allocate fell back below the hint or failed");
+      if (a) live.push(a);
+    }
+    assert.is(h.validate(), null);
+  }
+});
+
+test("the board class holds the lean members; owns, resetPeak, unwatch, close and the checkers are the add-on's", () => {
+  const P = GranularHeap.prototype as any;
+  for (const m of ["allocate", "free", "stats", "watch", "fit"]) assert.ok(Object.prototype.hasOwnProperty.call(P, m), m);
+  // installed by the add-on (src/debug/granular-heap.ts), which the host always loads
+  for (const m of ["owns", "resetPeak", "unwatch", "close", "validate", "invariantsHold", "lastErrorText", "allocationSize", "largestFree", "fullStats"]) {
+    assert.is(typeof P[m], "function", m);
+  }
+  const h = heap(256);
+  const w = { onAlloc: () => {}, onFree: () => {} };
+  h.watch(w);
+  assert.is(h.unwatch(w), 0);
+  assert.equal(h._watchers, [], "the emptied list stays (a MemoryManager's heaps share the manager's)");
+});
+
 test.run();

@@ -237,7 +237,22 @@ test("shared names (empty, already used elsewhere, fresh), once, and the getters
   assert.is(m.getSharedMemoryName(), name);
   assert.is(m.getMemorySizeBytes(), 128);
   assert.is(m.getSharedMemoryStartAddress(), SBASE);
+  assert.equal([m.sharedName, m.sharedHeap!.size, m.sharedHeap!.base], [name, 128, SBASE], "the lean class's fields behind the getters");
   assert.is(new MemoryManager().initShared(shared(port(), name)), -EEXIST);
+});
+
+test("the board class holds the lean members and the seed's verbs; the rest is the add-on's", () => {
+  const P = MemoryManager.prototype as any;
+  for (const m of ["allocate", "free", "stats", "watch", "deallocate", "allocateShared", "memoryType", "initNormal", "initShared"]) {
+    assert.is(typeof P[m], "function", m);
+    assert.ok(Object.prototype.hasOwnProperty.call(P, m), m + " is the class's own");
+  }
+  assert.is(typeof MemoryManager.getInstance, "function");
+  for (const m of ["owns", "resetPeak", "unwatch", "close", "validate", "invariantsHold", "lastErrorText", "getMemorySizeBytes", "getSharedMemoryStartAddress", "getSharedMemoryName"]) {
+    assert.is(typeof P[m], "function", m + " (add-on, installed on the host)");
+  }
+  const m = new MemoryManager();
+  assert.equal([m.sharedName, m.getSharedMemoryName(), m.getMemorySizeBytes(), m.getSharedMemoryStartAddress()], ["", "", 0, 0]);
 });
 
 test("normal and shared regions must not overlap (one port: the claim; two ports: the manager's own check)", () => {
