@@ -307,6 +307,26 @@ both("watch: statistics stay right while watched, and after the last watcher lea
   assert.is(p.validate(), null);
 });
 
+both("watch: a watcher may unwatch itself, or attach another, while it is told of an event", () => {
+  const { p } = pool();
+  const log: string[] = [];
+  const late: Watcher = { onAlloc(a) { log.push("late+" + a.toString(16)); }, onFree(a) { log.push("late-" + a.toString(16)); } };
+  const once: Watcher = {
+    onAlloc(a) { log.push("once+" + a.toString(16)); assert.is(p.unwatch(once), 0); assert.is(p.watch(late), 0); },
+    onFree() { log.push("once-"); },
+  };
+  const other = recorder(p);
+  p.watch(once); p.watch(other.w);
+  const a = p.allocate(32);
+  assert.equal(log, ["once+20000000"]);            // the late watcher is not told of the event it was attached during
+  assert.equal(other.log, [["alloc", a, 32]]);     // the one after the leaving watcher is still told
+  p.free(a);
+  assert.equal(log, ["once+20000000", "late-20000000"]);
+  assert.is(p.unwatch(late), 0); assert.is(p.unwatch(other.w), 0);
+  assert.ok(p.invariantsHold());
+  assert.is(p.validate(), null);
+});
+
 both("watch: bad watchers give -EINVAL and set lastError", () => {
   const { p } = pool();
   for (const w of [undefined, null, 5, {}, { onAlloc() {} }, { onFree() {} }, { onAlloc: 1, onFree() {} }]) {
@@ -337,10 +357,10 @@ both("claims: the region must lie in the port and not overlap another live alloc
   assert.is(q.close(), 0);
 });
 
-both("the lean class holds the contract and the design's verbs; the add-on adds the debug members", () => {
-  const lean = ["constructor", "allocate", "free", "owns", "stats", "resetPeak", "watch", "unwatch", "close",
+both("the lean class holds the contract's board members and the design's verbs; the add-on brings the rest", () => {
+  const lean = ["constructor", "allocate", "free", "stats", "watch",
     "allocateX", "freeAll", "releaseRange", "reclaimRange", "_allocSlow", "_freeSlow", "_fail"];
-  const addOn = ["invariantsHold", "validate", "iterateOverAllocated", "counters", "lastErrorText"];
+  const addOn = ["owns", "resetPeak", "unwatch", "close", "invariantsHold", "validate", "iterateOverAllocated", "counters", "lastErrorText"];
   // on an engine with WebAssembly (Node) the division versions of allocate and free stay reachable for the tests
   const jit = ["_allocateDiv", "_freeDiv"];
   assert.equal(Object.getOwnPropertyNames(Onesize.prototype).sort(), lean.concat(addOn, jit).sort());

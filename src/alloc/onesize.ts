@@ -30,9 +30,9 @@
  */
 import type { Memory, WordView } from "../hal/ports.js";
 import type { Allocator, AllocStats, Watcher } from "./api.js";
-import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
+import { EBUSY, EFAULT, EINVAL, ENOMEM, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
 import { Store, bytes, fillArr, hasTypedArrays, indexOfArr, uwords } from "../core/storage.js";
-import { claimRegion, releaseRegion } from "../hal/claims.js";
+import { claimRegion } from "../hal/claims.js";
 
 /** Block states, one byte per block (out of band). The debug add-on uses the same numbers. */
 const enum St {
@@ -268,6 +268,18 @@ export class Onesize implements Allocator {
   /** Negative errno of the most recent failed call, 0 before any. */
   lastError: number;
 
+  /** (debug add-on) Whether `address` lies in [base, base + size) (not whether it is allocated). O(1). */
+  declare owns: (address: number) => boolean;
+  /** (debug add-on) Peak := blocks in use now; failures := 0 (the low-water mark of the counters is kept). O(1). */
+  declare resetPeak: () => void;
+  /** (debug add-on) Detach `watcher`: 0, or -ENOENT when it is not attached. O(watchers). */
+  declare unwatch: (watcher: Watcher) => number;
+  /**
+   * (debug add-on) Give the region back to the port (another allocator may
+   * then claim it): 0, or -EBUSY and nothing changes while blocks are
+   * allocated. The pool must not be used afterwards.
+   */
+  declare close: () => number;
   /** (debug add-on) Cheap consistency check of the counters and the head: O(1), no memory access. */
   declare invariantsHold: () => boolean;
   /** (debug add-on) Full check, walking the free list through the port: null, or a message naming the first problem. O(n). */
@@ -488,12 +500,7 @@ export class Onesize implements Allocator {
     return why <= Why.Lost ? 0 : code;
   }
 
-  // ---------------------------------------------------------------- the contract's other members
-
-  /** Whether `address` lies in [base, base + size) (not whether it is allocated). O(1). */
-  owns(address: number): boolean {
-    return typeof address === "number" && address >= this.base && address - this.base < this.size;
-  }
+  // ---------------------------------------------------------------- the contract's other lean members
 
   /**
    * Bytes in use, free (allocatable: never used or on the list), peak in
@@ -510,58 +517,24 @@ export class Onesize implements Allocator {
     return s;
   }
 
-  /** Peak := blocks in use now; failures := 0. The low-water mark of nfree (debug counters) is kept. O(1). */
-  resetPeak(): void {
-    this._peak = this._mark - this._room;
-    this._failures = 0;
-    if (this._watchers === null) { this._mark = this._peak; this._room = 0; }
-  }
-
   /**
    * Attach `watcher`: its onAlloc(address, blockSize, pool) runs after every
    * allocation (allocate, allocateX) and its onFree after every free (free,
    * and freeAll once per live block). 0; -EINVAL when it lacks the two
-   * functions. Attaching one already attached changes nothing. O(watchers).
+   * functions. Attaching one already attached changes nothing. The list is
+   * copied, not changed, so a watcher attached during a notification is not
+   * called for it. O(watchers).
    */
   watch(watcher: Watcher): number {
+    var ws = this._watchers;
     if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") {
       return this._fail(-EINVAL, Why.Watch, watcher, 0);
     }
-    if (this._watchers === null) this._watchers = [watcher];
-    else if (this._watchers.indexOf(watcher) < 0) this._watchers.push(watcher);
+    if (ws === null) this._watchers = [watcher];
+    else if (ws.indexOf(watcher) < 0) this._watchers = ws.concat([watcher]);
     this._room = -1 - (this._mark - this._room);
     this._mark = -1;
     this._usedState = St.None;
-    return 0;
-  }
-
-  /** Detach `watcher`: 0, or -ENOENT when it is not attached. O(watchers). */
-  unwatch(watcher: Watcher): number {
-    var ws = this._watchers, i = ws === null ? -1 : ws.indexOf(watcher), m, used = this._mark - this._room;
-    if (i < 0) {
-      return this._fail(-ENOENT, Why.Unwatch, watcher, 0);
-    }
-    ws!.splice(i, 1);
-    if (ws!.length === 0) {
-      this._watchers = null;
-      m = this._nblocks - this._released - this._minFree;
-      this._mark = this._peak < m ? this._peak : m;
-      this._room = this._mark - used;
-      this._usedState = St.Used;
-    }
-    return 0;
-  }
-
-  /**
-   * Give the region back to the port (another allocator may then claim it):
-   * 0, or -EBUSY and nothing changes while blocks are allocated. The pool
-   * must not be used afterwards. O(claims of the port).
-   */
-  close(): number {
-    if (this._mark !== this._room) {
-      return this._fail(-EBUSY, Why.Close, this._mark - this._room, 0);
-    }
-    releaseRegion(this.memory, this);
     return 0;
   }
 

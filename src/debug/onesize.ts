@@ -4,6 +4,8 @@
  * the Onesize class of a loaded bundle (this file never imports the class
  * value, so the add-on bundle holds none of the pool's code).
  *
+ * - the contract's members a production board does without (src/alloc/api.ts):
+ *   `owns(address)`, `resetPeak()`, `unwatch(watcher)`, `close()`;
  * - `invariantsHold()`: cheap checks of the counters and the head. O(1).
  * - `validate()`: recounts the state bytes and walks the free list through
  *   the port: null, or a message naming the first problem. O(n).
@@ -17,8 +19,10 @@
  * src/alloc/onesize.ts; keep the two files in step.
  */
 import type { Onesize, OnesizeCounters, OnesizeVisitor } from "../alloc/onesize.js";
-import { EINVAL } from "../core/errors.js";
+import type { Watcher } from "../alloc/api.js";
+import { EBUSY, EINVAL, ENOENT } from "../core/errors.js";
 import { indexOfArr } from "../core/storage.js";
+import { releaseRegion } from "../hal/claims.js";
 
 // Block states (St in onesize.ts).
 var FRESH = 0, USED = 1, FREE = 2, RELEASED = 3, END = 4, NONE = 255;
@@ -61,6 +65,39 @@ function walk(p: Onesize): number | string {
 /** Install the add-on's members on `C.prototype` (C: the Onesize class of a loaded bundle). */
 export function debugOnesize(C: any): void {
   var P = C.prototype;
+
+  P.owns = function (this: Onesize, address: number): boolean {
+    return typeof address === "number" && address >= this.base && address - this.base < this.size;
+  };
+
+  P.resetPeak = function (this: Onesize): void {
+    this._peak = this._mark - this._room;
+    this._failures = 0;
+    if (this._watchers === null) { this._mark = this._peak; this._room = 0; }
+  };
+
+  // The list is copied, not changed, so that a watcher may unwatch itself
+  // while it is being told of an allocation or a free.
+  P.unwatch = function (this: Onesize, watcher: Watcher): number {
+    var ws = this._watchers, i = ws === null ? -1 : ws.indexOf(watcher), m, used = this._mark - this._room;
+    if (i < 0) return this._fail(-ENOENT, W_UNWATCH, watcher, 0);
+    ws = ws!.slice(0);
+    ws.splice(i, 1);
+    if (ws.length !== 0) { this._watchers = ws; return 0; }
+    // The last one: the fast paths again, with the mark of the statistics.
+    this._watchers = null;
+    m = this._nblocks - this._released - this._minFree;
+    this._mark = this._peak < m ? this._peak : m;
+    this._room = this._mark - used;
+    this._usedState = USED;
+    return 0;
+  };
+
+  P.close = function (this: Onesize): number {
+    if (this._mark !== this._room) return this._fail(-EBUSY, W_CLOSE, this._mark - this._room, 0);
+    releaseRegion(this.memory, this);
+    return 0;
+  };
 
   P.invariantsHold = function (this: Onesize): boolean {
     var n = this._nblocks, h = this._head, k = (h - this._base) / this._blockSize, used = this._mark - this._room, rel = this._released;
