@@ -15,7 +15,7 @@
  * bundle exports.
  */
 export const FEATURES = {
-  memblocks: { entry: "src/entries/memblocks.ts", parts: ["00-core.js", "05-contract.js", "10-mem-blocks.js"] },
+  memblocks: { entry: "src/entries/memblocks.ts", parts: ["05-contract.js", "10-mem-blocks.js"] }, // no core: see the entry
   onesize: { entry: "src/entries/onesize.ts", parts: ["00-core.js", "05-contract.js", "20-onesize.js"] },
   granular: { entry: "src/entries/granular.ts", parts: ["05-contract.js", "30-granular.js"] }, // no core: see the entry
 };

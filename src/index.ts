@@ -7,8 +7,11 @@
  * (entries/core.ts) for boards that need only one allocator.
  */
 export * from "./entries/core.js";
-// -- MemBlocks, its group and the bit array
+// -- MemBlocks, its group and the bit array (the group and the bit array are not in the lean MemBlocks bundle)
 export * from "./entries/memblocks.js";
+export { MemBlocksGroup, MAX_MULTI_ALLOCATORS } from "./alloc/mem-blocks-group.js";
+export type { MemBlocksChoice, MemBlocksGroupChoice } from "./alloc/mem-blocks-group.js";
+export { BitArray, ctz32, clz32, popcount32, findLsbSet, findMsbSet } from "./core/bitarray.js";
 // -- Onesize pool
 export * from "./entries/onesize.js";
 // -- GranularHeap and MemoryManager (+ the host helpers the granular board bundle leaves out)
