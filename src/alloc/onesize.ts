@@ -578,6 +578,7 @@ export class Onesize implements Allocator {
       st[i] = St.Fresh;
       if (s === St.Used) {
         this._room++;
+        ws = this._watchers; // a watcher may have left during the last call
         if (ws !== null) for (k = 0; k < ws.length; k++) ws[k].onFree(this._base + i * this._blockSize, this._blockSize, this);
       }
     }
