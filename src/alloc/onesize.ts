@@ -18,11 +18,13 @@
  * - Blocks are handed out by a bump index first; only freed blocks go on the
  *   list, so a block never handed out is never touched.
  *
- * Lean class, debug add-on: this class holds what a production board runs.
- * invariantsHold, validate, iterateOverAllocated, counters (the detailed
- * statistics) and lastErrorText (a sentence about the last failure) are
- * installed by the debug add-on (src/debug/onesize.ts), which reads the
- * fields below; keep the two in step.
+ * Lean class, debug add-on: this class holds what a production board runs
+ * (the contract's allocate, free, stats and watch, amast's allocateX,
+ * freeAll, releaseRange and reclaimRange). The contract's owns, resetPeak,
+ * unwatch and close, and invariantsHold, validate, iterateOverAllocated,
+ * counters (the detailed statistics) and lastErrorText (a sentence about
+ * the last failure) are installed by the debug add-on
+ * (src/debug/onesize.ts), which reads the fields below; keep the two in step.
  *
  * Costs: allocate and free are O(1) with one memory access each (a link
  * read on a pop from the list, none on a bump, a link write on a free).
