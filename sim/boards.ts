@@ -438,11 +438,39 @@ function show(v: unknown): string {
 
 function pointerEscape(s: string): string { return String(s).replace(/~/g, "~0").replace(/\//g, "~1"); }
 
-/** "line 3, column 14" for JSON.parse's "… at position N", else "end of file" or "somewhere". */
-function jsonErrorWhere(text: string, message: string): string {
+/**
+ * Where JSON.parse stopped on `text`, given its error `message`: the offset of
+ * the first character no JSON text can have there, or -1 when the text ends
+ * too soon. From the message's "at position N" when it has one; V8 gives none
+ * for "Unexpected token 'x', … is not valid JSON", so then the longest prefix
+ * the parser only finds unfinished is bisected (O(log n) parses).
+ */
+export function jsonErrorOffset(text: string, message: string): number {
   const m = /position (\d+)/.exec(message);
-  if (!m) return /end of JSON/i.test(message) ? "end of file" : "JSON text";
-  const pos = Number(m[1]);
+  if (m) return Number(m[1]);
+  if (/end of JSON/i.test(message)) return -1;
+  const unfinished = (n: number) => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return true;
+    } catch (e) {
+      const p = /position (\d+)/.exec((e as Error).message);
+      return /end of JSON/i.test((e as Error).message) || (p !== null && Number(p[1]) >= n);
+    }
+  };
+  let lo = 0, hi = text.length; // the empty prefix is unfinished, the whole text is bad
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (unfinished(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** "line 3, column 14" where JSON.parse stopped (see jsonErrorOffset), or "end of file". */
+function jsonErrorWhere(text: string, message: string): string {
+  const pos = jsonErrorOffset(text, message);
+  if (pos < 0) return "end of file";
   const before = text.slice(0, pos).split("\n");
   return "line " + before.length + ", column " + (before[before.length - 1].length + 1);
 }
