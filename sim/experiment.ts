@@ -43,7 +43,7 @@ import { MemBlocks } from "../src/alloc/mem-blocks.js";
 import { Onesize } from "../src/alloc/onesize.js";
 import { GranularHeap } from "../src/alloc/granular-heap.js";
 import { BankManager } from "../src/power/bank-manager.js";
-import { boardsDir, displayPath, hex, loadBoard } from "./boards.js";
+import { boardsDir, displayPath, hex, jsonErrorOffset, loadBoard } from "./boards.js";
 import { SimMcu } from "./mcu.js";
 import { mix32 } from "./prng.js";
 import { POLICY_NAMES } from "./results.js";
@@ -238,6 +238,7 @@ export interface LoadedExperiment { spec: ExperimentSpec; baseDir: string; file:
  * path of each schema problem. The spec's name defaults to the file's name.
  */
 export function loadExperiment(path: string): LoadedExperiment {
+  if (typeof path !== "string") fail("EINVAL", "path must be the experiment file's path (a string), got " + show(path));
   const file = resolve(path);
   const label = displayPath(file);
   let text: string;
@@ -250,9 +251,9 @@ export function loadExperiment(path: string): LoadedExperiment {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const line = m ? text.slice(0, +m[1]).split("\n").length : 0;
-    return fail("EINVAL", label + (line ? ":" + line : "") + ": expected valid JSON (" + (e as Error).message + ")");
+    const at = jsonErrorOffset(text, (e as Error).message);
+    const line = text.slice(0, at < 0 ? text.length : at).split("\n").length;
+    return fail("EINVAL", label + ":" + line + ": expected valid JSON (" + (e as Error).message + ")");
   }
   const spec = validateExperiment(data, label);
   if (spec.name === undefined) spec.name = basename(file, ".json");
@@ -271,6 +272,7 @@ export function loadExperiment(path: string): LoadedExperiment {
  * results say so. EINVAL when there is no free RAM at all.
  */
 export function freeRegion(board: Board): { base: number; size: number } {
+  checkBoard(board);
   const S = board.sections;
   const touched = (b: number, n: number) => board.reserved.some((r) => r.base < b + n && b < r.base + r.size);
   let best = { base: 0, size: 0 };
@@ -296,9 +298,19 @@ export function freeRegion(board: Board): { base: number; size: number } {
   return best;
 }
 
+/** Throws EINVAL unless `board` looks like a loaded board (sections, reserved, regions and ram). */
+function checkBoard(board: Board): void {
+  const b = board as any;
+  if (!b || typeof b !== "object" || !Array.isArray(b.sections) || !Array.isArray(b.reserved) || !Array.isArray(b.regions) || !b.ram || typeof b.ram !== "object") {
+    fail("EINVAL", "board must be a loaded board (loadBoard), got " + show(board));
+  }
+}
+
 /** The region [base, size) `a` names on `board`; EINVAL naming the field when it does not fit. */
 export function resolveRegion(board: Board, a: AllocatorSpec): { base: number; size: number } {
   let r: { base: number; size: number };
+  checkBoard(board);
+  if (!a || typeof a !== "object") fail("EINVAL", "allocator must be an object {kind, region | base+size, …}, got " + show(a));
   if (a.region !== undefined) {
     if (a.region === "free") r = freeRegion(board);
     else {
@@ -611,6 +623,7 @@ function oracle(p: Prepared, allOn: RunOutput, voltage: number): OracleResult {
  * a bad address, or ranges that overlap.
  */
 export function withFirmware(board: Board, fw: FirmwareSpec | undefined): Board {
+  checkBoard(board);
   if (fw === undefined) return board;
   if (!fw || typeof fw !== "object" || typeof fw.assumption !== "string" || fw.assumption === "" || !Array.isArray(fw.reserved)) {
     fail("EINVAL", "firmware must be {assumption: a non-empty string, reserved: an array}, got " + show(fw));
@@ -764,6 +777,9 @@ function table(header: string[], rows: string[][], right: boolean[]): string {
  * switch counts, failures.
  */
 export function formatResult(r: ExperimentResult): string {
+  if (!r || typeof r !== "object" || !r.board || !r.allocator || !Array.isArray(r.policies) || r.policies.length === 0 || !r.oracle || !Array.isArray(r.sections)) {
+    fail("EINVAL", "result must be an experiment result (runExperiment), got " + show(r));
+  }
   const kib = (n: number) => (n % 1024 === 0 ? n / 1024 + " KiB" : n + " B");
   const head = r.name + ": " + r.board.title + " (" + r.board.name + ", " + r.board.chip + "), " + r.workload + ", " +
     fixed(r.durationSeconds / 3600, 2).replace(/\.00$/, "") + " h simulated, mode " + r.powerMode + ", seed " + r.seed;
