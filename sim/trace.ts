@@ -167,7 +167,7 @@ export function parseTrace(text: string, file: string): Trace {
   if (header === null && problems.length === 0) problem(1, "ramkit-trace", "empty trace: expected the header {\"ramkit-trace\": 1, \"board\": NAME}");
   if (problems.length > 0) {
     const more = problems.length >= MAX_PROBLEMS ? " (stopped after " + MAX_PROBLEMS + ")" : "";
-    fail("EINVAL", file + ": malformed trace, nothing was run" + more + ":\n  " + problems.join("\n  "));
+    fail("EINVAL", file + ": malformed trace, nothing was run" + more + ":\n  " + problems.slice(0, MAX_PROBLEMS).join("\n  "));
   }
   const trace: Trace = { board: header!.board, file, events, names, pools, allocs, frees };
   if (header!.note !== undefined) trace.note = header!.note;
@@ -190,6 +190,8 @@ export interface TraceEvent { t: number; op: "alloc" | "free"; id: string | numb
 
 /** The text of a trace for `board` with `events` (a writer for recorders and tests). */
 export function formatTrace(board: string, events: TraceEvent[], note?: string): string {
+  if (!Array.isArray(events)) fail("EINVAL", "events must be an array of {t, op, id, size?, pool?}, got " + show(events));
+  events.forEach((e, i) => { if (!e || typeof e !== "object") fail("EINVAL", "events[" + i + "] must be an object {t, op, id, size?, pool?}, got " + show(e)); });
   const head: { [k: string]: unknown } = { "ramkit-trace": 1, board };
   if (note !== undefined) head.note = note;
   const out = [JSON.stringify(head)];

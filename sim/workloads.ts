@@ -15,7 +15,7 @@
  * described with each workload below.
  */
 import { Prng, mix32 } from "./prng.js";
-import { fail, show } from "../src/core/errors.js";
+import { checkInt, fail, show } from "../src/core/errors.js";
 
 /** Operation codes of an `EventList`. */
 export const OP_ALLOC = 0;
@@ -42,6 +42,7 @@ export class EventList {
   ids = 0;
 
   constructor(capacity = 1024) {
+    checkInt(capacity, "capacity", 1, 0x10000000);
     this.t = new Float64Array(capacity);
     this.op = new Uint8Array(capacity);
     this.id = new Int32Array(capacity);
@@ -395,6 +396,7 @@ export function workloadParams(kind: string, params?: { [name: string]: number }
  */
 export function generateWorkload(kind: string, params: { [name: string]: number } | undefined, ctx: WorkloadContext): EventList {
   var p = workloadParams(kind, params);
+  if (!ctx || typeof ctx !== "object") fail("EINVAL", "ctx must be {seed, durationSeconds, blockSize, allocator}, got " + show(ctx));
   var w = WORKLOADS[kind];
   if (w.allocators.indexOf(ctx.allocator) < 0) {
     fail("EINVAL", "workload " + kind + " runs on " + w.allocators.join(" or ") + ", not on allocator.kind " + show(ctx.allocator));
