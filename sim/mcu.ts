@@ -33,6 +33,7 @@
 import type { Board, Figure } from "../src/core/board.js";
 import type { Memory, Power, PowerState } from "../src/hal/ports.js";
 import { isPowerState } from "../src/hal/ports.js";
+import { checkBlock } from "../src/hal/checks.js";
 import { CodedError, fail, makeError } from "../src/core/errors.js";
 import { Prng, mix32 } from "./prng.js";
 
@@ -486,14 +487,14 @@ export class SimMcu implements Memory, Power {
     t[0] = v; t[1] = v >> 8; t[2] = v >> 16; t[3] = v >>> 24;
     this._write(a, t, 0, 4);
   }
-  /** Copy `len` bytes at `a` into `dst[off..)`. EINVAL for a bad `len`; a strict fault copies nothing. O(len). */
+  /** Copy `len` bytes at `a` into `dst[off..)`. EINVAL for a bad `dst`, `off` or `len` (checkBlock, as ArrayMemory); a strict fault copies nothing. O(len). */
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
-    this._len(len);
+    checkBlock(dst, off, len, "dst", true);
     if (len > 0) this._read(a, dst, off, len);
   }
-  /** Copy `src[off..off+len)` (each `& 0xff`) to `a`. EINVAL for a bad `len`; a strict fault writes nothing. O(len). */
+  /** Copy `src[off..off+len)` (each `& 0xff`) to `a`. EINVAL for a bad `src`, `off` or `len` (checkBlock, as ArrayMemory); a strict fault writes nothing. O(len). */
   writeBlock(a: number, src: { [i: number]: number }, off: number, len: number): void {
-    this._len(len);
+    checkBlock(src, off, len, "src", false);
     if (len > 0) this._write(a, src, off, len);
   }
   /** Set `len` bytes at `a` to `v & 0xff` (a write access to each section touched). O(len). */

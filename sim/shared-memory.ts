@@ -17,6 +17,7 @@
  */
 import type { Memory } from "../src/hal/ports.js";
 import { checkAddress, checkInt, fail } from "../src/core/errors.js";
+import { checkBlock } from "../src/hal/checks.js";
 import { GranularHeap, GRANULAR_STATE_WORDS, granularBitmapWords } from "../src/alloc/granular-heap.js";
 import type { SharedMemoryConfig } from "../src/alloc/memory-manager.js";
 
@@ -70,10 +71,12 @@ export class SharedMemory implements Memory {
   write16(a: number, v: number): void { this._dv.setUint16(this._at(a, 2), v & 0xffff, true); }
   write32(a: number, v: number): void { this._dv.setUint32(this._at(a, 4), v >>> 0, true); }
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
+    checkBlock(dst, off, len, "dst", true);
     const o = this._at(a, len);
     for (let i = 0; i < len; i++) dst[off + i] = this._u8[o + i];
   }
   writeBlock(a: number, src: { [i: number]: number }, off: number, len: number): void {
+    checkBlock(src, off, len, "src", false);
     const o = this._at(a, len);
     for (let i = 0; i < len; i++) this._u8[o + i] = src[off + i] & 0xff;
   }
@@ -209,6 +212,7 @@ export function attachSharedRegion(handle: SharedHeapHandle): SharedRegion {
  * (memory, stores and lock shared with every other thread), under `name`.
  */
 export function sharedMemoryConfig(region: SharedRegion, name: string): SharedMemoryConfig {
+  if (!region || typeof region !== "object" || !region.handle || !region.stores || !region.lock) fail("EINVAL", "region must be a SharedRegion (createSharedRegion, attachSharedRegion), got " + region);
   const h = region.handle, st = region.stores;
   return {
     name, memory: region.memory, base: h.base, size: h.size, granule: h.granule,
