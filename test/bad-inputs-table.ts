@@ -1140,14 +1140,3 @@ known(R + "fillArr", /^a (null|a number|a string)/, "TypeError: an unchecked sto
 known(R + "indexOfArr", /^a null/, "TypeError: an unchecked store (src/core/storage.ts)");
 known(R + "findRegion", /null entry/, "TypeError reading a null region's name (src/alloc/memory-manager.ts)");
 known(D + "installDebug", /rk (null|missing)/, "TypeError reading rk.MemBlocks (src/debug/index.ts)");
-known(S + "new EventList", /capacity (negative|huge|Infinity)/, "RangeError from the typed-array constructor (sim/workloads.ts)");
-for (const k of ["SharedMemory.readBlock", "SimMcu.readBlock"]) known(S + k, /^dst (null|a number|a string)/, "TypeError: the buffer is not checked (" + (k[0] === "S" && k[1] === "h" ? "sim/shared-memory.ts" : "sim/mcu.ts") + ")");
-for (const k of ["SharedMemory.writeBlock", "SimMcu.writeBlock"]) known(S + k, /^src null/, "TypeError: the buffer is not checked (" + (k[1] === "h" ? "sim/shared-memory.ts" : "sim/mcu.ts") + ")");
-known(S + "formatResult", /./, "TypeError reading the result's fields (sim/experiment.ts)");
-known(S + "formatTrace", /^events (null|a number|an empty object|a function)|events\[0\] null/, "TypeError iterating the events (sim/trace.ts)");
-for (const k of ["freeRegion", "resolveRegion"]) known(S + k, /^board (null|a number|a string|an empty object|a function)/, "TypeError reading the board's fields (sim/experiment.ts)");
-known(S + "withFirmware", /^board null/, "TypeError reading the board's fields (sim/experiment.ts)");
-known(S + "resolveRegion", /^allocator null$/, "TypeError reading allocator.region (sim/experiment.ts)");
-known(S + "generateWorkload", /^ctx null$/, "TypeError reading ctx.allocator (sim/workloads.ts)");
-known(S + "loadExperiment", /^path (null|a number|an empty object|a function)/, "Node's ERR_INVALID_ARG_TYPE from path.resolve (sim/experiment.ts)");
-known(S + "sharedMemoryConfig", /^region /, "TypeError reading region.handle (sim/shared-memory.ts)");
