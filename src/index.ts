@@ -16,6 +16,7 @@ export { BitArray, ctz32, clz32, popcount32, findLsbSet, findMsbSet } from "./co
 export * from "./entries/onesize.js";
 // -- GranularHeap and MemoryManager (+ the host helpers the granular board bundle leaves out)
 export * from "./entries/granular.js";
+export * from "./entries/memory-manager.js";
 export { granularBitmapWords } from "./alloc/granular-heap.js";
 export { regionConfig, findRegion } from "./alloc/memory-manager.js";
 // -- Bank manager and its placement policies (src/power)

@@ -1,8 +1,8 @@
 /* Conformance part 30: GranularHeap and MemoryManager. Plain ES5. Calls to
    the debug add-on's members (owns, resetPeak, unwatch, close, the checkers,
    the seed's getters) are under `if (DEBUG)`. Runs on the full bundle and on
-   ramkit-granular, which ships no Memory port and none of the core's
-   helpers: the heaps never access memory, so a stand-in port with an extent
+   ramkit-granular (GranularHeap) and ramkit-memory-manager (MemoryManager),
+   which ship no Memory port and none of the core's helpers: the heaps never access memory, so a stand-in port with an extent
    does where the bundle has no ArrayMemory. */
 (function () {
   var BASE = 0x20000000;
@@ -31,6 +31,7 @@
     return h;
   }
 
+  if (rk.GranularHeap) {
   section("granular: 16-byte granules");
   var h = heap(256), B = h.base;
   eq("geometry", [h.granule, h.blockSize, h.granules, h.size, h.lastError], [16, 16, 16, 256, 0]);
@@ -193,11 +194,14 @@
   check("hooks balanced and called", depth === 0 && calls >= 3);
   next += 1024;
 
+  } // GranularHeap
+
+  if (rk.MemoryManager) {
   section("memory manager");
   var NB = next, SB = next + 0x2000;
   var m = new rk.MemoryManager();
   check("deallocate is free", rk.MemoryManager.prototype.deallocate === rk.MemoryManager.prototype.free);
-  check("one watch function for both classes", rk.MemoryManager.prototype.watch === rk.GranularHeap.prototype.watch);
+  if (rk.GranularHeap) check("one watch function for both classes", rk.MemoryManager.prototype.watch === rk.GranularHeap.prototype.watch);
   check("singleton", rk.MemoryManager.getInstance() === rk.MemoryManager.getInstance());
   eq("constants", [rk.MEMORY_NORMAL, rk.MEMORY_SHARED, rk.MEMORY_OTHER], ["NORMAL", "SHARED", "OTHER"]);
   eq("allocate before init", m.allocate(8), 0);
@@ -274,4 +278,5 @@
     eq("region missing", rk.findRegion({ regions: [] }, "shared"), null);
     eq("regionConfig", rk.regionConfig(mem, { base: SB, size: 64, name: "n" }).name, "n");
   }
+  } // MemoryManager
 })();
