@@ -16,7 +16,7 @@
  */
 export const FEATURES = {
   memblocks: { entry: "src/entries/memblocks.ts", parts: ["05-contract.js", "10-mem-blocks.js"] }, // no core: see the entry
-  onesize: { entry: "src/entries/onesize.ts", parts: ["00-core.js", "05-contract.js", "20-onesize.js"] },
+  onesize: { entry: "src/entries/onesize.ts", parts: ["05-contract.js", "20-onesize.js"] }, // no core: see the entry
   granular: { entry: "src/entries/granular.ts", parts: ["05-contract.js", "30-granular.js"] }, // no core: see the entry
   "memory-manager": { entry: "src/entries/memory-manager.ts", parts: ["05-contract.js", "30-granular.js"] }, // no core: see the entry
 };

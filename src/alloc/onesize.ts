@@ -32,8 +32,8 @@
  */
 import type { Memory, WordView } from "../hal/ports.js";
 import type { Allocator, AllocStats, Watcher } from "./api.js";
-import { EBUSY, EFAULT, EINVAL, ENOMEM, checkAddress, checkInt, checkPow2, fail } from "../core/errors.js";
-import { Store, bytes, fillArr, hasTypedArrays, indexOfArr, uwords } from "../core/storage.js";
+import { EBUSY, EFAULT, EINVAL, ENOMEM, fail } from "../core/errors.js";
+import type { Store } from "../core/storage.js";
 import { claimRegion } from "../hal/claims.js";
 
 /** Block states, one byte per block (out of band). The debug add-on uses the same numbers. */
@@ -156,20 +156,12 @@ export interface OnesizeCounters {
  * built with hooks and shared by every such pool (null until then): each
  * calls the pool's enter hook, the prototype's method of its name, and the
  * exit hook, also when the method throws. On Espruino a function costs about
- * ten RAM blocks: a board without hooked pools makes none of them, and one
- * with hooked pools makes them once, instead of six methods in every bundle
- * or six closures per hooked pool.
+ * ten RAM blocks: a board without hooked pools makes none of them (their
+ * text is inside the constructor, in flash from Storage), and one with
+ * hooked pools makes them once, instead of six methods in every bundle or
+ * six closures per hooked pool.
  */
 var lockedVerbs: any[] | null = null;
-
-/** The locked entry point for the prototype method `name` (see lockedVerbs): enter, the method, exit (also when it throws). */
-function lockedVerb(name: string): any {
-  return function (this: any, a?: any, b?: any): any {
-    var en = this._enter, ex = this._exit;
-    if (en) en();
-    try { return (Onesize.prototype as any)[name].call(this, a, b); } finally { if (ex) ex(); }
-  };
-}
 
 /** Callback of `iterateOverAllocated`: block address, running ordinal (0, 1, …), block size. */
 export type OnesizeVisitor = (address: number, ordinal: number, blockSize: number) => void;
@@ -312,14 +304,26 @@ export class Onesize implements Allocator {
       fail("EINVAL", "memory must be a Memory port (read32/write32), got " + memory);
     }
     if (!options || typeof options !== "object") fail("EINVAL", "options must be an object, got " + options);
-    var al = options.alignment === undefined ? 4 : checkPow2(options.alignment, "alignment", 4);
-    var base = checkAddress(options.base, "base");
+    // The checks are written out here (no helper functions: each costs RAM on a board).
+    var al = options.alignment, base = options.base, size = options.size, bs = options.blockSize, en = options.enter, ex = options.exit;
+    var n: number, i: number, k: number, names: string[];
+    if (al === undefined) al = 4;
+    else if (typeof al !== "number" || Math.floor(al) !== al || al < 4 || al > 0x80000000 || (al & al - 1) !== 0) {
+      fail("EINVAL", "alignment must be a power of two of at least 4, got " + al);
+    }
+    if (typeof base !== "number" || Math.floor(base) !== base || base <= 0 || base > 0xffffffff) {
+      fail("EINVAL", "base must be a non-zero 32-bit unsigned address, got " + base);
+    }
     if (base % al !== 0) fail("EINVAL", "base must be a multiple of alignment " + al + ", got 0x" + base.toString(16));
-    var size = checkInt(options.size, "size", 1, 0x100000000 - base);
-    var bs = checkInt(options.blockSize, "blockSize", 1, 0x80000000);
+    if (typeof size !== "number" || Math.floor(size) !== size || size < 1 || size > 0x100000000 - base) {
+      fail("EINVAL", "size must be an integer in [1, " + (0x100000000 - base) + "], got " + size);
+    }
+    if (typeof bs !== "number" || Math.floor(bs) !== bs || bs < 1 || bs > 0x80000000) {
+      fail("EINVAL", "blockSize must be an integer in [1, 2147483648], got " + bs);
+    }
     bs = Math.ceil(bs / al) * al;
     if (bs > size) fail("EINVAL", "size must hold at least one block of " + bs + " bytes, got " + size);
-    var en = options.enter, ex = options.exit, n = Math.floor(size / bs), i: number, k: number;
+    n = Math.floor(size / bs);
     if (en !== undefined && typeof en !== "function") fail("EINVAL", "enter must be a function, got " + en);
     if (ex !== undefined && typeof ex !== "function") fail("EINVAL", "exit must be a function, got " + ex);
     claimRegion(memory, base, size, this);
@@ -327,10 +331,10 @@ export class Onesize implements Allocator {
     // The view is used only when its words line up with the blocks (a block's
     // first word is then one whole word of the view), it covers the pool and
     // it is a typed array (the pool's words are then a Uint32Array over its buffer).
-    if (v && (!hasTypedArrays || (base - v.base) % 4 !== 0 || base < v.base || base + n * bs > v.base + v.words.length * 4 ||
+    if (v && (typeof Uint32Array === "undefined" || (base - v.base) % 4 !== 0 || base < v.base || base + n * bs > v.base + v.words.length * 4 ||
         !((v.words as any).buffer instanceof ArrayBuffer))) v = null;
     this._head = 0;
-    this._states = bytes(n + 1);
+    this._states = typeof Uint8Array !== "undefined" ? new Uint8Array(n + 1) : [];
     this._blockSize = bs;
     this._base = base;
     this._words = v ? new Uint32Array((v.words as any).buffer, (v.words as any).byteOffset + base - v.base, n * bs / 4) : null;
@@ -359,14 +363,24 @@ export class Onesize implements Allocator {
     this.size = size;
     this.blockSize = bs;
     this.lastError = 0;
+    // A plain array (engines without typed arrays) is zeroed here.
+    for (i = this._states.length; i < n; i++) this._states[i] = St.Fresh;
     this._states[n] = St.End;
     if (en || ex) {
       // Locked entry points shadow the prototype's on this instance only, so a
       // pool without hooks pays nothing for them (see lockedVerbs).
-      var names = ["allocate", "allocateX", "free", "freeAll", "releaseRange", "reclaimRange"];
+      names = ["allocate", "allocateX", "free", "freeAll", "releaseRange", "reclaimRange"];
       if (lockedVerbs === null) {
         lockedVerbs = [];
-        for (i = 0; i < names.length; i++) lockedVerbs.push(lockedVerb(names[i]));
+        for (i = 0; i < names.length; i++) {
+          lockedVerbs.push((function (name: string): any {
+            return function (this: any, a?: any, b?: any): any {
+              var h = this._enter, x = this._exit;
+              if (h) h();
+              try { return (Onesize.prototype as any)[name].call(this, a, b); } finally { if (x) x(); }
+            };
+          })(names[i]));
+        }
       }
       this._enter = en;
       this._exit = ex;
@@ -431,7 +445,8 @@ export class Onesize implements Allocator {
         // The End sentinel or a released block: the next Fresh block, if any.
         k = this._nblocks - (this._mark - this._room) - this._released;
         if (k === 0) return this._fail(-ENOMEM, Why.Empty, 0, 0);
-        if ((i = indexOfArr(st, St.Fresh, i)) < 0) return this._fail(-EFAULT, Why.Lost, k, 0);
+        while (i < this._nblocks && st[i] !== St.Fresh) i++;
+        if (i === this._nblocks) return this._fail(-EFAULT, Why.Lost, k, 0);
       }
       st[i] = St.Used;
       this._bump = i + 1;
@@ -498,7 +513,7 @@ export class Onesize implements Allocator {
     this._errArg2 = arg2;
     if (why === Why.Link) this._states[(arg - this._base) / this._blockSize] = St.Free;
     if (why <= Why.FreeBad) this._failures++;
-    if (why <= Why.Cycle) (this._tally || (this._tally = uwords(4)))[why <= Why.Margin ? 0 : why <= Why.Keep ? 1 : why <= Why.Lost ? 3 : why <= Why.FreeBad ? 2 : 3]++;
+    if (why <= Why.Cycle) (this._tally || (this._tally = [0, 0, 0, 0]))[why <= Why.Margin ? 0 : why <= Why.Keep ? 1 : why <= Why.Lost ? 3 : why <= Why.FreeBad ? 2 : 3]++;
     return why <= Why.Lost ? 0 : code;
   }
 
@@ -570,7 +585,8 @@ export class Onesize implements Allocator {
     this._head = 0;
     this._bump = 0;
     if (this._released === 0 && ws === null) {
-      fillArr(st, St.Fresh, 0, n);
+      if (typeof (st as any).fill === "function") (st as any).fill(St.Fresh, 0, n);
+      else for (i = 0; i < n; i++) st[i] = St.Fresh;
       this._room = this._mark;
       return 0;
     }
@@ -611,12 +627,10 @@ export class Onesize implements Allocator {
     if (lo < 0) lo = 0;
     if (hi > n) hi = n;
     if (lo >= hi) return 0;
-    i = indexOfArr(st, St.Used, lo);
-    if (i >= 0 && i < hi) {
-      return this._fail(-EBUSY, Why.Busy, b + i * bs, 0);
-    }
-    i = indexOfArr(st, St.Free, lo);
-    if (i >= 0 && i < hi) {
+    for (i = lo; i < hi && st[i] !== St.Used; i++);
+    if (i < hi) return this._fail(-EBUSY, Why.Busy, b + i * bs, 0);
+    for (i = lo; i < hi && st[i] !== St.Free; i++);
+    if (i < hi) {
       // Walk the whole list first (reads only): every link 0 or a Free block,
       // no more links than Free blocks (a cycle), so nothing changes if not.
       for (i = 0; i < n; i++) if (st[i] === St.Free) limit++;

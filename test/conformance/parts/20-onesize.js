@@ -1,9 +1,27 @@
 /* Conformance part 20: Onesize fixed-block pool. Plain ES5. Add-on members (owns, resetPeak, unwatch, close, the checkers) under if (DEBUG). */
 (function () {
-  var BASE = 0x20000000;
+  var BASE = 0x20000000, ENOENT = 2;
+
+  /**
+   * A Memory port over [base, base + size): the bundle's ArrayMemory, else
+   * (the lean Onesize bundle ships no port) a stand-in with what Onesize asks
+   * of one, read32 and write32, as a board builds from peek32/poke32, plus
+   * mapped() for the claims and fill() for the test below.
+   */
+  function port(base, size) {
+    if (rk.ArrayMemory) return new rk.ArrayMemory(base, size);
+    var w = {}; // words by address (Onesize and this part access whole words only)
+    return {
+      base: base, size: size,
+      read32: function (a) { return w[a] >>> 0; },
+      write32: function (a, v) { w[a] = v >>> 0; },
+      fill: function (a, len, v) { for (var k = 0; k < len; k += 4) w[a + k] = (v & 0xff) * 0x1010101; },
+      mapped: function (a, len) { return typeof a === "number" && a >= base && len >= 0 && a + len <= base + size; }
+    };
+  }
 
   function make(size, blockSize, extra, memBase, poolBase) {
-    var mem = new rk.ArrayMemory(memBase || BASE, size + ((poolBase || BASE) - (memBase || BASE)));
+    var mem = port(memBase || BASE, size + ((poolBase || BASE) - (memBase || BASE)));
     var o = { base: poolBase || BASE, size: size, blockSize: blockSize }, k;
     if (extra) for (k in extra) if (Object.prototype.hasOwnProperty.call(extra, k)) o[k] = extra[k];
     return { mem: mem, p: new rk.Onesize(mem, o) };
@@ -32,7 +50,7 @@
   }
 
   section("onesize: configuration errors");
-  var mem = new rk.ArrayMemory(BASE, 256);
+  var mem = port(BASE, 256);
   throwsCode("no memory", function () { return new rk.Onesize(null, { base: BASE, size: 256, blockSize: 32 }); }, "EINVAL");
   throwsCode("base 0", function () { return new rk.Onesize(mem, { base: 0, size: 256, blockSize: 32 }); }, "EINVAL");
   throwsCode("misaligned base", function () { return new rk.Onesize(mem, { base: BASE + 2, size: 256, blockSize: 32 }); }, "EINVAL");
@@ -110,7 +128,7 @@
   eq("count after freeAll", p.stats().count, 0);
   if (DEBUG) {
     eq("unwatch", p.unwatch(w), 0);
-    eq("unwatch again", p.unwatch(w), -rk.ENOENT);
+    eq("unwatch again", p.unwatch(w), -ENOENT);
     p.free(p.allocate(32));
     eq("no events after unwatch", log.length, 6);
   }
