@@ -368,7 +368,9 @@ both("the lean class holds the contract's board members and the design's verbs; 
   debugOnesize(Bare);
   assert.equal(Object.getOwnPropertyNames(Bare.prototype).filter((k) => k !== "constructor").sort(), addOn.slice().sort());
   const { p } = pool();
-  assert.equal(Object.keys(p).filter((k) => !k.startsWith("_")).sort(), ["base", "blockSize", "lastError", "memory", "size"]);
+  // allocate and free are the instance's first properties (ESPRUINO: found before its fields)
+  assert.equal(Object.keys(p).slice(0, 2), ["allocate", "free"]);
+  assert.equal(Object.keys(p).filter((k) => !k.startsWith("_")).sort(), ["allocate", "base", "blockSize", "free", "lastError", "memory", "size"]);
 });
 
 // ---------------------------------------------------------------- configuration errors
@@ -705,9 +707,15 @@ both("only one hook given: the other is a no-op; a pool without hooks has no loc
   const { p } = pool({ exit: () => { n++; } });
   p.allocate(32); p.free(BASE);
   assert.is(n, 2);
+  // every pool holds allocate and free itself (the hot methods as its first
+  // properties); a pool without hooks holds the prototype's, not locked ones
   const plain = pool().p;
-  assert.not.ok(Object.prototype.hasOwnProperty.call(plain, "allocate"));
-  assert.ok(Object.prototype.hasOwnProperty.call(p, "allocate"));
+  assert.is((plain as any).allocate, P.allocate);
+  assert.is((plain as any).free, P.free);
+  assert.is.not((plain as any).allocateX, undefined);
+  assert.not.ok(Object.prototype.hasOwnProperty.call(plain, "allocateX"));
+  assert.ok(Object.prototype.hasOwnProperty.call(p, "allocateX"));
+  assert.is.not((p as any).allocate, P.allocate);
 });
 
 both("exit is called even when the port faults, and the pool is unchanged", () => {

@@ -333,6 +333,12 @@ export class Onesize implements Allocator {
     // it is a typed array (the pool's words are then a Uint32Array over its buffer).
     if (v && (typeof Uint32Array === "undefined" || (base - v.base) % 4 !== 0 || base < v.base || base + n * bs > v.base + v.words.length * 4 ||
         !((v.words as any).buffer instanceof ArrayBuffer))) v = null;
+    // ESPRUINO: the two hot methods as the instance's first properties: a
+    // method found on the prototype is looked up after every instance field
+    // (the interpreter scans an object's properties in creation order). Then
+    // the hot path's fields, first those allocate and free read.
+    this.allocate = this.allocate;
+    this.free = this.free;
     this._head = 0;
     this._states = typeof Uint8Array !== "undefined" ? new Uint8Array(n + 1) : [];
     this._blockSize = bs;
