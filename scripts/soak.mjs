@@ -515,14 +515,15 @@ console.log("soak: " + (violations === 0 ? "no violations" : violations + " allo
 if (args.includes("--write")) {
   const DOC = "docs/RELIABILITY.md", START = "<!-- soak:start", END = "<!-- soak:end -->";
   const date = new Date().toISOString().slice(0, 10);
-  const rows = results.map((x) => "| " + x.name + " | " + x.ops.toLocaleString("en") + " | " + x.validations.toLocaleString("en") + " | " + x.violations + " | " + x.seconds.toFixed(1) + " s | " + Math.round(x.ops / x.seconds).toLocaleString("en") + " |");
+  const n = (v) => v.toLocaleString("en");
+  const rows = results.map((x) => "| " + [x.name, n(x.ops), n(x.mix.alloc), n(x.mix.free), n(x.mix.nomem), n(x.mix.bad), n(x.validations), x.violations, x.seconds.toFixed(1) + " s", n(Math.round(x.ops / x.seconds))].join(" | ") + " |");
   const body = [
     START + " (written by `npm run soak -- --write`; do not edit) -->",
     "",
     "Run of " + date + ": `npm run soak` (" + OPS.toLocaleString("en") + " operations per allocator, `validate()` every " + EVERY.toLocaleString("en") + ", seed " + SEED + "), Node " + process.version + " on " + cpus().length + " cores (" + (cpus()[0] ? cpus()[0].model.trim() : "unknown CPU") + ").",
     "",
-    "| allocator | operations | validations | violations | time | operations/s |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| allocator | operations | allocations | frees | -ENOMEM | bad frees refused | validations | violations | time | operations/s |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
     "",
     END,

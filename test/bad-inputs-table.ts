@@ -245,7 +245,7 @@ function memoryPort(setup: () => Ctx, opts: { mapped?: boolean; wordView?: boole
       ...objs("dst", (s, o, c) => s.readBlock(c.live, o, 0, 4)),
       ...nums("off", (s, v, c) => s.readBlock(c.live, [], v, 4)),
       ...nums("len", (s, v, c) => s.readBlock(c.live, [], 0, v)),
-      { input: "len past the end of memory", run: (s, c) => s.readBlock(c.live, [], 0, MEM_SIZE * 2) },
+      { input: "len past the end of memory", run: (s, c) => s.readBlock(c.live, [], 0, (c.end !== undefined ? c.end : MEM_BASE + MEM_SIZE) - c.live + 4) },
     ]),
     writeBlock: e([
       ...at((s, a) => s.writeBlock(a, [1, 2, 3, 4], 0, 4)),
@@ -1113,6 +1113,8 @@ for (const k of ["MemBlocks.stats", "MemBlocks.blockStats", "Onesize.stats", "Ba
 for (const k of ["MemBlocks.freeBlocks", "MemBlocks.freeContiguous"]) annotate(R + k, /fractional|unaligned/, "Zephyr's semantics: an address inside a block names that block");
 annotate(R + "MemBlocks.freeBlock", /fractional|unaligned/, "Zephyr's semantics: an interior address frees its block");
 annotate(R + "Onesize.allocate", /^hint /, "the hint is ignored (LIFO is the design)");
+annotate(R + "MemBlocksGroup.freeBlocks", /fractional|unaligned/, "Zephyr's semantics: an address inside a block names that block");
+annotate(R + "BitArray.setWord", /^v negative/, "a signed word is allowed");
 annotate(R + "Onesize.iterateOverAllocated", /limit (negative|huge)/, "a limit never reached: every allocated block");
 annotate(R + "BankManager.update", /now (fractional|huge)/, "a valid time in seconds");
 annotate(R + "new BankManager", /hysteresis (fractional|huge)/, "a valid number of seconds");
