@@ -303,17 +303,21 @@ class Harness {
 }
 
 /**
- * allocBlock is the Math.clz32 version on compiling engines (Node), else
- * the table version (the interpreters): `tab` runs the model on the table version.
+ * Which hot paths run: on Node allocBlock is the Math.clz32 version with
+ * locals (engines with machine code); "tab" is the bytecode interpreters'
+ * (locals, the offset table); "espruino" Espruino's allocBlock and freeBlock.
  */
-function run(order: Order, numRuns: number, tab = false, maxBlocks = 90, maxOps = 70, maxN = 12) {
+type Version = "default" | "tab" | "espruino";
+
+function run(order: Order, numRuns: number, version: Version = "default", maxBlocks = 90, maxOps = 70, maxN = 12) {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: maxBlocks }).chain((nb) => fc.constantFrom(4, 16, 64).chain((bs) =>
         fc.tuple(fc.constant(nb), fc.constant(bs), fc.array(opArb(nb, bs, maxN), { maxLength: maxOps, size: "max" })))),
       ([nb, bs, ops]) => {
         const h = new Harness(nb, bs, order);
-        if (tab) h.mb.allocBlock = h.mb._allocTab; // this instance only
+        if (version === "tab") h.mb.allocBlock = h.mb._allocTab; // this instance only
+        if (version === "espruino") { h.mb.allocBlock = h.mb._allocEspruino; h.mb.freeBlock = h.mb._freeEspruino; }
         ops.forEach((op, k) => { h.step(op); h.check("step " + k + " " + JSON.stringify(op)); });
         while (h.live.length) h.step({ k: "free", pick: 0, via: 3, inner: 0 });
         h.check("drained");
@@ -329,14 +333,21 @@ test("model: frees newest first (LIFO)", () => run("lifo", 80));
 test("model: frees oldest first (FIFO)", () => run("fifo", 80));
 test("model: frees in random order", () => run("random", 80));
 test("model, up to 200 blocks and 200 steps (hints across full words): LIFO, random", () => {
-  run("lifo", 25, false, 200, 200, 40);
-  run("random", 25, false, 200, 200, 40);
+  run("lifo", 25, "default", 200, 200, 40);
+  run("random", 25, "default", 200, 200, 40);
 });
 test("model, allocBlock's table version (no Math.clz32): LIFO, FIFO, random", () => {
   assert.is.not(MemBlocks.prototype.allocBlock, MemBlocks.prototype._allocTab, "Node (V8) takes the Math.clz32 version");
-  run("lifo", 30, true);
-  run("fifo", 30, true);
-  run("random", 30, true);
+  run("lifo", 30, "tab");
+  run("fifo", 30, "tab");
+  run("random", 30, "tab");
+});
+test("model, Espruino's allocBlock and freeBlock: LIFO, FIFO, random, and across full words", () => {
+  assert.is.not(MemBlocks.prototype.freeBlock, MemBlocks.prototype._freeEspruino, "Node takes the version with locals");
+  run("lifo", 30, "espruino");
+  run("fifo", 30, "espruino");
+  run("random", 30, "espruino");
+  run("random", 10, "espruino", 200, 200, 40);
 });
 
 test("FIFO and LIFO single-block cycles keep the hint exact (no scan penalty state)", () => {

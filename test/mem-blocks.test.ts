@@ -336,9 +336,10 @@ test("allocBlock/freeBlock: the single-block fast path", () => {
   assert.is(mb.validate(), null);
 });
 
-for (const tab of [false, true]) test("allocBlock/freeBlock: bit 31 of a word, interior and fractional addresses" + (tab ? " (table version)" : ""), () => {
+for (const version of ["", "table", "Espruino"]) test("allocBlock/freeBlock: bit 31 of a word, interior and fractional addresses" + (version ? " (" + version + " version)" : ""), () => {
   const mb = make(new ArrayMemory(BUF1, 70 * 16), BUF1, 16, 70);
-  if (tab) mb.allocBlock = mb._allocTab; // as on engines without Math.clz32
+  if (version === "table") mb.allocBlock = mb._allocTab; // as on interpreters that compile to bytecode
+  if (version === "Espruino") { mb.allocBlock = mb._allocEspruino; mb.freeBlock = mb._freeEspruino; }
   const got: number[] = [];
   let a;
   while ((a = mb.allocBlock()) !== 0) got.push(a);

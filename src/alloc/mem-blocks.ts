@@ -135,8 +135,9 @@ export interface MemBlocks extends Allocator {
    * One block, the lowest free one: its address, or 0 when none is free
    * (lastError -ENOMEM). The contract's allocate(1) without checks. O(1).
    *
-   * This is the table version, which interpreters run; engines with clz32
-   * and WebAssembly replace it (see the end of this file).
+   * The version here is Espruino's; other engines replace it with one that
+   * keeps the fields in locals, and finds the bit with Math.clz32 where they
+   * compile to machine code (see the end of this file).
    */
   allocBlock(): number;
   /**
@@ -239,11 +240,18 @@ export interface MemBlocks extends Allocator {
   freeContiguous(address: number, count: number): number;
 
   /**
-   * (compiling engines only; see the end of this file) The table version of
-   * allocBlock, kept where allocBlock is the clz32 version so that tests can
-   * run both.
+   * (engines other than Espruino; see the end of this file) Espruino's
+   * versions of allocBlock and freeBlock, and on engines with machine code
+   * the table version of allocBlock, kept so that tests can run every
+   * version.
    */
+  _allocEspruino: () => number;
+  /** See _allocEspruino. */
+  _freeEspruino: (address: number) => number;
+  /** See _allocEspruino. */
   _allocTab: () => number;
+  /** (engines other than Espruino) Their allocBlock's step when it fills the hint's word. */
+  _full: (h: number) => void;
   /**
    * (debug add-on) Claim the `count` blocks starting at the block holding
    * `address` (Zephyr's sys_mem_blocks_get): 0 (count 0 does nothing);
@@ -406,11 +414,16 @@ MemBlocks.prototype._run = function (this: MemBlocks, k: number, n: number): num
     }
     if (!n) return -1;
   }
-  // the hint: the lowest word whose flag is 1 (the sentinel's flag ends the search)
-  i = o + 1;
-  if ((w as any).indexOf) i = (w as any).indexOf(1, i); // DUKTAPE: typed arrays without indexOf
-  else while (w[i] !== 1) i++;
-  this._h = i -= o;
+  // the hint. Taken blocks were free, so at or above the hint's word: the
+  // new hint is the first word from there whose flag is 1 (the sentinel's
+  // at worst). Given back blocks lower it to k's word if below.
+  if (n > 0) {
+    i = o + this._h;
+    if ((w as any).indexOf) i = (w as any).indexOf(1, i); // DUKTAPE: typed arrays without indexOf
+    else while (w[i] !== 1) i++;
+    i -= o;
+  } else i = (k >> 5) + 1 < this._h ? (k >> 5) + 1 : this._h;
+  this._h = i;
   this._a = this._b + i * 32 * this._z;
   // the usage counter and the peak (bias b: see _s), the watchers
   if ((this._s -= n) < b) {
@@ -429,13 +442,14 @@ MemBlocks.prototype._run = function (this: MemBlocks, k: number, n: number): num
 
 // allocate: see the MemBlocks interface above.
 MemBlocks.prototype.allocate = function (this: MemBlocks, size: number, alignment?: number, hint?: number): number {
-  var z = this._z, n = this.numBlocks, k = -1;
+  var z = this._z, n = this.numBlocks, k = -1, y;
   if (!(size === size >>> 0 && size && size <= z) ||
     !(alignment === undefined || (alignment === alignment >>> 0 && alignment && !(alignment & alignment - 1) && alignment <= z)) ||
     !(hint === undefined || hint === null || hint === hint >>> 0)) return this._n++, this.lastError = -EINVAL, 0;
   if (hint && (k = Math.ceil((hint - this.base) / z)) > 0 && k < n) k = this._run(k, 0); // the first free block at or above
   else k = -1;
-  if (k < 0) k = this._run((this._h - 1) << 5, 0); // the lowest free block
+  // else the lowest free block: the lowest clear bit of the hint's word, unless that is the sentinel
+  if (k < 0 && ~(y = this._w[this._h])) k = (this._h - 1 << 5) + ((y = ~y & y + 1) < 0 ? 31 : this._t[y % 37] / z);
   if (k < 0) return this._n++, this.lastError = -ENOMEM, 0;
   this._run(k, 1);
   return this.base + k * z;
@@ -526,12 +540,38 @@ MemBlocks.prototype.freeBlocks = function (this: MemBlocks, count: number, addre
 
 // allocContiguous: see the MemBlocks interface above.
 MemBlocks.prototype.allocContiguous = function (this: MemBlocks, count: number): number {
-  var n = this.numBlocks, k = (this._h - 1) << 5, j;
+  var w = this._w, end = w.length >> 1, i = this._h, run = 0, k = 0, x, r, s;
   if (count !== count >>> 0 || !count) return this._n++, this.lastError = -EINVAL, 0;
-  // k: a free block that may start the run; j: the first taken block of a run that fails
-  while ((k = this._run(k, 0)) >= 0 && k + count <= n) {
-    if ((j = this._run(k, count)) < 0) return this.base + k * this._z;
-    k = j + 1;
+  // First fit, a word at a time from the hint's (the words below are full):
+  // the `run` free blocks from block k end at the top of the word before i.
+  for (; i < end && count <= this.numBlocks; i++) {
+    x = ~w[i]; // this word's free blocks (the bits past numBlocks and the sentinel read taken)
+    if (x === -1) { // all 32 free: the run grows
+      if (!run) k = (i - 1) << 5;
+      if ((run += 32) < count) continue;
+    } else if (!(run && (s = count - run) < 32 && (x & (s = (1 << s) - 1)) === s)) { // else it ends in this word unless its lowest blocks complete it
+      // a run inside this word: r keeps bit p while blocks p .. p + count - 1 are free (>>> shifts in taken blocks)
+      for (r = count > 32 ? 0 : x, s = 1; r && s + s <= count; s += s) r &= r >>> s;
+      if (r && s < count) r &= r >>> count - s;
+      if (r) k = ((i - 1) << 5) + ((r &= -r) < 0 ? 31 : this._t[r % 37] / this._z);
+      else {
+        // the free blocks at the top of this word start the next run: 31 - (its highest taken block)
+        run = 0;
+        if (x < 0) {
+          r = ~x;
+          r |= r >>> 1;
+          r |= r >>> 2;
+          r |= r >>> 4;
+          r |= r >>> 8;
+          r |= r >>> 16; // 2^(b + 1) - 1 for the highest taken block b < 31
+          run = 32 - (++r === 0x80000000 ? 31 : this._t[r % 37] / this._z);
+          k = (i << 5) - run;
+        }
+        continue;
+      }
+    }
+    this._run(k, count); // free blocks: taken, with the bookkeeping
+    return this.base + k * this._z;
   }
   return this._n++, this.lastError = -ENOMEM, 0;
 };
@@ -550,20 +590,74 @@ MemBlocks.prototype.freeContiguous = function (this: MemBlocks, address: number,
 
 
 
-// Engines that compile to machine code (V8, JavaScriptCore, SpiderMonkey:
-// the ones with WebAssembly) rank the fast path the other way: there the
-// table read costs 10-15% more per op than Math.clz32, one instruction. So
-// allocBlock finds the bit's index with clz32 there; interpreters keep the
-// table even when they have clz32 (DUKTAPE: the native call costs 11% more
-// per op than the table read; ESPRUINO and mujs have no clz32). Either
-// version gives the same results. The function is only created on those
-// engines; the table version stays reachable as _allocTab for the tests.
-declare var WebAssembly: any;
-if (typeof WebAssembly === "object" && typeof (Math as any).clz32 === "function") { // ESPRUINO: no Math.clz32 (typeof-guarded)
-  MemBlocks.prototype._allocTab = MemBlocks.prototype.allocBlock;
+// The hot paths above are Espruino's, which reads the source text on every
+// call: there a `var` costs about as much as a statement and a property
+// read little, so they read this._w and this._h again instead of keeping
+// them. Every other engine compiles functions first (to bytecode: Duktape,
+// QuickJS, JerryScript, mujs; to machine code: V8, JavaScriptCore,
+// SpiderMonkey), where a local is a register and a property read costs the
+// most: there the same steps keep the fields in locals (DUKTAPE: 8,586 ->
+// 7,645 instructions per allocBlock/freeBlock op; the Espruino versions would
+// cost 4.5% more on Espruino). Engines with machine code and Math.clz32 (the
+// ones with WebAssembly) also find the bit's index with clz32, one
+// instruction, where the table read costs 10-15% more per op; interpreters
+// keep the table even when they have clz32 (DUKTAPE: the native call costs
+// 11% more per op than the table read). Every version gives the same
+// results; each is created only on the engines that run it (Espruino has
+// peek32), and the others stay reachable for the tests as _allocEspruino,
+// _freeEspruino and _allocTab.
+declare var WebAssembly: any, peek32: any;
+if (typeof peek32 !== "function") { // ESPRUINO keeps the versions above
+  MemBlocks.prototype._allocEspruino = MemBlocks.prototype.allocBlock;
+  MemBlocks.prototype._freeEspruino = MemBlocks.prototype.freeBlock;
   MemBlocks.prototype.allocBlock = function (this: MemBlocks): number {
-    var y = this._w[this._h], u = y | y + 1;
-    if (~u && this._s > 0) return this._w[this._h] = u, this._s--, this._a + (31 - (Math as any).clz32(u ^ y)) * this._z;
+    var w = this._w, h = this._h, y = w[h], u = y | y + 1;
+    if (~y && --this._s >= 0) { // a free block in the hint's word, no new peak, no watcher
+      w[h] = u;
+      y = ((u ^= y) < 0 ? 31 * this._z : this._t[u % 37]) + this._a; // u: the bit taken; y: its block's address
+      if (w[h] === -1) this._full(h);
+      return y;
+    }
+    if (~y) this._s++; // the count moved: allocate counts the block itself
     return this.allocate(1);
   };
+  MemBlocks.prototype.freeBlock = function (this: MemBlocks, address: number): number {
+    var w = this._w, k = (address - this._b) / this._z, i = k >> 5, m = 1 << (k & 31), x = w[i]; // x is read before the range check: a bad index reads undefined
+    if (address === +address && k < this._l && x & m) {
+      w[i] = x ^ m;
+      this._s++;
+      if (x === -1) { // the word was full: its flag 1, and the hint down to it
+        w[(w.length >> 1) + i] = 1;
+        if (i < this._h) {
+          this._h = i;
+          this._a = this._b + i * 32 * this._z;
+        }
+      }
+      return 0;
+    }
+    return this.freeContiguous(address, 1);
+  };
+  /** Word h (the hint's) is full: its flag 0, the hint to the next word with a free block (the sentinel's flag ends the search). */
+  MemBlocks.prototype._full = function (this: MemBlocks, h: number): void {
+    var w = this._w, o = w.length >> 1, i = o + h;
+    w[i] = 0;
+    if ((w as any).indexOf) i = (w as any).indexOf(1, i); // DUKTAPE: typed arrays without indexOf
+    else while (w[i] !== 1) i++;
+    this._h = i -= o;
+    this._a = this._b + i * 32 * this._z;
+  };
+  if (typeof WebAssembly === "object" && typeof (Math as any).clz32 === "function") {
+    MemBlocks.prototype._allocTab = MemBlocks.prototype.allocBlock;
+    MemBlocks.prototype.allocBlock = function (this: MemBlocks): number {
+      var w = this._w, h = this._h, y = w[h], u = y | y + 1;
+      if (~y && --this._s >= 0) {
+        w[h] = u;
+        y = this._a + (31 - (Math as any).clz32(u ^ y)) * this._z;
+        if (w[h] === -1) this._full(h);
+        return y;
+      }
+      if (~y) this._s++;
+      return this.allocate(1);
+    };
+  }
 }
