@@ -6,6 +6,7 @@
 //   lint:deps      the import rules: layers, nothing under src/ from above it (.dependency-cruiser.cjs)
 //   check:api      the public API against its reports in etc/ (API Extractor)
 //   check:bundle   the built board files against what the engines lack
+//   size           each board bundle's bytes and Espruino RAM blocks against its budget
 //   test:unit      the uvu tests (unit, model-based, contract, layers, bundles)
 //   test:engines   the conformance parts on every engine, lean and with the add-on
 //   test:pack      the packed tarball in a scratch project, from strict TypeScript
@@ -20,6 +21,7 @@ const STAGES = [
   { script: "lint:deps", kind: "stage" },
   { script: "check:api", kind: "stage" },
   { script: "check:bundle", kind: "stage" },
+  { script: "size", kind: "stage" },
   { script: "test:unit", kind: "uvu" },
   { script: "test:engines", kind: "engines" },
   { script: "test:pack", kind: "stage" },
