@@ -313,7 +313,7 @@ export class GranularHeap {
    * Free the allocation that starts at `address`. The contract's free takes
    * the address only; `size`, when given (not undefined or null), is checked
    * too: rounded up to granules, it must equal the allocation's granules
-   * (MemoryManager.deallocate passes the seed's size this way).
+   * (MemoryManager.deallocate passes the design note's size this way).
    *
    * Returns 0; 0 for address 0 (a no-op, as C's free(NULL)); -EFAULT when
    * `address` is not the start of a live allocation (outside the region,

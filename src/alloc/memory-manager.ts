@@ -1,5 +1,5 @@
 /**
- * MemoryManager: the seed's "BasicMemManager" (and kitzoo's BasicMemory),
+ * MemoryManager: the BasicMemManager design note's manager (public implementation: kitzoo's BasicMemory, github.com/alexw914/kitzoo),
  * built on two GranularHeaps: NORMAL memory and a named SHARED region, and a
  * way to tell which one an address came from.
  *
@@ -15,7 +15,7 @@
  *
  * The class holds what a board runs (a function costs RAM on Espruino even
  * when its text stays in flash). `owns`, `resetPeak`, `unwatch`, `close`
- * (src/alloc/api.ts), the checkers, `lastErrorText()` and the seed's getters
+ * (src/alloc/api.ts), the checkers, `lastErrorText()` and the design note's getters
  * (`getMemorySizeBytes()`, `getSharedMemoryStartAddress()`,
  * `getSharedMemoryName()`) are the debug add-on's
  * (src/debug/memory-manager.ts).
@@ -23,7 +23,7 @@
  * Run-time outcomes are values: init calls return 0 or a negative errno,
  * allocations an address or 0, frees 0 or a negative errno, and `lastError`
  * keeps the errno of the last failure. A refused call changes nothing.
- * Unlike the seed's implementations, every bad free is caught (a foreign
+ * Unlike the note's public implementation, every bad free is caught (a foreign
  * address, a double free, a wrong size): see docs/GRANULAR.md.
  */
 import type { Memory } from "../hal/ports.js";
@@ -93,7 +93,7 @@ var theInstance: MemoryManager | null = null;
 
 /**
  * The memory manager. `MemoryManager.getInstance()` is the process-wide
- * singleton of the seed; `new MemoryManager(memory?, options?)` makes an
+ * singleton of the BasicMemManager note; `new MemoryManager(memory?, options?)` makes an
  * independent one (set up at once when `options` is given).
  */
 export class MemoryManager {
@@ -119,10 +119,10 @@ export class MemoryManager {
   size: number;
   /** The normal heap's granule (0 before initNormal). */
   blockSize: number;
-  /** Name of the shared region, "" before initShared (the seed's get_shared_memory_name). */
+  /** Name of the shared region, "" before initShared (the design note's get_shared_memory_name). */
   sharedName: string;
 
-  /** The shared-region names in use by the managers of this realm (the seed's shm name space). */
+  /** The shared-region names in use by the managers of this realm (the design note's shm name space). */
   static _names: string[] = [];
 
   /**
@@ -249,7 +249,7 @@ export class MemoryManager {
 
   /**
    * As `allocate`, from the shared region; when it has no room (or is not set
-   * up) the request spills to normal memory, as in the seed (`spills` counts
+   * up) the request spills to normal memory, as in the design note (`spills` counts
    * them; `memoryType(address)` tells which you got). A bad argument gives 0
    * (-EINVAL) without spilling. O(W) per heap tried.
    */

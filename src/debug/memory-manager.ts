@@ -10,7 +10,7 @@
  * - `lastErrorText()`: a sentence about `lastError`: the reason of a refused
  *   initNormal/initShared when that was the last failure, else what the
  *   errno means for this manager.
- * - the seed's getters of the shared region, `getMemorySizeBytes()`,
+ * - the design note's getters of the shared region, `getMemorySizeBytes()`,
  *   `getSharedMemoryStartAddress()` and `getSharedMemoryName()` (the lean
  *   class has them as `sharedHeap.size`, `sharedHeap.base` and `sharedName`).
  *

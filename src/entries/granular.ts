@@ -2,7 +2,7 @@
  * dist/ramkit-granular.js: GranularHeap for a board that needs only that,
  * and what a program of it uses: the error codes it returns, the state
  * block's length (for stores passed in) and VERSION. The MemoryManager (two
- * heaps and the seed's verbs) is its own bundle, ramkit-memory-manager. Nothing else of the core: every function a bundle
+ * heaps and the design note's verbs) is its own bundle, ramkit-memory-manager. Nothing else of the core: every function a bundle
  * holds costs RAM on Espruino even when its text stays in flash. The heaps
  * never read or write the memory they manage, so no Memory port ships here:
  * a board program passes any port it has, or a stand-in whose `read8` is

@@ -1,6 +1,6 @@
 /**
  * dist/ramkit-memory-manager.js: the MemoryManager (a normal and a shared
- * GranularHeap, the seed's verbs) for a board that needs only that, and what
+ * GranularHeap, the design note's verbs) for a board that needs only that, and what
  * a program of it uses: the error codes it returns, the memoryType() values
  * and VERSION, and GranularHeap, which it is built on (the debug add-on
  * installs the heaps' checkers through that export). No Memory port ships (the heaps never
