@@ -1,16 +1,27 @@
 #!/usr/bin/env node
-// Simulator speed: simulated seconds per wall-clock second of a bank power-down
-// experiment, on the Node build (dist/node, made by `npm run build`).
+// Simulator speed, on the Node build (dist/node, made by `npm run build`;
+// `npm run bench` runs this after the allocator benchmarks):
 //
-//   node scripts/bench/sim.mjs [--rounds N]
+//   node scripts/bench/sim.mjs [--rounds N] [--access-only]
 //
-// Measures one simulated day of the sensor logger sampling at 1 Hz all day
-// (86,400 records into MemBlocks blocks, one flush every 20 minutes), with
-// its allocator, the bank manager and the SimMcu's energy integral, on the
-// default experiment's board and firmware layout: each policy's run (a fresh
-// SimMcu each), and the whole default experiment (every policy, the oracle). Reports the best of N rounds (the least disturbed figure on a
-// shared machine). The goal: one policy's day in well under 1 s. Never part
-// of `npm test`: it measures, it does not judge correctness.
+// 1. Memory access throughput: read32/write32 and read8/write8 through a
+//    SimMcu of BANGLEJS2 over a 64 KiB region that spans several sections
+//    (0x20004000..0x20014000: twelve 4 KiB sections and half of a 32 KiB
+//    one), against the same accesses, in the same order, on a plain
+//    Int32Array/Uint8Array of the region's size. Every access writes then
+//    reads back each word (or byte) of the region in address order, and both
+//    sides must produce the same checksum. Each round times every case once
+//    (interleaved, ~60 ms a sample); the figures are the medians of the
+//    rounds (9 by default), and the ratio is SimMcu ops/s over plain ops/s.
+//    Goal: at least 0.25x for words and for bytes.
+// 2. One simulated day of the sensor logger sampling at 1 Hz all day
+//    (86,400 records into MemBlocks blocks, one flush every 20 minutes), with
+//    its allocator, the bank manager and the SimMcu's energy integral, on the
+//    default experiment's board and firmware layout: each policy's run (a
+//    fresh SimMcu each), and the whole default experiment (every policy, the
+//    oracle). Reports the best of N rounds (the least disturbed figure on a
+//    shared machine). The goal: one policy's day in well under 1 s.
+// Never part of `npm test`: it measures, it does not judge correctness.
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -21,13 +32,110 @@ if (!existsSync(built)) {
   console.error("bench/sim: the Node build is missing (" + built + "); run `npm run build` first.");
   process.exit(1);
 }
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" } } });
+const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" }, "access-only": { type: "boolean", default: false } } });
 const rounds = Number(values.rounds);
 if (!(rounds >= 1) || Math.floor(rounds) !== rounds) {
   console.error("bench/sim: --rounds must be an integer >= 1, got " + values.rounds);
   process.exit(2);
 }
 const { loadExperiment, runExperiment } = await import(pathToFileURL(built).href);
+const { SimMcu } = await import(pathToFileURL(root + "dist/node/sim/mcu.js").href);
+const { loadBoard } = await import(pathToFileURL(root + "dist/node/sim/boards.js").href);
+
+// ---- 1. memory access throughput -------------------------------------------
+
+const ACCESS_GOAL = 0.25;
+const REGION = 0x20004000, REGION_BYTES = 0x10000;
+const median = (xs) => { const s = xs.slice().sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+/** One pass of each case: write every word (byte) of the region, then read every one back; returns a checksum. Ops per pass: 2 x words (bytes). */
+const cases = {
+  simWords(m) {
+    const end = REGION + REGION_BYTES;
+    for (let a = REGION, v = 0x9e3779b9; a < end; a += 4, v = (v + 0x6d2b79f5) | 0) m.write32(a, v);
+    let sum = 0;
+    for (let a = REGION; a < end; a += 4) sum = (sum + m.read32(a)) | 0;
+    return sum;
+  },
+  plainWords(w) {
+    const n = REGION_BYTES >> 2;
+    for (let i = 0, v = 0x9e3779b9; i < n; i++, v = (v + 0x6d2b79f5) | 0) w[i] = v;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum = (sum + w[i]) | 0; // the same sum mod 2^32 as of the unsigned words
+    return sum;
+  },
+  simBytes(m) {
+    const end = REGION + REGION_BYTES;
+    for (let a = REGION, v = 7; a < end; a++, v = (v * 5 + 1) & 0xff) m.write8(a, v);
+    let sum = 0;
+    for (let a = REGION; a < end; a++) sum = (sum + m.read8(a)) | 0;
+    return sum;
+  },
+  plainBytes(b) {
+    const n = REGION_BYTES;
+    for (let i = 0, v = 7; i < n; i++, v = (v * 5 + 1) & 0xff) b[i] = v;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum = (sum + b[i]) | 0;
+    return sum;
+  },
+};
+
+/** Memory accesses per second of SimMcu and of plain typed arrays (medians of interleaved rounds) and their ratios. */
+export function accessThroughput(nRounds, sampleMs = 60) {
+  const mcu = new SimMcu(loadBoard("BANGLEJS2"));
+  const bytes = new Uint8Array(REGION_BYTES), words = new Int32Array(REGION_BYTES >> 2);
+  const target = { simWords: mcu, plainWords: words, simBytes: mcu, plainBytes: bytes };
+  const opsPerPass = { simWords: REGION_BYTES >> 1, plainWords: REGION_BYTES >> 1, simBytes: REGION_BYTES * 2, plainBytes: REGION_BYTES * 2 };
+  const names = Object.keys(cases);
+  // Same accesses, same results: a wrong fast path shows up here, not as a speed-up.
+  if (cases.simWords(mcu) !== cases.plainWords(words) || cases.simBytes(mcu) !== cases.plainBytes(bytes)) {
+    throw new Error("bench/sim: SimMcu and the plain arrays disagree on the access checksums");
+  }
+  // Warm up and calibrate: passes per sample so that each sample takes ~sampleMs.
+  const passes = {};
+  for (const k of names) {
+    let p = 1;
+    for (;;) {
+      const t0 = performance.now();
+      for (let i = 0; i < p; i++) cases[k](target[k]);
+      const ms = performance.now() - t0;
+      if (ms >= sampleMs / 4) { passes[k] = Math.max(1, Math.round(p * sampleMs / ms)); break; }
+      p *= 2;
+    }
+  }
+  const rates = Object.fromEntries(names.map((k) => [k, []]));
+  let sink = 0;
+  for (let r = 0; r < nRounds; r++) {
+    const order = r % 2 === 0 ? names : names.slice().reverse();
+    for (const k of order) {
+      const t0 = performance.now();
+      for (let i = 0; i < passes[k]; i++) sink ^= cases[k](target[k]);
+      rates[k].push(passes[k] * opsPerPass[k] / ((performance.now() - t0) / 1000));
+    }
+  }
+  const med = Object.fromEntries(names.map((k) => [k, median(rates[k])]));
+  const counted = mcu.totals();
+  return {
+    words: { sim: med.simWords, plain: med.plainWords, ratio: med.simWords / med.plainWords },
+    bytes: { sim: med.simBytes, plain: med.plainBytes, ratio: med.simBytes / med.plainBytes },
+    goal: ACCESS_GOAL, rounds: nRounds, sink, accesses: counted.reads + counted.writes,
+  };
+}
+
+const access = accessThroughput(Math.max(rounds, 9));
+const mops = (x) => (x / 1e6).toFixed(1).padStart(8) + " M/s";
+console.log("Simulator memory access: BANGLEJS2, 64 KiB at 0x20004000 (13 sections), write then read back in address order; medians of " + access.rounds + " interleaved rounds");
+console.log("");
+console.log("access           SimMcu        plain typed array   SimMcu / plain");
+console.log("---------------  ------------  ------------------  --------------");
+console.log("read32/write32   " + mops(access.words.sim) + "  " + mops(access.words.plain).padStart(18) + "  " + (access.words.ratio.toFixed(3) + "x").padStart(14));
+console.log("read8/write8     " + mops(access.bytes.sim) + "  " + mops(access.bytes.plain).padStart(18) + "  " + (access.bytes.ratio.toFixed(3) + "x").padStart(14));
+const accessMet = access.words.ratio >= ACCESS_GOAL && access.bytes.ratio >= ACCESS_GOAL;
+console.log("goal: SimMcu at least " + ACCESS_GOAL + "x plain typed-array access (words and bytes): " + (accessMet ? "met" : "NOT met"));
+console.log("");
+if (values["access-only"]) process.exit(0);
+
+// ---- 2. one simulated day ---------------------------------------------------
 
 const { spec, baseDir } = loadExperiment(root + "experiments/default.json");
 const day = 86400;
