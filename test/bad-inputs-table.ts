@@ -337,7 +337,6 @@ for (const name of ["bytes", "words", "uwords"]) {
   for (const c of TABLE[R + name].cases) {
     if (/NaN|"16"/.test(c.input)) c.note = "an empty store (the engine's typed-array constructor takes ToIndex of n)";
     if (/huge/.test(c.input)) c.note = "a 4 GiB store (where the engine allows one; a plain array of 2^32 zeros on an engine without typed arrays)";
-    if (/negative|Infinity/.test(c.input)) c.known = "the engine's RangeError from the typed-array constructor (src/core/storage.ts, CORE); a board has no RangeError";
     if (/fractional/.test(c.input)) { c.known = undefined; c.note = "n truncated to 1 by the typed-array constructor"; }
   }
 }
@@ -1125,20 +1124,5 @@ annotate(S + "SimMcu.advance", /seconds (fractional|huge)/, "a valid number of s
 annotate(S + "generateWorkload", /durationSeconds fractional/, "a valid number of seconds");
 annotate(S + "runExperiment", /durationSeconds fractional/, "a valid number of seconds (a 1.5-second run)");
 
-// ---------------------------------------------------------------------------
-// Open findings: exceptions without an errno code, left to the owners (see docs/RELIABILITY.md).
-
-/** Mark the cases of `key` whose input matches `re` as the open finding `why`. */
-function known(key: string, re: RegExp, why: string): void {
-  const e = TABLE[key];
-  if (!e) return;
-  for (const c of e.cases) if (re.test(c.input)) c.known = why;
-}
-const NOT_OBJECT = /a number|a string/;
-known(R + "Onesize.stats", NOT_OBJECT, "TypeError writing the statistics into a primitive out (src/alloc/onesize.ts)");
-known(R + "BankManager.stats", NOT_OBJECT, "TypeError writing the statistics into a primitive out (src/power/bank-manager.ts)");
-known(R + "boardSectionSpecs", /^board (null|a number|a string|an empty object|a function)/, "TypeError reading board.sections (src/core/board.ts)");
-known(R + "fillArr", /^a (null|a number|a string)/, "TypeError: an unchecked store (src/core/storage.ts)");
-known(R + "indexOfArr", /^a null/, "TypeError: an unchecked store (src/core/storage.ts)");
-known(R + "findRegion", /null entry/, "TypeError reading a null region's name (src/alloc/memory-manager.ts)");
-known(D + "installDebug", /rk (null|missing)/, "TypeError reading rk.MemBlocks (src/debug/index.ts)");
+// Open findings (exceptions without an errno code) are marked with `known` on
+// their cases; none is open now (see docs/RELIABILITY.md).

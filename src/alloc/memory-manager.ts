@@ -85,7 +85,7 @@ export function regionConfig(memory: Memory, region: RegionLike, options?: { [k:
  */
 export function findRegion(board: { regions?: RegionLike[] }, name: string): RegionLike | null {
   var r = board && board.regions, i;
-  if (r) for (i = 0; i < r.length; i++) if (r[i].name === name) return r[i];
+  if (r) for (i = 0; i < r.length; i++) if (r[i] && r[i].name === name) return r[i];
   return null;
 }
 

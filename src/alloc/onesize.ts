@@ -531,7 +531,7 @@ export class Onesize implements Allocator {
    * are whole blocks; released blocks are in neither used nor free. O(1).
    */
   stats(out?: AllocStats): AllocStats {
-    var s = out || ({} as AllocStats), bs = this._blockSize, used = this._mark - this._room;
+    var s = out !== null && typeof out === "object" ? out : ({} as AllocStats), bs = this._blockSize, used = this._mark - this._room;
     s.used = used * bs;
     s.free = (this._nblocks - used - this._released) * bs;
     s.peak = this._peak * bs;

@@ -12,11 +12,24 @@
  */
 
 /** True when the engine has typed arrays. */
+import { fail } from "./errors.js";
+
 export var hasTypedArrays = typeof Uint8Array !== "undefined" && typeof Int32Array !== "undefined";
+
+/**
+ * Throws EINVAL unless `n` is a store length: undefined (an empty store), or
+ * a number ≥ 0 below 2^32 (a fraction is truncated by the typed-array
+ * constructor). Engines differ on what else they refuse (Espruino has no
+ * RangeError), so the store factory decides.
+ */
+function count(n: any): void {
+  if (n !== undefined && (typeof n !== "number" || !(n >= 0 && n < 0x100000000))) fail("EINVAL", "a store length must be a number in [0, 2^32), got " + n);
+}
 
 /** A byte or word store: a typed array, or a plain array of numbers. */
 export interface Store { [i: number]: number; length: number; }
 
+/** `n` zeroed entries of a plain array; EINVAL unless n is an integer in [0, 2^32). */
 function plain(n: number): number[] {
   var a: number[] = [];
   for (var i = 0; i < n; i++) a.push(0);
@@ -25,16 +38,19 @@ function plain(n: number): number[] {
 
 /** `n` zeroed bytes (values 0..255: callers store `v & 0xff`). */
 export function bytes(n: number): Store {
+  count(n);
   return hasTypedArrays ? new Uint8Array(n) : plain(n);
 }
 
 /** `n` zeroed 32-bit signed words (callers store `v | 0`). */
 export function words(n: number): Store {
+  count(n);
   return hasTypedArrays ? new Int32Array(n) : plain(n);
 }
 
 /** `n` zeroed 32-bit unsigned words (callers store `v >>> 0`). */
 export function uwords(n: number): Store {
+  count(n);
   return hasTypedArrays ? new Uint32Array(n) : plain(n);
 }
 
@@ -45,12 +61,14 @@ export function uwords(n: number): Store {
 
 /** Set `a[from..to)` to `v`. Native `fill` where the engine has it. */
 export function fillArr(a: Store, v: number, from: number, to: number): void {
+  if (!a || typeof a !== "object" || typeof a.length !== "number") fail("EINVAL", "the store must be an array or typed array, got " + a);
   if (typeof (a as any).fill === "function") { (a as any).fill(v, from, to); return; }
   for (var i = from; i < to; i++) a[i] = v;
 }
 
 /** First index ≥ `from` where `a[i] === v`, or -1. Native `indexOf` where it exists (plain arrays always have it). */
 export function indexOfArr(a: Store, v: number, from: number): number {
+  if (!a || typeof a !== "object" || typeof a.length !== "number") fail("EINVAL", "the store must be an array or typed array, got " + a);
   if (typeof (a as any).indexOf === "function") return (a as any).indexOf(v, from);
   for (var i = from, n = a.length; i < n; i++) if (a[i] === v) return i;
   return -1;

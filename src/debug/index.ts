@@ -5,6 +5,7 @@
  * that the same objects gain them. Each installer takes the class, never
  * imports it, so the add-on bundle holds none of the lean code.
  */
+import { fail } from "../core/errors.js";
 import { debugMemBlocks, debugMemBlocksGroup, debugBitArray } from "./mem-blocks.js";
 import { debugOnesize } from "./onesize.js";
 import { debugGranularHeap } from "./granular-heap.js";
@@ -14,6 +15,7 @@ import { debugFw } from "./fw.js";
 
 /** Install the debug members onto every class `rk` (a ramkit bundle's exports) has. Returns rk. */
 export function installDebug(rk: any): any {
+  if (!rk || (typeof rk !== "object" && typeof rk !== "function")) fail("EINVAL", "rk must be a loaded ramkit bundle's exports, got " + rk);
   if (rk.MemBlocks) debugMemBlocks(rk.MemBlocks);
   if (rk.MemBlocksGroup) debugMemBlocksGroup(rk.MemBlocksGroup);
   if (rk.BitArray) debugBitArray(rk.BitArray);

@@ -301,7 +301,7 @@ export class BankManager implements Allocator {
    * failures of the manager's own calls; the switching counters. O(allocators + sections).
    */
   stats(out?: BankStats): BankStats {
-    var o = out || ({} as BankStats), f = 0;
+    var o = out !== null && typeof out === "object" ? out : ({} as BankStats), f = 0;
     for (var k = 0; k < this.allocators.length; k++) f += this.allocators[k].stats(this._st).free;
     o.used = this._used; o.free = f; o.peak = this._peak; o.count = this._count; o.failures = this._fail;
     o.switchOns = this.switchOns; o.switchOffs = this.switchOffs; o.sectionsOn = this.sectionsOn(); o.lost = this.lost;
