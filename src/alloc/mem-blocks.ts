@@ -9,22 +9,23 @@
  *
  * The lean board class: the constructor, the contract's allocate, free,
  * stats and watch (and lastError), and Zephyr's verbs allocBlock/freeBlock
- * (the fast path), allocBlocks/freeBlocks (scatter-gather), allocContiguous,
- * freeContiguous, get and isRegionFree. Every verb that allocates or frees
- * updates the statistics and tells the watchers; every failed call sets
- * `lastError` to its negative errno and counts a failure. A rejected call
- * changes nothing else: no bit, no statistic, no watcher call, no entry of
- * `out`. A missing array (Zephyr's NULL asserts) throws EINVAL naming the
- * argument. owns, resetPeak, unwatch, close, the checkers, Zephyr-style
- * listeners, block statistics and error texts are the debug add-on's
- * (src/debug/mem-blocks.ts). See docs/MEMBLOCKS.md.
+ * (the fast path), allocBlocks/freeBlocks (scatter-gather), allocContiguous
+ * and freeContiguous. Every verb that allocates or frees updates the
+ * statistics and tells the watchers; every failed call sets `lastError` to
+ * its negative errno and counts a failure. A rejected call changes nothing
+ * else: no bit, no statistic, no watcher call, no entry of `out`. A missing
+ * array (Zephyr's NULL asserts) throws EINVAL naming the argument. owns,
+ * resetPeak, unwatch, close, Zephyr's get and isRegionFree, the checkers,
+ * Zephyr-style listeners, block statistics and error texts are the debug
+ * add-on's (src/debug/mem-blocks.ts). See docs/MEMBLOCKS.md.
  *
- * ESPRUINO: the interpreter reads the source token by token on every call,
- * a property read scans the object's properties in creation order, and a
- * `var` costs about as much as a statement. So the two hot methods come
- * first, hold only their fast path (every other case is one call away, and
- * even the tokens of a branch not taken cost time), use the fewest
- * variables, and read private fields created first in the constructor.
+ * ESPRUINO: the interpreter reads the source token by token on every call
+ * (even the tokens of a branch not taken), a property read scans the
+ * object's properties in creation order, and a `var` costs about as much as
+ * a statement. So the two hot methods come first, hold only their fast
+ * path (every other case is one call away), use the fewest variables, and
+ * read private fields created first in the constructor; every function of
+ * the module is one more object in RAM, so there is one private helper.
  */
 import type { Memory } from "../hal/ports.js";
 import type { Allocator, AllocStats, RegionOptions, Watcher } from "./api.js";
@@ -64,8 +65,8 @@ export interface MemBlocksStats {
  * blocks fills up or stops being full, a native scan of one word per 32
  * blocks (allocate with a hint: plus the words from the hint to the first
  * free block); allocBlocks/freeBlocks of n blocks O(n) such steps;
- * allocContiguous first fit, O(numBlocks / 32 + used runs skipped);
- * freeContiguous O(count / 32); stats O(1).
+ * allocContiguous first fit a word at a time, O(numBlocks / 32 × log
+ * count); freeContiguous O(count / 32); stats O(1).
  *
  * ESPRUINO: MemBlocks is a function with methods assigned to its prototype
  * at the module's top level, not a class: a TypeScript class compiles to ES5
@@ -150,7 +151,7 @@ export interface MemBlocks extends Allocator {
   /**
    * The bitmap's one helper. n > 0: take the n blocks from block k if all
    * are free; n < 0: give back the -n blocks from block k if all are taken
-   * (k − n ≤ numBlocks); then the flags, the hint, the usage counter and the
+   * (k + |n| ≤ numBlocks); then the flags, the hint, the usage counter and the
    * peak follow, and the watchers hear of it (one call for the run). Returns
    * -1 when done, else the first block of the run that is not as it should
    * be (nothing changed). n = 0: the first free block from k, or -1 when
@@ -331,8 +332,15 @@ export var MemBlocks: MemBlocksConstructor = function (this: MemBlocks, memory: 
     fail("EINVAL", "memory must be a Memory port (an object with read8, write8, …), got " + memory);
   }
   if (!options || typeof options !== "object") fail("EINVAL", "options must be an object {base, size, blockSize}, got " + options);
-  var base = options.base, size = options.size, z = options.blockSize, n = size / z, nw = (n + 31) >> 5, w, i;
-  if (!(z >= 4 && z <= 0x40000000 && (z & z - 1) === 0 && (z | 0) === z)) fail("EINVAL", "blockSize must be a power of two in [4, 2^30], got " + z);
+  var base = options.base,
+    size = options.size,
+    z = options.blockSize,
+    n = size / z,
+    nw = (n + 31) >> 5,
+    w,
+    i;
+  if (!(z >= 4 && z <= 0x40000000 && (z & (z - 1)) === 0 && (z | 0) === z))
+    fail("EINVAL", "blockSize must be a power of two in [4, 2^30], got " + z);
   if (!(base === base >>> 0 && base)) fail("EINVAL", "base must be a non-zero 32-bit unsigned address, got " + base);
   if (base % z) fail("EINVAL", "base must be aligned to blockSize (" + z + "), got 0x" + base.toString(16));
   if (!(typeof size === "number" && n >= 1 && n % 1 === 0)) {
@@ -371,7 +379,6 @@ export var MemBlocks: MemBlocksConstructor = function (this: MemBlocks, memory: 
   for (i = 0; i < 31 && i < n; i++) this._t[(1 << i) % 37] = i * z;
 } as any;
 
-
 // allocBlock: see the MemBlocks interface above.
 MemBlocks.prototype.allocBlock = function (this: MemBlocks): number {
   // y | y + 1 is y with its lowest clear bit set; u ^ y that bit alone.
@@ -380,11 +387,11 @@ MemBlocks.prototype.allocBlock = function (this: MemBlocks): number {
   // y + 1 is 2^31, a float there; `|` converts it through a long long cast
   // (jsvGetInteger, src/jsvar.c), which wraps to -2^31 as ToInt32 does, so
   // u is still -1
-  var y = this._w[this._h], u = y | y + 1;
-  if (~u && this._s > 0) return this._w[this._h] = u, this._s--, this._t[(u ^ y) % 37] + this._a;
+  var y = this._w[this._h],
+    u = y | (y + 1);
+  if (~u && this._s > 0) return ((this._w[this._h] = u), this._s--, this._t[(u ^ y) % 37] + this._a);
   return this.allocate(1);
 };
-
 
 // freeBlock: see the MemBlocks interface above.
 MemBlocks.prototype.freeBlock = function (this: MemBlocks, address: number): number {
@@ -394,20 +401,30 @@ MemBlocks.prototype.freeBlock = function (this: MemBlocks, address: number): num
   // guard word), a free block, a full word: freeContiguous sorts it out.
   // ESPRUINO: shift counts are masked (& 31): the ARM build's shift by 32
   // or more is not JavaScript's
-  var k = (address - this._b) / this._z, m = 1 << (k & 31), x;
-  if (address === +address && k < this._l && (x = this._w[k >> 5]) & m && ~x) return this._w[k >> 5] = x ^ m, this._s++, 0;
+  var k = (address - this._b) / this._z,
+    m = 1 << (k & 31),
+    x;
+  if (address === +address && k < this._l && (x = this._w[k >> 5]) & m && ~x) return ((this._w[k >> 5] = x ^ m), this._s++, 0);
   return this.freeContiguous(address, 1);
 };
 
-
 // _run: see the MemBlocks interface above.
 MemBlocks.prototype._run = function (this: MemBlocks, k: number, n: number): number {
-  var w = this._w, o = w.length >> 1, want = n > 0 ? 0 : -1, e = (n ? k + (n < 0 ? -n : n) : this.numBlocks) + 32,
-    list = this._x, b = list ? -0x10000000 : 0, pass = 0, i, j, m, x;
+  var w = this._w,
+    o = w.length >> 1,
+    want = n > 0 ? 0 : -1,
+    e = (n ? k + (n < 0 ? -n : n) : this.numBlocks) + 32,
+    list = this._x,
+    b = list ? -0x10000000 : 0,
+    pass = 0,
+    i,
+    j,
+    m,
+    x;
   for (; pass < 2; pass++) {
     for (i = k + 32; i < e; i = j + 32) {
       j = i & -32; // bit 0 of i's word
-      m = (e - j > 31 ? -1 : (1 << e - j) - 1) & -1 << (i & 31); // the bits of [i, e) in that word
+      m = (e - j > 31 ? -1 : (1 << (e - j)) - 1) & (-1 << (i & 31)); // the bits of [i, e) in that word
       x = w[j >> 5];
       if (pass) w[o + (j >> 5)] = ~(w[j >> 5] = x ^ m) ? 1 : 0;
       else if ((x = (x ^ want) & m)) return j - 32 + ((x &= -x) < 0 ? 31 : this._t[x % 37] / this._z); // the lowest such bit
@@ -419,7 +436,8 @@ MemBlocks.prototype._run = function (this: MemBlocks, k: number, n: number): num
   // at worst). Given back blocks lower it to k's word if below.
   if (n > 0) {
     i = o + this._h;
-    if ((w as any).indexOf) i = (w as any).indexOf(1, i); // DUKTAPE: typed arrays without indexOf
+    if ((w as any).indexOf)
+      i = (w as any).indexOf(1, i); // DUKTAPE: typed arrays without indexOf
     else while (w[i] !== 1) i++;
     i -= o;
   } else i = (k >> 5) + 1 < this._h ? (k >> 5) + 1 : this._h;
@@ -439,37 +457,43 @@ MemBlocks.prototype._run = function (this: MemBlocks, k: number, n: number): num
   return -1;
 };
 
-
 // allocate: see the MemBlocks interface above.
 MemBlocks.prototype.allocate = function (this: MemBlocks, size: number, alignment?: number, hint?: number): number {
-  var z = this._z, n = this.numBlocks, k = -1, y;
-  if (!(size === size >>> 0 && size && size <= z) ||
-    !(alignment === undefined || (alignment === alignment >>> 0 && alignment && !(alignment & alignment - 1) && alignment <= z)) ||
-    !(hint === undefined || hint === null || hint === hint >>> 0)) return this._n++, this.lastError = -EINVAL, 0;
-  if (hint && (k = Math.ceil((hint - this.base) / z)) > 0 && k < n) k = this._run(k, 0); // the first free block at or above
+  var z = this._z,
+    n = this.numBlocks,
+    k = -1,
+    y;
+  if (
+    !(size === size >>> 0 && size && size <= z) ||
+    !(alignment === undefined || (alignment === alignment >>> 0 && alignment && !(alignment & (alignment - 1)) && alignment <= z)) ||
+    !(hint === undefined || hint === null || hint === hint >>> 0)
+  )
+    return (this._n++, (this.lastError = -EINVAL), 0);
+  if (hint && (k = Math.ceil((hint - this.base) / z)) > 0 && k < n)
+    k = this._run(k, 0); // the first free block at or above
   else k = -1;
   // else the lowest free block: the lowest clear bit of the hint's word, unless that is the sentinel
-  if (k < 0 && ~(y = this._w[this._h])) k = (this._h - 1 << 5) + ((y = ~y & y + 1) < 0 ? 31 : this._t[y % 37] / z);
-  if (k < 0) return this._n++, this.lastError = -ENOMEM, 0;
+  if (k < 0 && ~(y = this._w[this._h])) k = ((this._h - 1) << 5) + ((y = ~y & (y + 1)) < 0 ? 31 : this._t[y % 37] / z);
+  if (k < 0) return (this._n++, (this.lastError = -ENOMEM), 0);
   this._run(k, 1);
   return this.base + k * z;
 };
 
-
 // free: see the MemBlocks interface above.
 MemBlocks.prototype.free = function (this: MemBlocks, address: number): number {
   var k = (address - this.base) / this._z;
-  if (typeof address !== "number") return this._n++, this.lastError = -EINVAL;
+  if (typeof address !== "number") return (this._n++, (this.lastError = -EINVAL));
   if (address === 0) return 0;
-  if (!(k >= 0 && k < this.numBlocks) || k % 1 || this._run(k, -1) >= 0) return this._n++, this.lastError = -EFAULT;
+  if (!(k >= 0 && k < this.numBlocks) || k % 1 || this._run(k, -1) >= 0) return (this._n++, (this.lastError = -EFAULT));
   return 0;
 };
 
-
 // stats: see the MemBlocks interface above.
 MemBlocks.prototype.stats = function (this: MemBlocks, out?: AllocStats): AllocStats {
-  if (out !== undefined && (out === null || typeof out !== "object")) fail("EINVAL", "out must be an object to receive the statistics, got " + out);
-  var s = out || ({} as AllocStats), n = this._p - this._s + (this._x ? -0x10000000 : 0);
+  if (out !== undefined && (out === null || typeof out !== "object"))
+    fail("EINVAL", "out must be an object to receive the statistics, got " + out);
+  var s = out || ({} as AllocStats),
+    n = this._p - this._s + (this._x ? -0x10000000 : 0);
   s.used = n * this._z;
   s.free = this.size - s.used;
   s.peak = this._p * this._z;
@@ -478,11 +502,11 @@ MemBlocks.prototype.stats = function (this: MemBlocks, out?: AllocStats): AllocS
   return s;
 };
 
-
 // watch: see the MemBlocks interface above.
 MemBlocks.prototype.watch = function (this: MemBlocks, watcher: Watcher): number {
   if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") return (this.lastError = -EINVAL);
-  if (!this._x) { // blocks in use stay _p - _s + bias: the bias becomes -2^28
+  if (!this._x) {
+    // blocks in use stay _p - _s + bias: the bias becomes -2^28
     this._s -= 0x10000000;
     this._l = 0;
   }
@@ -490,14 +514,18 @@ MemBlocks.prototype.watch = function (this: MemBlocks, watcher: Watcher): number
   return 0;
 };
 
-
 // allocBlocks: see the MemBlocks interface above.
 MemBlocks.prototype.allocBlocks = function (this: MemBlocks, count: number, out: number[]): number {
-  var n = this.numBlocks, k = 0, j = 0, a;
-  if (out === null || typeof out !== "object" || typeof out.length !== "number") fail("EINVAL", "out must be an array of addresses, got " + out);
-  if (count !== count >>> 0) return this._n++, this.lastError = -EINVAL;
-  if (count > n - this._p + this._s - (this._x ? -0x10000000 : 0)) return this._n++, this.lastError = -ENOMEM;
-  if (out.length < count && !(out instanceof Array)) fail("EINVAL", "out has room for " + (out as any).length + " addresses, count is " + count);
+  var n = this.numBlocks,
+    k = 0,
+    j = 0,
+    a;
+  if (out === null || typeof out !== "object" || typeof out.length !== "number")
+    fail("EINVAL", "out must be an array of addresses, got " + out);
+  if (count !== count >>> 0) return (this._n++, (this.lastError = -EINVAL));
+  if (count > n - this._p + this._s - (this._x ? -0x10000000 : 0)) return (this._n++, (this.lastError = -ENOMEM));
+  if (out.length < count && !(out instanceof Array))
+    fail("EINVAL", "out has room for " + (out as any).length + " addresses, count is " + count);
   for (; k < count; k++, j++) {
     a = this.base + (j = this._run(j, 0)) * this._z;
     try {
@@ -505,54 +533,69 @@ MemBlocks.prototype.allocBlocks = function (this: MemBlocks, count: number, out:
     } catch (e) {
       // read back below
     }
-    if (out[k] !== a) fail("EINVAL", "out must keep the addresses written to it: entry " + k + " did not (frozen, read-only or too narrow?); no block was taken");
+    if (out[k] !== a)
+      fail(
+        "EINVAL",
+        "out must keep the addresses written to it: entry " + k + " did not (frozen, read-only or too narrow?); no block was taken"
+      );
   }
   for (k = 0; k < count; k++) this._run((out[k] - this.base) / this._z, 1);
   return 0;
 };
 
-
 // freeBlocks: see the MemBlocks interface above.
 MemBlocks.prototype.freeBlocks = function (this: MemBlocks, count: number, addresses: number[]): number {
-  var n = this.numBlocks, w = this._w, k = 0, b, i;
+  var n = this.numBlocks,
+    w = this._w,
+    k = 0,
+    b,
+    i;
   if (addresses === null || typeof addresses !== "object" || typeof addresses.length !== "number") {
     fail("EINVAL", "addresses must be an array of addresses, got " + addresses);
   }
-  if (count !== count >>> 0 || count > n) return this._n++, this.lastError = -EINVAL;
+  if (count !== count >>> 0 || count > n) return (this._n++, (this.lastError = -EINVAL));
   if (addresses.length < count) fail("EINVAL", "addresses holds " + addresses.length + " entries, count is " + count);
   // every entry's block must be taken and none may repeat: each bit is
   // cleared as it is checked (so a repeat finds it clear), then all are set
   // again, and only then given back for good
   for (; k < count; k++) {
     b = (addresses[k] - this._b) / this._z; // the bit index in _w
-    if (typeof addresses[k] !== "number" || !(b >= 32 && b < n + 32) || !(w[b >> 5] & 1 << (b & 31))) break;
+    if (typeof addresses[k] !== "number" || !(b >= 32 && b < n + 32) || !(w[b >> 5] & (1 << (b & 31)))) break;
     w[b >> 5] ^= 1 << (b & 31);
   }
-  for (i = k; i--;) {
+  for (i = k; i--; ) {
     b = (addresses[i] - this._b) / this._z;
     w[b >> 5] ^= 1 << (b & 31);
   }
-  if (k < count) return this._n++, this.lastError = -EFAULT;
-  for (k = 0; k < count; k++) this._run((addresses[k] - this.base) / this._z | 0, -1);
+  if (k < count) return (this._n++, (this.lastError = -EFAULT));
+  for (k = 0; k < count; k++) this._run(((addresses[k] - this.base) / this._z) | 0, -1);
   return 0;
 };
 
-
 // allocContiguous: see the MemBlocks interface above.
 MemBlocks.prototype.allocContiguous = function (this: MemBlocks, count: number): number {
-  var w = this._w, end = w.length >> 1, i = this._h, run = 0, k = 0, x, r, s;
-  if (count !== count >>> 0 || !count) return this._n++, this.lastError = -EINVAL, 0;
+  var w = this._w,
+    end = w.length >> 1,
+    i = this._h,
+    run = 0,
+    k = 0,
+    x,
+    r,
+    s;
+  if (count !== count >>> 0 || !count) return (this._n++, (this.lastError = -EINVAL), 0);
   // First fit, a word at a time from the hint's (the words below are full):
   // the `run` free blocks from block k end at the top of the word before i.
   for (; i < end && count <= this.numBlocks; i++) {
     x = ~w[i]; // this word's free blocks (the bits past numBlocks and the sentinel read taken)
-    if (x === -1) { // all 32 free: the run grows
+    if (x === -1) {
+      // all 32 free: the run grows
       if (!run) k = (i - 1) << 5;
       if ((run += 32) < count) continue;
-    } else if (!(run && (s = count - run) < 32 && (x & (s = (1 << s) - 1)) === s)) { // else it ends in this word unless its lowest blocks complete it
+    } else if (!(run && (s = count - run) < 32 && (x & (s = (1 << s) - 1)) === s)) {
+      // else it ends in this word unless its lowest blocks complete it
       // a run inside this word: r keeps bit p while blocks p .. p + count - 1 are free (>>> shifts in taken blocks)
       for (r = count > 32 ? 0 : x, s = 1; r && s + s <= count; s += s) r &= r >>> s;
-      if (r && s < count) r &= r >>> count - s;
+      if (r && s < count) r &= r >>> (count - s);
       if (r) k = ((i - 1) << 5) + ((r &= -r) < 0 ? 31 : this._t[r % 37] / this._z);
       else {
         // the free blocks at the top of this word start the next run: 31 - (its highest taken block)
@@ -573,22 +616,20 @@ MemBlocks.prototype.allocContiguous = function (this: MemBlocks, count: number):
     this._run(k, count); // free blocks: taken, with the bookkeeping
     return this.base + k * this._z;
   }
-  return this._n++, this.lastError = -ENOMEM, 0;
+  return (this._n++, (this.lastError = -ENOMEM), 0);
 };
-
 
 // freeContiguous: see the MemBlocks interface above.
 MemBlocks.prototype.freeContiguous = function (this: MemBlocks, address: number, count: number): number {
-  var n = this.numBlocks, k = (address - this.base) / this._z;
-  if (count !== count >>> 0 || count > n || typeof address !== "number") return this._n++, this.lastError = -EINVAL;
+  var n = this.numBlocks,
+    k = (address - this.base) / this._z;
+  if (count !== count >>> 0 || count > n || typeof address !== "number") return (this._n++, (this.lastError = -EINVAL));
   if (!count || address === 0) return 0;
-  if (!(k >= 0 && k < n)) return this._n++, this.lastError = -EFAULT;
-  if ((k |= 0) + count > n) return this._n++, this.lastError = -EINVAL;
-  if (this._run(k, -count) >= 0) return this._n++, this.lastError = -EFAULT;
+  if (!(k >= 0 && k < n)) return (this._n++, (this.lastError = -EFAULT));
+  if ((k |= 0) + count > n) return (this._n++, (this.lastError = -EINVAL));
+  if (this._run(k, -count) >= 0) return (this._n++, (this.lastError = -EFAULT));
   return 0;
 };
-
-
 
 // The hot paths above are Espruino's, which reads the source text on every
 // call: there a `var` costs about as much as a statement and a property
@@ -596,9 +637,10 @@ MemBlocks.prototype.freeContiguous = function (this: MemBlocks, address: number,
 // them. Every other engine compiles functions first (to bytecode: Duktape,
 // QuickJS, JerryScript, mujs; to machine code: V8, JavaScriptCore,
 // SpiderMonkey), where a local is a register and a property read costs the
-// most: there the same steps keep the fields in locals (DUKTAPE: 8,586 ->
-// 7,645 instructions per allocBlock/freeBlock op; the Espruino versions would
-// cost 4.5% more on Espruino). Engines with machine code and Math.clz32 (the
+// most: there the same steps keep the fields in locals, and handle a word
+// that fills up or stops being full inline (DUKTAPE: 7,879 -> 6,849
+// instructions per fixed32 op of the benchmark, driver included; the locals
+// would cost Espruino 4% per pair). Engines with machine code and Math.clz32 (the
 // ones with WebAssembly) also find the bit's index with clz32, one
 // instruction, where the table read costs 10-15% more per op; interpreters
 // keep the table even when they have clz32 (DUKTAPE: the native call costs
@@ -607,12 +649,17 @@ MemBlocks.prototype.freeContiguous = function (this: MemBlocks, address: number,
 // peek32), and the others stay reachable for the tests as _allocEspruino,
 // _freeEspruino and _allocTab.
 declare var WebAssembly: any, peek32: any;
-if (typeof peek32 !== "function") { // ESPRUINO keeps the versions above
+if (typeof peek32 !== "function") {
+  // ESPRUINO keeps the versions above
   MemBlocks.prototype._allocEspruino = MemBlocks.prototype.allocBlock;
   MemBlocks.prototype._freeEspruino = MemBlocks.prototype.freeBlock;
   MemBlocks.prototype.allocBlock = function (this: MemBlocks): number {
-    var w = this._w, h = this._h, y = w[h], u = y | y + 1;
-    if (~y && --this._s >= 0) { // a free block in the hint's word, no new peak, no watcher
+    var w = this._w,
+      h = this._h,
+      y = w[h],
+      u = y | (y + 1);
+    if (~y && --this._s >= 0) {
+      // a free block in the hint's word, no new peak, no watcher
       w[h] = u;
       y = ((u ^= y) < 0 ? 31 * this._z : this._t[u % 37]) + this._a; // u: the bit taken; y: its block's address
       if (w[h] === -1) this._full(h);
@@ -622,11 +669,16 @@ if (typeof peek32 !== "function") { // ESPRUINO keeps the versions above
     return this.allocate(1);
   };
   MemBlocks.prototype.freeBlock = function (this: MemBlocks, address: number): number {
-    var w = this._w, k = (address - this._b) / this._z, i = k >> 5, m = 1 << (k & 31), x = w[i]; // x is read before the range check: a bad index reads undefined
+    var w = this._w,
+      k = (address - this._b) / this._z,
+      i = k >> 5,
+      m = 1 << (k & 31),
+      x = w[i]; // x is read before the range check: a bad index reads undefined
     if (address === +address && k < this._l && x & m) {
       w[i] = x ^ m;
       this._s++;
-      if (x === -1) { // the word was full: its flag 1, and the hint down to it
+      if (x === -1) {
+        // the word was full: its flag 1, and the hint down to it
         w[(w.length >> 1) + i] = 1;
         if (i < this._h) {
           this._h = i;
@@ -639,9 +691,12 @@ if (typeof peek32 !== "function") { // ESPRUINO keeps the versions above
   };
   /** Word h (the hint's) is full: its flag 0, the hint to the next word with a free block (the sentinel's flag ends the search). */
   MemBlocks.prototype._full = function (this: MemBlocks, h: number): void {
-    var w = this._w, o = w.length >> 1, i = o + h;
+    var w = this._w,
+      o = w.length >> 1,
+      i = o + h;
     w[i] = 0;
-    if ((w as any).indexOf) i = (w as any).indexOf(1, i); // DUKTAPE: typed arrays without indexOf
+    if ((w as any).indexOf)
+      i = (w as any).indexOf(1, i); // DUKTAPE: typed arrays without indexOf
     else while (w[i] !== 1) i++;
     this._h = i -= o;
     this._a = this._b + i * 32 * this._z;
@@ -649,7 +704,10 @@ if (typeof peek32 !== "function") { // ESPRUINO keeps the versions above
   if (typeof WebAssembly === "object" && typeof (Math as any).clz32 === "function") {
     MemBlocks.prototype._allocTab = MemBlocks.prototype.allocBlock;
     MemBlocks.prototype.allocBlock = function (this: MemBlocks): number {
-      var w = this._w, h = this._h, y = w[h], u = y | y + 1;
+      var w = this._w,
+        h = this._h,
+        y = w[h],
+        u = y | (y + 1);
       if (~y && --this._s >= 0) {
         w[h] = u;
         y = this._a + (31 - (Math as any).clz32(u ^ y)) * this._z;
