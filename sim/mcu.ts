@@ -172,6 +172,9 @@ function picoamps(fig: Figure, what: string): number {
   return Math.round(figureIn(fig, CURRENT_UNITS, what) * 1024) / 1024;
 }
 
+/** Whether this host stores typed-array words little-endian (the word fast path reads a section's bytes as words). */
+var LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** "0x2000fffe" for an unsigned 32-bit integer; anything else as it is. */
 function hex(a: number): string {
   if ((a >>> 0) !== a) return String(a);
@@ -211,6 +214,17 @@ export class SimMcu implements Memory, Power {
   _gate: boolean[];
   _state: PowerState[];
   _on: Uint8Array;
+  /**
+   * Per section, the access fast paths' one compare: an offset `o` (an
+   * unsigned integer) with `o < _lim1[s]` is a byte access, `o < _lim2[s]` a
+   * half-word, `o < _lim4[s]` a word that lies wholly inside section `s`
+   * while it is on; all three are 0 while it is not on.
+   */
+  _lim1: Int32Array;
+  _lim2: Int32Array;
+  _lim4: Int32Array;
+  /** Per section, its backing bytes as little-endian words: word `o >> 2` holds bytes o..o+3 for a 4-aligned offset `o` (null on a big-endian host). */
+  _w32: (Int32Array | null)[];
   /** Section index by name. */
   _byName: { [name: string]: number };
   /** Section of the last decoded access (the decode cache). */
@@ -273,6 +287,10 @@ export class SimMcu implements Memory, Power {
     this._gate = [];
     this._state = [];
     this._on = new Uint8Array(n);
+    this._lim1 = new Int32Array(n);
+    this._lim2 = new Int32Array(n);
+    this._lim4 = new Int32Array(n);
+    this._w32 = [];
     this._byName = Object.create(null);
     this._cycle = new Float64Array(n);
     for (var i = 0; i < n; i++) {
@@ -285,11 +303,14 @@ export class SimMcu implements Memory, Power {
       if (this._byName[s.name] !== undefined) fail("EINVAL", at + ".name " + s.name + " is used twice");
       this._base[i] = s.base;
       this._size[i] = s.size;
-      this._mem.push(new Uint8Array(s.size));
+      var mem = new Uint8Array(s.size);
+      this._mem.push(mem);
+      this._w32.push(LITTLE_ENDIAN ? new Int32Array(mem.buffer, 0, s.size >> 2) : null);
       this._name.push(String(s.name));
       this._gate.push(!!s.gateable);
       this._state.push("on");
       this._on[i] = 1;
+      this._limits(i);
       this._byName[s.name] = i;
       picoamps(s.retention, at + ".retention");
       if (s.retentionByMode !== undefined && (s.retentionByMode === null || typeof s.retentionByMode !== "object")) {
@@ -427,65 +448,93 @@ export class SimMcu implements Memory, Power {
 
   // ---- Memory port ------------------------------------------------------
 
+  // Fast paths: an access that lies wholly inside one section that is on is
+  // one compare against that section's limit (`_lim1/2/4`: 0 while it is
+  // not on) after the decode cache (`_last`) or the binary search, and then a
+  // typed-array read or write (a word at a 4-aligned offset is one element of
+  // the section's `_w32`). Anything else (unmapped, not on, straddling, not
+  // an integer address) takes the general path (`_read`/`_write`), which
+  // checks, faults and counts per section; both count alike.
+
   /** Byte at `a`. Bus fault (strict) or garbage (lenient) when `a` is not in an on section. */
   read8(a: number): number {
     var s = this._last, o = a - this._base[s];
-    if ((o >>> 0) === o && o < this._size[s] && this._on[s] === 1) { this._rd[s]++; this._rb[s]++; return this._mem[s][o]; }
-    this._read(a, this._tmp, 0, 1);
-    return this._tmp[0];
+    if ((o >>> 0) !== o || o >= this._lim1[s]) {
+      s = this._find(a);
+      if (s < 0 || (o = a - this._base[s]) >= this._lim1[s]) { this._read(a, this._tmp, 0, 1); return this._tmp[0]; }
+    }
+    this._rd[s]++; this._rb[s]++;
+    return this._mem[s][o];
   }
   /** Little-endian half-word at `a`; each section it touches is checked. */
   read16(a: number): number {
-    var s = this._find(a), o = a - this._base[s];
-    if (s >= 0 && o + 2 <= this._size[s] && this._on[s] === 1) {
-      var b = this._mem[s]; this._rd[s]++; this._rb[s] += 2;
-      return b[o] | (b[o + 1] << 8);
+    var s = this._last, o = a - this._base[s];
+    if ((o >>> 0) !== o || o >= this._lim2[s]) {
+      s = this._find(a);
+      if (s < 0 || (o = a - this._base[s]) >= this._lim2[s]) { var t = this._tmp; this._read(a, t, 0, 2); return t[0] | (t[1] << 8); }
     }
-    var t = this._tmp;
-    this._read(a, t, 0, 2);
-    return t[0] | (t[1] << 8);
+    var b = this._mem[s]; this._rd[s]++; this._rb[s] += 2;
+    return b[o] | (b[o + 1] << 8);
   }
   /** Little-endian word at `a`, unsigned; each section it touches is checked. */
   read32(a: number): number {
-    var s = this._find(a), o = a - this._base[s];
-    if (s >= 0 && o + 4 <= this._size[s] && this._on[s] === 1) {
-      var b = this._mem[s]; this._rd[s]++; this._rb[s] += 4;
-      return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+    var s = this._last, o = a - this._base[s];
+    if ((o >>> 0) !== o || o >= this._lim4[s]) {
+      s = this._find(a);
+      if (s < 0 || (o = a - this._base[s]) >= this._lim4[s]) {
+        var t = this._tmp;
+        this._read(a, t, 0, 4);
+        return (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0;
+      }
     }
-    var t = this._tmp;
-    this._read(a, t, 0, 4);
-    return (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0;
+    this._rd[s]++; this._rb[s] += 4;
+    var w = this._w32[s];
+    if ((o & 3) === 0 && w !== null) return w[o >> 2] >>> 0;
+    var b = this._mem[s];
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
   /** Store `v & 0xff` at `a`. Bus fault (strict) or dropped (lenient) when `a` is not in an on section. */
   write8(a: number, v: number): void {
     var s = this._last, o = a - this._base[s];
-    if ((o >>> 0) === o && o < this._size[s] && this._on[s] === 1) { this._wr[s]++; this._wb[s]++; this._mem[s][o] = v; return; }
-    this._tmp[0] = v;
-    this._write(a, this._tmp, 0, 1);
+    if ((o >>> 0) !== o || o >= this._lim1[s]) {
+      s = this._find(a);
+      if (s < 0 || (o = a - this._base[s]) >= this._lim1[s]) { this._tmp[0] = v; this._write(a, this._tmp, 0, 1); return; }
+    }
+    this._wr[s]++; this._wb[s]++;
+    this._mem[s][o] = v;
   }
   /** Store the low 16 bits of `v` at `a`, little-endian. */
   write16(a: number, v: number): void {
-    var s = this._find(a), o = a - this._base[s];
-    if (s >= 0 && o + 2 <= this._size[s] && this._on[s] === 1) {
-      var b = this._mem[s]; this._wr[s]++; this._wb[s] += 2;
-      b[o] = v; b[o + 1] = v >> 8;
-      return;
+    var s = this._last, o = a - this._base[s];
+    if ((o >>> 0) !== o || o >= this._lim2[s]) {
+      s = this._find(a);
+      if (s < 0 || (o = a - this._base[s]) >= this._lim2[s]) {
+        var t = this._tmp;
+        t[0] = v; t[1] = v >> 8;
+        this._write(a, t, 0, 2);
+        return;
+      }
     }
-    var t = this._tmp;
-    t[0] = v; t[1] = v >> 8;
-    this._write(a, t, 0, 2);
+    var b = this._mem[s]; this._wr[s]++; this._wb[s] += 2;
+    b[o] = v; b[o + 1] = v >> 8;
   }
   /** Store the low 32 bits of `v` at `a`, little-endian. */
   write32(a: number, v: number): void {
-    var s = this._find(a), o = a - this._base[s];
-    if (s >= 0 && o + 4 <= this._size[s] && this._on[s] === 1) {
-      var b = this._mem[s]; this._wr[s]++; this._wb[s] += 4;
-      b[o] = v; b[o + 1] = v >> 8; b[o + 2] = v >> 16; b[o + 3] = v >>> 24;
-      return;
+    var s = this._last, o = a - this._base[s];
+    if ((o >>> 0) !== o || o >= this._lim4[s]) {
+      s = this._find(a);
+      if (s < 0 || (o = a - this._base[s]) >= this._lim4[s]) {
+        var t = this._tmp;
+        t[0] = v; t[1] = v >> 8; t[2] = v >> 16; t[3] = v >>> 24;
+        this._write(a, t, 0, 4);
+        return;
+      }
     }
-    var t = this._tmp;
-    t[0] = v; t[1] = v >> 8; t[2] = v >> 16; t[3] = v >>> 24;
-    this._write(a, t, 0, 4);
+    this._wr[s]++; this._wb[s] += 4;
+    var w = this._w32[s];
+    if ((o & 3) === 0 && w !== null) { w[o >> 2] = v; return; }
+    var b = this._mem[s];
+    b[o] = v; b[o + 1] = v >> 8; b[o + 2] = v >> 16; b[o + 3] = v >>> 24;
   }
   /** Copy `len` bytes at `a` into `dst[off..)`. EINVAL for a bad `dst`, `off` or `len` (checkBlock, as ArrayMemory); a strict fault copies nothing. O(len). */
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
@@ -620,7 +669,16 @@ export class SimMcu implements Memory, Power {
     if (state === "off") { this._cycle[i]++; this._pattern(i); }
     this._state[i] = state;
     this._on[i] = state === "on" ? 1 : 0;
+    this._limits(i);
     this._events.push({ t: this._t, kind: "power", section: this._name[i], index: i, from: from, to: state });
+  }
+
+  /** Recompute section `i`'s fast-path limits from its size and whether it is on. */
+  _limits(i: number): void {
+    var on = this._on[i] === 1, z = this._size[i];
+    this._lim1[i] = on ? z : 0;
+    this._lim2[i] = on && z >= 2 ? z - 1 : 0;
+    this._lim4[i] = on && z >= 4 ? z - 3 : 0;
   }
 
   /** Fill section `i` with the pattern of its current power cycle: seeded by (seed, i, cycle), never all zeros. */

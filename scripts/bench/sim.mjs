@@ -2,7 +2,7 @@
 // Simulator speed, on the Node build (dist/node, made by `npm run build`;
 // `npm run bench` runs this after the allocator benchmarks):
 //
-//   node scripts/bench/sim.mjs [--rounds N] [--access-only]
+//   node scripts/bench/sim.mjs [--rounds N] [--access-only] [--compare FILE]
 //
 // 1. Memory access throughput: read32/write32 and read8/write8 through a
 //    SimMcu of BANGLEJS2 over a 64 KiB region that spans several sections
@@ -13,7 +13,10 @@
 //    sides must produce the same checksum. Each round times every case once
 //    (interleaved, ~60 ms a sample); the figures are the medians of the
 //    rounds (9 by default), and the ratio is SimMcu ops/s over plain ops/s.
-//    Goal: at least 0.25x for words and for bytes.
+//    Goal: at least 0.25x for words and for bytes. --compare FILE also
+//    measures the SimMcu class exported by FILE (e.g. a copy of an earlier
+//    dist/node/sim/mcu.js placed beside it) in the same interleaved rounds,
+//    to compare two versions on the same machine in the same run.
 // 2. One simulated day of the sensor logger sampling at 1 Hz all day
 //    (86,400 records into MemBlocks blocks, one flush every 20 minutes), with
 //    its allocator, the bank manager and the SimMcu's energy integral, on the
@@ -24,6 +27,7 @@
 // Never part of `npm test`: it measures, it does not judge correctness.
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -32,7 +36,7 @@ if (!existsSync(built)) {
   console.error("bench/sim: the Node build is missing (" + built + "); run `npm run build` first.");
   process.exit(1);
 }
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" }, "access-only": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" }, "access-only": { type: "boolean", default: false }, compare: { type: "string" } } });
 const rounds = Number(values.rounds);
 if (!(rounds >= 1) || Math.floor(rounds) !== rounds) {
   console.error("bench/sim: --rounds must be an integer >= 1, got " + values.rounds);
@@ -41,6 +45,7 @@ if (!(rounds >= 1) || Math.floor(rounds) !== rounds) {
 const { loadExperiment, runExperiment } = await import(pathToFileURL(built).href);
 const { SimMcu } = await import(pathToFileURL(root + "dist/node/sim/mcu.js").href);
 const { loadBoard } = await import(pathToFileURL(root + "dist/node/sim/boards.js").href);
+const Other = values.compare ? (await import(pathToFileURL(resolve(values.compare)).href)).SimMcu : null;
 
 // ---- 1. memory access throughput -------------------------------------------
 
@@ -52,14 +57,14 @@ const median = (xs) => { const s = xs.slice().sort((a, b) => a - b); const m = s
 const cases = {
   simWords(m) {
     const end = REGION + REGION_BYTES;
-    for (let a = REGION, v = 0x9e3779b9; a < end; a += 4, v = (v + 0x6d2b79f5) | 0) m.write32(a, v);
+    for (let a = REGION, v = 0x9e3779b9 | 0; a < end; a += 4, v = (v + 0x6d2b79f5) | 0) m.write32(a, v);
     let sum = 0;
     for (let a = REGION; a < end; a += 4) sum = (sum + m.read32(a)) | 0;
     return sum;
   },
   plainWords(w) {
     const n = REGION_BYTES >> 2;
-    for (let i = 0, v = 0x9e3779b9; i < n; i++, v = (v + 0x6d2b79f5) | 0) w[i] = v;
+    for (let i = 0, v = 0x9e3779b9 | 0; i < n; i++, v = (v + 0x6d2b79f5) | 0) w[i] = v;
     let sum = 0;
     for (let i = 0; i < n; i++) sum = (sum + w[i]) | 0; // the same sum mod 2^32 as of the unsigned words
     return sum;
@@ -86,10 +91,20 @@ export function accessThroughput(nRounds, sampleMs = 60) {
   const bytes = new Uint8Array(REGION_BYTES), words = new Int32Array(REGION_BYTES >> 2);
   const target = { simWords: mcu, plainWords: words, simBytes: mcu, plainBytes: bytes };
   const opsPerPass = { simWords: REGION_BYTES >> 1, plainWords: REGION_BYTES >> 1, simBytes: REGION_BYTES * 2, plainBytes: REGION_BYTES * 2 };
+  if (Other) {
+    // The other version gets its own copies of the loops (own call sites, own type feedback).
+    const other = new Other(loadBoard("BANGLEJS2"));
+    const copy = (f, name) => new Function("REGION", "REGION_BYTES", "return " + f.toString().replace(name, "function"))(REGION, REGION_BYTES);
+    cases.otherWords = copy(cases.simWords, /^simWords/);
+    cases.otherBytes = copy(cases.simBytes, /^simBytes/);
+    Object.assign(target, { otherWords: other, otherBytes: other });
+    Object.assign(opsPerPass, { otherWords: opsPerPass.simWords, otherBytes: opsPerPass.simBytes });
+  }
   const names = Object.keys(cases);
   // Same accesses, same results: a wrong fast path shows up here, not as a speed-up.
-  if (cases.simWords(mcu) !== cases.plainWords(words) || cases.simBytes(mcu) !== cases.plainBytes(bytes)) {
-    throw new Error("bench/sim: SimMcu and the plain arrays disagree on the access checksums");
+  for (const k of names) {
+    const plain = k.endsWith("Words") ? cases.plainWords(words) : cases.plainBytes(bytes);
+    if (cases[k](target[k]) !== plain) throw new Error("bench/sim: " + k + " disagrees with the plain arrays on the access checksum");
   }
   // Warm up and calibrate: passes per sample so that each sample takes ~sampleMs.
   const passes = {};
@@ -118,6 +133,7 @@ export function accessThroughput(nRounds, sampleMs = 60) {
   return {
     words: { sim: med.simWords, plain: med.plainWords, ratio: med.simWords / med.plainWords },
     bytes: { sim: med.simBytes, plain: med.plainBytes, ratio: med.simBytes / med.plainBytes },
+    other: Other ? { words: med.otherWords / med.plainWords, bytes: med.otherBytes / med.plainBytes, wordsPerSec: med.otherWords, bytesPerSec: med.otherBytes } : null,
     goal: ACCESS_GOAL, rounds: nRounds, sink, accesses: counted.reads + counted.writes,
   };
 }
@@ -130,6 +146,10 @@ console.log("access           SimMcu        plain typed array   SimMcu / plain")
 console.log("---------------  ------------  ------------------  --------------");
 console.log("read32/write32   " + mops(access.words.sim) + "  " + mops(access.words.plain).padStart(18) + "  " + (access.words.ratio.toFixed(3) + "x").padStart(14));
 console.log("read8/write8     " + mops(access.bytes.sim) + "  " + mops(access.bytes.plain).padStart(18) + "  " + (access.bytes.ratio.toFixed(3) + "x").padStart(14));
+if (access.other) {
+  console.log("--compare " + values.compare + ": read32/write32 " + mops(access.other.wordsPerSec).trim() + " = " + access.other.words.toFixed(3) + "x plain; read8/write8 " +
+    mops(access.other.bytesPerSec).trim() + " = " + access.other.bytes.toFixed(3) + "x plain (same rounds)");
+}
 const accessMet = access.words.ratio >= ACCESS_GOAL && access.bytes.ratio >= ACCESS_GOAL;
 console.log("goal: SimMcu at least " + ACCESS_GOAL + "x plain typed-array access (words and bytes): " + (accessMet ? "met" : "NOT met"));
 console.log("");
