@@ -40,7 +40,8 @@ export function withoutPrivateMembers(text, fileName = "x.d.ts") {
   const visit = (node) => {
     if ((ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)) && node.members) {
       for (const m of node.members) {
-        const name = m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) || ts.isPrivateIdentifier(m.name)) ? m.name.text : null;
+        const name =
+          m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) || ts.isPrivateIdentifier(m.name)) ? m.name.text : null;
         if (name !== null && PRIVATE.test(name)) cuts.push([m.getFullStart(), m.getEnd()]);
       }
     }
@@ -63,17 +64,24 @@ export function publishDeclarations(dir) {
   let changed = 0;
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) { changed += publishDeclarations(p); continue; }
+    if (statSync(p).isDirectory()) {
+      changed += publishDeclarations(p);
+      continue;
+    }
     if (!name.endsWith(".d.ts")) continue;
     const text = readFileSync(p, "utf8");
     const next = withoutPrivateMembers(text, p).replace(/^(\s*(?:export )?)declare var /gm, "$1declare const ");
-    if (next !== text) { writeFileSync(p, next); changed++; }
+    if (next !== text) {
+      writeFileSync(p, next);
+      changed++;
+    }
   }
   return changed;
 }
 
 function main(argv) {
-  const local = argv.includes("--local"), dtsOnly = argv.includes("--dts");
+  const local = argv.includes("--local"),
+    dtsOnly = argv.includes("--dts");
   if (!existsSync(join(ROOT, "dist/node/src/index.d.ts"))) {
     console.error("api: dist/node/src/index.d.ts is missing: run `npm run build` first");
     return 1;
@@ -102,8 +110,16 @@ function main(argv) {
     if (!result.succeeded) {
       failed++;
       if (result.apiReportChanged && !local) {
-        console.log("FAIL " + c.file + ": the public API changed and " + report + " does not say so.\n" +
-          "     Run `npm run api`, review the change to " + report + " and commit it.");
+        console.log(
+          "FAIL " +
+            c.file +
+            ": the public API changed and " +
+            report +
+            " does not say so.\n" +
+            "     Run `npm run api`, review the change to " +
+            report +
+            " and commit it.",
+        );
       } else {
         console.log("FAIL " + c.file + ": " + result.errorCount + " error(s), " + result.warningCount + " warning(s)");
       }

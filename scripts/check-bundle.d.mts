@@ -1,5 +1,11 @@
 /** One finding of the bundle checker (column is 1-based). */
-export interface Finding { file: string; line: number; column: number; rule: string; message: string; }
+export interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  rule: string;
+  message: string;
+}
 /** Every rule id. */
 export declare const RULES: string[];
 /** Check one source text; findings in source order. */

@@ -22,7 +22,17 @@ import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 
 /** Every rule id, in the order the header lists them. */
-export const RULES = ["es5-syntax", "no-hoist", "espruino-missing", "builtin-prototype", "label", "arguments", "pow2", "length-assign", "splice-one-arg"];
+export const RULES = [
+  "es5-syntax",
+  "no-hoist",
+  "espruino-missing",
+  "builtin-prototype",
+  "label",
+  "arguments",
+  "pow2",
+  "length-assign",
+  "splice-one-arg",
+];
 
 /**
  * Globals Espruino does not define. `typeof X` is allowed, and so is X (or
@@ -30,7 +40,17 @@ export const RULES = ["es5-syntax", "no-hoist", "espruino-missing", "builtin-pro
  * `!== "undefined"`) test: `?:`, `if` or `&&`.
  */
 const MISSING_GLOBALS = new Set(["Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "RangeError", "EvalError", "URIError"]);
-const TYPED_ARRAYS = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"];
+const TYPED_ARRAYS = [
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float32Array",
+  "Float64Array",
+];
 /** Static members Espruino does not define, by global object. */
 const MISSING_STATICS = {
   Math: ["imul", "clz32", "trunc", "log2", "fround"],
@@ -43,8 +63,24 @@ for (const t of TYPED_ARRAYS) MISSING_STATICS[t] = ["from", "of", "BYTES_PER_ELE
 /** Members missing on every object that matters (typed arrays, arrays). */
 const MISSING_ANY = new Set(["BYTES_PER_ELEMENT", "copyWithin"]);
 /** Built-ins whose prototype methods read as undefined on Espruino (`Array.prototype.slice` is undefined there; `[].slice` works). */
-const BUILTINS = new Set(["Object", "Array", "String", "Function", "Number", "Boolean", "RegExp", "Date", "Error",
-  "TypeError", "SyntaxError", "ReferenceError", "Promise", "ArrayBuffer", "DataView", ...TYPED_ARRAYS]);
+const BUILTINS = new Set([
+  "Object",
+  "Array",
+  "String",
+  "Function",
+  "Number",
+  "Boolean",
+  "RegExp",
+  "Date",
+  "Error",
+  "TypeError",
+  "SyntaxError",
+  "ReferenceError",
+  "Promise",
+  "ArrayBuffer",
+  "DataView",
+  ...TYPED_ARRAYS,
+]);
 /** `Builtin.prototype.method` reads that do work on Espruino. */
 const PROTOTYPE_ALLOWED = new Set(["Object.prototype.hasOwnProperty"]);
 
@@ -58,8 +94,9 @@ function children(node) {
   for (const key of Object.keys(node)) {
     if (key === "loc" || key === "start" || key === "end" || key === "type") continue;
     const v = node[key];
-    if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === "string") out.push([key, c]); }
-    else if (v && typeof v.type === "string") out.push([key, v]);
+    if (Array.isArray(v)) {
+      for (const c of v) if (c && typeof c.type === "string") out.push([key, c]);
+    } else if (v && typeof v.type === "string") out.push([key, v]);
   }
   return out;
 }
@@ -68,13 +105,23 @@ function children(node) {
 function isReference(node, parent, key) {
   if (!parent) return true;
   switch (parent.type) {
-    case "MemberExpression": return key !== "property" || parent.computed;
-    case "Property": return key !== "key" || parent.computed;
-    case "FunctionDeclaration": case "FunctionExpression": return key !== "id" && key !== "params";
-    case "VariableDeclarator": return key !== "id";
-    case "CatchClause": return key !== "param";
-    case "LabeledStatement": case "BreakStatement": case "ContinueStatement": return key !== "label";
-    default: return true;
+    case "MemberExpression":
+      return key !== "property" || parent.computed;
+    case "Property":
+      return key !== "key" || parent.computed;
+    case "FunctionDeclaration":
+    case "FunctionExpression":
+      return key !== "id" && key !== "params";
+    case "VariableDeclarator":
+      return key !== "id";
+    case "CatchClause":
+      return key !== "param";
+    case "LabeledStatement":
+    case "BreakStatement":
+    case "ContinueStatement":
+      return key !== "label";
+    default:
+      return true;
   }
 }
 
@@ -105,8 +152,12 @@ function buildScopes(ast) {
   }
   function visit(node, scope) {
     switch (node.type) {
-      case "FunctionDeclaration": declare(scope, node.id.name, "fn", node); break;
-      case "VariableDeclarator": declare(scope, node.id.name, "var", node); break;
+      case "FunctionDeclaration":
+        declare(scope, node.id.name, "fn", node);
+        break;
+      case "VariableDeclarator":
+        declare(scope, node.id.name, "var", node);
+        break;
     }
     if (FUNCTION_TYPES.has(node.type)) {
       const inner = newScope(node, scope);
@@ -131,7 +182,11 @@ function buildScopes(ast) {
     if (!s.isCatch) continue;
     let f = s.parent;
     while (f.isCatch) f = f.parent;
-    for (const [name, b] of s.names) if (b.kind !== "param") { s.names.delete(name); declare(f, name, b.kind, b.node); }
+    for (const [name, b] of s.names)
+      if (b.kind !== "param") {
+        s.names.delete(name);
+        declare(f, name, b.kind, b.node);
+      }
   }
   return scopes;
 }
@@ -160,8 +215,12 @@ function typeofGuards(test) {
 /** The name one `typeof` test guards (see typeofGuards), or null. */
 function typeofGuard(test) {
   if (!test || test.type !== "BinaryExpression" || !["===", "==", "!==", "!="].includes(test.operator)) return null;
-  let t = test.left, lit = test.right;
-  if (t.type !== "UnaryExpression") { t = test.right; lit = test.left; }
+  let t = test.left,
+    lit = test.right;
+  if (t.type !== "UnaryExpression") {
+    t = test.right;
+    lit = test.left;
+  }
   if (t.type !== "UnaryExpression" || t.operator !== "typeof" || lit.type !== "Literal" || typeof lit.value !== "string") return null;
   const eq = test.operator === "===" || test.operator === "==";
   if (eq === (lit.value === "undefined")) return null;
@@ -182,26 +241,48 @@ function patternRules(ast, scopes, report) {
       case "Identifier":
         if (!isReference(node, parent, key) || resolve(scope, node.name)) break;
         if (node.name === "arguments") report(node, "arguments", "`arguments` does not exist on Espruino; name the parameters");
-        else if (MISSING_GLOBALS.has(node.name) && !typeofOperand && !guarded.includes(node.name)) report(node, "espruino-missing", "`" + node.name + "` does not exist on Espruino");
+        else if (MISSING_GLOBALS.has(node.name) && !typeofOperand && !guarded.includes(node.name))
+          report(node, "espruino-missing", "`" + node.name + "` does not exist on Espruino");
         break;
       case "LabeledStatement":
         report(node, "label", "label `" + node.label.name + ":` — Espruino has no labels (break/continue to a label throw)");
         break;
-      case "BreakStatement": case "ContinueStatement":
-        if (node.label) report(node, "label", "`" + (node.type === "BreakStatement" ? "break " : "continue ") + node.label.name + "` — Espruino has no labels");
+      case "BreakStatement":
+      case "ContinueStatement":
+        if (node.label)
+          report(
+            node,
+            "label",
+            "`" + (node.type === "BreakStatement" ? "break " : "continue ") + node.label.name + "` — Espruino has no labels",
+          );
         break;
       case "MemberExpression": {
         const name = memberName(node);
         if (name === null || typeofOperand) break;
         const obj = node.object;
-        if (isGlobal(scope, obj) && MISSING_STATICS[obj.name] && MISSING_STATICS[obj.name].includes(name) && !guarded.includes(obj.name + "." + name)) {
+        if (
+          isGlobal(scope, obj) &&
+          MISSING_STATICS[obj.name] &&
+          MISSING_STATICS[obj.name].includes(name) &&
+          !guarded.includes(obj.name + "." + name)
+        ) {
           report(node, "espruino-missing", "`" + obj.name + "." + name + "` does not exist on Espruino");
         } else if (MISSING_ANY.has(name)) {
           report(node.property, "espruino-missing", "`." + name + "` does not exist on Espruino");
         }
-        if (obj.type === "MemberExpression" && memberName(obj) === "prototype" && isGlobal(scope, obj.object) && BUILTINS.has(obj.object.name)) {
+        if (
+          obj.type === "MemberExpression" &&
+          memberName(obj) === "prototype" &&
+          isGlobal(scope, obj.object) &&
+          BUILTINS.has(obj.object.name)
+        ) {
           const full = obj.object.name + ".prototype." + name;
-          if (!PROTOTYPE_ALLOWED.has(full)) report(node, "builtin-prototype", "`" + full + "` reads as undefined on Espruino; call the method on an instance (`[].slice`, `\"\".charCodeAt`)");
+          if (!PROTOTYPE_ALLOWED.has(full))
+            report(
+              node,
+              "builtin-prototype",
+              "`" + full + '` reads as undefined on Espruino; call the method on an instance (`[].slice`, `"".charCodeAt`)',
+            );
         }
         break;
       }
@@ -209,8 +290,14 @@ function patternRules(ast, scopes, report) {
         const c = node.callee;
         if (c.type !== "MemberExpression") break;
         const name = memberName(c);
-        if (name === "pow" && isGlobal(scope, c.object) && c.object.name === "Math" && node.arguments.length > 0 &&
-            node.arguments[0].type === "Literal" && node.arguments[0].value === 2) {
+        if (
+          name === "pow" &&
+          isGlobal(scope, c.object) &&
+          c.object.name === "Math" &&
+          node.arguments.length > 0 &&
+          node.arguments[0].type === "Literal" &&
+          node.arguments[0].value === 2
+        ) {
           report(node, "pow2", "`Math.pow(2, …)` is inexact on Espruino (exp·log): write the power of two as a literal or a shift");
         }
         if (name === "splice" && node.arguments.length === 1) {
@@ -218,7 +305,8 @@ function patternRules(ast, scopes, report) {
         }
         break;
       }
-      case "AssignmentExpression": case "UpdateExpression": {
+      case "AssignmentExpression":
+      case "UpdateExpression": {
         const t = node.type === "AssignmentExpression" ? node.left : node.argument;
         if (t.type === "MemberExpression" && memberName(t) === "length") {
           report(node, "length-assign", "assigning to `.length` throws on Espruino arrays: use `a.splice(0, a.length)`");
@@ -226,8 +314,12 @@ function patternRules(ast, scopes, report) {
         break;
       }
     }
-    const guards = node.type === "ConditionalExpression" || node.type === "IfStatement" ? typeofGuards(node.test)
-      : node.type === "LogicalExpression" && node.operator === "&&" ? typeofGuards(node.left) : [];
+    const guards =
+      node.type === "ConditionalExpression" || node.type === "IfStatement"
+        ? typeofGuards(node.test)
+        : node.type === "LogicalExpression" && node.operator === "&&"
+          ? typeofGuards(node.left)
+          : [];
     const safe = guards.length === 0 ? null : node.type === "LogicalExpression" ? node.right : node.consequent;
     for (const [k, c] of children(node)) {
       if (c === safe) guarded.push(...guards);
@@ -308,18 +400,29 @@ function noHoist(ast, scopes, report) {
         if (!b || b.kind !== "fn") return;
         const h = holder(act, b);
         if (h && !h.defined.has(node.name)) {
-          report(node, "no-hoist", "`" + node.name + "` is used before its declaration (line " + b.node.loc.start.line +
-            ") has run; Espruino does not hoist functions" + (via ? " (reached through the call at " + via + ")" : ""));
+          report(
+            node,
+            "no-hoist",
+            "`" +
+              node.name +
+              "` is used before its declaration (line " +
+              b.node.loc.start.line +
+              ") has run; Espruino does not hoist functions" +
+              (via ? " (reached through the call at " + via + ")" : ""),
+          );
         }
         return;
       }
-      case "FunctionExpression": return;
-      case "CallExpression": case "NewExpression": {
+      case "FunctionExpression":
+        return;
+      case "CallExpression":
+      case "NewExpression": {
         for (const [k, c] of children(node)) evaluate(c, node, k, act, via);
         const c = node.callee;
-        const at = via || (node.loc.start.line + ":" + (node.loc.start.column + 1));
+        const at = via || node.loc.start.line + ":" + (node.loc.start.column + 1);
         if (c.type === "FunctionExpression") runFunction(c, act, via);
-        else if (c.type === "MemberExpression" && c.object.type === "FunctionExpression" && ["call", "apply"].includes(memberName(c))) runFunction(c.object, act, via);
+        else if (c.type === "MemberExpression" && c.object.type === "FunctionExpression" && ["call", "apply"].includes(memberName(c)))
+          runFunction(c.object, act, via);
         else if (c.type === "Identifier") {
           const b = resolve(act.scope, c.name);
           const h = b && b.kind === "fn" ? holder(act, b) : null;
@@ -345,7 +448,12 @@ function noHoist(ast, scopes, report) {
 
 /** Nodes `exec` walks in statement order (everything else is evaluated). */
 function isStatement(node) {
-  return /Statement$|Declaration$/.test(node.type) || node.type === "SwitchCase" || node.type === "CatchClause" || node.type === "VariableDeclarator";
+  return (
+    /Statement$|Declaration$/.test(node.type) ||
+    node.type === "SwitchCase" ||
+    node.type === "CatchClause" ||
+    node.type === "VariableDeclarator"
+  );
 }
 
 // ---------------------------------------------------------------- entry points
@@ -358,7 +466,8 @@ export function checkSource(text, filename = "<input>") {
   const findings = [];
   const seen = new Set();
   function report(node, rule, message) {
-    const line = node.loc.start.line, column = node.loc.start.column + 1;
+    const line = node.loc.start.line,
+      column = node.loc.start.column + 1;
     const k = line + ":" + column + ":" + rule;
     if (seen.has(k)) return;
     seen.add(k);
@@ -369,7 +478,15 @@ export function checkSource(text, filename = "<input>") {
     ast = parse(text, { ecmaVersion: 5, sourceType: "script", locations: true, allowReturnOutsideFunction: false });
   } catch (e) {
     const loc = e.loc || { line: 1, column: 0 };
-    return [{ file: filename, line: loc.line, column: loc.column + 1, rule: "es5-syntax", message: "not ES5: " + e.message.replace(/ \(\d+:\d+\)$/, "") }];
+    return [
+      {
+        file: filename,
+        line: loc.line,
+        column: loc.column + 1,
+        rule: "es5-syntax",
+        message: "not ES5: " + e.message.replace(/ \(\d+:\d+\)$/, ""),
+      },
+    ];
   }
   const scopes = buildScopes(ast);
   patternRules(ast, scopes, report);
@@ -392,7 +509,9 @@ function main(files) {
   const sizes = [];
   for (const file of files) {
     let text;
-    try { text = readFileSync(file, "utf8"); } catch (e) {
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
       console.error(file + ": cannot read (" + e.code + "); run `npm run build` first");
       bad++;
       continue;
@@ -400,7 +519,8 @@ function main(files) {
     const found = checkSource(text, file);
     for (const f of found) console.log(formatFinding(f));
     bad += found.length;
-    if (found.length === 0) sizes.push(file + ": ok, " + Buffer.byteLength(text) + " bytes, " + gzipSync(text, { level: 9 }).length + " bytes gzipped");
+    if (found.length === 0)
+      sizes.push(file + ": ok, " + Buffer.byteLength(text) + " bytes, " + gzipSync(text, { level: 9 }).length + " bytes gzipped");
   }
   for (const s of sizes) console.log(s);
   console.log(bad === 0 ? "check-bundle: " + files.length + " file(s) ok" : "check-bundle: " + bad + " problem(s)");

@@ -36,11 +36,23 @@ import { tmpdir } from "node:os";
 import { join, resolve, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { ROOT, CLI, boardNames, boardModuleSource, cliBoardJson, uploadSource, cliArgs, extractTrace, bundleChoices, isBluetoothAddress } from "./flash/upload.mjs";
+import {
+  ROOT,
+  CLI,
+  boardNames,
+  boardModuleSource,
+  cliBoardJson,
+  uploadSource,
+  cliArgs,
+  extractTrace,
+  bundleChoices,
+  isBluetoothAddress,
+} from "./flash/upload.mjs";
 import { BUNDLE_NAMES, ADDON } from "./bundles.mjs";
 import { onlyBundle } from "./flash/only.mjs";
 
-const USAGE = "usage: npm run flash -- --board NAME [--app FILE] [--port PORT] [--storage] [--bundle FILE | --only A,B,…] [--debug] [--dry-run] [--out-dir DIR] [--sleep S] [--capture FILE] [--no-build]";
+const USAGE =
+  "usage: npm run flash -- --board NAME [--app FILE] [--port PORT] [--storage] [--bundle FILE | --only A,B,…] [--debug] [--dry-run] [--out-dir DIR] [--sleep S] [--capture FILE] [--no-build]";
 
 class UsageError extends Error {}
 
@@ -57,9 +69,19 @@ function options(argv) {
     parsed = parseArgs({
       args: argv,
       options: {
-        board: { type: "string" }, app: { type: "string" }, port: { type: "string" }, storage: { type: "boolean" },
-        bundle: { type: "string" }, only: { type: "string" }, debug: { type: "boolean" }, "dry-run": { type: "boolean" }, "out-dir": { type: "string" },
-        sleep: { type: "string" }, capture: { type: "string" }, "no-build": { type: "boolean" }, help: { type: "boolean", short: "h" },
+        board: { type: "string" },
+        app: { type: "string" },
+        port: { type: "string" },
+        storage: { type: "boolean" },
+        bundle: { type: "string" },
+        only: { type: "string" },
+        debug: { type: "boolean" },
+        "dry-run": { type: "boolean" },
+        "out-dir": { type: "string" },
+        sleep: { type: "string" },
+        capture: { type: "string" },
+        "no-build": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
       },
       allowPositionals: false,
       strict: true,
@@ -80,20 +102,34 @@ function options(argv) {
   let only = null;
   if (o.only !== undefined) {
     if (o.bundle !== undefined) throw new UsageError("give --bundle or --only, not both");
-    only = o.only.split(",").map((n) => n.trim()).filter((n) => n !== "");
-    if (only.length === 0 || only.some((n) => !/^[A-Za-z_$][\w$]*$/.test(n))) throw new UsageError("--only needs export names separated by commas (MemBlocks,BankManager,…), got " + JSON.stringify(o.only));
+    only = o.only
+      .split(",")
+      .map((n) => n.trim())
+      .filter((n) => n !== "");
+    if (only.length === 0 || only.some((n) => !/^[A-Za-z_$][\w$]*$/.test(n)))
+      throw new UsageError("--only needs export names separated by commas (MemBlocks,BankManager,…), got " + JSON.stringify(o.only));
   }
   let sleep = null;
   if (o.sleep !== undefined) {
     sleep = Number(o.sleep);
     if (!(sleep >= 0 && sleep < Infinity)) throw new UsageError("--sleep needs a number of seconds, got " + JSON.stringify(o.sleep));
   }
-  if (o.capture !== undefined && (o["dry-run"] || sleep === null)) throw new UsageError("--capture needs a board: give --sleep S (seconds to listen) and no --dry-run");
+  if (o.capture !== undefined && (o["dry-run"] || sleep === null))
+    throw new UsageError("--capture needs a board: give --sleep S (seconds to listen) and no --dry-run");
   if (o.port !== undefined && o.port === "") throw new UsageError("--port needs a value");
   return {
-    board, bundle, only, app: o.app === undefined ? null : resolve(o.app), port: o.port === undefined ? null : o.port, storage: !!o.storage,
-    debug: !!o.debug, dryRun: !!o["dry-run"], outDir: resolve(o["out-dir"] === undefined ? join(ROOT, "dist", "upload") : o["out-dir"]),
-    sleep, capture: o.capture === undefined ? null : resolve(o.capture), build: !o["no-build"],
+    board,
+    bundle,
+    only,
+    app: o.app === undefined ? null : resolve(o.app),
+    port: o.port === undefined ? null : o.port,
+    storage: !!o.storage,
+    debug: !!o.debug,
+    dryRun: !!o["dry-run"],
+    outDir: resolve(o["out-dir"] === undefined ? join(ROOT, "dist", "upload") : o["out-dir"]),
+    sleep,
+    capture: o.capture === undefined ? null : resolve(o.capture),
+    build: !o["no-build"],
   };
 }
 
@@ -112,8 +148,14 @@ function runCli(args) {
   return new Promise((done) => {
     const child = spawn(CLI, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    child.stdout.on("data", (d) => { output += d; process.stdout.write(d); });
-    child.stderr.on("data", (d) => { output += d; process.stderr.write(d); });
+    child.stdout.on("data", (d) => {
+      output += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+      process.stderr.write(d);
+    });
     child.on("error", (e) => done({ status: -1, output: output + "\n" + e.message }));
     child.on("close", (status) => done({ status, output }));
   });
@@ -129,8 +171,14 @@ export async function main(argv) {
     console.error(USAGE);
     return 2;
   }
-  if (o.help) { console.log(USAGE); return 0; }
-  if (!existsSync(CLI)) { console.error("flash: the espruino CLI is missing (" + relative(ROOT, CLI) + "): run `npm install`"); return 1; }
+  if (o.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!existsSync(CLI)) {
+    console.error("flash: the espruino CLI is missing (" + relative(ROOT, CLI) + "): run `npm install`");
+    return 1;
+  }
 
   let bundleFile = join("dist", o.bundle);
   const addonFile = join("dist", ADDON.name + (o.bundle.endsWith(".min.js") ? ".min.js" : ".js"));
@@ -162,13 +210,16 @@ export async function main(argv) {
   try {
     const boardModule = boardModuleSource(board);
     const source = join(tmp, board.name + ".source.js");
-    writeFileSync(source, uploadSource({
-      bundle: readFileSync(resolve(ROOT, bundleFile), "utf8"),
-      boardModule,
-      addon: o.debug && !o.storage ? readFileSync(join(ROOT, addonFile), "utf8") : null,
-      app: o.app === null ? null : readFileSync(o.app, "utf8"),
-      storage: o.storage,
-    }));
+    writeFileSync(
+      source,
+      uploadSource({
+        bundle: readFileSync(resolve(ROOT, bundleFile), "utf8"),
+        boardModule,
+        addon: o.debug && !o.storage ? readFileSync(join(ROOT, addonFile), "utf8") : null,
+        app: o.app === null ? null : readFileSync(o.app, "utf8"),
+        storage: o.storage,
+      }),
+    );
     const storage = [];
     if (o.storage) {
       const boardFile = join(tmp, "ramkit-board.js");
@@ -178,27 +229,49 @@ export async function main(argv) {
     }
     const out = o.dryRun ? join(o.outDir, board.name + ".js") : null;
     const args = cliArgs({ source, boardJson, out, port: o.dryRun ? null : o.port, storage, sleep: o.sleep });
-    console.log("flash: " + (o.dryRun ? "dry run" : "uploading") + " for " + board.name + " (" + board.title + "): " + o.bundle +
-      (o.debug ? " + " + relative("dist", addonFile) : "") + (o.storage ? " to Storage" : " to RAM") + (o.app ? ", then " + shown(o.app) : "") +
-      (o.dryRun ? "" : o.port ? " on " + o.port + (isBluetoothAddress(o.port) ? " (Bluetooth)" : "") : " on the first serial port found"));
+    console.log(
+      "flash: " +
+        (o.dryRun ? "dry run" : "uploading") +
+        " for " +
+        board.name +
+        " (" +
+        board.title +
+        "): " +
+        o.bundle +
+        (o.debug ? " + " + relative("dist", addonFile) : "") +
+        (o.storage ? " to Storage" : " to RAM") +
+        (o.app ? ", then " + shown(o.app) : "") +
+        (o.dryRun ? "" : o.port ? " on " + o.port + (isBluetoothAddress(o.port) ? " (Bluetooth)" : "") : " on the first serial port found"),
+    );
     const r = await runCli(args);
-    const failed = r.status !== 0 ? "exit code " + r.status : /Unable to connect!|Error: No Ports Found/.test(r.output) ? "it could not connect" : null;
+    const failed =
+      r.status !== 0 ? "exit code " + r.status : /Unable to connect!|Error: No Ports Found/.test(r.output) ? "it could not connect" : null;
     if (failed) {
       console.error("flash: the espruino CLI failed (" + failed + "); its output is above");
       return 1;
     }
     if (out !== null) {
-      if (!existsSync(out)) { console.error("flash: the espruino CLI wrote no " + relative(ROOT, out)); return 1; }
+      if (!existsSync(out)) {
+        console.error("flash: the espruino CLI wrote no " + relative(ROOT, out));
+        return 1;
+      }
       console.log("flash: wrote " + shown(out) + " (" + readFileSync(out).length + " bytes)");
     }
     if (o.capture !== null) {
       const trace = extractTrace(r.output);
       if (trace === null) {
-        console.error("flash: no trace in the board's output (no {\"ramkit-trace\": …} header line): does the app attach a TraceRecorder?");
+        console.error('flash: no trace in the board\'s output (no {"ramkit-trace": …} header line): does the app attach a TraceRecorder?');
         return 1;
       }
       writeFileSync(o.capture, trace);
-      console.log("flash: wrote " + shown(o.capture) + " (" + (trace.split("\n").length - 2) + " events); replay it with: node scripts/ramkit.mjs trace replay " + shown(o.capture));
+      console.log(
+        "flash: wrote " +
+          shown(o.capture) +
+          " (" +
+          (trace.split("\n").length - 2) +
+          " events); replay it with: node scripts/ramkit.mjs trace replay " +
+          shown(o.capture),
+      );
     }
     return 0;
   } finally {
@@ -207,5 +280,13 @@ export async function main(argv) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error("flash: " + (e?.stack ? e.stack : e)); process.exitCode = 1; });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      console.error("flash: " + (e?.stack ? e.stack : e));
+      process.exitCode = 1;
+    },
+  );
 }

@@ -33,7 +33,13 @@ export async function lintDeps({ cwd = ROOT, paths = ["src", "sim", "scripts", "
   const out = result.output;
   const comments = {};
   for (const r of options.ruleSet.forbidden || []) comments[r.name] = r.comment;
-  const violations = (out.summary.violations || []).map((v) => ({ rule: v.rule.name, severity: v.rule.severity, from: v.from, to: v.to, comment: comments[v.rule.name] || "" }));
+  const violations = (out.summary.violations || []).map((v) => ({
+    rule: v.rule.name,
+    severity: v.rule.severity,
+    from: v.from,
+    to: v.to,
+    comment: comments[v.rule.name] || "",
+  }));
   return { modules: out.summary.totalCruised, dependencies: out.summary.totalDependenciesCruised, violations };
 }
 
@@ -48,5 +54,13 @@ async function main() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 1; });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -61,7 +61,8 @@ export function propertyTable(srcDir) {
   const table = {};
   for (const name of names) {
     let n;
-    do n = pool.next().value; while (used.has(n) || RESERVED.has(n));
+    do n = pool.next().value;
+    while (used.has(n) || RESERVED.has(n));
     table[name] = n;
   }
   const props = {};

@@ -19,9 +19,24 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
 
 /** Files the tarball must hold, and patterns it must not. */
-const MUST = ["package.json", "dist/package.json", "dist/ramkit.js", "dist/ramkit.min.js", "dist/ramkit.d.ts", "dist/ramkit-debug.js",
-  "dist/ramkit-debug.min.js", "dist/ramkit-debug.d.ts", "dist/ramkit-node.js", "dist/ramkit-memblocks.min.js", "dist/node/package.json",
-  "dist/node/sim/index.js", "dist/node/sim/index.d.ts", "boards/board.schema.json", "boards/BANGLEJS2.json", "scripts/ramkit.mjs"];
+const MUST = [
+  "package.json",
+  "dist/package.json",
+  "dist/ramkit.js",
+  "dist/ramkit.min.js",
+  "dist/ramkit.d.ts",
+  "dist/ramkit-debug.js",
+  "dist/ramkit-debug.min.js",
+  "dist/ramkit-debug.d.ts",
+  "dist/ramkit-node.js",
+  "dist/ramkit-memblocks.min.js",
+  "dist/node/package.json",
+  "dist/node/sim/index.js",
+  "dist/node/sim/index.d.ts",
+  "boards/board.schema.json",
+  "boards/BANGLEJS2.json",
+  "scripts/ramkit.mjs",
+];
 const MUST_NOT = [/^src\//, /^test\//, /^sim\//, /^dist\/conformance/, /^dist\/api\//, /^node_modules\//, /\.tgz$/];
 
 // The user's code: ESM TypeScript against the three entry points.
@@ -63,14 +78,27 @@ console.log(JSON.stringify({ cjs: o.allocate(4) > 0, validate: o.validate(), deb
 
 const TSCONFIG = {
   compilerOptions: {
-    target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: false, outDir: "out",
-    skipLibCheck: false, types: ["node"], typeRoots: [join(ROOT, "node_modules/@types")],
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    noEmit: false,
+    outDir: "out",
+    skipLibCheck: false,
+    types: ["node"],
+    typeRoots: [join(ROOT, "node_modules/@types")],
   },
   include: ["user.ts", "user-cjs.cts"],
 };
 
 function run(cmd, args, cwd) {
-  return spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 120000, maxBuffer: 64 << 20, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" } });
+  return spawnSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: 120000,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" },
+  });
 }
 
 function main(argv) {
@@ -78,7 +106,10 @@ function main(argv) {
   let failed = 0;
   const result = (ok, what, detail) => {
     console.log((ok ? "PASS " : "FAIL ") + what);
-    if (!ok) { failed++; if (detail) console.log("    " + String(detail).trim().split("\n").slice(0, 30).join("\n    ")); }
+    if (!ok) {
+      failed++;
+      if (detail) console.log("    " + String(detail).trim().split("\n").slice(0, 30).join("\n    "));
+    }
     return ok;
   };
   if (!existsSync(join(ROOT, "dist/ramkit.d.ts")) || !existsSync(join(ROOT, "dist/node/sim/index.js"))) {
@@ -94,9 +125,17 @@ function main(argv) {
     const info = JSON.parse(pack.stdout)[0];
     const files = info.files.map((f) => f.path);
     const missing = MUST.filter((f) => !files.includes(f));
-    result(missing.length === 0, "the tarball holds the bundles, their declarations, the Node build and the boards (" + files.length + " files)", "missing: " + missing.join(", "));
+    result(
+      missing.length === 0,
+      "the tarball holds the bundles, their declarations, the Node build and the boards (" + files.length + " files)",
+      "missing: " + missing.join(", "),
+    );
     const extra = files.filter((f) => MUST_NOT.some((re) => re.test(f)));
-    result(extra.length === 0, "the tarball holds no sources, tests or generated test scripts", "unexpected: " + extra.slice(0, 20).join(", "));
+    result(
+      extra.length === 0,
+      "the tarball holds no sources, tests or generated test scripts",
+      "unexpected: " + extra.slice(0, 20).join(", "),
+    );
 
     // The scratch project. Its node_modules/ramkit is the tarball's contents,
     // as npm would place it; ramkit's own dependencies (those of ramkit/sim)
@@ -106,38 +145,81 @@ function main(argv) {
     const app = join(dir, "app");
     mkdirSync(join(app, "node_modules/ramkit"), { recursive: true });
     symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "ramkit-pack-check", private: true, type: "module", dependencies: { ramkit: "file:" + info.filename } }, null, 2));
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify(
+        { name: "ramkit-pack-check", private: true, type: "module", dependencies: { ramkit: "file:" + info.filename } },
+        null,
+        2,
+      ),
+    );
     const untar = run("tar", ["-xzf", join(packDir, info.filename), "-C", join(app, "node_modules/ramkit"), "--strip-components=1"], app);
     if (!result(untar.status === 0, "install the tarball into a scratch project", untar.stderr)) return 1;
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     const imported = new Set();
     for (const f of files.filter((x) => x.startsWith("dist/node/") && x.endsWith(".js"))) {
-      for (const m of readFileSync(join(app, "node_modules/ramkit", f), "utf8").matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^".][^"]*)"|^\s*import\s+"([^".][^"]*)"/gm)) {
+      for (const m of readFileSync(join(app, "node_modules/ramkit", f), "utf8").matchAll(
+        /^\s*(?:import|export)\b[^;]*?from\s+"([^".][^"]*)"|^\s*import\s+"([^".][^"]*)"/gm,
+      )) {
         const spec = m[1] || m[2];
         if (spec.startsWith("node:")) continue;
         imported.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
       }
     }
     const undeclared = [...imported].filter((d) => !(pkg.dependencies && pkg.dependencies[d]));
-    result(undeclared.length === 0, "every package the Node build imports is a dependency (" + [...imported].sort().join(", ") + ")", "not in dependencies: " + undeclared.join(", "));
+    result(
+      undeclared.length === 0,
+      "every package the Node build imports is a dependency (" + [...imported].sort().join(", ") + ")",
+      "not in dependencies: " + undeclared.join(", "),
+    );
 
     writeFileSync(join(app, "user.ts"), USER_TS);
     writeFileSync(join(app, "user-cjs.cts"), USER_CTS);
     writeFileSync(join(app, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
     const tsc = run(process.execPath, [TSC, "-p", "."], app);
-    if (!result(tsc.status === 0, "tsc --strict: ESM and CommonJS code against ramkit, ramkit/debug and ramkit/sim", tsc.stdout + tsc.stderr)) return 1;
+    if (
+      !result(tsc.status === 0, "tsc --strict: ESM and CommonJS code against ramkit, ramkit/debug and ramkit/sim", tsc.stdout + tsc.stderr)
+    )
+      return 1;
 
     const esm = run(process.execPath, ["out/user.js"], app);
     let got = null;
-    try { got = JSON.parse(esm.stdout); } catch { /* reported below */ }
-    result(esm.status === 0 && got !== null && got.p && got.used === 32 && got.seen.join() === "32" && got.bad === 0 && got.lastError &&
-      got.checked === null && got.sections === 1 && got.boards && got.q && got.onSim === null && got.installDebug === "function" &&
-      got.err === "EINVAL" && got.version === got.debugVersion,
-      "ESM: the host build (add-on installed), the add-on and the simulator work from the installed package", esm.stdout + esm.stderr);
+    try {
+      got = JSON.parse(esm.stdout);
+    } catch {
+      /* reported below */
+    }
+    result(
+      esm.status === 0 &&
+        got !== null &&
+        got.p &&
+        got.used === 32 &&
+        got.seen.join() === "32" &&
+        got.bad === 0 &&
+        got.lastError &&
+        got.checked === null &&
+        got.sections === 1 &&
+        got.boards &&
+        got.q &&
+        got.onSim === null &&
+        got.installDebug === "function" &&
+        got.err === "EINVAL" &&
+        got.version === got.debugVersion,
+      "ESM: the host build (add-on installed), the add-on and the simulator work from the installed package",
+      esm.stdout + esm.stderr,
+    );
     const cjs = run(process.execPath, ["out/user-cjs.cjs"], app);
     let c = null;
-    try { c = JSON.parse(cjs.stdout); } catch { /* reported below */ }
-    result(cjs.status === 0 && c !== null && c.cjs && c.validate === null && c.debug === "function", "CommonJS: require(\"ramkit\") and require(\"ramkit/debug\")", cjs.stdout + cjs.stderr);
+    try {
+      c = JSON.parse(cjs.stdout);
+    } catch {
+      /* reported below */
+    }
+    result(
+      cjs.status === 0 && c !== null && c.cjs && c.validate === null && c.debug === "function",
+      'CommonJS: require("ramkit") and require("ramkit/debug")',
+      cjs.stdout + cjs.stderr,
+    );
     const bin = run(process.execPath, [join(app, "node_modules/ramkit", pkg.bin.ramkit), "boards", "list"], app);
     result(bin.status === 0 && /BANGLEJS2/.test(bin.stdout), "the ramkit bin lists the boards", bin.stdout + bin.stderr);
   } finally {

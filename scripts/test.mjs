@@ -33,9 +33,18 @@ function run(script) {
   return new Promise((resolve) => {
     const child = spawn("npm", ["run", "--silent", script], { stdio: ["inherit", "pipe", "pipe"] });
     let text = "";
-    child.stdout.on("data", (d) => { process.stdout.write(d); text += d; });
-    child.stderr.on("data", (d) => { process.stderr.write(d); text += d; });
-    child.on("error", (e) => { text += String(e); resolve({ code: 127, text }); });
+    child.stdout.on("data", (d) => {
+      process.stdout.write(d);
+      text += d;
+    });
+    child.stderr.on("data", (d) => {
+      process.stderr.write(d);
+      text += d;
+    });
+    child.on("error", (e) => {
+      text += String(e);
+      resolve({ code: 127, text });
+    });
     child.on("close", (code, signal) => resolve({ code: code === null ? (signal ? 128 : 1) : code, text: text.replace(ANSI, "") }));
   });
 }
@@ -43,7 +52,9 @@ function run(script) {
 /** `{ passed, failed }` for one finished stage. */
 function count(stage, code, text) {
   if (stage.kind === "uvu") {
-    const total = /Total:\s+(\d+)/.exec(text), passed = /Passed:\s+(\d+)/.exec(text), skipped = /Skipped:\s+(\d+)/.exec(text);
+    const total = /Total:\s+(\d+)/.exec(text),
+      passed = /Passed:\s+(\d+)/.exec(text),
+      skipped = /Skipped:\s+(\d+)/.exec(text);
     if (total && passed) {
       const failed = Number(total[1]) - Number(passed[1]) - (skipped ? Number(skipped[1]) : 0);
       return { passed: Number(passed[1]), failed: code !== 0 && failed === 0 ? 1 : failed };
@@ -56,7 +67,9 @@ function count(stage, code, text) {
   return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
 }
 
-let passed = 0, failed = 0, exit = 0;
+let passed = 0,
+  failed = 0,
+  exit = 0;
 for (const stage of STAGES) {
   console.log("\n== npm run " + stage.script);
   const { code, text } = await run(stage.script);

@@ -35,8 +35,15 @@ function ownStatements(name, body) {
   for (const line of lines) {
     if (!/^ {4}\S/.test(line)) continue; // inside a statement (deeper indent) or blank
     const s = line.trim();
-    const own = s.startsWith("function " + name + "(") || s.startsWith(name + ".") || s.startsWith("Object.defineProperty(" + name + ".") ||
-      s.startsWith("Object.defineProperty(" + name + ",") || s.startsWith("}") || s.startsWith("/*") || s.startsWith("*") || s.startsWith("//");
+    const own =
+      s.startsWith("function " + name + "(") ||
+      s.startsWith(name + ".") ||
+      s.startsWith("Object.defineProperty(" + name + ".") ||
+      s.startsWith("Object.defineProperty(" + name + ",") ||
+      s.startsWith("}") ||
+      s.startsWith("/*") ||
+      s.startsWith("*") ||
+      s.startsWith("//");
     if (!own) return null;
   }
   return lines.map((l) => l.replace(/^ {4}/, "")).join("\n");

@@ -18,9 +18,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { fail } from "../src/core/errors.js";
-import type {
-  Board, BoardBank, BoardSection, Figure, NamedRegion, PowerMode, ReservedRange,
-} from "../src/core/board.js";
+import type { Board, BoardBank, BoardSection, Figure, NamedRegion, PowerMode, ReservedRange } from "../src/core/board.js";
 
 /** The board `npm start` and `ramkit start` use. */
 export const DEFAULT_BOARD = "BANGLEJS2";
@@ -84,7 +82,10 @@ export function loadBoard(nameOrPath: string): Board {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return fail("EINVAL", label + ": " + jsonErrorWhere(text, (e as Error).message) + ": expected valid JSON (" + (e as Error).message + ")");
+    return fail(
+      "EINVAL",
+      label + ": " + jsonErrorWhere(text, (e as Error).message) + ": expected valid JSON (" + (e as Error).message + ")",
+    );
   }
   const board = boardFromJSON(data, label);
   board.file = file;
@@ -112,16 +113,49 @@ export function boardFromJSON(data: unknown, file: string): Board {
 // ---------------------------------------------------------------------------
 // The file format, as the schema guarantees it.
 
-interface FigureFile { value: number; unit: string; source?: string; derived?: string }
-interface SectionFile { name: string; base: string; size: number; gateable: boolean }
-interface BankFile {
-  name: string; powerRegister?: string; retention: FigureFile; retentionByMode?: { [mode: string]: FigureFile }; sections: SectionFile[];
+interface FigureFile {
+  value: number;
+  unit: string;
+  source?: string;
+  derived?: string;
 }
-interface RangeFile { name: string; kind: string; basis: string; base: string; size: number; source?: string; derived?: string }
-interface RegionFile { name: string; base: string; size: number; purpose: string }
-interface ModeFile { description: string; current: FigureFile; retentionApplies: boolean; fullRetention?: FigureFile }
+interface SectionFile {
+  name: string;
+  base: string;
+  size: number;
+  gateable: boolean;
+}
+interface BankFile {
+  name: string;
+  powerRegister?: string;
+  retention: FigureFile;
+  retentionByMode?: { [mode: string]: FigureFile };
+  sections: SectionFile[];
+}
+interface RangeFile {
+  name: string;
+  kind: string;
+  basis: string;
+  base: string;
+  size: number;
+  source?: string;
+  derived?: string;
+}
+interface RegionFile {
+  name: string;
+  base: string;
+  size: number;
+  purpose: string;
+}
+interface ModeFile {
+  description: string;
+  current: FigureFile;
+  retentionApplies: boolean;
+  fullRetention?: FigureFile;
+}
 interface BoardFile {
-  name: string; title: string;
+  name: string;
+  title: string;
   chip: { part: string; core: string; source: string };
   voltage: FigureFile;
   ram: { base: string; size: number; source: string };
@@ -161,8 +195,13 @@ function deref(schema: any): any {
 }
 
 const TYPE_TEXT: { [t: string]: string } = {
-  integer: "an integer", number: "a number", string: "a string", object: "an object",
-  array: "an array", boolean: "true or false", null: "null",
+  integer: "an integer",
+  number: "a number",
+  string: "a string",
+  object: "an object",
+  array: "an array",
+  boolean: "true or false",
+  null: "null",
 };
 
 /** "an integer ≥ 1 (a size in bytes)", "a hex address string such as …", … */
@@ -185,8 +224,13 @@ function expectation(schema: any): string {
 
 /** The children of a failed `anyOf`/`propertyNames` are folded into its own message. */
 function isFoldedChild(e: ErrorObject, all: ErrorObject[]): boolean {
-  return all.some((p) => p !== e && (p.keyword === "anyOf" || p.keyword === "propertyNames") &&
-    p.instancePath === e.instancePath && e.schemaPath.indexOf(p.schemaPath + "/") === 0);
+  return all.some(
+    (p) =>
+      p !== e &&
+      (p.keyword === "anyOf" || p.keyword === "propertyNames") &&
+      p.instancePath === e.instancePath &&
+      e.schemaPath.indexOf(p.schemaPath + "/") === 0,
+  );
 }
 
 /** How many values an `enum`/`const` error allows, or -1 for other keywords. */
@@ -202,8 +246,16 @@ function allowedCount(e: ErrorObject): number {
  */
 function isWiderChoice(e: ErrorObject, all: ErrorObject[]): boolean {
   const n = allowedCount(e);
-  return n >= 0 && all.some((p, j) => p !== e && p.instancePath === e.instancePath && allowedCount(p) >= 0 &&
-    (allowedCount(p) < n || (allowedCount(p) === n && j < all.indexOf(e))));
+  return (
+    n >= 0 &&
+    all.some(
+      (p, j) =>
+        p !== e &&
+        p.instancePath === e.instancePath &&
+        allowedCount(p) >= 0 &&
+        (allowedCount(p) < n || (allowedCount(p) === n && j < all.indexOf(e))),
+    )
+  );
 }
 
 function describeAjvError(e: ErrorObject, all: ErrorObject[]): string {
@@ -218,11 +270,25 @@ function describeAjvError(e: ErrorObject, all: ErrorObject[]): string {
       return e.instancePath + "/" + prop + ": missing; expected " + expectation(parent.properties && parent.properties[prop]);
     }
     case "additionalProperties":
-      return e.instancePath + "/" + pointerEscape(p.additionalProperty) + ": unknown field; expected only " +
-        Object.keys(parent.properties || {}).map(show).join(", ");
+      return (
+        e.instancePath +
+        "/" +
+        pointerEscape(p.additionalProperty) +
+        ": unknown field; expected only " +
+        Object.keys(parent.properties || {})
+          .map(show)
+          .join(", ")
+      );
     case "propertyNames":
-      return e.instancePath + "/" + pointerEscape(p.propertyName) + ": bad name " + show(p.propertyName) +
-        "; expected " + ((e.schema as any).description || "a name matching " + (e.schema as any).pattern);
+      return (
+        e.instancePath +
+        "/" +
+        pointerEscape(p.propertyName) +
+        ": bad name " +
+        show(p.propertyName) +
+        "; expected " +
+        ((e.schema as any).description || "a name matching " + (e.schema as any).pattern)
+      );
     case "anyOf": {
       const branches = (e.schema as any[]).map((b) => (b.required || []).map(show).join(" and "));
       return at + ": expected a field " + branches.join(" or ") + " saying where the figure comes from or how it was derived";
@@ -245,7 +311,9 @@ function describeAjvError(e: ErrorObject, all: ErrorObject[]): string {
   }
 }
 
-function notEmpty(s: string): boolean { return s !== ""; }
+function notEmpty(s: string): boolean {
+  return s !== "";
+}
 
 function throwProblems(file: string, problems: string[]): never {
   if (problems.length === 1) return fail("EINVAL", file + ": " + problems[0]);
@@ -256,12 +324,18 @@ function throwProblems(file: string, problems: string[]): never {
 // Semantic checks and conversion.
 
 /** Parse a schema-valid "0x…" string. */
-function addr(s: string): number { return parseInt(s.slice(2), 16); }
+function addr(s: string): number {
+  return parseInt(s.slice(2), 16);
+}
 
 /** An address as 8 upper-case hex digits: 0x20003B70. */
-export function hex(n: number): string { return "0x" + (n >>> 0).toString(16).toUpperCase().padStart(8, "0"); }
+export function hex(n: number): string {
+  return "0x" + (n >>> 0).toString(16).toUpperCase().padStart(8, "0");
+}
 
-function span(base: number, size: number): string { return "[" + hex(base) + ", " + hex(base + size) + ")"; }
+function span(base: number, size: number): string {
+  return "[" + hex(base) + ", " + hex(base + size) + ")";
+}
 
 function figure(f: FigureFile): Figure {
   const out: Figure = { value: f.value, unit: f.unit };
@@ -277,16 +351,22 @@ const PICOAMPS: { [unit: string]: number } = { mA: 1e9, uA: 1e6, nA: 1e3 };
  * figures of the sources (1.2 uA, 22.8125 nA) become exact binary numbers,
  * so sums of them are exact (SimMcu converts the same way).
  */
-function picoamps(f: Figure): number { return Math.round(f.value * PICOAMPS[f.unit] * 1024) / 1024; }
+function picoamps(f: Figure): number {
+  return Math.round(f.value * PICOAMPS[f.unit] * 1024) / 1024;
+}
 
 /** A current in pA as "1.86 uA" (µA with up to 6 decimals, trailing zeros dropped). */
-function microamps(pA: number): string { return String(Math.round(pA) / 1e6) + " uA"; }
+function microamps(pA: number): string {
+  return String(Math.round(pA) / 1e6) + " uA";
+}
 
 function convert(d: BoardFile, file: string, problems: string[]): Board {
-  const bad = (path: string, expected: string) => { problems.push(path + ": expected " + expected); };
+  const bad = (path: string, expected: string) => {
+    problems.push(path + ": expected " + expected);
+  };
   const ramBase = addr(d.ram.base);
   const ramEnd = ramBase + d.ram.size;
-  if (ramBase === 0) bad("/ram/base", "a non-zero address (0 is NULL), got \"" + d.ram.base + "\"");
+  if (ramBase === 0) bad("/ram/base", 'a non-zero address (0 is NULL), got "' + d.ram.base + '"');
   if (ramEnd > 0x100000000) bad("/ram/size", "RAM to end at or below 0x100000000, got " + d.ram.size + " bytes from " + hex(ramBase));
   const inRam = (path: string, what: string, base: number, size: number) => {
     if (base < ramBase || base + size > ramEnd) {
@@ -304,29 +384,41 @@ function convert(d: BoardFile, file: string, problems: string[]): Board {
   let total = 0;
   d.banks.forEach((b, i) => {
     const bp = "/banks/" + i;
-    if (seen["bank:" + b.name]) bad(bp + "/name", "a bank name not used before, got " + show(b.name) + " (also at " + seen["bank:" + b.name] + ")");
+    if (seen["bank:" + b.name])
+      bad(bp + "/name", "a bank name not used before, got " + show(b.name) + " (also at " + seen["bank:" + b.name] + ")");
     seen["bank:" + b.name] = bp;
     const bank: BoardBank = { name: b.name, sections: [] };
     if (b.powerRegister !== undefined) {
       const reg = addr(b.powerRegister);
       const n = (reg - NRF52_POWER_BASE) / 0x10;
       if (!nrf) {
-        bad(bp + "/powerRegister", "no powerRegister, since ramPower is " + show(d.ramPower) + " (only \"nrf52-ram-power\" has one), got " + show(b.powerRegister));
+        bad(
+          bp + "/powerRegister",
+          "no powerRegister, since ramPower is " + show(d.ramPower) + ' (only "nrf52-ram-power" has one), got ' + show(b.powerRegister),
+        );
       } else if (n !== Math.floor(n) || n < 0 || n > 8) {
         bad(bp + "/powerRegister", "an nRF52 RAM[n].POWER address, 0x40000900 + n*0x10 for n = 0..8, got " + show(b.powerRegister));
       }
       bank.powerRegister = reg;
     } else if (nrf) {
-      bad(bp, "a powerRegister (the bank's RAM[n].POWER address), since ramPower is \"nrf52-ram-power\"");
+      bad(bp, 'a powerRegister (the bank\'s RAM[n].POWER address), since ramPower is "nrf52-ram-power"');
     }
-    if (nrf && b.sections.length > 16) bad(bp + "/sections", "at most 16 sections (bits S0..S15 of RAM[n].POWER), got " + b.sections.length);
+    if (nrf && b.sections.length > 16)
+      bad(bp + "/sections", "at most 16 sections (bits S0..S15 of RAM[n].POWER), got " + b.sections.length);
     b.sections.forEach((s, j) => {
       const sp = bp + "/sections/" + j;
-      if (seen["section:" + s.name]) bad(sp + "/name", "a section name not used before, got " + show(s.name) + " (also at " + seen["section:" + s.name] + ")");
+      if (seen["section:" + s.name])
+        bad(sp + "/name", "a section name not used before, got " + show(s.name) + " (also at " + seen["section:" + s.name] + ")");
       seen["section:" + s.name] = sp;
       const base = addr(s.base);
       const sec: BoardSection = {
-        name: s.name, bank: b.name, index: j, base: base, size: s.size, gateable: s.gateable, retention: figure(b.retention),
+        name: s.name,
+        bank: b.name,
+        index: j,
+        base: base,
+        size: s.size,
+        gateable: s.gateable,
+        retention: figure(b.retention),
       };
       if (b.retentionByMode !== undefined) {
         sec.retentionByMode = {};
@@ -358,8 +450,19 @@ function convert(d: BoardFile, file: string, problems: string[]): Board {
       d.reserved.forEach((o, j) => {
         const ob = addr(o.base);
         if (j < k && base < ob + o.size && ob < base + r.size) {
-          bad(rp, "no overlap with reserved range " + show(o.name) + " " + span(ob, o.size) + " (/reserved/" + j + "), got " +
-            show(r.name) + " " + span(base, r.size));
+          bad(
+            rp,
+            "no overlap with reserved range " +
+              show(o.name) +
+              " " +
+              span(ob, o.size) +
+              " (/reserved/" +
+              j +
+              "), got " +
+              show(r.name) +
+              " " +
+              span(base, r.size),
+          );
         }
       });
     }
@@ -374,9 +477,21 @@ function convert(d: BoardFile, file: string, problems: string[]): Board {
     if (inRam(gp, "the region", base, g.size)) {
       for (const r of reserved) {
         if (base < r.base + r.size && r.base < base + g.size) {
-          bad(gp, "region " + show(g.name) + " " + span(base, g.size) + " clear of reserved range " + show(r.name) + " " +
-            span(r.base, r.size) + " (" + r.basis + "), but they overlap in " +
-            span(Math.max(base, r.base), Math.min(base + g.size, r.base + r.size) - Math.max(base, r.base)));
+          bad(
+            gp,
+            "region " +
+              show(g.name) +
+              " " +
+              span(base, g.size) +
+              " clear of reserved range " +
+              show(r.name) +
+              " " +
+              span(r.base, r.size) +
+              " (" +
+              r.basis +
+              "), but they overlap in " +
+              span(Math.max(base, r.base), Math.min(base + g.size, r.base + r.size) - Math.max(base, r.base)),
+          );
         }
       }
     }
@@ -388,41 +503,68 @@ function convert(d: BoardFile, file: string, problems: string[]): Board {
     modes[name] = { name: name, description: m.description, current: figure(m.current), retentionApplies: m.retentionApplies };
     if (m.fullRetention !== undefined) modes[name].fullRetention = figure(m.fullRetention);
   }
-  if (!Object.prototype.hasOwnProperty.call(modes, d.defaultMode)) {
+  if (!Object.hasOwn(modes, d.defaultMode)) {
     bad("/defaultMode", "one of the modes (" + Object.keys(modes).map(show).join(", ") + "), got " + show(d.defaultMode));
   }
   const retaining = Object.keys(modes).filter((k) => modes[k].retentionApplies);
   d.banks.forEach((b, i) => {
     for (const m of Object.keys(b.retentionByMode || {})) {
       if (retaining.indexOf(m) < 0) {
-        bad("/banks/" + i + "/retentionByMode/" + pointerEscape(m), "a mode whose retentionApplies is true (" +
-          (retaining.length ? retaining.map(show).join(", ") : "none") + "), got " + show(m));
+        bad(
+          "/banks/" + i + "/retentionByMode/" + pointerEscape(m),
+          "a mode whose retentionApplies is true (" + (retaining.length ? retaining.map(show).join(", ") : "none") + "), got " + show(m),
+        );
       }
     }
   });
   // Each mode's cited full-retention current must be what the section figures add up to.
   for (const name of Object.keys(modes)) {
-    const m = modes[name], full = m.fullRetention, mp = "/modes/" + pointerEscape(name) + "/fullRetention";
+    const m = modes[name],
+      full = m.fullRetention,
+      mp = "/modes/" + pointerEscape(name) + "/fullRetention";
     if (full === undefined) continue;
-    if (!m.retentionApplies) { bad(mp, "no fullRetention, since retentionApplies is false in mode " + show(name)); continue; }
+    if (!m.retentionApplies) {
+      bad(mp, "no fullRetention, since retentionApplies is false in mode " + show(name));
+      continue;
+    }
     if (problems.length > 0) continue;
     let sum = 0;
     for (const s of sections) {
-      sum += picoamps(s.retentionByMode && Object.prototype.hasOwnProperty.call(s.retentionByMode, name) ? s.retentionByMode[name] : s.retention);
+      sum += picoamps(s.retentionByMode && Object.hasOwn(s.retentionByMode, name) ? s.retentionByMode[name] : s.retention);
     }
-    const base = picoamps(m.current), want = picoamps(full);
+    const base = picoamps(m.current),
+      want = picoamps(full);
     if (Math.abs(base + sum - want) > 1) {
-      bad(mp, "the mode's current plus every section's retention in it, " + microamps(base) + " + " + microamps(sum) + " = " +
-        microamps(base + sum) + ", got " + full.value + " " + full.unit);
+      bad(
+        mp,
+        "the mode's current plus every section's retention in it, " +
+          microamps(base) +
+          " + " +
+          microamps(sum) +
+          " = " +
+          microamps(base + sum) +
+          ", got " +
+          full.value +
+          " " +
+          full.unit,
+      );
     }
   }
   return {
-    name: d.name, title: d.title,
+    name: d.name,
+    title: d.title,
     chip: { part: d.chip.part, core: d.chip.core, source: d.chip.source },
     voltage: figure(d.voltage),
     ram: { base: ramBase, size: d.ram.size, source: d.ram.source },
-    banks: banks, sections: sections, reserved: reserved, regions: regions, modes: modes,
-    defaultMode: d.defaultMode, ramPower: d.ramPower, notes: d.notes.slice(), file: file,
+    banks: banks,
+    sections: sections,
+    reserved: reserved,
+    regions: regions,
+    modes: modes,
+    defaultMode: d.defaultMode,
+    ramPower: d.ramPower,
+    notes: d.notes.slice(),
+    file: file,
   };
 }
 
@@ -436,7 +578,9 @@ function show(v: unknown): string {
   return s.length > 60 ? s.slice(0, 57) + "…" : s;
 }
 
-function pointerEscape(s: string): string { return String(s).replace(/~/g, "~0").replace(/\//g, "~1"); }
+function pointerEscape(s: string): string {
+  return String(s).replace(/~/g, "~0").replace(/\//g, "~1");
+}
 
 /**
  * Where JSON.parse stopped on `text`, given its error `message`: the offset of
@@ -458,7 +602,8 @@ export function jsonErrorOffset(text: string, message: string): number {
       return /end of JSON/i.test((e as Error).message) || (p !== null && Number(p[1]) >= n);
     }
   };
-  let lo = 0, hi = text.length; // the empty prefix is unfinished, the whole text is bad
+  let lo = 0,
+    hi = text.length; // the empty prefix is unfinished, the whole text is bad
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (unfinished(mid)) lo = mid;

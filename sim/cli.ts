@@ -31,7 +31,16 @@ export interface CliOutput {
   error(text: string): void;
 }
 
-const COMMANDS = ["start", "experiment run FILE", "trace replay FILE", "sweep FILE", "sweep merge FILES…", "boards list", "boards show NAME", "help"];
+const COMMANDS = [
+  "start",
+  "experiment run FILE",
+  "trace replay FILE",
+  "sweep FILE",
+  "sweep merge FILES…",
+  "boards list",
+  "boards show NAME",
+  "help",
+];
 
 /** Where `ramkit start` writes its report (relative to the current directory). */
 export const REPORT_DIR = "report";
@@ -74,18 +83,32 @@ type OptionSpec = { [name: string]: { type: "string" | "boolean"; short?: string
  * Parse `args` with `options` (strict): the positionals and values, or a
  * usage message naming the bad flag and the valid ones.
  */
-function parse(args: string[], options: OptionSpec, what: string): { positionals: string[]; values: { [k: string]: string | boolean | undefined } } | string {
+function parse(
+  args: string[],
+  options: OptionSpec,
+  what: string,
+): { positionals: string[]; values: { [k: string]: string | boolean | undefined } } | string {
   try {
     const r = parseArgs({ args, allowPositionals: true, strict: true, options });
     return { positionals: r.positionals, values: r.values as { [k: string]: string | boolean | undefined } };
   } catch (e) {
     const code = (e as { code?: string }).code;
     const m = /'([^']+)'/.exec((e as Error).message);
-    const flag = m ? m[1].replace(/ <value>$/, "").split(",").pop()!.trim() : JSON.stringify(args);
-    const valid = Object.keys(options).map((k) => "--" + k + (options[k].type === "string" ? " " + (VALUE_NAMES[k] || "VALUE") : "")).concat(["-h", "--help"]).join(", ");
+    const flag = m
+      ? m[1]
+          .replace(/ <value>$/, "")
+          .split(",")
+          .pop()!
+          .trim()
+      : JSON.stringify(args);
+    const valid = Object.keys(options)
+      .map((k) => "--" + k + (options[k].type === "string" ? " " + (VALUE_NAMES[k] || "VALUE") : ""))
+      .concat(["-h", "--help"])
+      .join(", ");
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       return options[flag.replace(/^-+/, "")] && options[flag.replace(/^-+/, "")].type === "boolean"
-        ? flag + " takes no value" : flag + " needs a value";
+        ? flag + " takes no value"
+        : flag + " needs a value";
     }
     return "unknown option " + flag + " for " + what + "; valid options: " + valid;
   }
@@ -117,7 +140,8 @@ export async function main(argv: string[], out: CliOutput = console): Promise<nu
     if (cmd === "experiment") return await experimentCommand(argv.slice(1), out);
     if (cmd === "trace") return await traceCommand(argv.slice(1), out);
     if (cmd === "sweep") return await sweepCommand(argv.slice(1), out);
-    if (cmd.charAt(0) === "-") return usageError(out, "unknown option " + cmd + "; valid options: -h, --help (commands: " + COMMANDS.join(", ") + ")");
+    if (cmd.charAt(0) === "-")
+      return usageError(out, "unknown option " + cmd + "; valid options: -h, --help (commands: " + COMMANDS.join(", ") + ")");
     return usageError(out, "unknown command " + JSON.stringify(cmd) + "; valid commands: " + COMMANDS.join(", "));
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -151,36 +175,53 @@ async function startCommand(out: CliOutput): Promise<number> {
 
 async function experimentCommand(args: string[], out: CliOutput): Promise<number> {
   if (args[0] !== "run") {
-    return usageError(out, (args[0] === undefined ? "experiment needs a subcommand" : "unknown subcommand experiment " + JSON.stringify(args[0])) + "; valid: experiment run FILE");
+    return usageError(
+      out,
+      (args[0] === undefined ? "experiment needs a subcommand" : "unknown subcommand experiment " + JSON.stringify(args[0])) +
+        "; valid: experiment run FILE",
+    );
   }
   const p = parse(args.slice(1), { out: { type: "string" } }, "experiment run");
   if (typeof p === "string") return usageError(out, p);
   if (p.positionals.length !== 1) {
-    return usageError(out, "experiment run needs one experiment file" + (p.positionals.length ? ", got " + p.positionals.join(" ") : "") + " (see experiments/)");
+    return usageError(
+      out,
+      "experiment run needs one experiment file" + (p.positionals.length ? ", got " + p.positionals.join(" ") : "") + " (see experiments/)",
+    );
   }
   if (p.values.out === "") return usageError(out, "--out needs a directory");
   const { spec, baseDir } = loadExperiment(p.positionals[0]);
   const r = runExperiment(spec, { baseDir });
   out.log(formatResult(r));
-  if (typeof p.values.out === "string") { out.log(""); await report([r], p.values.out, out); }
+  if (typeof p.values.out === "string") {
+    out.log("");
+    await report([r], p.values.out, out);
+  }
   return 0;
 }
 
 async function traceCommand(args: string[], out: CliOutput): Promise<number> {
   if (args[0] !== "replay") {
-    return usageError(out, (args[0] === undefined ? "trace needs a subcommand" : "unknown subcommand trace " + JSON.stringify(args[0])) + "; valid: trace replay FILE");
+    return usageError(
+      out,
+      (args[0] === undefined ? "trace needs a subcommand" : "unknown subcommand trace " + JSON.stringify(args[0])) +
+        "; valid: trace replay FILE",
+    );
   }
   const p = parse(args.slice(1), { board: { type: "string" }, experiment: { type: "string" }, out: { type: "string" } }, "trace replay");
   if (typeof p === "string") return usageError(out, p);
   if (p.positionals.length !== 1) {
-    return usageError(out, "trace replay needs one trace file" + (p.positionals.length ? ", got " + p.positionals.join(" ") : "") + " (JSON lines; see traces/)");
+    return usageError(
+      out,
+      "trace replay needs one trace file" + (p.positionals.length ? ", got " + p.positionals.join(" ") : "") + " (JSON lines; see traces/)",
+    );
   }
   for (const k of ["board", "experiment", "out"]) if (p.values[k] === "") return usageError(out, "--" + k + " needs a value");
   const file = resolve(p.positionals[0]);
   if (!existsSync(file)) return usageError(out, "trace file not found: " + p.positionals[0]);
   const trace = readTrace(file, displayPath(file));
   let spec: ExperimentSpec;
-  let baseDir = dirname(file);
+  const baseDir = dirname(file);
   if (typeof p.values.experiment === "string") {
     const loaded = loadExperiment(p.values.experiment);
     spec = { ...loaded.spec };
@@ -200,7 +241,10 @@ async function traceCommand(args: string[], out: CliOutput): Promise<number> {
     out.log("note: no section of the region was switched off under any policy: with the board's firmware layout the region holds no whole");
     out.log("gateable section. Give a layout with --experiment FILE (its allocator, firmware layout, mode, policies and seed).");
   }
-  if (typeof p.values.out === "string") { out.log(""); await report([r], p.values.out, out); }
+  if (typeof p.values.out === "string") {
+    out.log("");
+    await report([r], p.values.out, out);
+  }
   return 0;
 }
 
@@ -244,13 +288,18 @@ function boardsCommand(argv: string[], out: CliOutput): number {
 /** Columns padded to their widest cell; the last column is not padded. */
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w)))].concat(rows.map(line)).join("\n");
 }
 
-
 /** Inclusive address range, as datasheets print it. */
-function range(base: number, size: number): string { return hex(base) + "-" + hex(base + size - 1); }
+function range(base: number, size: number): string {
+  return hex(base) + "-" + hex(base + size - 1);
+}
 
 function bytes(n: number): string {
   if (n % 1048576 === 0) return n / 1048576 + " MiB";
@@ -260,7 +309,9 @@ function bytes(n: number): string {
 
 const UNIT_TEXT: { [u: string]: string } = { uA: "µA" };
 
-function amount(f: Figure): string { return Number(f.value.toPrecision(4)) + " " + (UNIT_TEXT[f.unit] || f.unit); }
+function amount(f: Figure): string {
+  return Number(f.value.toPrecision(4)) + " " + (UNIT_TEXT[f.unit] || f.unit);
+}
 
 /** Numbered footnotes: each distinct provenance text once. */
 class Footnotes {
@@ -306,8 +357,10 @@ function listTable(): string {
     const b = loadBoard(name);
     return [b.name + (b.name === DEFAULT_BOARD ? " *" : ""), b.title, b.chip.part, bytes(b.ram.size), gateableCount(b)];
   });
-  return table(["board", "title", "chip", "RAM", "gateable sections"], rows) +
-    "\n\n* the default board (ramkit start). Details: ramkit boards show NAME";
+  return (
+    table(["board", "title", "chip", "RAM", "gateable sections"], rows) +
+    "\n\n* the default board (ramkit start). Details: ramkit boards show NAME"
+  );
 }
 
 /** Which reserved ranges overlap a section, and by how many bytes. */
@@ -316,7 +369,7 @@ function reservedIn(b: Board, s: BoardSection): string {
   for (const r of b.reserved) {
     const lo = Math.max(s.base, r.base);
     const hi = Math.min(s.base + s.size, r.base + r.size);
-    if (hi > lo) parts.push(r.kind + " " + (hi - lo === s.size ? "all" : (hi - lo) + " B"));
+    if (hi > lo) parts.push(r.kind + " " + (hi - lo === s.size ? "all" : hi - lo + " B"));
   }
   return parts.length ? parts.join(", ") : "-";
 }
@@ -331,39 +384,73 @@ export function showBoard(b: Board): string {
   const notes = new Footnotes();
   const out: string[] = [];
   out.push(b.title + " (" + b.name + "): " + b.chip.part + ", " + b.chip.core + " " + notes.ref(b.chip.source));
-  out.push("RAM " + range(b.ram.base, b.ram.size) + " (" + bytes(b.ram.size) + ") " + notes.ref(b.ram.source) +
-    "; RAM power control: " + b.ramPower + "; supply " + amount(b.voltage) + " " + notes.ref(b.voltage.source, b.voltage.derived));
+  out.push(
+    "RAM " +
+      range(b.ram.base, b.ram.size) +
+      " (" +
+      bytes(b.ram.size) +
+      ") " +
+      notes.ref(b.ram.source) +
+      "; RAM power control: " +
+      b.ramPower +
+      "; supply " +
+      amount(b.voltage) +
+      " " +
+      notes.ref(b.voltage.source, b.voltage.derived),
+  );
   out.push("File: " + displayPath(b.file));
   out.push("");
   out.push("Memory map");
-  const regionOf = (s: BoardSection) => b.regions.filter((g) => g.base < s.base + s.size && s.base < g.base + g.size).map((g) => g.name).join(", ");
-  out.push(table(
-    ["section", "address range", "size", "gateable", "power register", "reserved (overlap)", "region", "retention"],
-    b.sections.map((s) => [
-      s.name, range(s.base, s.size), bytes(s.size), s.gateable ? "yes" : "no", powerBit(b, s), reservedIn(b, s),
-      regionOf(s) || "-", amount(s.retention) + " " + notes.ref(s.retention.source, s.retention.derived),
-    ]),
-  ));
+  const regionOf = (s: BoardSection) =>
+    b.regions
+      .filter((g) => g.base < s.base + s.size && s.base < g.base + g.size)
+      .map((g) => g.name)
+      .join(", ");
+  out.push(
+    table(
+      ["section", "address range", "size", "gateable", "power register", "reserved (overlap)", "region", "retention"],
+      b.sections.map((s) => [
+        s.name,
+        range(s.base, s.size),
+        bytes(s.size),
+        s.gateable ? "yes" : "no",
+        powerBit(b, s),
+        reservedIn(b, s),
+        regionOf(s) || "-",
+        amount(s.retention) + " " + notes.ref(s.retention.source, s.retention.derived),
+      ]),
+    ),
+  );
   out.push("");
   out.push("Reserved ranges (RAM ramkit must not manage)");
-  out.push(b.reserved.length === 0 ? "  none" : table(
-    ["name", "kind", "address range", "size", "from"],
-    b.reserved.map((r) => [r.name, r.kind, range(r.base, r.size), r.size + " B", notes.ref(r.source, r.derived)]),
-  ));
+  out.push(
+    b.reserved.length === 0
+      ? "  none"
+      : table(
+          ["name", "kind", "address range", "size", "from"],
+          b.reserved.map((r) => [r.name, r.kind, range(r.base, r.size), r.size + " B", notes.ref(r.source, r.derived)]),
+        ),
+  );
   out.push("");
   out.push("Regions");
   if (b.regions.length === 0) out.push("  none");
   for (const g of b.regions) out.push(wrap("  " + g.name + " " + range(g.base, g.size) + " (" + bytes(g.size) + "): " + g.purpose, "    "));
   out.push("");
   out.push("Power modes (current with no RAM retained; * = default)");
-  out.push(table(
-    ["mode", "current", "retention adds", "description"],
-    Object.keys(b.modes).map((k) => {
-      const m = b.modes[k];
-      return [k + (k === b.defaultMode ? " *" : ""), amount(m.current) + " " + notes.ref(m.current.source, m.current.derived),
-        m.retentionApplies ? "yes" : "no", m.description];
-    }),
-  ));
+  out.push(
+    table(
+      ["mode", "current", "retention adds", "description"],
+      Object.keys(b.modes).map((k) => {
+        const m = b.modes[k];
+        return [
+          k + (k === b.defaultMode ? " *" : ""),
+          amount(m.current) + " " + notes.ref(m.current.source, m.current.derived),
+          m.retentionApplies ? "yes" : "no",
+          m.description,
+        ];
+      }),
+    ),
+  );
   out.push("");
   out.push("Sources and derivations");
   out.push(...notes.render());
@@ -375,5 +462,7 @@ export function showBoard(b: Board): string {
 
 // Run when executed directly (node --import tsx sim/cli.ts …, or node dist/node/sim/cli.js …).
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

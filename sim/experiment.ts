@@ -50,7 +50,7 @@ import { POLICY_NAMES } from "./results.js";
 import type { ExperimentResult, FigureSource, Lane, OracleResult, PolicyName, PolicyResult, Sample } from "./results.js";
 import { readTrace, parseTrace } from "./trace.js";
 import { runSleepExperiment, sleepProblems, type SleepSpec } from "./retention.js";
-import { EventList, OP_ALLOC, OP_FREE, OP_WRITE, WORKLOADS, generateWorkload, workloadParams } from "./workloads.js";
+import { type EventList, OP_ALLOC, OP_FREE, OP_WRITE, WORKLOADS, generateWorkload, workloadParams } from "./workloads.js";
 
 /** Allocator kinds an experiment can run. */
 export type AllocatorKind = "memblocks" | "onesize" | "granular";
@@ -149,7 +149,7 @@ export const LIMITS: string[] = [
 // ---------------------------------------------------------------------------
 // Experiment files: schema validation with messages naming the field.
 
-let validator: ((d: unknown) => boolean) & { errors?: ErrorObject[] | null } | null = null;
+let validator: (((d: unknown) => boolean) & { errors?: ErrorObject[] | null }) | null = null;
 
 /** The experiments/ directory (found by walking up from this module, as boards/ is). */
 export function experimentsDir(): string {
@@ -157,7 +157,9 @@ export function experimentsDir(): string {
 }
 
 /** The path of experiments/experiment.schema.json. */
-export function schemaFile(): string { return resolve(experimentsDir(), "experiment.schema.json"); }
+export function schemaFile(): string {
+  return resolve(experimentsDir(), "experiment.schema.json");
+}
 
 function schemaValidator() {
   if (validator === null) {
@@ -183,15 +185,31 @@ function describe(e: ErrorObject): string {
     }
     case "additionalProperties":
       return e.instancePath + "/" + p.additionalProperty + ": unknown field; valid: " + Object.keys(parent.properties || {}).join(", ");
-    case "type": return at + ": expected " + (Array.isArray(p.type) ? p.type.join(" or ") : p.type === "integer" ? "an integer" : "a " + p.type) + desc + got;
-    case "enum": return at + ": expected one of " + p.allowedValues.map((v: unknown) => JSON.stringify(v)).join(", ") + got;
-    case "minimum": case "maximum": case "exclusiveMinimum": case "exclusiveMaximum":
+    case "type":
+      return (
+        at +
+        ": expected " +
+        (Array.isArray(p.type) ? p.type.join(" or ") : p.type === "integer" ? "an integer" : "a " + p.type) +
+        desc +
+        got
+      );
+    case "enum":
+      return at + ": expected one of " + p.allowedValues.map((v: unknown) => JSON.stringify(v)).join(", ") + got;
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
       return at + ": expected a value " + p.comparison + " " + p.limit + desc + got;
-    case "minLength": return at + ": expected a non-empty string" + desc + got;
-    case "pattern": return at + ": expected a \"0x…\" hex address" + desc + got;
-    case "minItems": return at + ": expected at least " + p.limit + " item" + got;
-    case "uniqueItems": return at + ": items " + p.j + " and " + p.i + " are the same" + got;
-    default: return at + ": " + (e.message || "invalid") + got;
+    case "minLength":
+      return at + ": expected a non-empty string" + desc + got;
+    case "pattern":
+      return at + ': expected a "0x…" hex address' + desc + got;
+    case "minItems":
+      return at + ": expected at least " + p.limit + " item" + got;
+    case "uniqueItems":
+      return at + ": items " + p.j + " and " + p.i + " are the same" + got;
+    default:
+      return at + ": " + (e.message || "invalid") + got;
   }
 }
 
@@ -210,18 +228,28 @@ export function validateExperiment(data: unknown, label: string): ExperimentSpec
   } else {
     const d = data as any;
     if (d.sleep !== undefined) problems.push(...sleepProblems(d));
-    else if ((d.workload === undefined) === (d.trace === undefined)) problems.push("/: expected exactly one of \"workload\" and \"trace\"");
-    if (d.workload !== undefined && d.durationSeconds === undefined) problems.push("/durationSeconds: missing; expected the simulated seconds of a workload");
+    else if ((d.workload === undefined) === (d.trace === undefined)) problems.push('/: expected exactly one of "workload" and "trace"');
+    if (d.workload !== undefined && d.durationSeconds === undefined)
+      problems.push("/durationSeconds: missing; expected the simulated seconds of a workload");
     const a = d.allocator;
     const hasBase = a.base !== undefined || a.size !== undefined;
-    if (a.region !== undefined && hasBase) problems.push("/allocator: expected either \"region\" or \"base\" and \"size\", not both");
+    if (a.region !== undefined && hasBase) problems.push('/allocator: expected either "region" or "base" and "size", not both');
     if (a.region === undefined && (a.base === undefined || a.size === undefined)) {
-      problems.push("/allocator" + (a.base === undefined ? "/base" : "/size") + ": missing; expected \"region\", or \"base\" and \"size\"");
+      problems.push("/allocator" + (a.base === undefined ? "/base" : "/size") + ': missing; expected "region", or "base" and "size"');
     }
-    if (a.granule !== undefined && a.kind !== "granular") problems.push("/allocator/granule: only a granular heap has a granule; " + a.kind + " takes blockSize");
-    if (a.blockSize !== undefined && a.kind === "granular") problems.push("/allocator/blockSize: a granular heap takes granule, not blockSize");
+    if (a.granule !== undefined && a.kind !== "granular")
+      problems.push("/allocator/granule: only a granular heap has a granule; " + a.kind + " takes blockSize");
+    if (a.blockSize !== undefined && a.kind === "granular")
+      problems.push("/allocator/blockSize: a granular heap takes granule, not blockSize");
     if (d.workload !== undefined && WORKLOADS[d.workload.kind].allocators.indexOf(a.kind) < 0) {
-      problems.push("/allocator/kind: workload " + d.workload.kind + " runs on " + WORKLOADS[d.workload.kind].allocators.join(" or ") + ", got " + JSON.stringify(a.kind));
+      problems.push(
+        "/allocator/kind: workload " +
+          d.workload.kind +
+          " runs on " +
+          WORKLOADS[d.workload.kind].allocators.join(" or ") +
+          ", got " +
+          JSON.stringify(a.kind),
+      );
     }
   }
   if (problems.length === 1) fail("EINVAL", label + ": " + problems[0]);
@@ -230,7 +258,11 @@ export function validateExperiment(data: unknown, label: string): ExperimentSpec
 }
 
 /** A loaded experiment file: the spec, the directory its trace is relative to, and its label. */
-export interface LoadedExperiment { spec: ExperimentSpec; baseDir: string; file: string; }
+export interface LoadedExperiment {
+  spec: ExperimentSpec;
+  baseDir: string;
+  file: string;
+}
 
 /**
  * Read and validate experiment file `path`: ENOENT when it cannot be read;
@@ -278,8 +310,12 @@ export function freeRegion(board: Board): { base: number; size: number } {
   let best = { base: 0, size: 0 };
   for (let i = 0; i < S.length; i++) {
     if (!S[i].gateable || touched(S[i].base, S[i].size)) continue;
-    let j = i, end = S[i].base + S[i].size;
-    while (j + 1 < S.length && S[j + 1].gateable && S[j + 1].base === end && !touched(S[j + 1].base, S[j + 1].size)) { j++; end = S[j].base + S[j].size; }
+    let j = i,
+      end = S[i].base + S[i].size;
+    while (j + 1 < S.length && S[j + 1].gateable && S[j + 1].base === end && !touched(S[j + 1].base, S[j + 1].size)) {
+      j++;
+      end = S[j].base + S[j].size;
+    }
     if (end - S[i].base >= best.size) best = { base: S[i].base, size: end - S[i].base };
     i = j;
   }
@@ -288,10 +324,14 @@ export function freeRegion(board: Board): { base: number; size: number } {
   const cuts = board.reserved.map((r) => [r.base, r.base + r.size]).sort((a, b) => a[0] - b[0]);
   let p = board.ram.base;
   const gaps: [number, number][] = [];
-  for (const [lo, hi] of cuts) { if (lo > p) gaps.push([p, lo]); if (hi > p) p = hi; }
+  for (const [lo, hi] of cuts) {
+    if (lo > p) gaps.push([p, lo]);
+    if (hi > p) p = hi;
+  }
   if (board.ram.base + board.ram.size > p) gaps.push([p, board.ram.base + board.ram.size]);
   for (const [lo, hi] of gaps) {
-    const b = Math.ceil(lo / 1024) * 1024, e = Math.floor(hi / 1024) * 1024;
+    const b = Math.ceil(lo / 1024) * 1024,
+      e = Math.floor(hi / 1024) * 1024;
     if (e - b >= best.size && e > b) best = { base: b, size: e - b };
   }
   if (best.size === 0) fail("EINVAL", "board " + board.name + " has no RAM outside its reserved ranges to manage");
@@ -301,7 +341,15 @@ export function freeRegion(board: Board): { base: number; size: number } {
 /** Throws EINVAL unless `board` looks like a loaded board (sections, reserved, regions and ram). */
 function checkBoard(board: Board): void {
   const b = board as any;
-  if (!b || typeof b !== "object" || !Array.isArray(b.sections) || !Array.isArray(b.reserved) || !Array.isArray(b.regions) || !b.ram || typeof b.ram !== "object") {
+  if (
+    !b ||
+    typeof b !== "object" ||
+    !Array.isArray(b.sections) ||
+    !Array.isArray(b.reserved) ||
+    !Array.isArray(b.regions) ||
+    !b.ram ||
+    typeof b.ram !== "object"
+  ) {
     fail("EINVAL", "board must be a loaded board (loadBoard), got " + show(board));
   }
 }
@@ -315,22 +363,61 @@ export function resolveRegion(board: Board, a: AllocatorSpec): { base: number; s
     if (a.region === "free") r = freeRegion(board);
     else {
       const g = board.regions.find((x) => x.name === a.region);
-      if (!g) fail("EINVAL", "allocator.region: board " + board.name + " has no region " + show(a.region) + "; valid: free" + board.regions.map((x) => ", " + x.name).join(""));
+      if (!g)
+        fail(
+          "EINVAL",
+          "allocator.region: board " +
+            board.name +
+            " has no region " +
+            show(a.region) +
+            "; valid: free" +
+            board.regions.map((x) => ", " + x.name).join(""),
+        );
       r = { base: g!.base, size: g!.size };
     }
   } else {
     const base = typeof a.base === "string" ? parseInt(a.base.slice(2), 16) : a.base;
-    if (typeof base !== "number" || !(base > 0) || (base >>> 0) !== base) fail("EINVAL", "allocator.base must be a non-zero 32-bit address, got " + show(a.base));
-    if (typeof a.size !== "number" || !(a.size > 0) || Math.floor(a.size) !== a.size) fail("EINVAL", "allocator.size must be an integer > 0, got " + show(a.size));
+    if (typeof base !== "number" || !(base > 0) || base >>> 0 !== base)
+      fail("EINVAL", "allocator.base must be a non-zero 32-bit address, got " + show(a.base));
+    if (typeof a.size !== "number" || !(a.size > 0) || Math.floor(a.size) !== a.size)
+      fail("EINVAL", "allocator.size must be an integer > 0, got " + show(a.size));
     r = { base: base as number, size: a.size as number };
   }
   const ram = board.ram;
   if (r.base < ram.base || r.base + r.size > ram.base + ram.size) {
-    fail("EINVAL", "allocator region [" + hex(r.base) + ", " + hex(r.base + r.size) + ") is not inside " + board.name + "'s RAM [" + hex(ram.base) + ", " + hex(ram.base + ram.size) + ")");
+    fail(
+      "EINVAL",
+      "allocator region [" +
+        hex(r.base) +
+        ", " +
+        hex(r.base + r.size) +
+        ") is not inside " +
+        board.name +
+        "'s RAM [" +
+        hex(ram.base) +
+        ", " +
+        hex(ram.base + ram.size) +
+        ")",
+    );
   }
   for (const q of board.reserved) {
     if (q.base < r.base + r.size && r.base < q.base + q.size) {
-      fail("EINVAL", "allocator region [" + hex(r.base) + ", " + hex(r.base + r.size) + ") overlaps " + board.name + "'s reserved range " + q.name + " [" + hex(q.base) + ", " + hex(q.base + q.size) + ")");
+      fail(
+        "EINVAL",
+        "allocator region [" +
+          hex(r.base) +
+          ", " +
+          hex(r.base + r.size) +
+          ") overlaps " +
+          board.name +
+          "'s reserved range " +
+          q.name +
+          " [" +
+          hex(q.base) +
+          ", " +
+          hex(q.base + q.size) +
+          ")",
+      );
     }
   }
   return r;
@@ -368,7 +455,9 @@ function makeAllocator(p: Prepared, mcu: SimMcu): any {
 }
 
 /** The fill byte of allocation `id` (never 0, so a zeroed section never passes the check). */
-function tagByte(id: number): number { return ((id * 131 + 7) % 255) + 1; }
+function tagByte(id: number): number {
+  return ((id * 131 + 7) % 255) + 1;
+}
 
 /** What one policy run measured, before the savings are known. */
 interface RunOutput {
@@ -387,25 +476,41 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
   const reserved = p.board.reserved.map((r) => ({ base: r.base, size: r.size }));
   const bm = new BankManager(mcu, { policy: name, hysteresis: p.hysteresis, reserved, now: () => mcu.now() });
   bm.manage(alloc);
-  const ev = p.events, n = ev.n, dur = p.duration, step = p.sampleSeconds;
+  const ev = p.events,
+    n = ev.n,
+    dur = p.duration,
+    step = p.sampleSeconds;
   const managed = p.managed;
-  const addr = new Float64Array(ev.ids);      // 0: not live (never allocated, failed, or freed)
-  const sg: (number[] | null)[] = [];          // scatter-gather block lists, by id
+  const addr = new Float64Array(ev.ids); // 0: not live (never allocated, failed, or freed)
+  const sg: (number[] | null)[] = []; // scatter-gather block lists, by id
   const samples: Sample[] = [];
-  const liveT: number[] = [], liveB: number[] = [];
+  const liveT: number[] = [],
+    liveB: number[] = [];
   const stats = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
   const isHeap = p.kind === "granular";
-  let now = 0, failures = 0, dataErrors = 0, live = 0, peak = 0, tick = 0, switches = -1;
-  let fragSum = 0, fragN = 0;
+  let now = 0,
+    failures = 0,
+    dataErrors = 0,
+    live = 0,
+    peak = 0,
+    tick = 0,
+    switches = -1;
+  let fragSum = 0,
+    fragN = 0;
 
-  const sectionsOn = () => { let c = 0; for (const s of managed) if (mcu.getPower(s) !== "off") c++; return c; };
+  const sectionsOn = () => {
+    let c = 0;
+    for (const s of managed) if (mcu.getPower(s) !== "off") c++;
+    return c;
+  };
   const sample = (t: number, force: boolean) => {
     const sw = bm.switchOns + bm.switchOffs;
     if (!force && sw === switches) return;
     switches = sw;
     const last = samples.length > 0 ? samples[samples.length - 1] : null;
     const s: Sample = { t, current_uA: mcu.current(), sectionsOn: sectionsOn(), liveBytes: live };
-    if (last !== null && last.t === t) samples[samples.length - 1] = s; else samples.push(s);
+    if (last !== null && last.t === t) samples[samples.length - 1] = s;
+    else samples.push(s);
   };
   const fragment = () => {
     if (!isHeap) return;
@@ -414,27 +519,40 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
     fragSum += free > 0 ? 1 - largest / free : 0;
     fragN++;
   };
-  const advanceTo = (t: number) => { if (t > now) { mcu.advance(t - now); now = t; } };
+  const advanceTo = (t: number) => {
+    if (t > now) {
+      mcu.advance(t - now);
+      now = t;
+    }
+  };
   const noteLive = () => {
     live = alloc.stats(stats).used;
     if (live > peak) peak = live;
     if (recordLive) {
       if (liveT.length > 0 && liveT[liveT.length - 1] === now) liveB[liveB.length - 1] = live;
-      else { liveT.push(now); liveB.push(live); }
+      else {
+        liveT.push(now);
+        liveB.push(live);
+      }
     }
   };
   const check = (a: number, id: number, len: number) => {
     // The tag written at allocation (and every write) must still be there.
     try {
-      const want = tagByte(id) * 0x01010101 >>> 0;
+      const want = (tagByte(id) * 0x01010101) >>> 0;
       const ok = len >= 4 ? mcu.read32(a) === want : mcu.read8(a) === tagByte(id);
       if (!ok) dataErrors++;
-    } catch (e) { dataErrors++; }
+    } catch (e) {
+      dataErrors++;
+    }
   };
 
   // The first update runs at tick 0, after any events at t = 0 (so that the
   // sections they need are not switched off and on again at the same instant).
-  if (recordLive) { liveT.push(0); liveB.push(0); }
+  if (recordLive) {
+    liveT.push(0);
+    liveB.push(0);
+  }
   sample(0, true);
   tick = 0;
   for (let i = 0; i < n; i++) {
@@ -449,15 +567,23 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
       tick++;
     }
     advanceTo(t);
-    const op = ev.op[i], id = ev.id[i];
+    const op = ev.op[i],
+      id = ev.id[i];
     if (op === OP_ALLOC) {
-      const size = ev.a[i], blocks = ev.b[i];
+      const size = ev.a[i],
+        blocks = ev.b[i];
       if (blocks > 0) {
         const out: number[] = [];
         if (alloc.allocBlocks(blocks, out) === 0) {
           sg[id] = out;
           addr[id] = out[0];
-          for (const a of out) { try { mcu.write32(a, tagByte(id) * 0x01010101 >>> 0); } catch (e) { dataErrors++; } }
+          for (const a of out) {
+            try {
+              mcu.write32(a, (tagByte(id) * 0x01010101) >>> 0);
+            } catch (e) {
+              dataErrors++;
+            }
+          }
         } else failures++;
       } else {
         const a = bm.allocate(size);
@@ -465,8 +591,11 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
         else {
           addr[id] = a;
           try {
-            if (size >= 4) mcu.write32(a, tagByte(id) * 0x01010101 >>> 0); else mcu.write8(a, tagByte(id));
-          } catch (e) { dataErrors++; }
+            if (size >= 4) mcu.write32(a, (tagByte(id) * 0x01010101) >>> 0);
+            else mcu.write8(a, tagByte(id));
+          } catch (e) {
+            dataErrors++;
+          }
         }
       }
       noteLive();
@@ -488,14 +617,18 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
     } else if (op === OP_WRITE) {
       const a = addr[id];
       if (a !== 0) {
-        const len = ev.a[i], off = ev.b[i], list = sg[id];
+        const len = ev.a[i],
+          off = ev.b[i],
+          list = sg[id];
         try {
           if (list) {
             // A scatter-gather transfer fills its blocks in list order.
             const bs = alloc.blockSize;
             for (let k = 0, left = len; k < list.length && left > 0; k++, left -= bs) mcu.fill(list[k], left < bs ? left : bs, tagByte(id));
           } else mcu.fill(a + off, len, tagByte(id));
-        } catch (e) { dataErrors++; }
+        } catch (e) {
+          dataErrors++;
+        }
       }
     }
     // The manager runs once the events of this instant are done (as it would
@@ -522,7 +655,8 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
   sample(dur, true);
 
   const e = mcu.energy();
-  let ret = 0, onSec = 0;
+  let ret = 0,
+    onSec = 0;
   const retention: number[] = [];
   for (const s of managed) {
     const se = e.bySection[mcu.sectionName(s)];
@@ -549,13 +683,20 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
   };
   result.dataErrors = dataErrors;
   const out: RunOutput = { result, energyReport: e };
-  if (recordLive) { out.liveT = liveT; out.liveB = liveB; out.retention = retention; }
+  if (recordLive) {
+    out.liveT = liveT;
+    out.liveB = liveB;
+    out.retention = retention;
+  }
   return out;
 }
 
 /** Each managed section's power states as a change list, the first at t = 0. */
 function makeLanes(mcu: SimMcu, managed: number[]): Lane[] {
-  const lanes: Lane[] = managed.map((s) => ({ section: mcu.sectionName(s), changes: [[0, "on"]] as [number, "on" | "off" | "retained"][] }));
+  const lanes: Lane[] = managed.map((s) => ({
+    section: mcu.sectionName(s),
+    changes: [[0, "on"]] as [number, "on" | "off" | "retained"][],
+  }));
   const index = new Map<number, number>();
   managed.forEach((s, i) => index.set(s, i));
   for (const ev of mcu.events()) {
@@ -577,31 +718,47 @@ function makeLanes(mcu: SimMcu, managed: number[]): Lane[] {
  * count and every `step` seconds.
  */
 function oracle(p: Prepared, allOn: RunOutput, voltage: number): OracleResult {
-  const T = allOn.liveT!, B = allOn.liveB!, ret = allOn.retention!;
+  const T = allOn.liveT!,
+    B = allOn.liveB!,
+    ret = allOn.retention!;
   // Sections no policy can switch off (not gateable, touched by a reserved
   // range, or not wholly in the region) are on in the bound too, and hold
   // live bytes first; the rest are taken largest first.
   const fixed = p.managed.map((_, i) => i).filter((i) => !p.gateable[i]);
-  const order = p.managed.map((_, i) => i).filter((i) => p.gateable[i])
-    .sort((x, y) => (p.capacity[y] - p.capacity[x]) || (ret[x] - ret[y]) || (x - y));
+  const order = p.managed
+    .map((_, i) => i)
+    .filter((i) => p.gateable[i])
+    .sort((x, y) => p.capacity[y] - p.capacity[x] || ret[x] - ret[y] || x - y);
   const fixedCap = fixed.reduce((a, i) => a + p.capacity[i], 0);
   const fixedCur = fixed.reduce((a, i) => a + ret[i], 0);
   const baseCurrent = allOn.result.avgCurrent_uA - ret.reduce((a, b) => a + b, 0);
   const need = (live: number): [number, number] => {
-    let cap = fixedCap, k = fixed.length, cur = fixedCur;
-    for (let j = 0; cap < live && j < order.length; j++) { cap += p.capacity[order[j]]; cur += ret[order[j]]; k++; }
+    let cap = fixedCap,
+      k = fixed.length,
+      cur = fixedCur;
+    for (let j = 0; cap < live && j < order.length; j++) {
+      cap += p.capacity[order[j]];
+      cur += ret[order[j]];
+      k++;
+    }
     return [k, cur];
   };
   const samples: Sample[] = [];
-  let q = 0, secSum = 0, lastK = -1;
-  const dur = p.duration, step = p.sampleSeconds;
+  let q = 0,
+    secSum = 0,
+    lastK = -1;
+  const dur = p.duration,
+    step = p.sampleSeconds;
   let tick = 0;
   const push = (t: number, live: number, k: number, cur: number) => {
     const s: Sample = { t, current_uA: baseCurrent + cur, sectionsOn: k, liveBytes: live };
-    if (samples.length > 0 && samples[samples.length - 1].t === t) samples[samples.length - 1] = s; else samples.push(s);
+    if (samples.length > 0 && samples[samples.length - 1].t === t) samples[samples.length - 1] = s;
+    else samples.push(s);
   };
   for (let i = 0; i < T.length; i++) {
-    const t0 = T[i], t1 = i + 1 < T.length ? T[i + 1] : dur, live = B[i];
+    const t0 = T[i],
+      t1 = i + 1 < T.length ? T[i + 1] : dur,
+      live = B[i];
     const [k, cur] = need(live);
     q += cur * (t1 - t0);
     secSum += k * (t1 - t0);
@@ -632,10 +789,25 @@ export function withFirmware(board: Board, fw: FirmwareSpec | undefined): Board 
   const reserved = fw.reserved.map((r, i) => {
     const at = "firmware.reserved[" + i + "]";
     const base = typeof r.base === "string" && /^0x[0-9A-Fa-f]{1,8}$/.test(r.base) ? parseInt(r.base.slice(2), 16) : r.base;
-    if (typeof base !== "number" || (base >>> 0) !== base) fail("EINVAL", at + ".base must be a \"0x…\" address, got " + show(r.base));
-    if (typeof r.size !== "number" || !(r.size >= 1) || Math.floor(r.size) !== r.size) fail("EINVAL", at + ".size must be an integer >= 1, got " + show(r.size));
+    if (typeof base !== "number" || base >>> 0 !== base) fail("EINVAL", at + '.base must be a "0x…" address, got ' + show(r.base));
+    if (typeof r.size !== "number" || !(r.size >= 1) || Math.floor(r.size) !== r.size)
+      fail("EINVAL", at + ".size must be an integer >= 1, got " + show(r.size));
     if ((base as number) < ram.base || (base as number) + r.size > ram.base + ram.size) {
-      fail("EINVAL", at + " [" + hex(base as number) + ", " + hex((base as number) + r.size) + ") is not inside " + board.name + "'s RAM [" + hex(ram.base) + ", " + hex(ram.base + ram.size) + ")");
+      fail(
+        "EINVAL",
+        at +
+          " [" +
+          hex(base as number) +
+          ", " +
+          hex((base as number) + r.size) +
+          ") is not inside " +
+          board.name +
+          "'s RAM [" +
+          hex(ram.base) +
+          ", " +
+          hex(ram.base + ram.size) +
+          ")",
+      );
     }
     const out: Board["reserved"][number] = { name: String(r.name), kind: String(r.kind), base: base as number, size: r.size };
     if (r.derived !== undefined) out.derived = r.derived;
@@ -643,8 +815,10 @@ export function withFirmware(board: Board, fw: FirmwareSpec | undefined): Board 
   });
   const sorted = reserved.map((r, i) => ({ r, i })).sort((x, y) => x.r.base - y.r.base);
   for (let k = 1; k < sorted.length; k++) {
-    const p = sorted[k - 1], q = sorted[k];
-    if (q.r.base < p.r.base + p.r.size) fail("EINVAL", "firmware.reserved[" + q.i + "] (" + q.r.name + ") overlaps firmware.reserved[" + p.i + "] (" + p.r.name + ")");
+    const p = sorted[k - 1],
+      q = sorted[k];
+    if (q.r.base < p.r.base + p.r.size)
+      fail("EINVAL", "firmware.reserved[" + q.i + "] (" + q.r.name + ") overlaps firmware.reserved[" + p.i + "] (" + p.r.name + ")");
   }
   return { ...board, reserved };
 }
@@ -655,20 +829,34 @@ function prepare(spec: ExperimentSpec, options: RunOptions): Prepared & { name: 
   const board = withFirmware(loadBoard(spec.board), spec.firmware);
   const a = spec.allocator;
   if (!a || typeof a !== "object") fail("EINVAL", "allocator must be an object {kind, region | base+size, …}, got " + show(a));
-  if (a.kind !== "memblocks" && a.kind !== "onesize" && a.kind !== "granular") fail("EINVAL", "allocator.kind must be one of memblocks, onesize, granular, got " + show(a.kind));
+  if (a.kind !== "memblocks" && a.kind !== "onesize" && a.kind !== "granular")
+    fail("EINVAL", "allocator.kind must be one of memblocks, onesize, granular, got " + show(a.kind));
   const seed = spec.seed === undefined ? DEFAULTS.seed : spec.seed;
-  if (typeof seed !== "number" || Math.floor(seed) !== seed || seed < 0 || seed > 0xffffffff) fail("EINVAL", "seed must be an integer in [0, 2^32), got " + show(seed));
+  if (typeof seed !== "number" || Math.floor(seed) !== seed || seed < 0 || seed > 0xffffffff)
+    fail("EINVAL", "seed must be an integer in [0, 2^32), got " + show(seed));
   const mode = spec.powerMode === undefined ? board.defaultMode : spec.powerMode;
-  if (!Object.prototype.hasOwnProperty.call(board.modes, mode)) fail("EINVAL", "powerMode must be one of " + Object.keys(board.modes).join(", ") + " (modes of " + board.name + "), got " + show(mode));
+  if (!Object.hasOwn(board.modes, mode))
+    fail("EINVAL", "powerMode must be one of " + Object.keys(board.modes).join(", ") + " (modes of " + board.name + "), got " + show(mode));
   const hysteresis = spec.hysteresis === undefined ? DEFAULTS.hysteresis : spec.hysteresis;
-  if (typeof hysteresis !== "number" || !(hysteresis >= 0) || !isFinite(hysteresis)) fail("EINVAL", "hysteresis must be a number of seconds >= 0, got " + show(hysteresis));
+  if (typeof hysteresis !== "number" || !(hysteresis >= 0) || !isFinite(hysteresis))
+    fail("EINVAL", "hysteresis must be a number of seconds >= 0, got " + show(hysteresis));
   const sampleSeconds = spec.sampleSeconds === undefined ? DEFAULTS.sampleSeconds : spec.sampleSeconds;
-  if (typeof sampleSeconds !== "number" || !(sampleSeconds > 0) || !isFinite(sampleSeconds)) fail("EINVAL", "sampleSeconds must be a number > 0, got " + show(sampleSeconds));
+  if (typeof sampleSeconds !== "number" || !(sampleSeconds > 0) || !isFinite(sampleSeconds))
+    fail("EINVAL", "sampleSeconds must be a number > 0, got " + show(sampleSeconds));
   const wanted = spec.policies === undefined ? POLICY_NAMES.slice() : spec.policies;
-  if (!Array.isArray(wanted) || wanted.length === 0) fail("EINVAL", "policies must be a non-empty array of " + POLICY_NAMES.join(", ") + ", got " + show(wanted));
-  for (const w of wanted) if (POLICY_NAMES.indexOf(w) < 0) fail("EINVAL", "policies: unknown policy " + show(w) + "; valid: " + POLICY_NAMES.join(", "));
+  if (!Array.isArray(wanted) || wanted.length === 0)
+    fail("EINVAL", "policies must be a non-empty array of " + POLICY_NAMES.join(", ") + ", got " + show(wanted));
+  for (const w of wanted)
+    if (POLICY_NAMES.indexOf(w) < 0) fail("EINVAL", "policies: unknown policy " + show(w) + "; valid: " + POLICY_NAMES.join(", "));
   const policies = POLICY_NAMES.filter((x) => x === "all-on" || wanted.indexOf(x) >= 0) as PolicyName[];
-  const unit = a.kind === "granular" ? (a.granule === undefined ? DEFAULTS.granule : a.granule) : (a.blockSize === undefined ? DEFAULTS.blockSize : a.blockSize);
+  const unit =
+    a.kind === "granular"
+      ? a.granule === undefined
+        ? DEFAULTS.granule
+        : a.granule
+      : a.blockSize === undefined
+        ? DEFAULTS.blockSize
+        : a.blockSize;
   const region = resolveRegion(board, a);
 
   let events: EventList, workload: string, duration: number;
@@ -684,13 +872,22 @@ function prepare(spec: ExperimentSpec, options: RunOptions): Prepared & { name: 
     if (spec.durationSeconds === undefined) fail("EINVAL", "durationSeconds is required with a workload");
     duration = spec.durationSeconds!;
     workloadParams(w.kind, w.params);
-    events = generateWorkload(w.kind, w.params, { seed: mix32(seed, 0x776b6c64), durationSeconds: duration, blockSize: unit, allocator: a.kind });
+    events = generateWorkload(w.kind, w.params, {
+      seed: mix32(seed, 0x776b6c64),
+      durationSeconds: duration,
+      blockSize: unit,
+      allocator: a.kind,
+    });
     workload = w.kind;
   }
-  if (typeof duration !== "number" || !(duration > 0) || !isFinite(duration)) fail("EINVAL", "durationSeconds must be a number > 0, got " + show(duration));
-  const managed: number[] = [], capacity: number[] = [], gateable: boolean[] = [];
+  if (typeof duration !== "number" || !(duration > 0) || !isFinite(duration))
+    fail("EINVAL", "durationSeconds must be a number > 0, got " + show(duration));
+  const managed: number[] = [],
+    capacity: number[] = [],
+    gateable: boolean[] = [];
   board.sections.forEach((s, i) => {
-    const lo = Math.max(s.base, region.base), hi = Math.min(s.base + s.size, region.base + region.size);
+    const lo = Math.max(s.base, region.base),
+      hi = Math.min(s.base + s.size, region.base + region.size);
     if (hi <= lo) return;
     managed.push(i);
     capacity.push(hi - lo);
@@ -698,8 +895,24 @@ function prepare(spec: ExperimentSpec, options: RunOptions): Prepared & { name: 
   });
   const name = spec.name || (spec.workload ? spec.workload.kind : basename(spec.trace!)) + " on " + board.name;
   return {
-    name, policies, board, mode, seed, duration, kind: a.kind, base: region.base, size: region.size, unit, events, workload,
-    hysteresis, sampleSeconds, managed, capacity, gateable, firmware: spec.firmware ? spec.firmware.assumption : undefined,
+    name,
+    policies,
+    board,
+    mode,
+    seed,
+    duration,
+    kind: a.kind,
+    base: region.base,
+    size: region.size,
+    unit,
+    events,
+    workload,
+    hysteresis,
+    sampleSeconds,
+    managed,
+    capacity,
+    gateable,
+    firmware: spec.firmware ? spec.firmware.assumption : undefined,
   };
 }
 
@@ -728,15 +941,20 @@ export function runExperiment(spec: ExperimentSpec, options?: RunOptions): Exper
   const base = allOn.result.energy;
   for (const r of outs) {
     const e = r.result.energy;
-    r.result.savingRetentionPct = base.retention_uJ > 0 ? 100 * (base.retention_uJ - e.retention_uJ) / base.retention_uJ : 0;
-    r.result.savingTotalPct = base.total_uJ > 0 ? 100 * (base.total_uJ - e.total_uJ) / base.total_uJ : 0;
-    r.result.retentionVsOracle = orc.energy.retention_uJ > 0 ? e.retention_uJ / orc.energy.retention_uJ : (e.retention_uJ > 0 ? Infinity : 1);
+    r.result.savingRetentionPct = base.retention_uJ > 0 ? (100 * (base.retention_uJ - e.retention_uJ)) / base.retention_uJ : 0;
+    r.result.savingTotalPct = base.total_uJ > 0 ? (100 * (base.total_uJ - e.total_uJ)) / base.total_uJ : 0;
+    r.result.retentionVsOracle = orc.energy.retention_uJ > 0 ? e.retention_uJ / orc.energy.retention_uJ : e.retention_uJ > 0 ? Infinity : 1;
   }
   const sources: FigureSource[] = [];
   for (const r of outs) {
     for (const f of r.energyReport.sources) {
       if (sources.some((s) => s.what === f.figure)) continue;
-      sources.push({ what: f.figure, value: f.value, unit: f.unit, source: f.source !== undefined ? f.source : "derived: " + (f.derived || "") });
+      sources.push({
+        what: f.figure,
+        value: f.value,
+        unit: f.unit,
+        source: f.source !== undefined ? f.source : "derived: " + (f.derived || ""),
+      });
     }
   }
   const ret = allOn.retention!;
@@ -748,7 +966,12 @@ export function runExperiment(spec: ExperimentSpec, options?: RunOptions): Exper
     seed: p.seed,
     durationSeconds: p.duration,
     powerMode: p.mode,
-    sections: p.managed.map((s, i) => ({ name: p.board.sections[s].name, base: p.board.sections[s].base, size: p.board.sections[s].size, retention_uA: ret[i] })),
+    sections: p.managed.map((s, i) => ({
+      name: p.board.sections[s].name,
+      base: p.board.sections[s].base,
+      size: p.board.sections[s].size,
+      retention_uA: ret[i],
+    })),
     policies: outs.map((r) => r.result),
     oracle: orc,
     sources,
@@ -761,12 +984,18 @@ export function runExperiment(spec: ExperimentSpec, options?: RunOptions): Exper
 // ---------------------------------------------------------------------------
 // The terminal table.
 
-function fixed(v: number, d: number): string { return isFinite(v) ? v.toFixed(d) : String(v); }
+function fixed(v: number, d: number): string {
+  return isFinite(v) ? v.toFixed(d) : String(v);
+}
 
 /** Columns padded to their widest cell (numbers right-aligned). */
 function table(header: string[], rows: string[][], right: boolean[]): string {
   const w = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((cell, c) => (right[c] ? cell.padStart(w[c]) : cell.padEnd(w[c]))).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => (right[c] ? cell.padStart(w[c]) : cell.padEnd(w[c])))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(w.map((n) => "-".repeat(n)))].concat(rows.map(line)).join("\n");
 }
 
@@ -777,29 +1006,93 @@ function table(header: string[], rows: string[][], right: boolean[]): string {
  * switch counts, failures.
  */
 export function formatResult(r: ExperimentResult): string {
-  if (!r || typeof r !== "object" || !r.board || !r.allocator || !Array.isArray(r.policies) || r.policies.length === 0 || !r.oracle || !Array.isArray(r.sections)) {
+  if (
+    !r ||
+    typeof r !== "object" ||
+    !r.board ||
+    !r.allocator ||
+    !Array.isArray(r.policies) ||
+    r.policies.length === 0 ||
+    !r.oracle ||
+    !Array.isArray(r.sections)
+  ) {
     fail("EINVAL", "result must be an experiment result (runExperiment), got " + show(r));
   }
   const kib = (n: number) => (n % 1024 === 0 ? n / 1024 + " KiB" : n + " B");
-  const head = r.name + ": " + r.board.title + " (" + r.board.name + ", " + r.board.chip + "), " + r.workload + ", " +
-    fixed(r.durationSeconds / 3600, 2).replace(/\.00$/, "") + " h simulated, mode " + r.powerMode + ", seed " + r.seed;
-  const geo = r.allocator.kind + " over [" + hex(r.allocator.base) + ", " + hex(r.allocator.base + r.allocator.size) + ") (" + kib(r.allocator.size) +
-    ", " + (r.allocator.kind === "granular" ? "granule " : "blocks of ") + r.allocator.blockSize + " B): " + r.sections.length + " section" +
-    (r.sections.length === 1 ? "" : "s") + " (" + r.sections.map((s) => s.name).join(", ") + ")";
+  const head =
+    r.name +
+    ": " +
+    r.board.title +
+    " (" +
+    r.board.name +
+    ", " +
+    r.board.chip +
+    "), " +
+    r.workload +
+    ", " +
+    fixed(r.durationSeconds / 3600, 2).replace(/\.00$/, "") +
+    " h simulated, mode " +
+    r.powerMode +
+    ", seed " +
+    r.seed;
+  const geo =
+    r.allocator.kind +
+    " over [" +
+    hex(r.allocator.base) +
+    ", " +
+    hex(r.allocator.base + r.allocator.size) +
+    ") (" +
+    kib(r.allocator.size) +
+    ", " +
+    (r.allocator.kind === "granular" ? "granule " : "blocks of ") +
+    r.allocator.blockSize +
+    " B): " +
+    r.sections.length +
+    " section" +
+    (r.sections.length === 1 ? "" : "s") +
+    " (" +
+    r.sections.map((s) => s.name).join(", ") +
+    ")";
   const rows = r.policies.map((p) => [
-    p.policy, fixed(p.energy.total_uJ / 1e6, 4), fixed(p.energy.retention_uJ / 1e3, 2), fixed(p.savingRetentionPct, 1), fixed(p.savingTotalPct, 2),
-    fixed(p.retentionVsOracle, 2), fixed(p.avgSectionsOn, 2), p.switchOns + "/" + p.switchOffs, String(p.failures),
+    p.policy,
+    fixed(p.energy.total_uJ / 1e6, 4),
+    fixed(p.energy.retention_uJ / 1e3, 2),
+    fixed(p.savingRetentionPct, 1),
+    fixed(p.savingTotalPct, 2),
+    fixed(p.retentionVsOracle, 2),
+    fixed(p.avgSectionsOn, 2),
+    p.switchOns + "/" + p.switchOffs,
+    String(p.failures),
   ]);
-  const o = r.oracle, a = r.policies[0].energy;
-  rows.push(["oracle", fixed(o.energy.total_uJ / 1e6, 4), fixed(o.energy.retention_uJ / 1e3, 2),
-    fixed(a.retention_uJ > 0 ? 100 * (a.retention_uJ - o.energy.retention_uJ) / a.retention_uJ : 0, 1),
-    fixed(a.total_uJ > 0 ? 100 * (a.total_uJ - o.energy.total_uJ) / a.total_uJ : 0, 2), "1.00", fixed(o.avgSectionsOn, 2), "-", "-"]);
+  const o = r.oracle,
+    a = r.policies[0].energy;
+  rows.push([
+    "oracle",
+    fixed(o.energy.total_uJ / 1e6, 4),
+    fixed(o.energy.retention_uJ / 1e3, 2),
+    fixed(a.retention_uJ > 0 ? (100 * (a.retention_uJ - o.energy.retention_uJ)) / a.retention_uJ : 0, 1),
+    fixed(a.total_uJ > 0 ? (100 * (a.total_uJ - o.energy.total_uJ)) / a.total_uJ : 0, 2),
+    "1.00",
+    fixed(o.avgSectionsOn, 2),
+    "-",
+    "-",
+  ]);
   const lines = [head, geo];
   if (r.firmware !== undefined) lines.push("firmware assumed: " + r.firmware);
   lines.push("");
   lines.push(
-    table(["policy", "energy J", "retention mJ", "saved % ret", "saved % total", "ret/oracle", "sections on", "on/off", "failures"], rows,
-      [false, true, true, true, true, true, true, true, true]));
+    table(["policy", "energy J", "retention mJ", "saved % ret", "saved % total", "ret/oracle", "sections on", "on/off", "failures"], rows, [
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]),
+  );
   const bad = r.policies.filter((p) => (p.dataErrors || 0) > 0);
   for (const p of bad) lines.push("WARNING: " + p.policy + " lost or faulted on live data " + p.dataErrors + " times (a bank-manager bug)");
   lines.push("");

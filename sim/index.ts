@@ -21,7 +21,17 @@ export type { MemoryConfig, SharedMemoryConfig } from "../src/alloc/memory-manag
 
 // The simulated MCU: the Memory and Power ports over a board's memory map
 export { SimMcu } from "./mcu.js";
-export type { SimMcuOptions, BusFault, SectionCounters, CounterTotals, SimEvent, FigureUse, ModeEnergy, SectionEnergy, EnergyReport } from "./mcu.js";
+export type {
+  SimMcuOptions,
+  BusFault,
+  SectionCounters,
+  CounterTotals,
+  SimEvent,
+  FigureUse,
+  ModeEnergy,
+  SectionEnergy,
+  EnergyReport,
+} from "./mcu.js";
 // Board files
 export { DEFAULT_BOARD, boardsDir, listBoards, loadBoard, boardFromJSON } from "./boards.js";
 // Shared memory between worker threads (SharedArrayBuffer)
@@ -35,5 +45,26 @@ export { EventList, OP_ALLOC, OP_FREE, OP_WRITE, WORKLOADS, WORKLOAD_KINDS, gene
 export type { ParamInfo, WorkloadContext, WorkloadInfo } from "./workloads.js";
 export { parseTrace, readTrace, formatTrace } from "./trace.js";
 export type { Trace, TraceEvent } from "./trace.js";
-export { DEFAULTS, LIMITS, experimentsDir, schemaFile, validateExperiment, loadExperiment, freeRegion, resolveRegion, withFirmware, runExperiment, formatResult } from "./experiment.js";
-export type { AllocatorKind, AllocatorSpec, FirmwareSpec, WorkloadKind, WorkloadSpec, ExperimentSpec, RunOptions, LoadedExperiment } from "./experiment.js";
+export {
+  DEFAULTS,
+  LIMITS,
+  experimentsDir,
+  schemaFile,
+  validateExperiment,
+  loadExperiment,
+  freeRegion,
+  resolveRegion,
+  withFirmware,
+  runExperiment,
+  formatResult,
+} from "./experiment.js";
+export type {
+  AllocatorKind,
+  AllocatorSpec,
+  FirmwareSpec,
+  WorkloadKind,
+  WorkloadSpec,
+  ExperimentSpec,
+  RunOptions,
+  LoadedExperiment,
+} from "./experiment.js";

@@ -45,13 +45,22 @@ export class Prng {
    * O(to - from).
    */
   fillBytes(a: Uint8Array, from: number, to: number): number {
-    var any = 0, i = from, w: number;
+    var any = 0,
+      i = from,
+      w: number;
     for (; i + 4 <= to; i += 4) {
       w = this.next32();
       any |= w;
-      a[i] = w & 0xff; a[i + 1] = (w >>> 8) & 0xff; a[i + 2] = (w >>> 16) & 0xff; a[i + 3] = w >>> 24;
+      a[i] = w & 0xff;
+      a[i + 1] = (w >>> 8) & 0xff;
+      a[i + 2] = (w >>> 16) & 0xff;
+      a[i + 3] = w >>> 24;
     }
-    for (; i < to; i++) { w = this.nextByte(); any |= w; a[i] = w; }
+    for (; i < to; i++) {
+      w = this.nextByte();
+      any |= w;
+      a[i] = w;
+    }
     return any >>> 0;
   }
 }

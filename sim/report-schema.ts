@@ -12,7 +12,12 @@ import type { ExperimentResult } from "./results.js";
 /** `v` for an error message: strings quoted, objects and arrays as JSON (cut to 80 characters). */
 function show(v: unknown): string {
   if (v !== null && typeof v === "object") {
-    try { const j = JSON.stringify(v); return j.length > 80 ? j.slice(0, 77) + "..." : j; } catch { /* fall through */ }
+    try {
+      const j = JSON.stringify(v);
+      return j.length > 80 ? j.slice(0, 77) + "..." : j;
+    } catch {
+      /* fall through */
+    }
   }
   return showScalar(v);
 }
@@ -21,15 +26,18 @@ const num = { type: "number" };
 const count = { type: "integer", minimum: 0 };
 const str = { type: "string" };
 const energy = {
-  type: "object", required: ["total_uJ", "base_uJ", "retention_uJ"],
+  type: "object",
+  required: ["total_uJ", "base_uJ", "retention_uJ"],
   properties: { total_uJ: num, base_uJ: num, retention_uJ: num },
 };
 const sample = {
-  type: "object", required: ["t", "current_uA", "sectionsOn", "liveBytes"],
+  type: "object",
+  required: ["t", "current_uA", "sectionsOn", "liveBytes"],
   properties: { t: num, current_uA: num, sectionsOn: num, liveBytes: num },
 };
 const lane = {
-  type: "object", required: ["section", "changes"],
+  type: "object",
+  required: ["section", "changes"],
   properties: {
     section: str,
     changes: {
@@ -40,16 +48,39 @@ const lane = {
 };
 const policy = {
   type: "object",
-  required: ["policy", "energy", "avgCurrent_uA", "avgSectionsOn", "switchOns", "switchOffs", "failures",
-    "peakLiveBytes", "fragmentation", "savingRetentionPct", "savingTotalPct", "retentionVsOracle", "samples", "lanes"],
+  required: [
+    "policy",
+    "energy",
+    "avgCurrent_uA",
+    "avgSectionsOn",
+    "switchOns",
+    "switchOffs",
+    "failures",
+    "peakLiveBytes",
+    "fragmentation",
+    "savingRetentionPct",
+    "savingTotalPct",
+    "retentionVsOracle",
+    "samples",
+    "lanes",
+  ],
   properties: {
-    policy: { type: "string", minLength: 1 }, energy, avgCurrent_uA: num, avgSectionsOn: num,
-    switchOns: count, switchOffs: count, failures: count, peakLiveBytes: num, fragmentation: num,
-    savingRetentionPct: num, savingTotalPct: num,
+    policy: { type: "string", minLength: 1 },
+    energy,
+    avgCurrent_uA: num,
+    avgSectionsOn: num,
+    switchOns: count,
+    switchOffs: count,
+    failures: count,
+    peakLiveBytes: num,
+    fragmentation: num,
+    savingRetentionPct: num,
+    savingTotalPct: num,
     // a number, Infinity (no retention energy in the bound; ajv's number is finite) or null (Infinity
     // written by JSON.stringify): checked in checkExperimentResult
     retentionVsOracle: {},
-    samples: { type: "array", items: sample }, lanes: { type: "array", items: lane },
+    samples: { type: "array", items: sample },
+    lanes: { type: "array", items: lane },
   },
 };
 
@@ -58,13 +89,26 @@ export const EXPERIMENT_RESULT_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "ramkit experiment result",
   type: "object",
-  required: ["name", "board", "allocator", "workload", "seed", "durationSeconds", "powerMode", "sections",
-    "policies", "oracle", "sources", "limits"],
+  required: [
+    "name",
+    "board",
+    "allocator",
+    "workload",
+    "seed",
+    "durationSeconds",
+    "powerMode",
+    "sections",
+    "policies",
+    "oracle",
+    "sources",
+    "limits",
+  ],
   properties: {
     name: str,
     board: { type: "object", required: ["name", "title", "chip"], properties: { name: str, title: str, chip: str } },
     allocator: {
-      type: "object", required: ["kind", "base", "size", "blockSize"],
+      type: "object",
+      required: ["kind", "base", "size", "blockSize"],
       properties: { kind: str, base: num, size: num, blockSize: num },
     },
     workload: str,
@@ -72,21 +116,25 @@ export const EXPERIMENT_RESULT_SCHEMA = {
     durationSeconds: { type: "number", exclusiveMinimum: 0 },
     powerMode: str,
     sections: {
-      type: "array", minItems: 1,
+      type: "array",
+      minItems: 1,
       items: {
-        type: "object", required: ["name", "base", "size", "retention_uA"],
+        type: "object",
+        required: ["name", "base", "size", "retention_uA"],
         properties: { name: str, base: num, size: { type: "number", exclusiveMinimum: 0 }, retention_uA: num },
       },
     },
     policies: { type: "array", minItems: 1, items: policy },
     oracle: {
-      type: "object", required: ["energy", "avgSectionsOn", "samples"],
+      type: "object",
+      required: ["energy", "avgSectionsOn", "samples"],
       properties: { energy, avgSectionsOn: num, samples: { type: "array", items: sample } },
     },
     sources: {
       type: "array",
       items: {
-        type: "object", required: ["what", "value", "unit", "source"],
+        type: "object",
+        required: ["what", "value", "unit", "source"],
         properties: { what: str, value: num, unit: str, source: str },
       },
     },
@@ -113,28 +161,51 @@ export function checkExperimentResult(value: unknown, label: string): Experiment
   if (!validator) validator = new Ajv({ allErrors: true, verbose: true, strictTuples: false }).compile(EXPERIMENT_RESULT_SCHEMA);
   if (!validator(value)) {
     const problems = (validator.errors || []).slice(0, 10).map((e) => describe(e, label));
-    fail("EINVAL", problems.length === 1 ? problems[0] : problems.length + (problems.length === 10 ? "+" : "") + " problems:\n  " + problems.join("\n  "));
+    fail(
+      "EINVAL",
+      problems.length === 1
+        ? problems[0]
+        : problems.length + (problems.length === 10 ? "+" : "") + " problems:\n  " + problems.join("\n  "),
+    );
   }
   const r = value as ExperimentResult;
   const seen: { [name: string]: number } = {};
   r.policies.forEach((p, i) => {
-    if (Object.prototype.hasOwnProperty.call(seen, p.policy)) {
-      fail("EINVAL", label + "/policies/" + i + "/policy: " + show(p.policy) + " repeats /policies/" + seen[p.policy] + "; each policy once");
+    if (Object.hasOwn(seen, p.policy)) {
+      fail(
+        "EINVAL",
+        label + "/policies/" + i + "/policy: " + show(p.policy) + " repeats /policies/" + seen[p.policy] + "; each policy once",
+      );
     }
     seen[p.policy] = i;
     const x: unknown = p.retentionVsOracle;
     if (x !== null && (typeof x !== "number" || isNaN(x))) {
       fail("EINVAL", label + "/policies/" + i + "/retentionVsOracle: must be a number, Infinity or null, got " + show(x));
     }
-    inOrder(p.samples.map((s) => s.t), label + "/policies/" + i + "/samples", "t");
-    p.lanes.forEach((l, j) => inOrder(l.changes.map((c) => c[0]), label + "/policies/" + i + "/lanes/" + j + "/changes", "0"));
+    inOrder(
+      p.samples.map((s) => s.t),
+      label + "/policies/" + i + "/samples",
+      "t",
+    );
+    p.lanes.forEach((l, j) =>
+      inOrder(
+        l.changes.map((c) => c[0]),
+        label + "/policies/" + i + "/lanes/" + j + "/changes",
+        "0",
+      ),
+    );
   });
-  inOrder(r.oracle.samples.map((s) => s.t), label + "/oracle/samples", "t");
+  inOrder(
+    r.oracle.samples.map((s) => s.t),
+    label + "/oracle/samples",
+    "t",
+  );
   return r;
 }
 
 function inOrder(times: number[], at: string, field: string): void {
   for (let i = 1; i < times.length; i++) {
-    if (times[i] < times[i - 1]) fail("EINVAL", at + "/" + i + "/" + field + ": time goes backwards (" + times[i] + " after " + times[i - 1] + ")");
+    if (times[i] < times[i - 1])
+      fail("EINVAL", at + "/" + i + "/" + field + ": time goes backwards (" + times[i] + " after " + times[i - 1] + ")");
   }
 }

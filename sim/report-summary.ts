@@ -35,38 +35,90 @@ export interface SummaryRow {
 
 /** The CSV's columns, in order (the keys of `SummaryRow`). */
 export const SUMMARY_COLUMNS: (keyof SummaryRow)[] = [
-  "experiment", "board", "chip", "allocator", "workload", "seed", "duration_s", "power_mode", "policy",
-  "total_uJ", "base_uJ", "retention_uJ", "avg_current_uA", "avg_sections_on", "switch_ons", "switch_offs",
-  "failures", "peak_live_bytes", "fragmentation", "saving_retention_pct", "saving_total_pct", "retention_vs_oracle",
+  "experiment",
+  "board",
+  "chip",
+  "allocator",
+  "workload",
+  "seed",
+  "duration_s",
+  "power_mode",
+  "policy",
+  "total_uJ",
+  "base_uJ",
+  "retention_uJ",
+  "avg_current_uA",
+  "avg_sections_on",
+  "switch_ons",
+  "switch_offs",
+  "failures",
+  "peak_live_bytes",
+  "fragmentation",
+  "saving_retention_pct",
+  "saving_total_pct",
+  "retention_vs_oracle",
 ];
 
 /** The policies of a result in report order (POLICY_NAMES first, then any other in the order given). */
 export function ordered<T extends { policy: string }>(policies: T[]): T[] {
-  const rank = (p: T) => { const i = (POLICY_NAMES as readonly string[]).indexOf(p.policy); return i < 0 ? POLICY_NAMES.length : i; };
-  return policies.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p);
+  const rank = (p: T) => {
+    const i = (POLICY_NAMES as readonly string[]).indexOf(p.policy);
+    return i < 0 ? POLICY_NAMES.length : i;
+  };
+  return policies
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+    .map((x) => x.p);
 }
 
 /** One row per policy, in report order, then one for the bound ("oracle"). O(policies). */
 export function summaryRows(r: ExperimentResult): SummaryRow[] {
   const common = {
-    experiment: r.name, board: r.board.name, chip: r.board.chip, allocator: r.allocator.kind, workload: r.workload,
-    seed: r.seed, duration_s: r.durationSeconds, power_mode: r.powerMode,
+    experiment: r.name,
+    board: r.board.name,
+    chip: r.board.chip,
+    allocator: r.allocator.kind,
+    workload: r.workload,
+    seed: r.seed,
+    duration_s: r.durationSeconds,
+    power_mode: r.powerMode,
   };
   const rows: SummaryRow[] = ordered(r.policies).map((p) => ({
-    ...common, policy: p.policy, total_uJ: p.energy.total_uJ, base_uJ: p.energy.base_uJ, retention_uJ: p.energy.retention_uJ,
-    avg_current_uA: p.avgCurrent_uA, avg_sections_on: p.avgSectionsOn, switch_ons: p.switchOns, switch_offs: p.switchOffs,
-    failures: p.failures, peak_live_bytes: p.peakLiveBytes, fragmentation: p.fragmentation,
-    saving_retention_pct: p.savingRetentionPct, saving_total_pct: p.savingTotalPct, retention_vs_oracle: p.retentionVsOracle,
+    ...common,
+    policy: p.policy,
+    total_uJ: p.energy.total_uJ,
+    base_uJ: p.energy.base_uJ,
+    retention_uJ: p.energy.retention_uJ,
+    avg_current_uA: p.avgCurrent_uA,
+    avg_sections_on: p.avgSectionsOn,
+    switch_ons: p.switchOns,
+    switch_offs: p.switchOffs,
+    failures: p.failures,
+    peak_live_bytes: p.peakLiveBytes,
+    fragmentation: p.fragmentation,
+    saving_retention_pct: p.savingRetentionPct,
+    saving_total_pct: p.savingTotalPct,
+    retention_vs_oracle: p.retentionVsOracle,
   }));
   const o = r.oracle.energy;
   const allOn = r.policies.find((p) => p.policy === "all-on");
   const pct = (a: number, b: number) => (a > 0 ? ((a - b) / a) * 100 : null);
   rows.push({
-    ...common, policy: "oracle", total_uJ: o.total_uJ, base_uJ: o.base_uJ, retention_uJ: o.retention_uJ,
+    ...common,
+    policy: "oracle",
+    total_uJ: o.total_uJ,
+    base_uJ: o.base_uJ,
+    retention_uJ: o.retention_uJ,
     avg_current_uA: allOn && allOn.energy.total_uJ > 0 ? (allOn.avgCurrent_uA * o.total_uJ) / allOn.energy.total_uJ : null,
-    avg_sections_on: r.oracle.avgSectionsOn, switch_ons: null, switch_offs: null, failures: null, peak_live_bytes: null,
-    fragmentation: null, saving_retention_pct: allOn ? pct(allOn.energy.retention_uJ, o.retention_uJ) : null,
-    saving_total_pct: allOn ? pct(allOn.energy.total_uJ, o.total_uJ) : null, retention_vs_oracle: 1,
+    avg_sections_on: r.oracle.avgSectionsOn,
+    switch_ons: null,
+    switch_offs: null,
+    failures: null,
+    peak_live_bytes: null,
+    fragmentation: null,
+    saving_retention_pct: allOn ? pct(allOn.energy.retention_uJ, o.retention_uJ) : null,
+    saving_total_pct: allOn ? pct(allOn.energy.total_uJ, o.total_uJ) : null,
+    retention_vs_oracle: 1,
   });
   return rows;
 }
@@ -82,7 +134,7 @@ export function csvCell(v: string | number | null): string {
   if (typeof v === "number") return String(v);
   let s = String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
-  return /[",\r\n]/.test(s) ? "\"" + s.replace(/"/g, "\"\"") + "\"" : s;
+  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 
 /** The CSV of summary rows, header first, CRLF-free (\n line ends). */
@@ -100,7 +152,11 @@ export function resultsCsv(results: ExperimentResult[]): string {
 /** Columns padded to their widest cell (numbers right-aligned); the last column is not padded. */
 function textTable(header: string[], rows: string[][], right: boolean[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((cell, c) => (right[c] ? cell.padStart(widths[c]) : c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => (right[c] ? cell.padStart(widths[c]) : c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w)))].concat(rows.map(line)).join("\n");
 }
 
@@ -115,13 +171,28 @@ export function summaryTable(rows: SummaryRow[]): string {
   const unit = energyUnit(Math.max(0, ...rows.map((r) => r.total_uJ)));
   const e = (v: number) => fixed(v / unit.div, 2);
   const pct = (v: number | null) => (v === null ? "-" : fixed(v, 1) + "%");
-  const head = (many ? ["board", "workload", "seed"] : []).concat(["policy", "energy " + unit.name, "base " + unit.name,
-    "retention " + unit.name, "saved: retention", "saved: total", "retention / bound", "failures"]);
-  const body = rows.map((r) => (many ? [r.board, r.workload, String(r.seed)] : []).concat([
-    r.policy === "oracle" ? "oracle (bound)" : r.policy, e(r.total_uJ), e(r.base_uJ), e(r.retention_uJ),
-    pct(r.saving_retention_pct), pct(r.saving_total_pct), times(r.retention_vs_oracle, 3, "x"),
-    r.failures === null ? "-" : String(r.failures),
-  ]));
+  const head = (many ? ["board", "workload", "seed"] : []).concat([
+    "policy",
+    "energy " + unit.name,
+    "base " + unit.name,
+    "retention " + unit.name,
+    "saved: retention",
+    "saved: total",
+    "retention / bound",
+    "failures",
+  ]);
+  const body = rows.map((r) =>
+    (many ? [r.board, r.workload, String(r.seed)] : []).concat([
+      r.policy === "oracle" ? "oracle (bound)" : r.policy,
+      e(r.total_uJ),
+      e(r.base_uJ),
+      e(r.retention_uJ),
+      pct(r.saving_retention_pct),
+      pct(r.saving_total_pct),
+      times(r.retention_vs_oracle, 3, "x"),
+      r.failures === null ? "-" : String(r.failures),
+    ]),
+  );
   const right = head.map((h, i) => i >= (many ? 4 : 1) || h === "seed");
   return textTable(head, body, right);
 }

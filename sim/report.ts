@@ -45,7 +45,14 @@ import { energyUnit, fixed, ordered, summaryRows, resultsCsv, times } from "./re
 import type { EnergySplit, ExperimentResult, FigureSource, Lane, Sample } from "./results.js";
 
 export {
-  SUMMARY_COLUMNS, csvCell, energyUnit, resultsCsv, rowsCsv, summaryRows, summaryTable, type SummaryRow,
+  SUMMARY_COLUMNS,
+  csvCell,
+  energyUnit,
+  resultsCsv,
+  rowsCsv,
+  summaryRows,
+  summaryTable,
+  type SummaryRow,
 } from "./report-summary.js";
 
 /** Limits of the power model that every report states, beside the experiment's own `limits`. */
@@ -89,7 +96,11 @@ export async function writeReport(results: ExperimentResult[], dir: string): Pro
   checkResults(results);
   const out = resolve(dir);
   let st: ReturnType<typeof statSync> | undefined;
-  try { st = statSync(out); } catch { st = undefined; }
+  try {
+    st = statSync(out);
+  } catch {
+    st = undefined;
+  }
   if (st && !st.isDirectory()) fail("EINVAL", "dir " + show(dir) + " exists and is not a directory");
   const warnings: string[] = [];
   const html = await renderReport(results, warnings);
@@ -98,11 +109,21 @@ export async function writeReport(results: ExperimentResult[], dir: string): Pro
   mkdirSync(out, { recursive: true });
   const files = { html: join(out, "index.html"), csv: join(out, "results.csv"), json: join(out, "results.json") };
   const tmp = (f: string) => f + ".tmp-" + process.pid;
-  const texts: [string, string][] = [[files.html, html], [files.csv, csv], [files.json, json]];
+  const texts: [string, string][] = [
+    [files.html, html],
+    [files.csv, csv],
+    [files.json, json],
+  ];
   try {
     for (const [f, text] of texts) writeFileSync(tmp(f), text);
   } catch (e) {
-    for (const [f] of texts) { try { unlinkSync(tmp(f)); } catch { /* not written */ } }
+    for (const [f] of texts) {
+      try {
+        unlinkSync(tmp(f));
+      } catch {
+        /* not written */
+      }
+    }
     throw e;
   }
   for (const [f] of texts) renameSync(tmp(f), f);
@@ -139,7 +160,7 @@ function sizeText(n: number): string {
 }
 
 function hexText(a: number): string {
-  return (a >>> 0) === a ? "0x" + a.toString(16).toUpperCase().padStart(8, "0") : String(a);
+  return a >>> 0 === a ? "0x" + a.toString(16).toUpperCase().padStart(8, "0") : String(a);
 }
 
 const CURRENT_UNIT = /^(A|mA|uA|\u00b5A|nA|pA)$/;
@@ -155,7 +176,11 @@ const UNIT_TEXT: { [u: string]: string } = { uA: "\u00b5A" };
  * buckets, in time order (the envelope a profiler's zoomed-out view shows).
  * Returns [t, value] pairs and whether buckets were used. O(samples).
  */
-export function reduceSteps(samples: { t: number; v: number }[], end: number, max: number): { points: [number, number][]; reduced: boolean } {
+export function reduceSteps(
+  samples: { t: number; v: number }[],
+  end: number,
+  max: number,
+): { points: [number, number][]; reduced: boolean } {
   const pts: [number, number][] = [];
   for (const s of samples) {
     if (pts.length > 0 && pts[pts.length - 1][1] === s.v && pts[pts.length - 1][0] !== s.t) continue;
@@ -167,7 +192,9 @@ export function reduceSteps(samples: { t: number; v: number }[], end: number, ma
   const t0 = pts[0][0];
   const span = pts[pts.length - 1][0] - t0 || 1;
   const out: [number, number][] = [pts[0]];
-  let b = -1, lo: [number, number] | null = null, hi: [number, number] | null = null;
+  let b = -1,
+    lo: [number, number] | null = null,
+    hi: [number, number] | null = null;
   const flush = () => {
     if (!lo || !hi) return;
     if (lo === hi) out.push(lo);
@@ -177,7 +204,12 @@ export function reduceSteps(samples: { t: number; v: number }[], end: number, ma
   for (let i = 1; i < pts.length - 1; i++) {
     const p = pts[i];
     const k = Math.min(buckets - 1, Math.floor(((p[0] - t0) / span) * buckets));
-    if (k !== b) { flush(); b = k; lo = hi = p; continue; }
+    if (k !== b) {
+      flush();
+      b = k;
+      lo = hi = p;
+      continue;
+    }
     if (p[1] < lo![1]) lo = p;
     if (p[1] > hi![1]) hi = p;
   }
@@ -187,7 +219,11 @@ export function reduceSteps(samples: { t: number; v: number }[], end: number, ma
 }
 
 /** A lane's segments [start, end) with their state. */
-export interface Segment { start: number; end: number; state: string }
+export interface Segment {
+  start: number;
+  end: number;
+  state: string;
+}
 
 /**
  * A lane's changes as segments up to `end` (zero-length ones dropped); when
@@ -199,26 +235,35 @@ export function laneSegments(lane: Lane, end: number, max: number): { segments: 
   const segs: Segment[] = [];
   const ch = lane.changes;
   for (let i = 0; i < ch.length; i++) {
-    const start = ch[i][0], stop = i + 1 < ch.length ? ch[i + 1][0] : Math.max(end, start);
+    const start = ch[i][0],
+      stop = i + 1 < ch.length ? ch[i + 1][0] : Math.max(end, start);
     if (stop <= start) continue;
     const last = segs[segs.length - 1];
     if (last && last.state === ch[i][1] && last.end === start) last.end = stop;
     else segs.push({ start, end: stop, state: ch[i][1] });
   }
   if (segs.length <= max || segs.length === 0) return { segments: segs, reduced: false };
-  const t0 = segs[0].start, t1 = segs[segs.length - 1].end, width = (t1 - t0) / max;
+  const t0 = segs[0].start,
+    t1 = segs[segs.length - 1].end,
+    width = (t1 - t0) / max;
   const out: Segment[] = [];
   let j = 0;
   for (let k = 0; k < max; k++) {
-    const a = t0 + k * width, b = k === max - 1 ? t1 : t0 + (k + 1) * width;
+    const a = t0 + k * width,
+      b = k === max - 1 ? t1 : t0 + (k + 1) * width;
     const time: { [state: string]: number } = {};
     while (j < segs.length && segs[j].end <= a) j++;
     for (let i = j; i < segs.length && segs[i].start < b; i++) {
       const s = segs[i];
       time[s.state] = (time[s.state] || 0) + Math.min(b, s.end) - Math.max(a, s.start);
     }
-    let best = "", bestT = -1;
-    for (const state of Object.keys(time)) if (time[state] > bestT) { best = state; bestT = time[state]; }
+    let best = "",
+      bestT = -1;
+    for (const state of Object.keys(time))
+      if (time[state] > bestT) {
+        best = state;
+        bestT = time[state];
+      }
     const last = out[out.length - 1];
     if (last && last.state === best) last.end = b;
     else out.push({ start: a, end: b, state: best });
@@ -232,11 +277,18 @@ export function laneSegments(lane: Lane, end: number, max: number): { segments: 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 const WIDTH = 840;
 const POLICY_COLORS: { [policy: string]: string } = {
-  "all-on": "#8c8c8c", "heap-top": "#e4572e", "gate-empty": "#3b75af", "pack+gate": "#2e9e5b",
+  "all-on": "#8c8c8c",
+  "heap-top": "#e4572e",
+  "gate-empty": "#3b75af",
+  "pack+gate": "#2e9e5b",
 };
 const EXTRA_COLORS = ["#b279a2", "#d4a017", "#9d755d", "#17becf", "#ff7fbf", "#7f3fbf"];
 const ORACLE_COLOR = "#222222";
-const STATE_COLORS: [string, string][] = [["on", "#f2a93b"], ["retained", "#6f9fd8"], ["off", "#e6e7ea"]];
+const STATE_COLORS: [string, string][] = [
+  ["on", "#f2a93b"],
+  ["retained", "#6f9fd8"],
+  ["off", "#e6e7ea"],
+];
 
 const CONFIG = {
   font: FONT,
@@ -244,10 +296,24 @@ const CONFIG = {
   padding: 6,
   view: { stroke: "#d9dce1" },
   axis: {
-    labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal", titleColor: "#333", labelColor: "#444",
-    gridColor: "#eceef1", domainColor: "#9aa0a6", tickColor: "#9aa0a6",
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: "normal",
+    titleColor: "#333",
+    labelColor: "#444",
+    gridColor: "#eceef1",
+    domainColor: "#9aa0a6",
+    tickColor: "#9aa0a6",
   },
-  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal", orient: "top", symbolStrokeWidth: 2, labelLimit: 320, columnPadding: 14 },
+  legend: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: "normal",
+    orient: "top",
+    symbolStrokeWidth: 2,
+    labelLimit: 320,
+    columnPadding: 14,
+  },
   header: { labelFontSize: 12, labelFontWeight: "bold", labelColor: "#222", titleFontSize: 11 },
   title: { fontSize: 12, fontWeight: "bold", anchor: "start", color: "#222", offset: 6 },
 };
@@ -255,12 +321,15 @@ const CONFIG = {
 /** Colours of the series of one experiment: its policies in report order, then the bound. */
 function seriesColors(policies: string[]): { domain: string[]; range: string[] } {
   let extra = 0;
-  const range = policies.map((p) => (Object.prototype.hasOwnProperty.call(POLICY_COLORS, p) ? POLICY_COLORS[p] : EXTRA_COLORS[extra++ % EXTRA_COLORS.length]));
+  const range = policies.map((p) => (Object.hasOwn(POLICY_COLORS, p) ? POLICY_COLORS[p] : EXTRA_COLORS[extra++ % EXTRA_COLORS.length]));
   return { domain: policies.concat([ORACLE_LABEL]), range: range.concat([ORACLE_COLOR]) };
 }
 
 /** Per page: the chart compiler's warnings, and a counter for unique element ids. */
-interface Ctx { warnings: string[]; charts: number }
+interface Ctx {
+  warnings: string[];
+  charts: number;
+}
 
 /**
  * Compile a Vega-Lite spec and render it to an SVG string. Element ids are
@@ -268,10 +337,23 @@ interface Ctx { warnings: string[]; charts: number }
  * clip paths or gradients.
  */
 async function renderChart(spec: Record<string, unknown>, ctx: Ctx, what: string): Promise<string> {
-  const note = (level: string) => (...args: unknown[]) => { ctx.warnings.push(what + ": " + level + ": " + args.map(String).join(" ")); };
+  const note =
+    (level: string) =>
+    (...args: unknown[]) => {
+      ctx.warnings.push(what + ": " + level + ": " + args.map(String).join(" "));
+    };
   const logger = {
-    level(): any { return logger; },
-    error: note("error"), warn: note("warning"), info(): any { return logger; }, debug(): any { return logger; },
+    level(): any {
+      return logger;
+    },
+    error: note("error"),
+    warn: note("warning"),
+    info(): any {
+      return logger;
+    },
+    debug(): any {
+      return logger;
+    },
   };
   const full = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: CONFIG, ...spec };
   const vg = compile(full as any, { logger: logger as any }).spec;
@@ -280,12 +362,15 @@ async function renderChart(spec: Record<string, unknown>, ctx: Ctx, what: string
   view.finalize();
   const prefix = "c" + ++ctx.charts + "-";
   return svg
-    .replace(/ id="([^"]+)"/g, (_m, id) => " id=\"" + prefix + id + "\"")
+    .replace(/ id="([^"]+)"/g, (_m, id) => ' id="' + prefix + id + '"')
     .replace(/url\(#([^)]+)\)/g, (_m, id) => "url(#" + prefix + id + ")")
-    .replace(/ (xlink:)?href="#([^"]+)"/g, (_m, x, id) => " " + (x || "") + "href=\"#" + prefix + id + "\"");
+    .replace(/ (xlink:)?href="#([^"]+)"/g, (_m, x, id) => " " + (x || "") + 'href="#' + prefix + id + '"');
 }
 
-interface Chart { svg: string; reduced: boolean }
+interface Chart {
+  svg: string;
+  reduced: boolean;
+}
 
 /** Figure 1: current against time, a step line per policy and the bound dashed. */
 async function currentChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
@@ -295,26 +380,40 @@ async function currentChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
   const values: { t: number; v: number; s: string }[] = [];
   let reduced = false;
   const add = (name: string, samples: Sample[]) => {
-    const red = reduceSteps(samples.map((s) => ({ t: s.t, v: s.current_uA })), r.durationSeconds, MAX_POINTS);
+    const red = reduceSteps(
+      samples.map((s) => ({ t: s.t, v: s.current_uA })),
+      r.durationSeconds,
+      MAX_POINTS,
+    );
     reduced = reduced || red.reduced;
     for (const [t, v] of red.points) values.push({ t: t / tu.div, v, s: name });
   };
   for (const p of policies) add(p.policy, p.samples);
   add(ORACLE_LABEL, r.oracle.samples);
   const dashes = colors.domain.map((d) => (d === ORACLE_LABEL ? [5, 3] : [1, 0]));
-  const svg = await renderChart({
-    width: WIDTH, height: 240,
-    description: "Current against time for each policy of " + r.name,
-    data: { values },
-    mark: { type: "line", interpolate: "step-after", strokeWidth: 1.6, clip: true },
-    encoding: {
-      x: { field: "t", type: "quantitative", title: "time (" + tu.name + ")", scale: { domain: [0, r.durationSeconds / tu.div], nice: false } },
-      y: { field: "v", type: "quantitative", title: "current (\u00b5A)", scale: { zero: false, padding: 8 } },
-      color: { field: "s", type: "nominal", title: null, scale: colors, sort: null },
-      strokeDash: { field: "s", type: "nominal", title: null, scale: { domain: colors.domain, range: dashes }, sort: null },
-      order: { field: "t", type: "quantitative" },
+  const svg = await renderChart(
+    {
+      width: WIDTH,
+      height: 240,
+      description: "Current against time for each policy of " + r.name,
+      data: { values },
+      mark: { type: "line", interpolate: "step-after", strokeWidth: 1.6, clip: true },
+      encoding: {
+        x: {
+          field: "t",
+          type: "quantitative",
+          title: "time (" + tu.name + ")",
+          scale: { domain: [0, r.durationSeconds / tu.div], nice: false },
+        },
+        y: { field: "v", type: "quantitative", title: "current (\u00b5A)", scale: { zero: false, padding: 8 } },
+        color: { field: "s", type: "nominal", title: null, scale: colors, sort: null },
+        strokeDash: { field: "s", type: "nominal", title: null, scale: { domain: colors.domain, range: dashes }, sort: null },
+        order: { field: "t", type: "quantitative" },
+      },
     },
-  }, ctx, r.name + " current");
+    ctx,
+    r.name + " current",
+  );
   return { svg, reduced };
 }
 
@@ -323,43 +422,68 @@ async function lanesChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
   const tu = timeUnit(r.durationSeconds);
   const policies = ordered(r.policies);
   const sectionOrder: { [name: string]: number } = {};
-  r.sections.forEach((s, i) => { sectionOrder[s.name] = i; });
+  r.sections.forEach((s, i) => {
+    sectionOrder[s.name] = i;
+  });
   const values: { a: number; b: number; st: string; sec: string; so: number; pol: string; po: number }[] = [];
   let reduced = false;
   policies.forEach((p, po) => {
     for (const lane of p.lanes) {
       const red = laneSegments(lane, r.durationSeconds, MAX_SEGMENTS);
       reduced = reduced || red.reduced;
-      const so = Object.prototype.hasOwnProperty.call(sectionOrder, lane.section) ? sectionOrder[lane.section] : r.sections.length;
-      for (const s of red.segments) values.push({ a: s.start / tu.div, b: s.end / tu.div, st: s.state, sec: lane.section, so, pol: p.policy, po });
+      const so = Object.hasOwn(sectionOrder, lane.section) ? sectionOrder[lane.section] : r.sections.length;
+      for (const s of red.segments)
+        values.push({ a: s.start / tu.div, b: s.end / tu.div, st: s.state, sec: lane.section, so, pol: p.policy, po });
     }
   });
   const lanes = Math.max(1, ...policies.map((p) => p.lanes.length));
-  const svg = await renderChart({
-    description: "Power state of each RAM section over time, per policy, for " + r.name,
-    data: { values },
-    facet: {
-      row: {
-        field: "pol", type: "nominal", title: null, sort: { field: "po", op: "min" },
-        header: { labelAngle: 0, labelAlign: "left", labelAnchor: "start", labelOrient: "top", labelPadding: 4 },
-      },
-    },
-    spacing: 10,
-    spec: {
-      width: WIDTH, height: Math.max(24, lanes * 14),
-      mark: { type: "rect", clip: true },
-      encoding: {
-        x: { field: "a", type: "quantitative", title: "time (" + tu.name + ")", scale: { domain: [0, r.durationSeconds / tu.div], nice: false } },
-        x2: { field: "b" },
-        y: { field: "sec", type: "nominal", title: null, sort: { field: "so", op: "min" }, scale: { paddingInner: 0.18 }, axis: { labelFontSize: 10, ticks: false, domain: false } },
-        color: {
-          field: "st", type: "nominal", title: "section state",
-          scale: { domain: STATE_COLORS.map((c) => c[0]), range: STATE_COLORS.map((c) => c[1]) },
+  const svg = await renderChart(
+    {
+      description: "Power state of each RAM section over time, per policy, for " + r.name,
+      data: { values },
+      facet: {
+        row: {
+          field: "pol",
+          type: "nominal",
+          title: null,
+          sort: { field: "po", op: "min" },
+          header: { labelAngle: 0, labelAlign: "left", labelAnchor: "start", labelOrient: "top", labelPadding: 4 },
         },
       },
+      spacing: 10,
+      spec: {
+        width: WIDTH,
+        height: Math.max(24, lanes * 14),
+        mark: { type: "rect", clip: true },
+        encoding: {
+          x: {
+            field: "a",
+            type: "quantitative",
+            title: "time (" + tu.name + ")",
+            scale: { domain: [0, r.durationSeconds / tu.div], nice: false },
+          },
+          x2: { field: "b" },
+          y: {
+            field: "sec",
+            type: "nominal",
+            title: null,
+            sort: { field: "so", op: "min" },
+            scale: { paddingInner: 0.18 },
+            axis: { labelFontSize: 10, ticks: false, domain: false },
+          },
+          color: {
+            field: "st",
+            type: "nominal",
+            title: "section state",
+            scale: { domain: STATE_COLORS.map((c) => c[0]), range: STATE_COLORS.map((c) => c[1]) },
+          },
+        },
+      },
+      resolve: { scale: { y: "shared" } },
     },
-    resolve: { scale: { y: "shared" } },
-  }, ctx, r.name + " lanes");
+    ctx,
+    r.name + " lanes",
+  );
   return { svg, reduced };
 }
 
@@ -373,19 +497,33 @@ async function liveChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
   const WHAT_COLORS = ["#c9d3e0", "#3b75af", ORACLE_COLOR];
   let reduced = false;
   const series = (samples: Sample[], key: "sectionsOn" | "liveBytes", div: number) => {
-    const red = reduceSteps(samples.map((s) => ({ t: s.t, v: s[key] })), r.durationSeconds, MAX_POINTS);
+    const red = reduceSteps(
+      samples.map((s) => ({ t: s.t, v: s[key] })),
+      r.durationSeconds,
+      MAX_POINTS,
+    );
     reduced = reduced || red.reduced;
     return red.points.map(([t, v]) => ({ t: t / tu.div, v: v / div }));
   };
   const bound = series(r.oracle.samples, "sectionsOn", 1).map((d) => ({ ...d, w: WHAT[2] }));
-  const x = { field: "t", type: "quantitative", title: "time (" + tu.name + ")", scale: { domain: [0, r.durationSeconds / tu.div], nice: false } };
+  const x = {
+    field: "t",
+    type: "quantitative",
+    title: "time (" + tu.name + ")",
+    scale: { domain: [0, r.durationSeconds / tu.div], nice: false },
+  };
   const color = {
-    field: "w", type: "nominal", title: null, scale: { domain: WHAT, range: WHAT_COLORS }, sort: null,
+    field: "w",
+    type: "nominal",
+    title: null,
+    scale: { domain: WHAT, range: WHAT_COLORS },
+    sort: null,
     legend: { symbolType: "stroke", symbolStrokeWidth: 3 },
   };
   const panels = ordered(r.policies).map((p, i, all) => ({
     title: { text: p.policy },
-    width: WIDTH, height: 84,
+    width: WIDTH,
+    height: 84,
     layer: [
       {
         data: { values: series(p.samples, "liveBytes", kib ? 1024 : 1).map((d) => ({ ...d, w: WHAT[0] })) },
@@ -393,8 +531,11 @@ async function liveChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
         encoding: {
           x: { ...x, axis: i === all.length - 1 ? {} : { title: null, labels: false } },
           y: {
-            field: "v", type: "quantitative", title: kib ? "live KiB" : "live bytes",
-            scale: { domain: [0, kib ? total / 1024 : total], nice: false }, axis: { orient: "right", tickCount: 4, grid: false },
+            field: "v",
+            type: "quantitative",
+            title: kib ? "live KiB" : "live bytes",
+            scale: { domain: [0, kib ? total / 1024 : total], nice: false },
+            axis: { orient: "right", tickCount: 4, grid: false },
           },
           color,
         },
@@ -405,20 +546,41 @@ async function liveChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
         encoding: {
           x: { ...x, axis: i === all.length - 1 ? {} : { title: null, labels: false } },
           y: {
-            field: "v", type: "quantitative", title: "sections",
-            scale: { domain: [0, n], nice: false }, axis: { tickMinStep: 1, tickCount: Math.min(n, 5), format: "d" },
+            field: "v",
+            type: "quantitative",
+            title: "sections",
+            scale: { domain: [0, n], nice: false },
+            axis: { tickMinStep: 1, tickCount: Math.min(n, 5), format: "d" },
           },
           color,
-          strokeDash: { field: "w", type: "nominal", title: null, scale: { domain: WHAT, range: [[1, 0], [1, 0], [4, 3]] }, sort: null },
+          strokeDash: {
+            field: "w",
+            type: "nominal",
+            title: null,
+            scale: {
+              domain: WHAT,
+              range: [
+                [1, 0],
+                [1, 0],
+                [4, 3],
+              ],
+            },
+            sort: null,
+          },
         },
       },
     ],
     resolve: { scale: { y: "independent" } },
   }));
-  const svg = await renderChart({
-    description: "Live bytes and sections on over time, per policy, for " + r.name,
-    vconcat: panels, spacing: 12,
-  }, ctx, r.name + " live bytes");
+  const svg = await renderChart(
+    {
+      description: "Live bytes and sections on over time, per policy, for " + r.name,
+      vconcat: panels,
+      spacing: 12,
+    },
+    ctx,
+    r.name + " live bytes",
+  );
   return { svg, reduced };
 }
 
@@ -426,7 +588,8 @@ async function liveChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
 async function energyChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
   const policies = ordered(r.policies);
   const colors = seriesColors(policies.map((p) => p.policy));
-  const rows: { s: string; o: number; e: EnergySplit; x: number | null }[] = policies.map((p, i) => ({ s: p.policy as string, o: i, e: p.energy, x: p.retentionVsOracle }))
+  const rows: { s: string; o: number; e: EnergySplit; x: number | null }[] = policies
+    .map((p, i) => ({ s: p.policy as string, o: i, e: p.energy, x: p.retentionVsOracle }))
     .concat([{ s: ORACLE_LABEL, o: policies.length, e: r.oracle.energy, x: 1 }]);
   const unit = energyUnit(Math.max(0, ...rows.map((d) => d.e.total_uJ)));
   const runit = energyUnit(Math.max(0, ...rows.map((d) => d.e.retention_uJ)));
@@ -434,48 +597,63 @@ async function energyChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
     { s: d.s, o: d.o, c: "base (mode current)", k: 0, v: d.e.base_uJ / unit.div },
     { s: d.s, o: d.o, c: "RAM retention", k: 1, v: d.e.retention_uJ / unit.div },
   ]);
-  const ret = rows.map((d) => ({ s: d.s, o: d.o, v: d.e.retention_uJ / runit.div, label: d.s === ORACLE_LABEL ? "the bound" : times(d.x, 2, "\u00d7") + " the bound" }));
+  const ret = rows.map((d) => ({
+    s: d.s,
+    o: d.o,
+    v: d.e.retention_uJ / runit.div,
+    label: d.s === ORACLE_LABEL ? "the bound" : times(d.x, 2, "\u00d7") + " the bound",
+  }));
   const y = { field: "s", type: "nominal", title: null, sort: { field: "o", op: "min" }, axis: { labelLimit: 180 } };
-  const svg = await renderChart({
-    description: "Energy per policy and of the bound for " + r.name,
-    vconcat: [
-      {
-        title: { text: "Total energy: base and RAM retention (" + unit.name + ")" },
-        width: WIDTH - 180, height: { step: 20 },
-        data: { values: stacked },
-        mark: { type: "bar" },
-        encoding: {
-          y,
-          x: { field: "v", type: "quantitative", title: "energy (" + unit.name + ")", stack: "zero" },
-          color: {
-            field: "c", type: "nominal", title: null, sort: null,
-            scale: { domain: ["base (mode current)", "RAM retention"], range: ["#c7ccd3", "#f2a93b"] },
-          },
-          order: { field: "k", type: "quantitative" },
-        },
-      },
-      {
-        title: { text: "RAM retention energy against the bound (" + runit.name + ")" },
-        width: WIDTH - 180, height: { step: 20 },
-        data: { values: ret },
-        layer: [
-          {
-            mark: { type: "bar" },
-            encoding: {
-              y, x: { field: "v", type: "quantitative", title: "retention energy (" + runit.name + ")" },
-              color: { field: "s", type: "nominal", scale: colors, legend: null },
+  const svg = await renderChart(
+    {
+      description: "Energy per policy and of the bound for " + r.name,
+      vconcat: [
+        {
+          title: { text: "Total energy: base and RAM retention (" + unit.name + ")" },
+          width: WIDTH - 180,
+          height: { step: 20 },
+          data: { values: stacked },
+          mark: { type: "bar" },
+          encoding: {
+            y,
+            x: { field: "v", type: "quantitative", title: "energy (" + unit.name + ")", stack: "zero" },
+            color: {
+              field: "c",
+              type: "nominal",
+              title: null,
+              sort: null,
+              scale: { domain: ["base (mode current)", "RAM retention"], range: ["#c7ccd3", "#f2a93b"] },
             },
+            order: { field: "k", type: "quantitative" },
           },
-          {
-            mark: { type: "text", align: "left", dx: 4, fontSize: 11, color: "#333" },
-            encoding: { y, x: { field: "v", type: "quantitative" }, text: { field: "label" } },
-          },
-        ],
-      },
-    ],
-    spacing: 18,
-    resolve: { scale: { color: "independent" } },
-  }, ctx, r.name + " energy");
+        },
+        {
+          title: { text: "RAM retention energy against the bound (" + runit.name + ")" },
+          width: WIDTH - 180,
+          height: { step: 20 },
+          data: { values: ret },
+          layer: [
+            {
+              mark: { type: "bar" },
+              encoding: {
+                y,
+                x: { field: "v", type: "quantitative", title: "retention energy (" + runit.name + ")" },
+                color: { field: "s", type: "nominal", scale: colors, legend: null },
+              },
+            },
+            {
+              mark: { type: "text", align: "left", dx: 4, fontSize: 11, color: "#333" },
+              encoding: { y, x: { field: "v", type: "quantitative" }, text: { field: "label" } },
+            },
+          ],
+        },
+      ],
+      spacing: 18,
+      resolve: { scale: { color: "independent" } },
+    },
+    ctx,
+    r.name + " energy",
+  );
   return { svg, reduced: false };
 }
 
@@ -483,7 +661,9 @@ async function energyChart(r: ExperimentResult, ctx: Ctx): Promise<Chart> {
 // HTML: every interpolated value is escaped unless it is `Raw`.
 
 /** Markup that is inserted as is (made only by `html` and for vega's SVG). */
-class Raw { constructor(readonly text: string) {} }
+class Raw {
+  constructor(readonly text: string) {}
+}
 
 /** Escape text for HTML content and quoted attribute values. */
 export function escapeHtml(v: unknown): string {
@@ -555,20 +735,28 @@ code { font-size: 12.5px; background: #f0f2f4; padding: 1px 4px; border-radius: 
  * with runs of neighbours that share value, unit and source text (the same
  * derivation for every section of a bank) gathered into one group.
  */
-interface SourceGroup { first: number; last: number; items: FigureSource[] }
+interface SourceGroup {
+  first: number;
+  last: number;
+  items: FigureSource[];
+}
 
 function groupSources(sources: FigureSource[]): SourceGroup[] {
   const groups: SourceGroup[] = [];
   sources.forEach((s, i) => {
     const g = groups[groups.length - 1];
     const prev = g ? g.items[g.items.length - 1] : null;
-    if (g && prev && prev.value === s.value && prev.unit === s.unit && prev.source === s.source) { g.last = i + 1; g.items.push(s); }
-    else groups.push({ first: i + 1, last: i + 1, items: [s] });
+    if (g && prev && prev.value === s.value && prev.unit === s.unit && prev.source === s.source) {
+      g.last = i + 1;
+      g.items.push(s);
+    } else groups.push({ first: i + 1, last: i + 1, items: [s] });
   });
   return groups;
 }
 
-function refText(first: number, last: number): string { return first === last ? "[" + first + "]" : "[" + first + "\u2013" + last + "]"; }
+function refText(first: number, last: number): string {
+  return first === last ? "[" + first + "]" : "[" + first + "\u2013" + last + "]";
+}
 
 /** The figures `pick` selects (all of them when it selects none), cited by number, runs of a group as one range. */
 function sourceRefs(sources: FigureSource[], pick: (s: FigureSource) => boolean): Raw {
@@ -579,11 +767,15 @@ function sourceRefs(sources: FigureSource[], pick: (s: FigureSource) => boolean)
     let run: number[] = [];
     const flush = () => {
       if (run.length === 0) return;
-      const a = sources[run[0] - 1], b = sources[run[run.length - 1] - 1];
+      const a = sources[run[0] - 1],
+        b = sources[run[run.length - 1] - 1];
       parts.push(html`${refText(run[0], run[run.length - 1])} ${a.what}${run.length > 1 ? html` \u2026 ${b.what}` : ""}`);
       run = [];
     };
-    g.items.forEach((s, k) => { if (!any || pick(s)) run.push(g.first + k); else flush(); });
+    g.items.forEach((s, k) => {
+      if (!any || pick(s)) run.push(g.first + k);
+      else flush();
+    });
     flush();
   }
   return html`${parts.map((p, k) => html`${k > 0 ? ", " : ""}${p}`)}`;
@@ -595,7 +787,10 @@ function figureValue(s: FigureSource): string {
 
 async function experimentSection(r: ExperimentResult, index: number, ctx: Ctx): Promise<Raw> {
   const [cur, lanes, live, energy] = [
-    await currentChart(r, ctx), await lanesChart(r, ctx), await liveChart(r, ctx), await energyChart(r, ctx),
+    await currentChart(r, ctx),
+    await lanesChart(r, ctx),
+    await liveChart(r, ctx),
+    await energyChart(r, ctx),
   ];
   const policies = ordered(r.policies);
   const colors = seriesColors(policies.map((p) => p.policy));
@@ -608,13 +803,21 @@ async function experimentSection(r: ExperimentResult, index: number, ctx: Ctx): 
   const gated = policies.filter((p) => p.policy !== "all-on");
   const best = gated.length > 0 ? gated.reduce((a, b) => (b.energy.retention_uJ < a.energy.retention_uJ ? b : a)) : null;
   const basePct = allOn && allOn.energy.total_uJ > 0 ? (allOn.energy.base_uJ / allOn.energy.total_uJ) * 100 : null;
-  const sectionSizes = Array.from(new Set(r.sections.map((s) => s.size))).map(bytesText).join(" / ");
-  const first = r.sections[0], last = r.sections[r.sections.length - 1];
+  const sectionSizes = Array.from(new Set(r.sections.map((s) => s.size)))
+    .map(bytesText)
+    .join(" / ");
+  const first = r.sections[0],
+    last = r.sections[r.sections.length - 1];
   const isCurrent = (s: FigureSource) => CURRENT_UNIT.test(s.unit);
   const managed = r.sections.map((sec) => "sections." + sec.name + ".");
-  const isSection = (s: FigureSource) => managed.some((m) => s.what.indexOf(m) === 0) || (!r.sources.some((x) => managed.some((m) => x.what.indexOf(m) === 0)) && /^sections?\b/i.test(s.what));
+  const isSection = (s: FigureSource) =>
+    managed.some((m) => s.what.indexOf(m) === 0) ||
+    (!r.sources.some((x) => managed.some((m) => x.what.indexOf(m) === 0)) && /^sections?\b/i.test(s.what));
   const tu = timeUnit(r.durationSeconds);
-  const reducedNote = (c: Chart) => (c.reduced ? html` Long series are drawn reduced (the lowest and highest value of each time bucket; a lane shows the state that lasted longest in each bucket); the tables, CSV and JSON hold the full figures.` : html``);
+  const reducedNote = (c: Chart) =>
+    c.reduced
+      ? html` Long series are drawn reduced (the lowest and highest value of each time bucket; a lane shows the state that lasted longest in each bucket); the tables, CSV and JSON hold the full figures.`
+      : html``;
   const n = index + 1;
   const map = html`the section map of board ${r.board.name} (${r.sections.length} managed sections of ${sectionSizes}, ${first.name} at ${hexText(first.base)} to ${last.name})`;
 
@@ -626,8 +829,12 @@ ${best ? html`<p class="headline"><b>${best.policy}</b> saves ${fixed(best.savin
 <div class="table-wrap"><table class="summary">
 <thead><tr><th class="text">policy</th><th>energy (${unit.name})</th><th>base</th><th>retention</th><th>avg current (µA)</th><th>sections on (avg)</th><th>saved: retention</th><th>saved: total</th><th>retention / bound</th><th>switch on / off</th><th>failures</th><th>peak live</th><th>fragmentation</th></tr></thead>
 <tbody>
-${rows.slice(0, -1).map((row) => html`<tr><td class="text"><span class="swatch" style="background:${color(row.policy)}"></span>${row.policy}</td><td>${e(row.total_uJ)}</td><td>${e(row.base_uJ)}</td><td>${e(row.retention_uJ)}</td><td>${fixed(row.avg_current_uA as number, 3)}</td><td>${fixed(row.avg_sections_on, 2)}</td><td>${fixed(row.saving_retention_pct as number, 1)}%</td><td>${fixed(row.saving_total_pct as number, 1)}%</td><td>${times(row.retention_vs_oracle, 3, "\u00d7")}</td><td>${row.switch_ons} / ${row.switch_offs}</td><td${(row.failures as number) > 0 ? html` class="fail"` : ""}>${row.failures}</td><td>${sizeText(row.peak_live_bytes as number)}</td><td>${fixed(row.fragmentation as number, 3)}</td></tr>
-`)}<tr class="bound"><td class="text"><span class="swatch dashed"></span>${ORACLE_LABEL}</td><td>${e(bound.total_uJ)}</td><td>${e(bound.base_uJ)}</td><td>${e(bound.retention_uJ)}</td><td>${bound.avg_current_uA === null ? "–" : fixed(bound.avg_current_uA, 3)}</td><td>${fixed(bound.avg_sections_on, 2)}</td><td>${bound.saving_retention_pct === null ? "–" : fixed(bound.saving_retention_pct, 1) + "%"}</td><td>${bound.saving_total_pct === null ? "–" : fixed(bound.saving_total_pct, 1) + "%"}</td><td>1.000×</td><td>–</td><td>–</td><td>–</td><td>–</td></tr>
+${rows.slice(0, -1).map(
+  (
+    row,
+  ) => html`<tr><td class="text"><span class="swatch" style="background:${color(row.policy)}"></span>${row.policy}</td><td>${e(row.total_uJ)}</td><td>${e(row.base_uJ)}</td><td>${e(row.retention_uJ)}</td><td>${fixed(row.avg_current_uA as number, 3)}</td><td>${fixed(row.avg_sections_on, 2)}</td><td>${fixed(row.saving_retention_pct as number, 1)}%</td><td>${fixed(row.saving_total_pct as number, 1)}%</td><td>${times(row.retention_vs_oracle, 3, "\u00d7")}</td><td>${row.switch_ons} / ${row.switch_offs}</td><td${(row.failures as number) > 0 ? html` class="fail"` : ""}>${row.failures}</td><td>${sizeText(row.peak_live_bytes as number)}</td><td>${fixed(row.fragmentation as number, 3)}</td></tr>
+`,
+)}<tr class="bound"><td class="text"><span class="swatch dashed"></span>${ORACLE_LABEL}</td><td>${e(bound.total_uJ)}</td><td>${e(bound.base_uJ)}</td><td>${e(bound.retention_uJ)}</td><td>${bound.avg_current_uA === null ? "–" : fixed(bound.avg_current_uA, 3)}</td><td>${fixed(bound.avg_sections_on, 2)}</td><td>${bound.saving_retention_pct === null ? "–" : fixed(bound.saving_retention_pct, 1) + "%"}</td><td>${bound.saving_total_pct === null ? "–" : fixed(bound.saving_total_pct, 1) + "%"}</td><td>1.000×</td><td>–</td><td>–</td><td>–</td><td>–</td></tr>
 </tbody>
 </table></div>
 <p class="meta note">Savings are against all-on, in % of its RAM retention energy (the memory's own leakage) and of its total energy (base current included). The bound is the fewest sections that could hold the live bytes at every instant, charged as if they alone were on.</p>
@@ -656,8 +863,14 @@ ${rows.slice(0, -1).map((row) => html`<tr><td class="text"><span class="swatch" 
 <div class="table-wrap"><table class="sources">
 <thead><tr><th class="text">ref</th><th class="text">figure</th><th>value</th><th class="text">source</th></tr></thead>
 <tbody>
-${r.sources.length === 0 ? html`<tr><td colspan="4">No board figures were recorded for this experiment.</td></tr>` : ""}${groupSources(r.sources).map((g) => html`<tr><td class="ref">${refText(g.first, g.last)}</td><td class="what">${g.items[0].what}${g.items.length > 1 ? html` \u2026 ${g.items[g.items.length - 1].what} <span class="count">(${g.items.length} figures)</span>` : ""}</td><td class="num">${figureValue(g.items[0])}${g.items.length > 1 ? " each" : ""}</td><td>${g.items[0].source}</td></tr>
-`)}</tbody>
+${r.sources.length === 0 ? html`<tr><td colspan="4">No board figures were recorded for this experiment.</td></tr>` : ""}${groupSources(
+  r.sources,
+).map(
+  (
+    g,
+  ) => html`<tr><td class="ref">${refText(g.first, g.last)}</td><td class="what">${g.items[0].what}${g.items.length > 1 ? html` \u2026 ${g.items[g.items.length - 1].what} <span class="count">(${g.items.length} figures)</span>` : ""}</td><td class="num">${figureValue(g.items[0])}${g.items.length > 1 ? " each" : ""}</td><td>${g.items[0].source}</td></tr>
+`,
+)}</tbody>
 </table></div>
 </section>
 `;
@@ -673,7 +886,9 @@ export async function renderReport(results: ExperimentResult[], warnings: string
   const given: string[] = [];
   for (const r of results) for (const l of r.limits) if (given.indexOf(l) < 0) given.push(l);
   // a model limit the results already state in their own words is not repeated
-  MODEL_LIMITS.forEach((l, i) => { if (!given.some((g) => MODEL_LIMIT_STATED[i].test(g))) limits.push(l); });
+  MODEL_LIMITS.forEach((l, i) => {
+    if (!given.some((g) => MODEL_LIMIT_STATED[i].test(g))) limits.push(l);
+  });
   for (const l of given) limits.push(l);
   const title = results.length === 1 ? "ramkit report: " + results[0].name : "ramkit report: " + results.length + " experiments";
   const page = html`<!DOCTYPE html>

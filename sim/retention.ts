@@ -85,9 +85,12 @@ function indexOf(k: string | symbol): number {
  * the range not mapped by the port. O(1) to make.
  */
 export function retainedWords(memory: Memory, base: number, count: number): Store {
-  if (!memory || typeof memory.read32 !== "function" || typeof memory.write32 !== "function") fail("EINVAL", "memory must be a Memory port, got " + show(memory));
-  if (typeof base !== "number" || (base >>> 0) !== base || base === 0 || base % 4 !== 0) fail("EINVAL", "base must be a non-zero word-aligned address, got " + show(base));
-  if (typeof count !== "number" || Math.floor(count) !== count || !(count >= 1 && count <= 0x1000000)) fail("EINVAL", "count must be an integer in [1, 2^24], got " + show(count));
+  if (!memory || typeof memory.read32 !== "function" || typeof memory.write32 !== "function")
+    fail("EINVAL", "memory must be a Memory port, got " + show(memory));
+  if (typeof base !== "number" || base >>> 0 !== base || base === 0 || base % 4 !== 0)
+    fail("EINVAL", "base must be a non-zero word-aligned address, got " + show(base));
+  if (typeof count !== "number" || Math.floor(count) !== count || !(count >= 1 && count <= 0x1000000))
+    fail("EINVAL", "count must be an integer in [1, 2^24], got " + show(count));
   if (base + 4 * count > 0x100000000 || (typeof memory.mapped === "function" && !memory.mapped(base, 4 * count))) {
     fail("EINVAL", "the words [" + hex(base) + ", " + hex(base + 4 * count) + ") are not all in the memory port's RAM");
   }
@@ -109,8 +112,12 @@ export function retainedWords(memory: Memory, base: number, count: number): Stor
       const i = indexOf(k);
       return i < 0 ? Reflect.has(t, k) : i < count;
     },
-    deleteProperty() { return false; },
-    defineProperty() { return false; },
+    deleteProperty() {
+      return false;
+    },
+    defineProperty() {
+      return false;
+    },
   }) as Store;
 }
 
@@ -120,7 +127,12 @@ export function granularStoreBytes(size: number, granule?: number): number {
 }
 
 /** The stores of one GranularHeap in simulated RAM, and the first address after them. */
-export interface GranularStores { used: Store; ends: Store; state: Store; end: number; }
+export interface GranularStores {
+  used: Store;
+  ends: Store;
+  state: Store;
+  end: number;
+}
 
 /**
  * GranularHeap's stores for a heap of `size` bytes in `granule`-byte granules
@@ -162,7 +174,9 @@ export class BlockMirror implements Watcher {
   _w: Store;
 
   /** Words needed for `numBlocks` blocks: 1 + ceil(numBlocks / 32), in bytes. */
-  static bytes(numBlocks: number): number { return 4 * (1 + ((numBlocks + 31) >> 5)); }
+  static bytes(numBlocks: number): number {
+    return 4 * (1 + ((numBlocks + 31) >> 5));
+  }
 
   /**
    * A mirror at `base` of `memory` for a MemBlocks of `numBlocks` blocks of
@@ -170,7 +184,8 @@ export class BlockMirror implements Watcher {
    * false keeps what it holds (after a wake). EINVAL as retainedWords.
    */
   constructor(memory: Memory, base: number, geometry: { base: number; blockSize: number; numBlocks: number }, fresh?: boolean) {
-    if (!geometry || typeof geometry !== "object") fail("EINVAL", "geometry must be {base, blockSize, numBlocks} (a MemBlocks), got " + show(geometry));
+    if (!geometry || typeof geometry !== "object")
+      fail("EINVAL", "geometry must be {base, blockSize, numBlocks} (a MemBlocks), got " + show(geometry));
     const n = geometry.numBlocks;
     if (typeof n !== "number" || Math.floor(n) !== n || n < 1) fail("EINVAL", "numBlocks must be an integer >= 1, got " + show(n));
     this.memory = memory;
@@ -184,16 +199,23 @@ export class BlockMirror implements Watcher {
 
   /** Blocks [k, k + c) become `on` (1) or free (0). */
   _mark(address: number, bytes: number, on: number): void {
-    const k0 = (address - this.regionBase) / this.blockSize, c = bytes / this.blockSize, w = this._w;
+    const k0 = (address - this.regionBase) / this.blockSize,
+      c = bytes / this.blockSize,
+      w = this._w;
     for (let k = k0; k < k0 + c; k++) {
-      const i = 1 + (k >> 5), m = 1 << (k & 31);
+      const i = 1 + (k >> 5),
+        m = 1 << (k & 31);
       w[i] = on ? w[i] | m : w[i] & ~m;
     }
     w[0] = w[0] + (on ? c : -c);
   }
 
-  onAlloc(address: number, bytes: number): void { this._mark(address, bytes, 1); }
-  onFree(address: number, bytes: number): void { this._mark(address, bytes, 0); }
+  onAlloc(address: number, bytes: number): void {
+    this._mark(address, bytes, 1);
+  }
+  onFree(address: number, bytes: number): void {
+    this._mark(address, bytes, 0);
+  }
 
   /**
    * The recorded runs of blocks in use, as [address, count] pairs in address
@@ -202,12 +224,18 @@ export class BlockMirror implements Watcher {
    * single flipped bit always shows as one of these). O(numBlocks / 32).
    */
   runs(): [number, number][] | string {
-    const w = this._w, n = this.numBlocks, out: [number, number][] = [];
-    let set = 0, start = -1;
+    const w = this._w,
+      n = this.numBlocks,
+      out: [number, number][] = [];
+    let set = 0,
+      start = -1;
     for (let k = 0; k < ((n + 31) >> 5) * 32; k++) {
       const on = (w[1 + (k >> 5)] >>> (k & 31)) & 1;
       if (on && k >= n) return "mirror bit " + k + " is set past the last block (" + n + " blocks)";
-      if (on) { set++; if (start < 0) start = k; }
+      if (on) {
+        set++;
+        if (start < 0) start = k;
+      }
       if ((!on || k === n - 1) && start >= 0) {
         out.push([this.regionBase + start * this.blockSize, (on ? k + 1 : k) - start]);
         start = -1;
@@ -227,8 +255,20 @@ export class BlockMirror implements Watcher {
  */
 export function rebuildMemBlocks(blocks: MemBlocks, mirror: BlockMirror): string | null {
   if (blocks.base !== mirror.regionBase || blocks.blockSize !== mirror.blockSize || blocks.numBlocks !== mirror.numBlocks) {
-    return "the mirror records " + mirror.numBlocks + " blocks of " + mirror.blockSize + " B at " + hex(mirror.regionBase) +
-      ", the allocator has " + blocks.numBlocks + " of " + blocks.blockSize + " B at " + hex(blocks.base);
+    return (
+      "the mirror records " +
+      mirror.numBlocks +
+      " blocks of " +
+      mirror.blockSize +
+      " B at " +
+      hex(mirror.regionBase) +
+      ", the allocator has " +
+      blocks.numBlocks +
+      " of " +
+      blocks.blockSize +
+      " B at " +
+      hex(blocks.base)
+    );
   }
   const runs = mirror.runs();
   if (typeof runs === "string") return runs;
@@ -246,7 +286,9 @@ export function sectionsOf(mcu: SimMcu, ranges: { base: number; size: number }[]
   const seen: boolean[] = [];
   for (const r of ranges) for (const s of mcu.sectionsInRange(r.base, r.size)) seen[s] = true;
   const out: number[] = [];
-  seen.forEach((v, i) => { if (v) out.push(i); });
+  seen.forEach((v, i) => {
+    if (v) out.push(i);
+  });
   return out;
 }
 
@@ -259,14 +301,22 @@ export function sectionsOf(mcu: SimMcu, ranges: { base: number; size: number }[]
  */
 export function systemOff(mcu: SimMcu, retain: number[], mode?: string): void {
   const m = mode === undefined ? "system-off" : mode;
-  if (!Object.hasOwn(mcu.board.modes, m)) fail("EINVAL", "mode must be one of " + Object.keys(mcu.board.modes).join(", ") + " (modes of " + mcu.board.name + "), got " + show(m));
+  if (!Object.hasOwn(mcu.board.modes, m))
+    fail("EINVAL", "mode must be one of " + Object.keys(mcu.board.modes).join(", ") + " (modes of " + mcu.board.name + "), got " + show(m));
   if (!Array.isArray(retain)) fail("EINVAL", "retain must be an array of section indices, got " + show(retain));
-  const n = mcu.sectionCount(), keep: boolean[] = [];
+  const n = mcu.sectionCount(),
+    keep: boolean[] = [];
   for (const s of retain) {
-    if (typeof s !== "number" || Math.floor(s) !== s || !(s >= 0 && s < n)) fail("EINVAL", "retain holds " + show(s) + ", not a section index in [0, " + (n - 1) + "]");
+    if (typeof s !== "number" || Math.floor(s) !== s || !(s >= 0 && s < n))
+      fail("EINVAL", "retain holds " + show(s) + ", not a section index in [0, " + (n - 1) + "]");
     keep[s] = true;
   }
-  for (let s = 0; s < n; s++) if (!mcu.gateable(s)) fail("EINVAL", "section " + mcu.sectionName(s) + " of " + mcu.board.name + " is not gateable: the simulator cannot model System OFF on this board");
+  for (let s = 0; s < n; s++)
+    if (!mcu.gateable(s))
+      fail(
+        "EINVAL",
+        "section " + mcu.sectionName(s) + " of " + mcu.board.name + " is not gateable: the simulator cannot model System OFF on this board",
+      );
   for (let s = 0; s < n; s++) mcu.setPower(s, keep[s] ? "retained" : "off");
   mcu.setMode(m);
 }
@@ -280,7 +330,8 @@ export function systemOff(mcu: SimMcu, retain: number[], mode?: string): void {
  */
 export function wake(mcu: SimMcu, mode?: string): void {
   const m = mode === undefined ? mcu.board.defaultMode : mode;
-  if (!Object.hasOwn(mcu.board.modes, m)) fail("EINVAL", "mode must be one of " + Object.keys(mcu.board.modes).join(", ") + " (modes of " + mcu.board.name + "), got " + show(m));
+  if (!Object.hasOwn(mcu.board.modes, m))
+    fail("EINVAL", "mode must be one of " + Object.keys(mcu.board.modes).join(", ") + " (modes of " + mcu.board.name + "), got " + show(m));
   for (let s = 0; s < mcu.sectionCount(); s++) mcu.setPower(s, "on");
   mcu.setMode(m);
   restartEngine(mcu);
@@ -321,29 +372,52 @@ export const SLEEP_VARIANTS = ["all-on", "gate-empty", "system-off"] as const;
  * program and the three variants are fixed), a granular heap. Returns the
  * problems as "/json/path: what was expected, got what".
  */
-export function sleepProblems(d: { workload?: unknown; trace?: unknown; policies?: unknown; durationSeconds?: unknown; allocator?: { kind?: unknown } }): string[] {
+export function sleepProblems(d: {
+  workload?: unknown;
+  trace?: unknown;
+  policies?: unknown;
+  durationSeconds?: unknown;
+  allocator?: { kind?: unknown };
+}): string[] {
   const out: string[] = [];
   if (d.workload !== undefined) out.push("/workload: a sleep experiment runs its own burst program; remove workload or sleep");
   if (d.trace !== undefined) out.push("/trace: a sleep experiment runs its own burst program; remove trace or sleep");
   if (d.policies !== undefined) out.push("/policies: a sleep experiment compares " + SLEEP_VARIANTS.join(", ") + "; remove policies");
   if (d.durationSeconds === undefined) out.push("/durationSeconds: missing; expected the simulated seconds of a sleep experiment");
-  if (d.allocator && d.allocator.kind !== "granular") out.push("/allocator/kind: a sleep experiment keeps a granular heap's bookkeeping in retained RAM; expected \"granular\", got " + JSON.stringify(d.allocator.kind));
+  if (d.allocator && d.allocator.kind !== "granular")
+    out.push(
+      '/allocator/kind: a sleep experiment keeps a granular heap\'s bookkeeping in retained RAM; expected "granular", got ' +
+        JSON.stringify(d.allocator.kind),
+    );
   return out;
 }
 
 /** The fill byte of burst `k` (never 0). */
-function tagByte(k: number): number { return ((k * 131 + 7) % 255) + 1; }
+function tagByte(k: number): number {
+  return ((k * 131 + 7) % 255) + 1;
+}
 
 /** One variant's run, before the savings are known. */
-interface SleepRun { result: PolicyResult; energy: ReturnType<SimMcu["energy"]>; sleeps: number; used: number[]; times: number[]; }
+interface SleepRun {
+  result: PolicyResult;
+  energy: ReturnType<SimMcu["energy"]>;
+  sleeps: number;
+  used: number[];
+  times: number[];
+}
 
 /** Each region section's power states as a change list (the first at t = 0); changes at one instant keep the last. */
 function lanesOf(mcu: SimMcu, sections: number[]): Lane[] {
-  const lanes: Lane[] = sections.map((s) => ({ section: mcu.sectionName(s), changes: [[0, "on"]] as [number, "on" | "off" | "retained"][] }));
+  const lanes: Lane[] = sections.map((s) => ({
+    section: mcu.sectionName(s),
+    changes: [[0, "on"]] as [number, "on" | "off" | "retained"][],
+  }));
   for (const ev of mcu.events()) {
     const i = ev.kind === "power" && ev.index !== undefined ? sections.indexOf(ev.index) : -1;
     if (i < 0) continue;
-    const ch = lanes[i].changes, last = ch[ch.length - 1], to = ev.to as "on" | "off" | "retained";
+    const ch = lanes[i].changes,
+      last = ch[ch.length - 1],
+      to = ev.to as "on" | "off" | "retained";
     if (last[0] === ev.t) {
       last[1] = to;
       if (ch.length > 1 && ch[ch.length - 2][1] === to) ch.pop();
@@ -353,10 +427,22 @@ function lanesOf(mcu: SimMcu, sections: number[]): Lane[] {
 }
 
 interface SleepSetup {
-  board: Board; seed: number; duration: number; period: number; burst: number; keep: number;
-  onMode: string; offMode: string; granule: number;
-  storesAt: number; heapBase: number; heapSize: number; indexBytes: number;
-  region: { base: number; size: number }; sections: number[]; gateable: boolean[];
+  board: Board;
+  seed: number;
+  duration: number;
+  period: number;
+  burst: number;
+  keep: number;
+  onMode: string;
+  offMode: string;
+  granule: number;
+  storesAt: number;
+  heapBase: number;
+  heapSize: number;
+  indexBytes: number;
+  region: { base: number; size: number };
+  sections: number[];
+  gateable: boolean[];
 }
 
 /**
@@ -373,7 +459,15 @@ function runVariant(p: SleepSetup, variant: (typeof SLEEP_VARIANTS)[number]): Sl
   const mcu = new SimMcu(p.board, { seed: p.seed, mode: p.onMode });
   const boot = (attach: boolean): GranularHeap => {
     const st = granularStores(mcu, p.storesAt, p.heapSize, p.granule);
-    return new GranularHeap(mcu, { base: p.heapBase, size: p.heapSize, granule: p.granule, used: st.used, ends: st.ends, state: st.state, attach });
+    return new GranularHeap(mcu, {
+      base: p.heapBase,
+      size: p.heapSize,
+      granule: p.granule,
+      used: st.used,
+      ends: st.ends,
+      state: st.state,
+      attach,
+    });
   };
   let heap = boot(false);
   // The program's index, the first allocation (so at the heap's base): head, count, then [address, burst] per slot.
@@ -383,18 +477,35 @@ function runVariant(p: SleepSetup, variant: (typeof SLEEP_VARIANTS)[number]): Sl
   mcu.write32(idx + 4, 0);
   const slot = (i: number) => idx + 8 + 8 * (i % p.keep);
   const buf = new Uint8Array(p.burst);
-  const samples: Sample[] = [], used: number[] = [], times: number[] = [];
+  const samples: Sample[] = [],
+    used: number[] = [],
+    times: number[] = [];
   const stats = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
-  let failures = 0, dataErrors = 0, peak = 0, fragSum = 0, fragN = 0, sleeps = 0;
+  let failures = 0,
+    dataErrors = 0,
+    peak = 0,
+    fragSum = 0,
+    fragN = 0,
+    sleeps = 0;
 
   const checkBurst = (a: number, k: number) => {
     try {
       mcu.readBlock(a, buf, 0, p.burst);
       const want = tagByte(k);
-      for (let i = 0; i < p.burst; i++) if (buf[i] !== want) { dataErrors++; return; }
-    } catch { dataErrors++; }
+      for (let i = 0; i < p.burst; i++)
+        if (buf[i] !== want) {
+          dataErrors++;
+          return;
+        }
+    } catch {
+      dataErrors++;
+    }
   };
-  const sectionsOn = () => { let c = 0; for (const s of p.sections) if (mcu.getPower(s) !== "off") c++; return c; };
+  const sectionsOn = () => {
+    let c = 0;
+    for (const s of p.sections) if (mcu.getPower(s) !== "off") c++;
+    return c;
+  };
 
   for (let k = 0, t = 0; t < p.duration; k++, t = k * p.period) {
     if (k > 0) {
@@ -402,15 +513,18 @@ function runVariant(p: SleepSetup, variant: (typeof SLEEP_VARIANTS)[number]): Sl
         wake(mcu, p.onMode);
         heap = boot(true);
         if (heap.validate() !== null) dataErrors++;
-        const head = mcu.read32(idx), count = mcu.read32(idx + 4);
+        const head = mcu.read32(idx),
+          count = mcu.read32(idx + 4);
         if (count > p.keep) dataErrors++;
         for (let i = 0; i < count && i < p.keep; i++) checkBurst(mcu.read32(slot(head + i)), mcu.read32(slot(head + i) + 4));
       } else for (const s of p.sections) mcu.setPower(s, "on");
     }
     // The burst: free the oldest when `keep` are live, then allocate and fill the new one.
-    let head = mcu.read32(idx), count = mcu.read32(idx + 4);
+    let head = mcu.read32(idx),
+      count = mcu.read32(idx + 4);
     if (count === p.keep) {
-      const a = mcu.read32(slot(head)), kk = mcu.read32(slot(head) + 4);
+      const a = mcu.read32(slot(head)),
+        kk = mcu.read32(slot(head) + 4);
       checkBurst(a, kk);
       if (heap.free(a) !== 0) dataErrors++;
       head = (head + 1) % p.keep;
@@ -432,14 +546,20 @@ function runVariant(p: SleepSetup, variant: (typeof SLEEP_VARIANTS)[number]): Sl
     fragSum += stats.free > 0 ? 1 - largest / stats.free : 0;
     fragN++;
     // Sleep until the next burst: retain the bookkeeping, the index and the kept bursts.
-    const ranges = [{ base: p.storesAt, size: p.heapBase - p.storesAt }, { base: idx, size: p.indexBytes }];
+    const ranges = [
+      { base: p.storesAt, size: p.heapBase - p.storesAt },
+      { base: idx, size: p.indexBytes },
+    ];
     for (let i = 0; i < count; i++) ranges.push({ base: mcu.read32(slot(head + i)), size: p.burst });
     const keepSet = sectionsOf(mcu, ranges);
     if (variant === "system-off") systemOff(mcu, keepSet, p.offMode);
-    else if (variant === "gate-empty") for (let i = 0; i < p.sections.length; i++) if (p.gateable[i] && keepSet.indexOf(p.sections[i]) < 0) mcu.setPower(p.sections[i], "off");
+    else if (variant === "gate-empty")
+      for (let i = 0; i < p.sections.length; i++)
+        if (p.gateable[i] && keepSet.indexOf(p.sections[i]) < 0) mcu.setPower(p.sections[i], "off");
     const next = Math.min((k + 1) * p.period, p.duration);
     const s: Sample = { t, current_uA: mcu.current(), sectionsOn: sectionsOn(), liveBytes: live };
-    if (samples.length > 0 && samples[samples.length - 1].t === t) samples[samples.length - 1] = s; else samples.push(s);
+    if (samples.length > 0 && samples[samples.length - 1].t === t) samples[samples.length - 1] = s;
+    else samples.push(s);
     used.push(live);
     times.push(t);
     mcu.advance(next - t);
@@ -448,7 +568,10 @@ function runVariant(p: SleepSetup, variant: (typeof SLEEP_VARIANTS)[number]): Sl
   samples.push({ t: p.duration, current_uA: mcu.current(), sectionsOn: sectionsOn(), liveBytes: samples[samples.length - 1].liveBytes });
 
   const e = mcu.energy();
-  let ret = 0, onSec = 0, ons = 0, offs = 0;
+  let ret = 0,
+    onSec = 0,
+    ons = 0,
+    offs = 0;
   for (const s of p.sections) {
     const se = e.bySection[mcu.sectionName(s)];
     ret += se.energy_uJ;
@@ -456,7 +579,8 @@ function runVariant(p: SleepSetup, variant: (typeof SLEEP_VARIANTS)[number]): Sl
   }
   for (const ev of mcu.events()) {
     if (ev.kind !== "power" || ev.index === undefined || p.sections.indexOf(ev.index) < 0) continue;
-    if (ev.to === "on") ons++; else if (ev.to === "off") offs++;
+    if (ev.to === "on") ons++;
+    else if (ev.to === "off") offs++;
   }
   const result: PolicyResult = {
     policy: variant as unknown as PolicyName,
@@ -508,26 +632,51 @@ export function runSleepExperiment(spec: ExperimentSpec, board: Board, region: {
   const seed = spec.seed === undefined ? 1 : checkNumber(spec.seed, "seed", 0, 0xffffffff, true);
   const onMode = spec.powerMode === undefined ? board.defaultMode : spec.powerMode;
   const offMode = sl.offMode === undefined ? "system-off" : sl.offMode;
-  for (const [m, what] of [[onMode, "powerMode"], [offMode, "sleep.offMode"]]) {
-    if (!Object.hasOwn(board.modes, m)) fail("EINVAL", what + " must be one of " + Object.keys(board.modes).join(", ") + " (modes of " + board.name + "), got " + show(m));
+  for (const [m, what] of [
+    [onMode, "powerMode"],
+    [offMode, "sleep.offMode"],
+  ]) {
+    if (!Object.hasOwn(board.modes, m))
+      fail("EINVAL", what + " must be one of " + Object.keys(board.modes).join(", ") + " (modes of " + board.name + "), got " + show(m));
   }
   const granule = spec.allocator.granule === undefined ? 16 : spec.allocator.granule;
   const storeBytes = granularStoreBytes(region.size, granule);
   const heapBase = Math.ceil((region.base + storeBytes) / granule) * granule;
   const heapSize = Math.floor((region.base + region.size - heapBase) / granule) * granule;
   const indexBytes = 8 + 8 * keep;
-  if (!(heapSize >= granule)) fail("EINVAL", "allocator region of " + region.size + " bytes leaves no room for a heap after its " + storeBytes + " bytes of bookkeeping");
-  const sections: number[] = [], gateable: boolean[] = [], capacity: number[] = [];
+  if (!(heapSize >= granule))
+    fail(
+      "EINVAL",
+      "allocator region of " + region.size + " bytes leaves no room for a heap after its " + storeBytes + " bytes of bookkeeping",
+    );
+  const sections: number[] = [],
+    gateable: boolean[] = [],
+    capacity: number[] = [];
   board.sections.forEach((s, i) => {
-    const lo = Math.max(s.base, region.base), hi = Math.min(s.base + s.size, region.base + region.size);
+    const lo = Math.max(s.base, region.base),
+      hi = Math.min(s.base + s.size, region.base + region.size);
     if (hi <= lo) return;
     sections.push(i);
     capacity.push(hi - lo);
     gateable.push(s.gateable && hi - lo === s.size && !board.reserved.some((r) => r.base < s.base + s.size && s.base < r.base + r.size));
   });
   const p: SleepSetup = {
-    board, seed, duration, period, burst, keep, onMode, offMode, granule,
-    storesAt: region.base, heapBase, heapSize, indexBytes, region, sections, gateable,
+    board,
+    seed,
+    duration,
+    period,
+    burst,
+    keep,
+    onMode,
+    offMode,
+    granule,
+    storesAt: region.base,
+    heapBase,
+    heapSize,
+    indexBytes,
+    region,
+    sections,
+    gateable,
   };
   const runs = SLEEP_VARIANTS.map((v) => runVariant(p, v));
   const volts = runs[0].energy.voltage_V;
@@ -537,17 +686,25 @@ export function runSleepExperiment(spec: ExperimentSpec, board: Board, region: {
   for (let s = 0; s < probe.sectionCount(); s++) if (probe.gateable(s)) probe.setPower(s, "off");
   const offBase = probe.current();
   const ret = sections.map((s) => probe.sectionRetention(s, offMode));
-  const order = sections.map((_, i) => i).sort((x, y) => (capacity[y] - capacity[x]) || (ret[x] - ret[y]) || (x - y));
+  const order = sections.map((_, i) => i).sort((x, y) => capacity[y] - capacity[x] || ret[x] - ret[y] || x - y);
   const heldBy = (bytes: number): [number, number] => {
-    let cap = 0, k = 0, cur = 0;
-    for (let j = 0; cap < bytes && j < order.length; j++) { cap += capacity[order[j]]; cur += ret[order[j]]; k++; }
+    let cap = 0,
+      k = 0,
+      cur = 0;
+    for (let j = 0; cap < bytes && j < order.length; j++) {
+      cap += capacity[order[j]];
+      cur += ret[order[j]];
+      k++;
+    }
     return [k, cur];
   };
   const oSamples: Sample[] = [];
-  let q = 0, secSum = 0;
+  let q = 0,
+    secSum = 0;
   const on = runs[0];
   for (let i = 0; i < on.times.length; i++) {
-    const t0 = on.times[i], t1 = i + 1 < on.times.length ? on.times[i + 1] : duration;
+    const t0 = on.times[i],
+      t1 = i + 1 < on.times.length ? on.times[i + 1] : duration;
     const [k, cur] = heldBy(storeBytes + on.used[i]);
     q += cur * (t1 - t0);
     secSum += k * (t1 - t0);
@@ -564,30 +721,45 @@ export function runSleepExperiment(spec: ExperimentSpec, board: Board, region: {
   const base = runs[0].result.energy;
   for (const r of runs) {
     const e = r.result.energy;
-    r.result.savingRetentionPct = base.retention_uJ > 0 ? 100 * (base.retention_uJ - e.retention_uJ) / base.retention_uJ : 0;
-    r.result.savingTotalPct = base.total_uJ > 0 ? 100 * (base.total_uJ - e.total_uJ) / base.total_uJ : 0;
-    r.result.retentionVsOracle = oracle.energy.retention_uJ > 0 ? e.retention_uJ / oracle.energy.retention_uJ : (e.retention_uJ > 0 ? Infinity : 1);
+    r.result.savingRetentionPct = base.retention_uJ > 0 ? (100 * (base.retention_uJ - e.retention_uJ)) / base.retention_uJ : 0;
+    r.result.savingTotalPct = base.total_uJ > 0 ? (100 * (base.total_uJ - e.total_uJ)) / base.total_uJ : 0;
+    r.result.retentionVsOracle =
+      oracle.energy.retention_uJ > 0 ? e.retention_uJ / oracle.energy.retention_uJ : e.retention_uJ > 0 ? Infinity : 1;
   }
   const sources: FigureSource[] = [];
   for (const r of runs) {
     for (const f of r.energy.sources) {
       if (sources.some((s) => s.what === f.figure)) continue;
-      sources.push({ what: f.figure, value: f.value, unit: f.unit, source: f.source !== undefined ? f.source : "derived: " + (f.derived || "") });
+      sources.push({
+        what: f.figure,
+        value: f.value,
+        unit: f.unit,
+        source: f.source !== undefined ? f.source : "derived: " + (f.derived || ""),
+      });
     }
   }
-  const gated = runs[1], off = runs[2];
+  const gated = runs[1],
+    off = runs[2];
   const perWake = (gated.result.energy.total_uJ - off.result.energy.total_uJ) / off.sleeps;
   const limits = [
     (spec.firmware !== undefined ? "Firmware layout assumed (not the board file's): " + spec.firmware.assumption + " " : "") +
       "System OFF retains only the sections holding the heap's bookkeeping, the program's index and the kept bursts; everything else, the firmware's RAM included, is lost and the engine starts again at every wake. System ON keeps the firmware's RAM on.",
     "A wake from System OFF is a reset: the interpreter boots again and the program re-attaches to its heap. That energy is not in the board file and is not counted. Here System OFF saves " +
-      (perWake / 1000).toFixed(3) + " mJ per sleep of " + period + " s against gate-empty, so it pays off while one wake (boot and re-attach) costs less than that.",
-    "In " + offMode + " the chip wakes only on the sources the board file names (" + (board.modes[offMode].description || "see the board file") +
+      (perWake / 1000).toFixed(3) +
+      " mJ per sleep of " +
+      period +
+      " s against gate-empty, so it pays off while one wake (boot and re-attach) costs less than that.",
+    "In " +
+      offMode +
+      " the chip wakes only on the sources the board file names (" +
+      (board.modes[offMode].description || "see the board file") +
       "); a sleep of a set length may need an external wake source (an RTC chip, a sensor's interrupt line) whose current is not counted.",
     "Bursts take no time in the model: the CPU's active time, the sensor and the radio are not counted, the same for every variant. gate-empty is the program switching off the region's empty sections while it sleeps in System ON (the decision of the bank manager's policy of that name).",
     "Retention energy is that of the region's sections; the base is the mode's current plus the retention of the RAM outside the region while it is on or retained.",
     "Per-section retention currents are derived from datasheet end points (no RAM retained, all RAM retained) spread evenly over the sections; no datasheet gives a per-section figure, and measured boards show tens of nA per section that other leakage can hide.",
-    "The bound sleeps in " + offMode + " all the time and retains the fewest of the region's sections that could hold the bookkeeping and the live bytes, as if data could move for free.",
+    "The bound sleeps in " +
+      offMode +
+      " all the time and retains the fewest of the region's sections that could hold the bookkeeping and the live bytes, as if data could move for free.",
   ];
   const result: ExperimentResult = {
     name: spec.name || "sleep every " + period + " s on " + board.name,
@@ -597,7 +769,12 @@ export function runSleepExperiment(spec: ExperimentSpec, board: Board, region: {
     seed,
     durationSeconds: duration,
     powerMode: onMode + " (the system-off variant sleeps in " + offMode + ")",
-    sections: sections.map((s) => ({ name: board.sections[s].name, base: board.sections[s].base, size: board.sections[s].size, retention_uA: probe.sectionRetention(s, onMode) })),
+    sections: sections.map((s) => ({
+      name: board.sections[s].name,
+      base: board.sections[s].base,
+      size: board.sections[s].size,
+      retention_uA: probe.sectionRetention(s, onMode),
+    })),
     policies: runs.map((r) => r.result),
     oracle,
     sources,

@@ -58,18 +58,41 @@ export class SharedMemory implements Memory {
   /** Offset of an access of `n` bytes at `a`; EFAULT outside the region or for a fractional address. */
   _at(a: number, n: number): number {
     const o = a - this.base;
-    if (!((o >>> 0) === o && o + n <= this.size)) {
-      fail("EFAULT", "address " + ((a >>> 0) === a ? "0x" + a.toString(16) : String(a)) + " (" + n + " bytes) is outside the shared region [0x" + this.base.toString(16) + ", 0x" + (this.base + this.size).toString(16) + ")");
+    if (!(o >>> 0 === o && o + n <= this.size)) {
+      fail(
+        "EFAULT",
+        "address " +
+          (a >>> 0 === a ? "0x" + a.toString(16) : String(a)) +
+          " (" +
+          n +
+          " bytes) is outside the shared region [0x" +
+          this.base.toString(16) +
+          ", 0x" +
+          (this.base + this.size).toString(16) +
+          ")",
+      );
     }
     return o;
   }
 
-  read8(a: number): number { return this._u8[this._at(a, 1)]; }
-  read16(a: number): number { return this._dv.getUint16(this._at(a, 2), true); }
-  read32(a: number): number { return this._dv.getUint32(this._at(a, 4), true); }
-  write8(a: number, v: number): void { this._u8[this._at(a, 1)] = v; }
-  write16(a: number, v: number): void { this._dv.setUint16(this._at(a, 2), v & 0xffff, true); }
-  write32(a: number, v: number): void { this._dv.setUint32(this._at(a, 4), v >>> 0, true); }
+  read8(a: number): number {
+    return this._u8[this._at(a, 1)];
+  }
+  read16(a: number): number {
+    return this._dv.getUint16(this._at(a, 2), true);
+  }
+  read32(a: number): number {
+    return this._dv.getUint32(this._at(a, 4), true);
+  }
+  write8(a: number, v: number): void {
+    this._u8[this._at(a, 1)] = v;
+  }
+  write16(a: number, v: number): void {
+    this._dv.setUint16(this._at(a, 2), v & 0xffff, true);
+  }
+  write32(a: number, v: number): void {
+    this._dv.setUint32(this._at(a, 4), v >>> 0, true);
+  }
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
     checkBlock(dst, off, len, "dst", true);
     const o = this._at(a, len);
@@ -85,7 +108,8 @@ export class SharedMemory implements Memory {
     this._u8.fill(v & 0xff, o, o + len);
   }
   copy(dst: number, src: number, len: number): void {
-    const d = this._at(dst, len), s = this._at(src, len);
+    const d = this._at(dst, len),
+      s = this._at(src, len);
     this._u8.copyWithin(d, s, s + len);
   }
 }
@@ -107,7 +131,8 @@ export class AtomicsLock {
   readonly exit: () => void;
 
   constructor(cell: Int32Array, index = 0) {
-    if (!(cell instanceof Int32Array) || !(cell.buffer instanceof SharedArrayBuffer)) fail("EINVAL", "cell must be an Int32Array over a SharedArrayBuffer");
+    if (!(cell instanceof Int32Array) || !(cell.buffer instanceof SharedArrayBuffer))
+      fail("EINVAL", "cell must be an Int32Array over a SharedArrayBuffer");
     checkInt(index, "index", 0, cell.length - 1);
     this.cell = cell;
     this.index = index;
@@ -129,7 +154,9 @@ export class AtomicsLock {
   }
 
   /** True while some thread holds the lock. */
-  held(): boolean { return Atomics.load(this.cell, this.index) !== 0; }
+  held(): boolean {
+    return Atomics.load(this.cell, this.index) !== 0;
+  }
 }
 
 /** What a thread needs to attach to a shared region: plain data, postable to a worker. */
@@ -166,12 +193,15 @@ export interface SharedRegion {
 }
 
 // Layout of the meta buffer, in Int32 words: the lock, padding, the state block, used[], ends[].
-const META_LOCK = 0, META_STATE = 4;
+const META_LOCK = 0,
+  META_STATE = 4;
 
 /** Views of the heap's state block and bitmaps in the meta buffer. */
 function storesOf(h: SharedHeapHandle): SharedStores {
-  const nw = granularBitmapWords(h.size, h.granule), at = META_STATE + GRANULAR_STATE_WORDS;
-  if (!(h.meta instanceof SharedArrayBuffer) || h.meta.byteLength < (at + 2 * nw) * 4) fail("EINVAL", "handle.meta must be a SharedArrayBuffer of at least " + (at + 2 * nw) * 4 + " bytes");
+  const nw = granularBitmapWords(h.size, h.granule),
+    at = META_STATE + GRANULAR_STATE_WORDS;
+  if (!(h.meta instanceof SharedArrayBuffer) || h.meta.byteLength < (at + 2 * nw) * 4)
+    fail("EINVAL", "handle.meta must be a SharedArrayBuffer of at least " + (at + 2 * nw) * 4 + " bytes");
   return {
     state: new Int32Array(h.meta, META_STATE * 4, GRANULAR_STATE_WORDS),
     used: new Int32Array(h.meta, at * 4, nw),
@@ -183,7 +213,17 @@ function regionOf(h: SharedHeapHandle, attach: boolean): SharedRegion {
   const st = storesOf(h);
   const memory = new SharedMemory(h.base, h.size, h.memory);
   const lock = new AtomicsLock(new Int32Array(h.meta, META_LOCK * 4, 1));
-  const heap = new GranularHeap(memory, { base: h.base, size: h.size, granule: h.granule, enter: lock.enter, exit: lock.exit, used: st.used, ends: st.ends, state: st.state, attach });
+  const heap = new GranularHeap(memory, {
+    base: h.base,
+    size: h.size,
+    granule: h.granule,
+    enter: lock.enter,
+    exit: lock.exit,
+    used: st.used,
+    ends: st.ends,
+    state: st.state,
+    attach,
+  });
   return { memory, lock, heap, handle: h, stores: st };
 }
 
@@ -212,10 +252,21 @@ export function attachSharedRegion(handle: SharedHeapHandle): SharedRegion {
  * (memory, stores and lock shared with every other thread), under `name`.
  */
 export function sharedMemoryConfig(region: SharedRegion, name: string): SharedMemoryConfig {
-  if (!region || typeof region !== "object" || !region.handle || !region.stores || !region.lock) fail("EINVAL", "region must be a SharedRegion (createSharedRegion, attachSharedRegion), got " + region);
-  const h = region.handle, st = region.stores;
+  if (!region || typeof region !== "object" || !region.handle || !region.stores || !region.lock)
+    fail("EINVAL", "region must be a SharedRegion (createSharedRegion, attachSharedRegion), got " + region);
+  const h = region.handle,
+    st = region.stores;
   return {
-    name, memory: region.memory, base: h.base, size: h.size, granule: h.granule,
-    enter: region.lock.enter, exit: region.lock.exit, used: st.used, ends: st.ends, state: st.state, attach: true,
+    name,
+    memory: region.memory,
+    base: h.base,
+    size: h.size,
+    granule: h.granule,
+    enter: region.lock.enter,
+    exit: region.lock.exit,
+    used: st.used,
+    ends: st.ends,
+    state: st.state,
+    attach: true,
   };
 }

@@ -28,8 +28,12 @@ export default function runSweepTask(task: SweepTaskInput): SweepTaskOutput {
   } catch (e) {
     const err = e as { code?: unknown; message?: unknown };
     return {
-      index: task.index, rows: [],
-      error: { code: typeof err.code === "string" ? err.code : "ERROR", message: String(err && err.message !== undefined ? err.message : e) },
+      index: task.index,
+      rows: [],
+      error: {
+        code: typeof err.code === "string" ? err.code : "ERROR",
+        message: String(err && err.message !== undefined ? err.message : e),
+      },
     };
   }
 }

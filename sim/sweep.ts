@@ -54,7 +54,12 @@ import { WORKLOADS } from "./workloads.js";
 /** `v` for an error message: strings quoted, objects and arrays as JSON (cut to 80 characters). */
 function show(v: unknown): string {
   if (v !== null && typeof v === "object") {
-    try { const j = JSON.stringify(v); return j.length > 80 ? j.slice(0, 77) + "..." : j; } catch { /* fall through */ }
+    try {
+      const j = JSON.stringify(v);
+      return j.length > 80 ? j.slice(0, 77) + "..." : j;
+    } catch {
+      /* fall through */
+    }
   }
   return showScalar(v);
 }
@@ -130,7 +135,12 @@ export interface SweepCliOutput {
 
 const ALLOCATOR_KINDS: AllocatorKind[] = ["memblocks", "onesize", "granular"];
 const WORKLOAD_KINDS = Object.keys(WORKLOADS);
-const address = { oneOf: [{ type: "integer", minimum: 1, maximum: 4294967295 }, { type: "string", pattern: "^0x[0-9a-fA-F]{1,8}$" }] };
+const address = {
+  oneOf: [
+    { type: "integer", minimum: 1, maximum: 4294967295 },
+    { type: "string", pattern: "^0x[0-9a-fA-F]{1,8}$" },
+  ],
+};
 
 /** JSON Schema (draft-07) of a sweep file after its short forms are expanded. */
 export const SWEEP_SCHEMA = {
@@ -149,14 +159,19 @@ export const SWEEP_SCHEMA = {
     powerMode: { type: "string", minLength: 1 },
     policies: { type: "array", minItems: 1, uniqueItems: true, items: { enum: POLICY_NAMES as readonly string[] } },
     workloads: {
-      type: "array", minItems: 1,
+      type: "array",
+      minItems: 1,
       items: {
-        type: "object", additionalProperties: false, required: ["kind"],
+        type: "object",
+        additionalProperties: false,
+        required: ["kind"],
         properties: {
           kind: { enum: WORKLOAD_KINDS },
           params: { type: "object", additionalProperties: { type: "number" } },
           allocator: {
-            type: "object", additionalProperties: false, required: ["kind"],
+            type: "object",
+            additionalProperties: false,
+            required: ["kind"],
             properties: {
               kind: { enum: ALLOCATOR_KINDS },
               blockSize: { type: "integer", minimum: 1 },
@@ -167,9 +182,12 @@ export const SWEEP_SCHEMA = {
       },
     },
     boards: {
-      type: "array", minItems: 1,
+      type: "array",
+      minItems: 1,
       items: {
-        type: "object", additionalProperties: false, required: ["board"],
+        type: "object",
+        additionalProperties: false,
+        required: ["board"],
         properties: {
           board: { type: "string", minLength: 1 },
           region: { type: "string", minLength: 1 },
@@ -191,14 +209,27 @@ function describe(e: ErrorObject): string {
   const got = e.keyword === "required" || e.keyword === "additionalProperties" ? "" : ", got " + show(e.data);
   const p = e.params as any;
   switch (e.keyword) {
-    case "required": return (e.instancePath || "") + "/" + p.missingProperty + ": missing";
-    case "additionalProperties": return (e.instancePath || "") + "/" + p.additionalProperty + ": unknown field";
-    case "enum": return at + ": expected one of " + p.allowedValues.join(", ") + got;
-    case "type": return at + ": expected " + (p.type === "integer" ? "an integer" : p.type === "array" ? "an array" : p.type === "object" ? "an object" : "a " + p.type) + got;
-    case "minItems": return at + ": expected at least " + p.limit + " item" + (p.limit === 1 ? "" : "s") + got;
-    case "uniqueItems": return at + ": items " + Math.min(p.i, p.j) + " and " + Math.max(p.i, p.j) + " are the same" + got;
-    case "minLength": return at + ": expected a non-empty string" + got;
-    default: return at + ": " + e.message + got;
+    case "required":
+      return (e.instancePath || "") + "/" + p.missingProperty + ": missing";
+    case "additionalProperties":
+      return (e.instancePath || "") + "/" + p.additionalProperty + ": unknown field";
+    case "enum":
+      return at + ": expected one of " + p.allowedValues.join(", ") + got;
+    case "type":
+      return (
+        at +
+        ": expected " +
+        (p.type === "integer" ? "an integer" : p.type === "array" ? "an array" : p.type === "object" ? "an object" : "a " + p.type) +
+        got
+      );
+    case "minItems":
+      return at + ": expected at least " + p.limit + " item" + (p.limit === 1 ? "" : "s") + got;
+    case "uniqueItems":
+      return at + ": items " + Math.min(p.i, p.j) + " and " + Math.max(p.i, p.j) + " are the same" + got;
+    case "minLength":
+      return at + ": expected a non-empty string" + got;
+    default:
+      return at + ": " + e.message + got;
   }
 }
 
@@ -213,11 +244,17 @@ export function validateSweep(data: unknown, label: string): SweepSpec {
   const problems: string[] = [];
   if (!data || typeof data !== "object" || Array.isArray(data)) fail("EINVAL", label + ": /: expected an object, got " + show(data));
   const d: any = { ...(data as object) };
-  for (const [key, short] of [["workloads", "kind"], ["boards", "board"]] as const) {
+  for (const [key, short] of [
+    ["workloads", "kind"],
+    ["boards", "board"],
+  ] as const) {
     if (!Array.isArray(d[key])) continue;
     d[key] = d[key].map((v: unknown, i: number) => {
       if (typeof v === "string") return { [short]: v };
-      if (!v || typeof v !== "object" || Array.isArray(v)) problems.push("/" + key + "/" + i + ": expected a " + (key === "boards" ? "board" : "workload") + " name or an object, got " + show(v));
+      if (!v || typeof v !== "object" || Array.isArray(v))
+        problems.push(
+          "/" + key + "/" + i + ": expected a " + (key === "boards" ? "board" : "workload") + " name or an object, got " + show(v),
+        );
       return v;
     });
   }
@@ -237,13 +274,17 @@ export function validateSweep(data: unknown, label: string): SweepSpec {
       if (b.board.indexOf("/") < 0 && !b.board.endsWith(".json") && boards.indexOf(b.board.toUpperCase()) < 0) {
         problems.push("/boards/" + i + "/board: unknown board " + show(b.board) + "; valid boards: " + boards.join(", "));
       }
-      if ((b.base === undefined) !== (b.size === undefined)) problems.push("/boards/" + i + ": expected both \"base\" and \"size\", or neither");
-      if (b.region !== undefined && b.base !== undefined) problems.push("/boards/" + i + ": expected either \"region\" or \"base\" and \"size\", not both");
+      if ((b.base === undefined) !== (b.size === undefined))
+        problems.push("/boards/" + i + ': expected both "base" and "size", or neither');
+      if (b.region !== undefined && b.base !== undefined)
+        problems.push("/boards/" + i + ': expected either "region" or "base" and "size", not both');
     });
     d.workloads.forEach((w: any, i: number) => {
       const runsOn: string[] = WORKLOADS[w.kind].allocators;
       if (w.allocator && runsOn.indexOf(w.allocator.kind) < 0) {
-        problems.push("/workloads/" + i + "/allocator/kind: workload " + w.kind + " runs on " + runsOn.join(" or ") + ", got " + show(w.allocator.kind));
+        problems.push(
+          "/workloads/" + i + "/allocator/kind: workload " + w.kind + " runs on " + runsOn.join(" or ") + ", got " + show(w.allocator.kind),
+        );
       }
     });
   }
@@ -254,7 +295,10 @@ export function validateSweep(data: unknown, label: string): SweepSpec {
     durationSeconds: d.durationSeconds,
     policies: d.policies ? d.policies.slice() : POLICY_NAMES.slice(),
     workloads: d.workloads.map((w: any) => {
-      const out: SweepWorkload = { kind: w.kind, allocator: w.allocator ? { ...w.allocator } : { kind: WORKLOADS[w.kind].allocators[0] as AllocatorKind } };
+      const out: SweepWorkload = {
+        kind: w.kind,
+        allocator: w.allocator ? { ...w.allocator } : { kind: WORKLOADS[w.kind].allocators[0] as AllocatorKind },
+      };
       if (w.params !== undefined) out.params = { ...w.params };
       return out;
     }),
@@ -268,9 +312,17 @@ export function validateSweep(data: unknown, label: string): SweepSpec {
 /** Read and check a sweep file (`validateSweep`); ENOENT when missing, EINVAL naming the line of bad JSON. */
 export function loadSweep(file: string): SweepSpec {
   let text: string;
-  try { text = readFileSync(file, "utf8"); } catch { return fail("ENOENT", "sweep file not found: " + file); }
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return fail("ENOENT", "sweep file not found: " + file);
+  }
   let data: unknown;
-  try { data = JSON.parse(text); } catch (e) { return fail("EINVAL", file + ": " + jsonWhere(text, (e as Error).message) + "expected valid JSON (" + (e as Error).message + ")"); }
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return fail("EINVAL", file + ": " + jsonWhere(text, (e as Error).message) + "expected valid JSON (" + (e as Error).message + ")");
+  }
   return validateSweep(data, file);
 }
 
@@ -295,14 +347,25 @@ export function sweepTasks(spec: SweepSpec, label = "sweep"): SweepTask[] {
       for (const seed of spec.seeds) {
         const allocator: ExperimentSpec["allocator"] = { ...w.allocator };
         if (b.region !== undefined) allocator.region = b.region;
-        else { allocator.base = b.base; allocator.size = b.size; }
+        else {
+          allocator.base = b.base;
+          allocator.size = b.size;
+        }
         const e: ExperimentSpec = {
-          name: b.board + " " + w.kind + " seed " + seed, board: b.board, durationSeconds: spec.durationSeconds,
-          allocator, workload: w.params ? { kind: w.kind, params: w.params } : { kind: w.kind }, policies: spec.policies.slice(), seed,
+          name: b.board + " " + w.kind + " seed " + seed,
+          board: b.board,
+          durationSeconds: spec.durationSeconds,
+          allocator,
+          workload: w.params ? { kind: w.kind, params: w.params } : { kind: w.kind },
+          policies: spec.policies.slice(),
+          seed,
         };
         if (b.firmware !== undefined) e.firmware = b.firmware;
         for (const k of ["sampleSeconds", "hysteresis", "powerMode"] as const) if (spec[k] !== undefined) (e as any)[k] = spec[k];
-        validateExperiment(e, label + ": the experiment of /boards/" + bi + " (" + b.board + ") × /workloads/" + wi + " (" + w.kind + ") × seed " + seed);
+        validateExperiment(
+          e,
+          label + ": the experiment of /boards/" + bi + " (" + b.board + ") × /workloads/" + wi + " (" + w.kind + ") × seed " + seed,
+        );
         tasks.push({ index: tasks.length, board: b.board, workload: w.kind, seed, spec: e });
       }
     });
@@ -313,7 +376,8 @@ export function sweepTasks(spec: SweepSpec, label = "sweep"): SweepTask[] {
 /** Parse "K/N" (1 ≤ K ≤ N): EINVAL naming --shard otherwise. */
 export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text);
-  const k = m ? Number(m[1]) : NaN, n = m ? Number(m[2]) : NaN;
+  const k = m ? Number(m[1]) : NaN,
+    n = m ? Number(m[2]) : NaN;
   if (!m || !(n >= 1) || !(k >= 1) || k > n) fail("EINVAL", "--shard must be K/N with 1 <= K <= N, got " + show(text));
   return { index: k, count: n };
 }
@@ -332,8 +396,13 @@ function workerFile(): string {
   if (!/\.ts$/.test(new URL(here).pathname)) return new URL("./sweep-worker.js", here).href;
   const tsx = import.meta.resolve("tsx/esm/api");
   const worker = new URL("./sweep-worker.ts", here).href;
-  const boot = "import { register } from " + JSON.stringify(tsx) + ";\nregister();\n" +
-    "const m = await import(" + JSON.stringify(worker) + ");\nexport default m.default;\n";
+  const boot =
+    "import { register } from " +
+    JSON.stringify(tsx) +
+    ";\nregister();\n" +
+    "const m = await import(" +
+    JSON.stringify(worker) +
+    ");\nexport default m.default;\n";
   return "data:text/javascript;base64," + Buffer.from(boot).toString("base64");
 }
 
@@ -366,18 +435,22 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}, labe
     const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 0 });
     let done = 0;
     try {
-      await Promise.all(mine.map(async (task, i) => {
-        const input: SweepTaskInput = { index: task.index, spec: task.spec };
-        const out = (await pool.run(input)) as SweepTaskOutput;
-        if (out.error) {
-          if (!firstCode) firstCode = out.error.code;
-          failures.push("task " + task.index + " (" + task.board + ", " + task.workload + ", seed " + task.seed + "): " + out.error.message);
-        } else {
-          results[i] = { task: task.index, board: task.board, workload: task.workload, seed: task.seed, rows: out.rows };
-        }
-        done++;
-        if (options.onTask) options.onTask(done, mine.length, task, out.error);
-      }));
+      await Promise.all(
+        mine.map(async (task, i) => {
+          const input: SweepTaskInput = { index: task.index, spec: task.spec };
+          const out = (await pool.run(input)) as SweepTaskOutput;
+          if (out.error) {
+            if (!firstCode) firstCode = out.error.code;
+            failures.push(
+              "task " + task.index + " (" + task.board + ", " + task.workload + ", seed " + task.seed + "): " + out.error.message,
+            );
+          } else {
+            results[i] = { task: task.index, board: task.board, workload: task.workload, seed: task.seed, rows: out.rows };
+          }
+          done++;
+          if (options.onTask) options.onTask(done, mine.length, task, out.error);
+        }),
+      );
     } finally {
       await pool.destroy();
     }
@@ -388,7 +461,14 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}, labe
   }
   // As its JSON file holds it (a ratio of Infinity becomes null): a run and the
   // merge of its slices then print and write the same.
-  const output: SweepOutput = { "ramkit-sweep": 1, name: spec.name, sweep: spec, shard, tasks: all.length, results: results as SweepTaskResult[] };
+  const output: SweepOutput = {
+    "ramkit-sweep": 1,
+    name: spec.name,
+    sweep: spec,
+    shard,
+    tasks: all.length,
+    results: results as SweepTaskResult[],
+  };
   return JSON.parse(JSON.stringify(output)) as SweepOutput;
 }
 
@@ -402,16 +482,21 @@ export function sweepRows(out: SweepOutput): SummaryRow[] {
 /** `value` is a sweep output file's contents: EINVAL naming `label` and the field otherwise. */
 function checkOutput(value: unknown, label: string): SweepOutput {
   const o = value as SweepOutput;
-  if (!o || typeof o !== "object" || o["ramkit-sweep"] !== 1) fail("EINVAL", label + ": /ramkit-sweep: expected 1 (a file written by ramkit sweep), got " + show(o && (o as any)["ramkit-sweep"]));
+  if (!o || typeof o !== "object" || o["ramkit-sweep"] !== 1)
+    fail("EINVAL", label + ": /ramkit-sweep: expected 1 (a file written by ramkit sweep), got " + show(o && (o as any)["ramkit-sweep"]));
   if (typeof o.name !== "string") fail("EINVAL", label + ": /name: expected a string, got " + show(o.name));
   if (!o.sweep || typeof o.sweep !== "object") fail("EINVAL", label + ": /sweep: expected the sweep, got " + show(o.sweep));
   if (!Number.isInteger(o.tasks) || o.tasks < 0) fail("EINVAL", label + ": /tasks: expected an integer >= 0, got " + show(o.tasks));
-  if (o.shard !== null && (!o.shard || !Number.isInteger(o.shard.index) || !Number.isInteger(o.shard.count) || o.shard.index < 1 || o.shard.index > o.shard.count)) {
+  if (
+    o.shard !== null &&
+    (!o.shard || !Number.isInteger(o.shard.index) || !Number.isInteger(o.shard.count) || o.shard.index < 1 || o.shard.index > o.shard.count)
+  ) {
     fail("EINVAL", label + ": /shard: expected null or {index: K, count: N} with 1 <= K <= N, got " + show(o.shard));
   }
   if (!Array.isArray(o.results)) fail("EINVAL", label + ": /results: expected an array, got " + show(o.results));
   o.results.forEach((r, i) => {
-    if (!r || !Number.isInteger(r.task) || r.task < 0 || r.task >= o.tasks) fail("EINVAL", label + ": /results/" + i + "/task: expected a task number below " + o.tasks + ", got " + show(r && r.task));
+    if (!r || !Number.isInteger(r.task) || r.task < 0 || r.task >= o.tasks)
+      fail("EINVAL", label + ": /results/" + i + "/task: expected a task number below " + o.tasks + ", got " + show(r && r.task));
     if (!Array.isArray(r.rows)) fail("EINVAL", label + ": /results/" + i + "/rows: expected an array, got " + show(r.rows));
   });
   return o;
@@ -431,25 +516,48 @@ export function mergeSweeps(parts: { label: string; output: unknown }[]): SweepO
   const seen: { [k: number]: string } = {};
   outs.forEach((o, i) => {
     const label = parts[i].label;
-    if (JSON.stringify(o.sweep) !== key || o.tasks !== first.tasks) fail("EINVAL", label + ": /sweep: a different sweep from " + parts[0].label + "'s (" + show(o.name) + " against " + show(first.name) + ")");
-    const n = o.shard ? o.shard.count : 1, k = o.shard ? o.shard.index : 1;
+    if (JSON.stringify(o.sweep) !== key || o.tasks !== first.tasks)
+      fail(
+        "EINVAL",
+        label + ": /sweep: a different sweep from " + parts[0].label + "'s (" + show(o.name) + " against " + show(first.name) + ")",
+      );
+    const n = o.shard ? o.shard.count : 1,
+      k = o.shard ? o.shard.index : 1;
     const n0 = first.shard ? first.shard.count : 1;
-    if (n !== n0) fail("EINVAL", label + ": /shard: slice " + k + "/" + n + " does not belong with " + parts[0].label + "'s " + (first.shard ? first.shard.index : 1) + "/" + n0);
+    if (n !== n0)
+      fail(
+        "EINVAL",
+        label +
+          ": /shard: slice " +
+          k +
+          "/" +
+          n +
+          " does not belong with " +
+          parts[0].label +
+          "'s " +
+          (first.shard ? first.shard.index : 1) +
+          "/" +
+          n0,
+      );
     if (seen[k] !== undefined) fail("EINVAL", label + ": /shard: slice " + k + "/" + n + " is also in " + seen[k]);
     seen[k] = label;
   });
   const n = first.shard ? first.shard.count : 1;
   const missing: number[] = [];
   for (let k = 1; k <= n; k++) if (seen[k] === undefined) missing.push(k);
-  if (missing.length > 0) fail("EINVAL", "sweep merge: missing slice" + (missing.length > 1 ? "s " : " ") + missing.map((k) => k + "/" + n).join(", "));
+  if (missing.length > 0)
+    fail("EINVAL", "sweep merge: missing slice" + (missing.length > 1 ? "s " : " ") + missing.map((k) => k + "/" + n).join(", "));
   const byTask: SweepTaskResult[] = [];
-  outs.forEach((o, i) => o.results.forEach((r) => {
-    if (byTask[r.task] !== undefined) fail("EINVAL", parts[i].label + ": /results: task " + r.task + " is also in another file");
-    byTask[r.task] = r;
-  }));
+  outs.forEach((o, i) =>
+    o.results.forEach((r) => {
+      if (byTask[r.task] !== undefined) fail("EINVAL", parts[i].label + ": /results: task " + r.task + " is also in another file");
+      byTask[r.task] = r;
+    }),
+  );
   const absent: number[] = [];
   for (let t = 0; t < first.tasks; t++) if (byTask[t] === undefined) absent.push(t);
-  if (absent.length > 0) fail("EINVAL", "sweep merge: no results for task" + (absent.length > 1 ? "s " : " ") + absent.join(", ") + " of " + first.tasks);
+  if (absent.length > 0)
+    fail("EINVAL", "sweep merge: no results for task" + (absent.length > 1 ? "s " : " ") + absent.join(", ") + " of " + first.tasks);
   return { "ramkit-sweep": 1, name: first.name, sweep: first.sweep, shard: null, tasks: first.tasks, results: byTask };
 }
 
@@ -487,24 +595,38 @@ function usage(out: SweepCliOutput, message: string, full = true): number {
   return 2;
 }
 
-function plural(n: number, word: string): string { return n + " " + word + (n === 1 ? "" : "s"); }
+function plural(n: number, word: string): string {
+  return n + " " + word + (n === 1 ? "" : "s");
+}
 
 /** A progress display: a bar on a terminal, one line per task otherwise. */
 function progress(out: SweepCliOutput, total: number, tty: boolean) {
   if (tty) {
-    const bar = new cliProgress.SingleBar({
-      format: "sweep {bar} {value}/{total} experiments | {eta_formatted} left | {task}",
-      stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 8,
-    }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        format: "sweep {bar} {value}/{total} experiments | {eta_formatted} left | {task}",
+        stream: process.stderr,
+        hideCursor: true,
+        clearOnComplete: true,
+        etaBuffer: 8,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(total, 0, { task: "" });
     return {
-      tick(done: number, task: SweepTask, error: SweepTaskOutput["error"]) { bar.update(done, { task: task.board + " " + task.workload + " seed " + task.seed + (error ? " FAILED" : "") }); },
-      stop() { bar.stop(); },
+      tick(done: number, task: SweepTask, error: SweepTaskOutput["error"]) {
+        bar.update(done, { task: task.board + " " + task.workload + " seed " + task.seed + (error ? " FAILED" : "") });
+      },
+      stop() {
+        bar.stop();
+      },
     };
   }
   return {
     tick(done: number, task: SweepTask, error: SweepTaskOutput["error"]) {
-      out.error("sweep: " + done + "/" + total + " " + task.board + " " + task.workload + " seed " + task.seed + (error ? " FAILED" : " done"));
+      out.error(
+        "sweep: " + done + "/" + total + " " + task.board + " " + task.workload + " seed " + task.seed + (error ? " FAILED" : " done"),
+      );
     },
     stop() {},
   };
@@ -523,7 +645,9 @@ export async function runSweepCli(argv: string[], out: SweepCliOutput = console,
   let positionals: string[];
   try {
     const parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
+      args: argv,
+      allowPositionals: true,
+      strict: true,
       options: { workers: { type: "string" }, shard: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
     });
     values = parsed.values;
@@ -531,7 +655,10 @@ export async function runSweepCli(argv: string[], out: SweepCliOutput = console,
   } catch (e) {
     return usage(out, (e as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
   }
-  if (values.help) { out.log(USAGE); return 0; }
+  if (values.help) {
+    out.log(USAGE);
+    return 0;
+  }
   const dir = values.out === undefined ? join("report", "sweep") : values.out;
   if (dir === "") return usage(out, "--out needs a directory");
   try {
@@ -541,8 +668,16 @@ export async function runSweepCli(argv: string[], out: SweepCliOutput = console,
       if (files.length === 0) return usage(out, "sweep merge needs the slices' JSON files");
       const parts = files.map((f) => {
         let text: string;
-        try { text = readFileSync(f, "utf8"); } catch { return fail("ENOENT", "sweep output not found: " + f); }
-        try { return { label: f, output: JSON.parse(text) as unknown }; } catch (e) { return fail("EINVAL", f + ": " + jsonWhere(text, (e as Error).message) + "expected valid JSON (" + (e as Error).message + ")"); }
+        try {
+          text = readFileSync(f, "utf8");
+        } catch {
+          return fail("ENOENT", "sweep output not found: " + f);
+        }
+        try {
+          return { label: f, output: JSON.parse(text) as unknown };
+        } catch (e) {
+          return fail("EINVAL", f + ": " + jsonWhere(text, (e as Error).message) + "expected valid JSON (" + (e as Error).message + ")");
+        }
       });
       const merged = mergeSweeps(parts);
       out.log("sweep " + merged.name + ": " + plural(merged.tasks, "experiment") + " merged from " + plural(files.length, "file"));
@@ -553,11 +688,13 @@ export async function runSweepCli(argv: string[], out: SweepCliOutput = console,
       out.log("wrote " + w.csv + " and " + w.json);
       return 0;
     }
-    if (positionals.length !== 1) return usage(out, positionals.length === 0 ? "sweep needs a sweep file" : "sweep takes one file, got " + positionals.join(" "));
+    if (positionals.length !== 1)
+      return usage(out, positionals.length === 0 ? "sweep needs a sweep file" : "sweep takes one file, got " + positionals.join(" "));
     let workers: number | undefined;
     if (values.workers !== undefined) {
       workers = Number(values.workers);
-      if (!/^\d+$/.test(values.workers) || !(workers >= 1)) return usage(out, "--workers must be an integer >= 1, got " + show(values.workers));
+      if (!/^\d+$/.test(values.workers) || !(workers >= 1))
+        return usage(out, "--workers must be an integer >= 1, got " + show(values.workers));
     }
     const shard = values.shard === undefined ? null : parseShard(values.shard);
     const file = positionals[0];
@@ -565,10 +702,25 @@ export async function runSweepCli(argv: string[], out: SweepCliOutput = console,
     const tasks = sweepTasks(spec, file);
     const mine = shardTasks(tasks, shard);
     const n = workers === undefined ? Math.max(1, Math.min(mine.length, availableParallelism())) : workers;
-    out.log("sweep " + spec.name + ": " + plural(tasks.length, "experiment") + " (" + plural(spec.boards.length, "board") + " x " +
-      plural(spec.workloads.length, "workload") + " x " + plural(spec.seeds.length, "seed") + ", each under " + spec.policies.join(", ") +
-      (spec.policies.indexOf("all-on") < 0 ? " and all-on" : "") + ")" +
-      (shard ? "; slice " + shard.index + "/" + shard.count + ": " + mine.length + " of them" : "") + ", on " + plural(n, "worker thread"));
+    out.log(
+      "sweep " +
+        spec.name +
+        ": " +
+        plural(tasks.length, "experiment") +
+        " (" +
+        plural(spec.boards.length, "board") +
+        " x " +
+        plural(spec.workloads.length, "workload") +
+        " x " +
+        plural(spec.seeds.length, "seed") +
+        ", each under " +
+        spec.policies.join(", ") +
+        (spec.policies.indexOf("all-on") < 0 ? " and all-on" : "") +
+        ")" +
+        (shard ? "; slice " + shard.index + "/" + shard.count + ": " + mine.length + " of them" : "") +
+        ", on " +
+        plural(n, "worker thread"),
+    );
     const bar = progress(out, mine.length, tty);
     let result: SweepOutput;
     try {
@@ -585,7 +737,10 @@ export async function runSweepCli(argv: string[], out: SweepCliOutput = console,
   } catch (e) {
     const err = e as { code?: string; message?: string; stack?: string };
     const msg = String(err && err.message).replace(/^E[A-Z]+: /, "");
-    if (/experiments failed/.test(msg)) { out.error("ramkit sweep: " + msg); return 1; }
+    if (/experiments failed/.test(msg)) {
+      out.error("ramkit sweep: " + msg);
+      return 1;
+    }
     if (err && (err.code === "EINVAL" || err.code === "ENOENT")) return usage(out, msg, false);
     out.error("ramkit sweep: unexpected error: " + (err && err.stack ? err.stack : String(e)));
     return 1;

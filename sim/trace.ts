@@ -55,7 +55,9 @@ function isObject(v: unknown): v is { [k: string]: unknown } {
 }
 
 /** How an id is shown in messages: "rx-7" in quotes, 7 without. */
-function showId(id: string | number): string { return typeof id === "string" ? JSON.stringify(id) : String(id); }
+function showId(id: string | number): string {
+  return typeof id === "string" ? JSON.stringify(id) : String(id);
+}
 
 /**
  * Parse and check a trace's text; `file` names it in messages. Returns the
@@ -65,8 +67,11 @@ function showId(id: string | number): string { return typeof id === "string" ? J
 export function parseTrace(text: string, file: string): Trace {
   if (typeof text !== "string") fail("EINVAL", "trace text must be a string, got " + show(text));
   const problems: string[] = [];
-  const where = (line: number, field: string | null) => file + ":" + line + ": " + (field === null ? "" : "field " + JSON.stringify(field) + ": ");
-  const problem = (line: number, field: string | null, what: string) => { problems.push(where(line, field) + what); };
+  const where = (line: number, field: string | null) =>
+    file + ":" + line + ": " + (field === null ? "" : "field " + JSON.stringify(field) + ": ");
+  const problem = (line: number, field: string | null, what: string) => {
+    problems.push(where(line, field) + what);
+  };
   const lines = text.split(/\r?\n/);
   const events = new EventList(Math.max(16, lines.length));
   const names: (string | number)[] = [];
@@ -76,7 +81,10 @@ export function parseTrace(text: string, file: string): Trace {
   /** Where each freed trace id was last freed (for "double free"). */
   const freedAt = new Map<string, number>();
   let header: { board: string; note?: string } | null = null;
-  let lastT = 0, lastLine = 0, allocs = 0, frees = 0;
+  let lastT = 0,
+    lastLine = 0,
+    allocs = 0,
+    frees = 0;
 
   for (let i = 0; i < lines.length && problems.length < MAX_PROBLEMS; i++) {
     const lineNo = i + 1;
@@ -92,36 +100,62 @@ export function parseTrace(text: string, file: string): Trace {
     }
     if (header === null) {
       // The first non-blank line must be the header.
-      if (!isObject(v) || !Object.prototype.hasOwnProperty.call(v, "ramkit-trace")) {
-        problem(lineNo, "ramkit-trace", "expected the header {\"ramkit-trace\": 1, \"board\": NAME} as the first line, got " + raw.slice(0, 80));
+      if (!isObject(v) || !Object.hasOwn(v, "ramkit-trace")) {
+        problem(
+          lineNo,
+          "ramkit-trace",
+          'expected the header {"ramkit-trace": 1, "board": NAME} as the first line, got ' + raw.slice(0, 80),
+        );
         break;
       }
       let ok = true;
-      if (v["ramkit-trace"] !== 1) { problem(lineNo, "ramkit-trace", "expected 1 (the only trace format version), got " + JSON.stringify(v["ramkit-trace"])); ok = false; }
-      if (typeof v.board !== "string" || v.board === "") { problem(lineNo, "board", "expected a board name (a non-empty string), got " + JSON.stringify(v.board)); ok = false; }
-      if (v.note !== undefined && typeof v.note !== "string") { problem(lineNo, "note", "expected a string, got " + JSON.stringify(v.note)); ok = false; }
+      if (v["ramkit-trace"] !== 1) {
+        problem(lineNo, "ramkit-trace", "expected 1 (the only trace format version), got " + JSON.stringify(v["ramkit-trace"]));
+        ok = false;
+      }
+      if (typeof v.board !== "string" || v.board === "") {
+        problem(lineNo, "board", "expected a board name (a non-empty string), got " + JSON.stringify(v.board));
+        ok = false;
+      }
+      if (v.note !== undefined && typeof v.note !== "string") {
+        problem(lineNo, "note", "expected a string, got " + JSON.stringify(v.note));
+        ok = false;
+      }
       for (const k of Object.keys(v)) {
-        if (HEADER_FIELDS.indexOf(k) < 0) { problem(lineNo, k, "not a header field; valid: " + HEADER_FIELDS.join(", ")); ok = false; }
+        if (HEADER_FIELDS.indexOf(k) < 0) {
+          problem(lineNo, k, "not a header field; valid: " + HEADER_FIELDS.join(", "));
+          ok = false;
+        }
       }
       if (!ok) break;
       header = { board: v.board as string };
       if (typeof v.note === "string") header.note = v.note;
       continue;
     }
-    if (!isObject(v)) { problem(lineNo, null, "expected an event object {\"t\", \"op\", \"id\", …}, got " + raw.slice(0, 80)); continue; }
+    if (!isObject(v)) {
+      problem(lineNo, null, 'expected an event object {"t", "op", "id", …}, got ' + raw.slice(0, 80));
+      continue;
+    }
     // Field by field; the first bad field of a line is enough to skip its effect.
     const n0 = problems.length;
-    const t = v.t, op = v.op, id = v.id;
+    const t = v.t,
+      op = v.op,
+      id = v.id;
     if (t === undefined) problem(lineNo, "t", "missing (the event's time in seconds)");
-    else if (typeof t !== "number" || !isFinite(t) || t < 0) problem(lineNo, "t", "expected a number of seconds >= 0, got " + JSON.stringify(t));
+    else if (typeof t !== "number" || !isFinite(t) || t < 0)
+      problem(lineNo, "t", "expected a number of seconds >= 0, got " + JSON.stringify(t));
     else if (t < lastT) problem(lineNo, "t", "time goes backwards: " + t + " after " + lastT + " (line " + lastLine + ")");
-    if (op === undefined) problem(lineNo, "op", "missing (\"alloc\" or \"free\")");
-    else if (op !== "alloc" && op !== "free") problem(lineNo, "op", "expected \"alloc\" or \"free\", got " + JSON.stringify(op));
+    if (op === undefined) problem(lineNo, "op", 'missing ("alloc" or "free")');
+    else if (op !== "alloc" && op !== "free") problem(lineNo, "op", 'expected "alloc" or "free", got ' + JSON.stringify(op));
     if (id === undefined) problem(lineNo, "id", "missing (a string or an integer >= 0)");
-    else if (!(typeof id === "string" && id !== "") && !(typeof id === "number" && Math.floor(id) === id && id >= 0 && id <= Number.MAX_SAFE_INTEGER)) {
+    else if (
+      !(typeof id === "string" && id !== "") &&
+      !(typeof id === "number" && Math.floor(id) === id && id >= 0 && id <= Number.MAX_SAFE_INTEGER)
+    ) {
       problem(lineNo, "id", "expected a non-empty string or an integer >= 0, got " + JSON.stringify(id));
     }
-    if (v.pool !== undefined && (typeof v.pool !== "string" || v.pool === "")) problem(lineNo, "pool", "expected a non-empty string, got " + JSON.stringify(v.pool));
+    if (v.pool !== undefined && (typeof v.pool !== "string" || v.pool === ""))
+      problem(lineNo, "pool", "expected a non-empty string, got " + JSON.stringify(v.pool));
     if (op === "alloc") {
       const size = v.size;
       if (size === undefined) problem(lineNo, "size", "missing (bytes, an integer in [1, 2^32))");
@@ -132,7 +166,11 @@ export function parseTrace(text: string, file: string): Trace {
     const allowed = op === "free" ? FREE_FIELDS : ALLOC_FIELDS;
     for (const k of Object.keys(v)) {
       if (allowed.indexOf(k) < 0) {
-        problem(lineNo, k, k === "size" ? "not allowed on a free (the size is the alloc's)" : "not an event field; valid: " + allowed.join(", "));
+        problem(
+          lineNo,
+          k,
+          k === "size" ? "not allowed on a free (the size is the alloc's)" : "not an event field; valid: " + allowed.join(", "),
+        );
       }
     }
     if (problems.length > n0) continue;
@@ -140,7 +178,10 @@ export function parseTrace(text: string, file: string): Trace {
     const tid = id as string | number;
     if (op === "alloc") {
       const prev = live.get(key);
-      if (prev) { problem(lineNo, "id", "id " + showId(tid) + " is already live (allocated at line " + prev.line + " and not freed)"); continue; }
+      if (prev) {
+        problem(lineNo, "id", "id " + showId(tid) + " is already live (allocated at line " + prev.line + " and not freed)");
+        continue;
+      }
       const internal = names.length;
       names.push(tid);
       live.set(key, { id: internal, line: lineNo });
@@ -151,8 +192,13 @@ export function parseTrace(text: string, file: string): Trace {
       const cur = live.get(key);
       if (!cur) {
         const at = freedAt.get(key);
-        problem(lineNo, "id", at !== undefined ? "double free of id " + showId(tid) + " (already freed at line " + at + ")"
-          : "free of unknown id " + showId(tid) + " (no alloc of it before this line)");
+        problem(
+          lineNo,
+          "id",
+          at !== undefined
+            ? "double free of id " + showId(tid) + " (already freed at line " + at + ")"
+            : "free of unknown id " + showId(tid) + " (no alloc of it before this line)",
+        );
         continue;
       }
       live.delete(key);
@@ -164,7 +210,8 @@ export function parseTrace(text: string, file: string): Trace {
     lastT = t as number;
     lastLine = lineNo;
   }
-  if (header === null && problems.length === 0) problem(1, "ramkit-trace", "empty trace: expected the header {\"ramkit-trace\": 1, \"board\": NAME}");
+  if (header === null && problems.length === 0)
+    problem(1, "ramkit-trace", 'empty trace: expected the header {"ramkit-trace": 1, "board": NAME}');
   if (problems.length > 0) {
     const more = problems.length >= MAX_PROBLEMS ? " (stopped after " + MAX_PROBLEMS + ")" : "";
     fail("EINVAL", file + ": malformed trace, nothing was run" + more + ":\n  " + problems.slice(0, MAX_PROBLEMS).join("\n  "));
@@ -186,12 +233,20 @@ export function readTrace(path: string, label?: string): Trace {
 }
 
 /** One event of `formatTrace`. */
-export interface TraceEvent { t: number; op: "alloc" | "free"; id: string | number; size?: number; pool?: string }
+export interface TraceEvent {
+  t: number;
+  op: "alloc" | "free";
+  id: string | number;
+  size?: number;
+  pool?: string;
+}
 
 /** The text of a trace for `board` with `events` (a writer for recorders and tests). */
 export function formatTrace(board: string, events: TraceEvent[], note?: string): string {
   if (!Array.isArray(events)) fail("EINVAL", "events must be an array of {t, op, id, size?, pool?}, got " + show(events));
-  events.forEach((e, i) => { if (!e || typeof e !== "object") fail("EINVAL", "events[" + i + "] must be an object {t, op, id, size?, pool?}, got " + show(e)); });
+  events.forEach((e, i) => {
+    if (!e || typeof e !== "object") fail("EINVAL", "events[" + i + "] must be an object {t, op, id, size?, pool?}, got " + show(e));
+  });
   const head: { [k: string]: unknown } = { "ramkit-trace": 1, board };
   if (note !== undefined) head.note = note;
   const out = [JSON.stringify(head)];

@@ -54,36 +54,72 @@ export class EventList {
   push(t: number, op: number, id: number, a: number, b: number): void {
     if (this.n === this.t.length) this._grow();
     var i = this.n++;
-    this.t[i] = t; this.op[i] = op; this.id[i] = id; this.a[i] = a; this.b[i] = b;
+    this.t[i] = t;
+    this.op[i] = op;
+    this.id[i] = id;
+    this.a[i] = a;
+    this.b[i] = b;
     if (id >= this.ids) this.ids = id + 1;
   }
 
   _grow(): void {
     var c = this.t.length * 2;
-    var t = new Float64Array(c), op = new Uint8Array(c), id = new Int32Array(c), a = new Float64Array(c), b = new Int32Array(c);
-    t.set(this.t); op.set(this.op); id.set(this.id); a.set(this.a); b.set(this.b);
-    this.t = t; this.op = op; this.id = id; this.a = a; this.b = b;
+    var t = new Float64Array(c),
+      op = new Uint8Array(c),
+      id = new Int32Array(c),
+      a = new Float64Array(c),
+      b = new Int32Array(c);
+    t.set(this.t);
+    op.set(this.op);
+    id.set(this.id);
+    a.set(this.a);
+    b.set(this.b);
+    this.t = t;
+    this.op = op;
+    this.id = id;
+    this.a = a;
+    this.b = b;
   }
 
   /** Stable sort by time (events at the same time keep the order they were pushed in). O(n log n). */
   sort(): void {
-    var n = this.n, t = this.t, sorted = true;
-    for (var i = 1; i < n; i++) if (t[i] < t[i - 1]) { sorted = false; break; }
+    var n = this.n,
+      t = this.t,
+      sorted = true;
+    for (var i = 1; i < n; i++)
+      if (t[i] < t[i - 1]) {
+        sorted = false;
+        break;
+      }
     if (sorted) return;
     var idx = new Uint32Array(n);
     for (i = 0; i < n; i++) idx[i] = i;
     var order = Array.prototype.slice.call(idx) as number[];
-    order.sort((x, y) => (t[x] - t[y]) || (x - y));
-    var nt = new Float64Array(n), nop = new Uint8Array(n), nid = new Int32Array(n), na = new Float64Array(n), nb = new Int32Array(n);
+    order.sort((x, y) => t[x] - t[y] || x - y);
+    var nt = new Float64Array(n),
+      nop = new Uint8Array(n),
+      nid = new Int32Array(n),
+      na = new Float64Array(n),
+      nb = new Int32Array(n);
     for (i = 0; i < n; i++) {
       var k = order[i];
-      nt[i] = t[k]; nop[i] = this.op[k]; nid[i] = this.id[k]; na[i] = this.a[k]; nb[i] = this.b[k];
+      nt[i] = t[k];
+      nop[i] = this.op[k];
+      nid[i] = this.id[k];
+      na[i] = this.a[k];
+      nb[i] = this.b[k];
     }
-    this.t = nt; this.op = nop; this.id = nid; this.a = na; this.b = nb;
+    this.t = nt;
+    this.op = nop;
+    this.id = nid;
+    this.a = na;
+    this.b = nb;
   }
 
   /** Time of the last event (0 when empty). */
-  end(): number { return this.n === 0 ? 0 : this.t[this.n - 1]; }
+  end(): number {
+    return this.n === 0 ? 0 : this.t[this.n - 1];
+  }
 }
 
 /** One parameter of a workload. */
@@ -120,9 +156,13 @@ export interface WorkloadInfo {
 }
 
 /** Uniform in [0, 1). */
-function unit(g: Prng): number { return g.next32() / 4294967296; }
+function unit(g: Prng): number {
+  return g.next32() / 4294967296;
+}
 /** Exponential with the given mean (> 0). */
-function expo(g: Prng, mean: number): number { return -mean * Math.log(1 - unit(g)); }
+function expo(g: Prng, mean: number): number {
+  return -mean * Math.log(1 - unit(g));
+}
 /** Geometric on {1, 2, …} with the given mean (≥ 1). */
 function geometric(g: Prng, mean: number): number {
   if (mean <= 1) return 1;
@@ -130,7 +170,9 @@ function geometric(g: Prng, mean: number): number {
   return 1 + Math.floor(Math.log(1 - unit(g)) / Math.log(1 - p));
 }
 /** Integer uniform in [lo, hi]. */
-function between(g: Prng, lo: number, hi: number): number { return lo + Math.floor(unit(g) * (hi - lo + 1)); }
+function between(g: Prng, lo: number, hi: number): number {
+  return lo + Math.floor(unit(g) * (hi - lo + 1));
+}
 
 /**
  * Sensor logger (a wrist-worn or stick-on logger such as a Bangle.js 2
@@ -154,20 +196,29 @@ function sensorLogger(p: { [k: string]: number }, ctx: WorkloadContext): EventLi
   var g = new Prng(mix32(ctx.seed, 0x5e4502));
   var ev = new EventList(4096);
   var block = p.blockBytes > 0 ? p.blockBytes : ctx.allocator === "granular" ? 512 : ctx.blockSize;
-  var rec = p.recordBytes, dt = 1 / p.sampleHz, end = ctx.durationSeconds;
+  var rec = p.recordBytes,
+    dt = 1 / p.sampleHz,
+    end = ctx.durationSeconds;
   if (rec > block) fail("EINVAL", "workload.params.recordBytes (" + rec + ") must not exceed the block (" + block + " bytes)");
   var perBlock = Math.floor(block / rec);
-  var nextId = 0, t = 0;
+  var nextId = 0,
+    t = 0;
   while (t < end) {
     var sessionEnd = p.sessionMeanSeconds > 0 ? t + expo(g, p.sessionMeanSeconds) : end;
     if (sessionEnd > end) sessionEnd = end;
     // The flush timer runs on the clock (a periodic timer of the application), not from the session's start.
-    var full: number[] = [], cur = -1, used = 0, nextFlush = (Math.floor(t / p.flushSeconds) + 1) * p.flushSeconds;
+    var full: number[] = [],
+      cur = -1,
+      used = 0,
+      nextFlush = (Math.floor(t / p.flushSeconds) + 1) * p.flushSeconds;
     for (var k = 0; ; k++) {
       var ts = t + k * dt;
       if (ts >= sessionEnd) break;
       if (ts >= nextFlush) {
-        if (cur >= 0 && used === perBlock) { full.push(cur); cur = -1; }
+        if (cur >= 0 && used === perBlock) {
+          full.push(cur);
+          cur = -1;
+        }
         for (var f = 0; f < full.length; f++) ev.push(ts, OP_FREE, full[f], 0, 0);
         full = [];
         nextFlush += p.flushSeconds;
@@ -209,7 +260,9 @@ function sensorLogger(p: { [k: string]: number }, ctx: WorkloadContext): EventLi
 function blePackets(p: { [k: string]: number }, ctx: WorkloadContext): EventList {
   var g = new Prng(mix32(ctx.seed, 0xb1e));
   var ev = new EventList(4096);
-  var end = ctx.durationSeconds, ci = p.connIntervalMs / 1000, nextId = 0;
+  var end = ctx.durationSeconds,
+    ci = p.connIntervalMs / 1000,
+    nextId = 0;
   var t = expo(g, 60 / p.burstsPerMinute);
   while (t < end) {
     var n = geometric(g, p.burstPacketsMean);
@@ -246,13 +299,16 @@ function blePackets(p: { [k: string]: number }, ctx: WorkloadContext): EventList
 function dmaScatterGather(p: { [k: string]: number }, ctx: WorkloadContext): EventList {
   var g = new Prng(mix32(ctx.seed, 0xd3a));
   var ev = new EventList(4096);
-  var end = ctx.durationSeconds, bs = ctx.blockSize, nextId = 0;
-  if (p.minBlocks > p.maxBlocks) fail("EINVAL", "workload.params.minBlocks (" + p.minBlocks + ") must not exceed workload.params.maxBlocks (" + p.maxBlocks + ")");
+  var end = ctx.durationSeconds,
+    bs = ctx.blockSize,
+    nextId = 0;
+  if (p.minBlocks > p.maxBlocks)
+    fail("EINVAL", "workload.params.minBlocks (" + p.minBlocks + ") must not exceed workload.params.maxBlocks (" + p.maxBlocks + ")");
   var t = expo(g, 60 / p.transfersPerMinute);
   while (t < end) {
     var n = between(g, p.minBlocks, p.maxBlocks);
     var id = nextId++;
-    var fill = n * bs / p.bytesPerSecond;
+    var fill = (n * bs) / p.bytesPerSecond;
     var life = fill + (unit(g) < p.retainFraction ? expo(g, p.retainMeanSeconds) : expo(g, p.holdMeanSeconds));
     ev.push(t, OP_ALLOC, id, n * bs, n);
     ev.push(t, OP_WRITE, id, n * bs, 0);
@@ -275,10 +331,14 @@ function dmaScatterGather(p: { [k: string]: number }, ctx: WorkloadContext): Eve
 function mixedHeap(p: { [k: string]: number }, ctx: WorkloadContext): EventList {
   var g = new Prng(mix32(ctx.seed, 0x4ea9));
   var ev = new EventList(4096);
-  var end = ctx.durationSeconds, nextId = 0;
-  if (p.minBytes > p.maxBytes) fail("EINVAL", "workload.params.minBytes (" + p.minBytes + ") must not exceed workload.params.maxBytes (" + p.maxBytes + ")");
-  if (p.shortFraction + p.mediumFraction > 1) fail("EINVAL", "workload.params.shortFraction + mediumFraction must be at most 1, got " + (p.shortFraction + p.mediumFraction));
-  var lo = Math.log(p.minBytes), hi = Math.log(p.maxBytes + 1);
+  var end = ctx.durationSeconds,
+    nextId = 0;
+  if (p.minBytes > p.maxBytes)
+    fail("EINVAL", "workload.params.minBytes (" + p.minBytes + ") must not exceed workload.params.maxBytes (" + p.maxBytes + ")");
+  if (p.shortFraction + p.mediumFraction > 1)
+    fail("EINVAL", "workload.params.shortFraction + mediumFraction must be at most 1, got " + (p.shortFraction + p.mediumFraction));
+  var lo = Math.log(p.minBytes),
+    hi = Math.log(p.maxBytes + 1);
   var t = expo(g, 1 / p.ratePerSecond);
   while (t < end) {
     var size = Math.floor(Math.exp(lo + unit(g) * (hi - lo)));
@@ -305,7 +365,13 @@ export const WORKLOADS: { [kind: string]: WorkloadInfo } = {
     params: {
       sampleHz: { default: 1, min: 0.001, max: 100, doc: "records per second while logging (Hz)" },
       recordBytes: { default: 32, min: 1, max: 65536, integer: true, doc: "bytes per record" },
-      blockBytes: { default: 0, min: 0, max: 1048576, integer: true, doc: "bytes per buffer block (0: the allocator's block size; 512 on a heap)" },
+      blockBytes: {
+        default: 0,
+        min: 0,
+        max: 1048576,
+        integer: true,
+        doc: "bytes per buffer block (0: the allocator's block size; 512 on a heap)",
+      },
       flushSeconds: { default: 1200, min: 1, max: 1e7, doc: "period of the flush timer that writes the full blocks to flash (s)" },
       sessionMeanSeconds: { default: 2700, min: 0, max: 1e7, doc: "mean logging session, exponential (s); 0: log all the time" },
       gapMeanSeconds: { default: 5400, min: 1, max: 1e7, doc: "mean pause between sessions, exponential (s)" },
@@ -373,15 +439,29 @@ export function workloadParams(kind: string, params?: { [name: string]: number }
   var out: { [name: string]: number } = {};
   var given = params || {};
   for (var k of Object.keys(given)) {
-    if (!Object.prototype.hasOwnProperty.call(w.params, k)) {
+    if (!Object.hasOwn(w.params, k)) {
       fail("EINVAL", "workload.params." + k + " is not a parameter of " + kind + "; valid: " + Object.keys(w.params).join(", "));
     }
   }
   for (var name of Object.keys(w.params)) {
     var info = w.params[name];
-    var v = Object.prototype.hasOwnProperty.call(given, name) ? given[name] : info.default;
+    var v = Object.hasOwn(given, name) ? given[name] : info.default;
     if (typeof v !== "number" || !isFinite(v) || v < info.min || v > info.max || (info.integer && Math.floor(v) !== v)) {
-      fail("EINVAL", "workload.params." + name + " must be " + (info.integer ? "an integer" : "a number") + " in [" + info.min + ", " + info.max + "] (" + info.doc + "), got " + show(v));
+      fail(
+        "EINVAL",
+        "workload.params." +
+          name +
+          " must be " +
+          (info.integer ? "an integer" : "a number") +
+          " in [" +
+          info.min +
+          ", " +
+          info.max +
+          "] (" +
+          info.doc +
+          "), got " +
+          show(v),
+      );
     }
     out[name] = v;
   }

@@ -34,8 +34,8 @@ export declare function _helper(): void;
 test("private members go, with their comments; the rest stays as written", () => {
   const out = withoutPrivateMembers(DTS);
   assert.not.match(out, /_w|_rec|_note|_old|_hidden|The words/);
-  assert.match(out, /\/\*\* Bytes\. \*\/\n    size: number;/);
-  assert.match(out, /\/\*\* Take one\. \*\/\n    allocate\(n: number\): number;/);
+  assert.match(out, /\/\*\* Bytes\. \*\/\n {4}size: number;/);
+  assert.match(out, /\/\*\* Take one\. \*\/\n {4}allocate\(n: number\): number;/);
   assert.match(out, /base: number;/);
   assert.match(out, /export declare function _helper\(\): void;/, "only members: a private export is the entry point's business");
   assert.is(withoutPrivateMembers(out), out, "idempotent");
@@ -53,7 +53,9 @@ test("publishDeclarations edits every .d.ts under a directory, and only those", 
     assert.not.match(a, /_rec/);
     assert.is(readFileSync(join(dir, "b.js"), "utf8"), "export var _x = 1;\n");
     assert.is(publishDeclarations(dir), 0, "a second run changes nothing");
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -36,13 +36,27 @@ import type { Case, Ctx } from "./bad-inputs-table.js";
 const debugEntry = await import("../src/entries/debug.js");
 delete (globalThis as any).require;
 
-const MODULES: { [name: string]: any } = { "ramkit": rk, "ramkit/debug": debugEntry, "ramkit/sim": sim };
+const MODULES: { [name: string]: any } = { ramkit: rk, "ramkit/debug": debugEntry, "ramkit/sim": sim };
 
 /** Members the debug add-on installs, per class name (found by installing it onto empty stand-in classes). */
 function addonMembers(): { [cls: string]: string[] } {
-  const names = ["MemBlocks", "MemBlocksGroup", "BitArray", "Onesize", "GranularHeap", "MemoryManager", "BankManager", "BufferManager", "MemAllocatorAdapter", "SystemAllocator"];
+  const names = [
+    "MemBlocks",
+    "MemBlocksGroup",
+    "BitArray",
+    "Onesize",
+    "GranularHeap",
+    "MemoryManager",
+    "BankManager",
+    "BufferManager",
+    "MemAllocatorAdapter",
+    "SystemAllocator",
+  ];
   const stubs: any = {};
-  for (const n of names) stubs[n] = function () { /* a stand-in class */ };
+  for (const n of names)
+    stubs[n] = () => {
+      /* a stand-in class */
+    };
   installDebug(stubs);
   const out: { [cls: string]: string[] } = {};
   for (const n of names) out[n] = Object.keys(stubs[n].prototype);
@@ -51,25 +65,47 @@ function addonMembers(): { [cls: string]: string[] } {
 const ADDON = addonMembers();
 
 /** One public entry point found in the exports. */
-interface EntryPoint { key: string; module: string; kind: "function" | "constructor" | "method" | "static"; cls?: any; member?: string; addon: boolean; }
+interface EntryPoint {
+  key: string;
+  module: string;
+  kind: "function" | "constructor" | "method" | "static";
+  cls?: any;
+  member?: string;
+  addon: boolean;
+}
 
 const isClass = (name: string, v: any) => typeof v === "function" && /^[A-Z]/.test(name) && typeof v.prototype === "object";
 const PLAIN_STATICS = ["length", "name", "prototype", "arguments", "caller"];
 
 /** Every entry point of every module, and the exports that are not functions. */
 function enumerate(): { entries: EntryPoint[]; constants: { module: string; name: string; type: string }[] } {
-  const entries: EntryPoint[] = [], constants: { module: string; name: string; type: string }[] = [];
+  const entries: EntryPoint[] = [],
+    constants: { module: string; name: string; type: string }[] = [];
   for (const mod of Object.keys(MODULES)) {
     const ns = MODULES[mod];
     for (const name of Object.keys(ns).sort()) {
-      const v = ns[name], p = mod + ": ";
-      if (typeof v !== "function") { constants.push({ module: mod, name, type: Array.isArray(v) ? "array" : typeof v }); continue; }
-      if (!isClass(name, v)) { entries.push({ key: p + name, module: mod, kind: "function", addon: false }); continue; }
+      const v = ns[name],
+        p = mod + ": ";
+      if (typeof v !== "function") {
+        constants.push({ module: mod, name, type: Array.isArray(v) ? "array" : typeof v });
+        continue;
+      }
+      if (!isClass(name, v)) {
+        entries.push({ key: p + name, module: mod, kind: "function", addon: false });
+        continue;
+      }
       entries.push({ key: p + "new " + name, module: mod, kind: "constructor", cls: v, addon: false });
       for (const m of Object.getOwnPropertyNames(v.prototype)) {
         const d = Object.getOwnPropertyDescriptor(v.prototype, m)!;
         if (m === "constructor" || m.charAt(0) === "_" || typeof d.value !== "function") continue;
-        entries.push({ key: p + name + "." + m, module: mod, kind: "method", cls: v, member: m, addon: (ADDON[name] || []).indexOf(m) >= 0 });
+        entries.push({
+          key: p + name + "." + m,
+          module: mod,
+          kind: "method",
+          cls: v,
+          member: m,
+          addon: (ADDON[name] || []).indexOf(m) >= 0,
+        });
       }
       for (const m of Object.getOwnPropertyNames(v)) {
         if (PLAIN_STATICS.indexOf(m) >= 0 || m.charAt(0) === "_" || typeof v[m] !== "function") continue;
@@ -102,7 +138,11 @@ interface Row {
 const CWD = process.cwd();
 /** A message as the catalogue shows it: scratch and working directories abbreviated, first line only. */
 function clean(text: string): string {
-  let t = String(text).split(SCRATCH).join("$TMP").split(CWD + "/").join("");
+  let t = String(text)
+    .split(SCRATCH)
+    .join("$TMP")
+    .split(CWD + "/")
+    .join("");
   const lines = t.split("\n");
   if (lines.length > 1) t = lines[0] + " (" + (lines.length - 1) + " more line" + (lines.length > 2 ? "s" : "") + ")";
   return t.length > 240 ? t.slice(0, 237) + "…" : t;
@@ -155,11 +195,18 @@ function runCase(setup: () => Ctx, c: Case, spy: Spy | null): Row {
     if (le < 0 && !(errno && v === le)) outcome += ", lastError " + showValue(le);
     row = { input: c.input, outcome, verdict: errno || le < 0 ? "errno" : "returned" };
   } catch (e) {
-    const code = e && typeof (e as any).code === "string" && /^E[A-Z]+$/.test((e as any).code) ? (e as any).code as string : undefined;
-    const type = (e && (e as any).constructor ? (e as any).constructor.name : typeof e) + (e && (e as any).code !== undefined ? " (code " + String((e as any).code) + ", not an errno name)" : " (no code)");
-    row = code !== undefined
-      ? { input: c.input, outcome: "throws " + clean((e as Error).message), verdict: "coded exception", code }
-      : { input: c.input, outcome: "throws " + type + ": " + clean(e instanceof Error ? e.message : String(e)), verdict: "UNCODED exception" };
+    const code = e && typeof (e as any).code === "string" && /^E[A-Z]+$/.test((e as any).code) ? ((e as any).code as string) : undefined;
+    const type =
+      (e && (e as any).constructor ? (e as any).constructor.name : typeof e) +
+      (e && (e as any).code !== undefined ? " (code " + String((e as any).code) + ", not an errno name)" : " (no code)");
+    row =
+      code !== undefined
+        ? { input: c.input, outcome: "throws " + clean((e as Error).message), verdict: "coded exception", code }
+        : {
+            input: c.input,
+            outcome: "throws " + type + ": " + clean(e instanceof Error ? e.message : String(e)),
+            verdict: "UNCODED exception",
+          };
   } finally {
     if (spy) spy.off();
   }
@@ -173,7 +220,11 @@ function runCase(setup: () => Ctx, c: Case, spy: Spy | null): Row {
 }
 
 /** Counts the calls of one entry point while on. */
-interface Spy { hits: number; on(subject: any): void; off(): void; }
+interface Spy {
+  hits: number;
+  on(subject: any): void;
+  off(): void;
+}
 
 /**
  * A counter on a class's method (on the prototype, and on the subject too
@@ -181,14 +232,19 @@ interface Spy { hits: number; on(subject: any): void; off(): void; }
  */
 function spyOn(ep: EntryPoint): Spy | null {
   if (ep.kind !== "method" && ep.kind !== "static") return null;
-  const holder = ep.kind === "method" ? ep.cls.prototype : ep.cls, m = ep.member as string, orig = holder[m];
+  const holder = ep.kind === "method" ? ep.cls.prototype : ep.cls,
+    m = ep.member as string,
+    orig = holder[m];
   let own: any = null;
   const spy: Spy = {
     hits: 0,
     on(subject: any) {
-      const counted = function (this: unknown, ...a: unknown[]) { spy.hits++; return orig.apply(this, a); };
+      const counted = function (this: unknown, ...a: unknown[]) {
+        spy.hits++;
+        return orig.apply(this, a);
+      };
       holder[m] = counted;
-      own = subject !== null && typeof subject === "object" && Object.prototype.hasOwnProperty.call(subject, m) && subject[m] === orig ? subject : null;
+      own = subject !== null && typeof subject === "object" && Object.hasOwn(subject, m) && subject[m] === orig ? subject : null;
       if (own) own[m] = counted;
     },
     off() {
@@ -239,7 +295,8 @@ test("the results are written", () => {
   RESULTS.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
   const count = (v: string) => RESULTS.reduce((n, r) => n + r.cases.filter((c) => c.verdict === v).length, 0);
   const data = {
-    about: "Generated by test/bad-inputs.test.ts (RAMKIT_CATALOGUE=1): every public entry point of ramkit, ramkit/debug and ramkit/sim, the bad inputs tried and what happened. scripts/catalogue.mjs turns it into the table of docs/RELIABILITY.md.",
+    about:
+      "Generated by test/bad-inputs.test.ts (RAMKIT_CATALOGUE=1): every public entry point of ramkit, ramkit/debug and ramkit/sim, the bad inputs tried and what happened. scripts/catalogue.mjs turns it into the table of docs/RELIABILITY.md.",
     node: process.version,
     summary: {
       entryPoints: RESULTS.length,
@@ -254,7 +311,11 @@ test("the results are written", () => {
     entries: RESULTS,
   };
   // One line per entry point, so that a change shows as a change of its line.
-  const text = JSON.stringify({ ...data, entries: [] }, null, 1).replace(/"entries": \[\]/, () => "\"entries\": [\n" + RESULTS.map((r) => JSON.stringify(r)).join(",\n") + "\n ]") + "\n";
+  const text =
+    JSON.stringify({ ...data, entries: [] }, null, 1).replace(
+      /"entries": \[\]/,
+      () => '"entries": [\n' + RESULTS.map((r) => JSON.stringify(r)).join(",\n") + "\n ]",
+    ) + "\n";
   writeFileSync(join(tmpdir(), "ramkit-bad-inputs.json"), text);
   if (process.env.RAMKIT_CATALOGUE === "1") writeFileSync("docs/bad-inputs.json", text);
   assert.ok(data.summary.entryPoints === ENTRIES.length, "every entry point ran");

@@ -16,13 +16,15 @@ import { MemBlocks } from "../src/alloc/mem-blocks.js";
 import { ArrayMemory, StatePower } from "../src/hal/array-memory.js";
 import { EINVAL } from "../src/core/errors.js";
 
-const B = 0x20000000, S = 4096;
+const B = 0x20000000,
+  S = 4096;
 
 /** `n` gateable 4 KiB sections S0.. at 0x20000000 and a heap (or `make`'s allocator) over them, managed under pack+gate. */
 function setup(n = 6, make?: (mem: ArrayMemory) => any) {
   const specs = [];
   for (let i = 0; i < n; i++) specs.push({ name: "S" + i, base: B + i * S, size: S, gateable: true });
-  const power = new StatePower(specs), mem = new ArrayMemory(B, n * S);
+  const power = new StatePower(specs),
+    mem = new ArrayMemory(B, n * S);
   const heap = make ? make(mem) : new GranularHeap(mem, { base: B, size: n * S });
   const bm = new BankManager(power, { policy: "pack+gate" });
   assert.is(bm.manage(heap), 0);
@@ -38,7 +40,9 @@ function ons(power: StatePower): string {
 test("pack+gate: a fit that would run from a section holding data into one that is off does not count; the next section holding data takes it", () => {
   const { power, heap, bm } = setup();
   // S0: two holes (512 and 480 bytes), neither 600 long; S2: data and a long free run
-  const x = heap.allocate(1000), y = heap.allocate(500), z = heap.allocate(S - 2000);
+  const x = heap.allocate(1000),
+    y = heap.allocate(500),
+    z = heap.allocate(S - 2000);
   assert.ok(x === B && y === B + 1008 && z === B + 1520);
   const w = heap.allocate(256, undefined, B + 2 * S);
   assert.is(heap.free(x), 0);
@@ -56,7 +60,8 @@ test("pack+gate: a fit that would run from a section holding data into one that 
 test("pack+gate: a section that is on but empty (waiting out the hysteresis) comes after every section holding data, before any that is off", () => {
   const specs = [];
   for (let i = 0; i < 4; i++) specs.push({ name: "S" + i, base: B + i * S, size: S, gateable: true });
-  const power = new StatePower(specs), mem = new ArrayMemory(B, 4 * S);
+  const power = new StatePower(specs),
+    mem = new ArrayMemory(B, 4 * S);
   const heap = new GranularHeap(mem, { base: B, size: 4 * S });
   const bm = new BankManager(power, { policy: "pack+gate", hysteresis: 100 });
   bm.manage(heap);
@@ -100,7 +105,8 @@ test("pack+gate with fixed blocks (MemBlocks, no fit): the lowest section holdin
   const b = bm.allocate(1000);
   assert.is(b, B + 2 * S + 1024); // S2, not the lowest free block (S0, off)
   assert.is(bm.switchOns, 0);
-  bm.allocate(1); bm.allocate(1); // S2 full
+  bm.allocate(1);
+  bm.allocate(1); // S2 full
   const c = bm.allocate(1); // nothing on has a block: the allocator's own, the lowest free block
   assert.is(c, B);
   assert.is(ons(power), "1010");
@@ -109,7 +115,13 @@ test("pack+gate with fixed blocks (MemBlocks, no fit): the lowest section holdin
 
 test("pack+gate: a bad request is the heap's -EINVAL once (the probe counts nothing), and nothing changes", () => {
   const { heap, bm } = setup();
-  for (const [size, al] of [[0, undefined], [1.5, undefined], ["8" as any, undefined], [16, 3], [16, 0]] as [any, any][]) {
+  for (const [size, al] of [
+    [0, undefined],
+    [1.5, undefined],
+    ["8" as any, undefined],
+    [16, 3],
+    [16, 0],
+  ] as [any, any][]) {
     const before = JSON.stringify(heap.stats());
     assert.is(bm.allocate(size, al), 0);
     assert.is(bm.lastError, -EINVAL);
@@ -128,9 +140,21 @@ test("GranularHeap.fit: bad size, alignment or hint is 0 with lastError -EINVAL 
   heap.allocate(100);
   const calls: string[] = [];
   heap.watch({ onAlloc: () => calls.push("alloc"), onFree: () => calls.push("free") });
-  const bad: [any, any, any][] = [[0, undefined, undefined], [-1, undefined, undefined], [1.5, undefined, undefined], ["16", undefined, undefined],
-    [2 ** 32, undefined, undefined], [16, 0, undefined], [16, 3, undefined], [16, 2.5, undefined], [16, "16", undefined],
-    [16, undefined, -1], [16, undefined, 1.5], [16, undefined, "0x20000000"], [16, undefined, 2 ** 32]];
+  const bad: [any, any, any][] = [
+    [0, undefined, undefined],
+    [-1, undefined, undefined],
+    [1.5, undefined, undefined],
+    ["16", undefined, undefined],
+    [2 ** 32, undefined, undefined],
+    [16, 0, undefined],
+    [16, 3, undefined],
+    [16, 2.5, undefined],
+    [16, "16", undefined],
+    [16, undefined, -1],
+    [16, undefined, 1.5],
+    [16, undefined, "0x20000000"],
+    [16, undefined, 2 ** 32],
+  ];
   const st = JSON.stringify(heap.stats());
   for (const [size, al, hint] of bad) {
     heap.lastError = 0;
@@ -157,40 +181,77 @@ test("GranularHeap.fit: bad size, alignment or hint is 0 with lastError -EINVAL 
 test("GranularHeap.fit: the same address allocate would return, when that is at or above the hint (random heaps, sizes, alignments, hints)", () => {
   const N = 2 * S;
   const step = fc.oneof(
-    fc.record({ t: fc.constant("a" as const), size: fc.integer({ min: 1, max: 900 }), hint: fc.option(fc.integer({ min: 0, max: N + 64 })) }),
-    fc.record({ t: fc.constant("f" as const), pick: fc.nat() })
+    fc.record({
+      t: fc.constant("a" as const),
+      size: fc.integer({ min: 1, max: 900 }),
+      hint: fc.option(fc.integer({ min: 0, max: N + 64 })),
+    }),
+    fc.record({ t: fc.constant("f" as const), pick: fc.nat() }),
   );
-  const probe = fc.record({ size: fc.integer({ min: 1, max: 2000 }), al: fc.option(fc.constantFrom(16, 32, 64, 256, 1024, 4096)), hint: fc.option(fc.integer({ min: 0, max: N + 64 })) });
-  fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.array(probe, { minLength: 1, maxLength: 8 }), fc.boolean(), (steps, probes, hooks) => {
-    const mem = new ArrayMemory(B, N);
-    let depth = 0;
-    const heap = new GranularHeap(mem, hooks ? { base: B, size: N, enter: () => { depth++; }, exit: () => { depth--; } } : { base: B, size: N });
-    const live: number[] = [];
-    for (const s of steps) {
-      if (s.t === "a") { const a = heap.allocate(s.size, undefined, s.hint === null ? undefined : B + s.hint); if (a) live.push(a); }
-      else if (live.length) assert.is(heap.free(live.splice(s.pick % live.length, 1)[0]), 0);
-    }
-    for (const p of probes) {
-      const hint = p.hint === null ? undefined : B + p.hint, al = p.al === null ? undefined : p.al;
-      const st = JSON.stringify(heap.stats());
-      const f = heap.fit(p.size, al, hint);
-      assert.is(depth, 0, "enter and exit in pairs");
-      assert.is(JSON.stringify(heap.stats()), st, "fit changes no counter");
-      assert.is(heap.validate(), null);
-      const a = heap.allocate(p.size, al, hint);
-      if (f !== 0) assert.is(a, f, "fit " + f + " vs allocate " + a);
-      else assert.ok(a === 0 || (hint !== undefined && hint > B && a < hint), "fit 0 while allocate found " + a + " at or above " + hint);
-      if (a) assert.is(heap.free(a), 0);
-    }
-  }), { numRuns: 300 });
+  const probe = fc.record({
+    size: fc.integer({ min: 1, max: 2000 }),
+    al: fc.option(fc.constantFrom(16, 32, 64, 256, 1024, 4096)),
+    hint: fc.option(fc.integer({ min: 0, max: N + 64 })),
+  });
+  fc.assert(
+    fc.property(
+      fc.array(step, { maxLength: 40 }),
+      fc.array(probe, { minLength: 1, maxLength: 8 }),
+      fc.boolean(),
+      (steps, probes, hooks) => {
+        const mem = new ArrayMemory(B, N);
+        let depth = 0;
+        const heap = new GranularHeap(
+          mem,
+          hooks
+            ? {
+                base: B,
+                size: N,
+                enter: () => {
+                  depth++;
+                },
+                exit: () => {
+                  depth--;
+                },
+              }
+            : { base: B, size: N },
+        );
+        const live: number[] = [];
+        for (const s of steps) {
+          if (s.t === "a") {
+            const a = heap.allocate(s.size, undefined, s.hint === null ? undefined : B + s.hint);
+            if (a) live.push(a);
+          } else if (live.length) assert.is(heap.free(live.splice(s.pick % live.length, 1)[0]), 0);
+        }
+        for (const p of probes) {
+          const hint = p.hint === null ? undefined : B + p.hint,
+            al = p.al === null ? undefined : p.al;
+          const st = JSON.stringify(heap.stats());
+          const f = heap.fit(p.size, al, hint);
+          assert.is(depth, 0, "enter and exit in pairs");
+          assert.is(JSON.stringify(heap.stats()), st, "fit changes no counter");
+          assert.is(heap.validate(), null);
+          const a = heap.allocate(p.size, al, hint);
+          if (f !== 0) assert.is(a, f, "fit " + f + " vs allocate " + a);
+          else
+            assert.ok(a === 0 || (hint !== undefined && hint > B && a < hint), "fit 0 while allocate found " + a + " at or above " + hint);
+          if (a) assert.is(heap.free(a), 0);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
 });
 
-test("policy(\"pack+gate\") asks fit once per run of sections on, not once per section", () => {
+test('policy("pack+gate") asks fit once per run of sections on, not once per section', () => {
   const { heap, bm } = setup();
   let n = 0;
   const fit = heap.fit;
   heap.allocate(16); // S0 holds data; S0..S5 are on
-  (heap as any).fit = function (this: GranularHeap, a: number, b?: number, c?: number) { n++; return fit.call(this, a, b, c); };
+  (heap as any).fit = function (this: GranularHeap, a: number, b?: number, c?: number) {
+    n++;
+    return fit.call(this, a, b, c);
+  };
   assert.is(policy("pack+gate").place(bm, 0, 16), B + 16);
   assert.is(n, 1);
   n = 0;

@@ -7,8 +7,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import "../src/debug/host.js";
-import { BankManager, LostAllocation } from "../src/power/bank-manager.js";
-import { policy, POLICIES, Policy } from "../src/power/policies.js";
+import { BankManager, type LostAllocation } from "../src/power/bank-manager.js";
+import { policy, POLICIES, type Policy } from "../src/power/policies.js";
 import { GranularHeap } from "../src/alloc/granular-heap.js";
 import { MemBlocks } from "../src/alloc/mem-blocks.js";
 import { Onesize } from "../src/alloc/onesize.js";
@@ -19,7 +19,8 @@ import type { Allocator } from "../src/alloc/api.js";
 import { SimMcu } from "../sim/mcu.js";
 import { loadBoard } from "../sim/boards.js";
 
-const B = 0x20000000, S = 4096;
+const B = 0x20000000,
+  S = 4096;
 
 /** `n` gateable 4 KiB sections S0.. at 0x20000000, then one that cannot be gated ("FIXED"), over one ArrayMemory. */
 function plain(n = 8) {
@@ -40,7 +41,11 @@ function heapSetup(pol: string | Policy = "gate-empty", opts: any = {}, n = 8) {
 
 /** The message of what `fn` throws (it starts with the error's code), or "no throw". */
 function code(fn: () => unknown): string {
-  try { fn(); } catch (e: any) { return (e.message.indexOf(e.code + ": ") === 0 ? "" : "(code " + e.code + ") ") + e.message; }
+  try {
+    fn();
+  } catch (e: any) {
+    return (e.message.indexOf(e.code + ": ") === 0 ? "" : "(code " + e.code + ") ") + e.message;
+  }
   return "no throw";
 }
 
@@ -57,7 +62,10 @@ function byAddress(l: LostAllocation[]) {
 // ---------------------------------------------------------------- construction and bad inputs
 
 test("policy(name): the four built-in policies; anything else throws EINVAL listing the valid names", () => {
-  assert.equal(POLICIES.map((p) => p.name), ["all-on", "heap-top", "gate-empty", "pack+gate"]);
+  assert.equal(
+    POLICIES.map((p) => p.name),
+    ["all-on", "heap-top", "gate-empty", "pack+gate"],
+  );
   for (const p of POLICIES) {
     assert.is(policy(p.name), p);
     assert.type(p.place, "function");
@@ -67,29 +75,79 @@ test("policy(name): the four built-in policies; anything else throws EINVAL list
     const m = code(() => policy(bad as any));
     assert.match(m, /^EINVAL: policy must be one of "all-on", "heap-top", "gate-empty", "pack\+gate", got /);
   }
-  assert.match(code(() => policy("toString")), /got "toString"/);
+  assert.match(
+    code(() => policy("toString")),
+    /got "toString"/,
+  );
 });
 
 test("constructor: bad power, policy, hysteresis, reserved and now throw EINVAL naming the option", () => {
   const { power } = plain();
-  assert.match(code(() => new BankManager(null as any)), /^EINVAL: power must be a Power port/);
-  assert.match(code(() => new BankManager({ sectionCount: () => 1 } as any)), /^EINVAL: power must be a Power port/);
-  assert.match(code(() => new BankManager(power, { policy: "sleepy" })), /^EINVAL: policy must be one of "all-on", "heap-top", "gate-empty", "pack\+gate", got "sleepy"/);
-  assert.match(code(() => new BankManager(power, { policy: 7 as any })), /^EINVAL: policy must be one of .*got 7/);
-  assert.match(code(() => new BankManager(power, { policy: { name: "x", place: () => 0 } as any })), /^EINVAL: policy must be a name or an object \{name, place, decide\}/);
-  for (const h of [-1, NaN, Infinity, "5", null]) assert.match(code(() => new BankManager(power, { hysteresis: h as any })), /^EINVAL: hysteresis must be a number of seconds >= 0/);
-  assert.match(code(() => new BankManager(power, { reserved: {} as any })), /^EINVAL: reserved must be an array of \{base, size\}/);
-  assert.match(code(() => new BankManager(power, { reserved: [{ base: 0, size: 4 }] })), /^EINVAL: reserved\[0\]\.base must be/);
-  assert.match(code(() => new BankManager(power, { reserved: [{ base: B, size: 4 }, { base: B, size: 0 }] })), /^EINVAL: reserved\[1\]\.size must be/);
-  assert.match(code(() => new BankManager(power, { reserved: [null as any] })), /^EINVAL: reserved\[0\]\.base must be/);
-  assert.match(code(() => new BankManager(power, { now: 5 as any })), /^EINVAL: now must be a function/);
-  assert.match(code(() => new BankManager(power, { now: () => NaN })), /^EINVAL: now\(\) must return a number of seconds >= 0, got NaN/);
+  assert.match(
+    code(() => new BankManager(null as any)),
+    /^EINVAL: power must be a Power port/,
+  );
+  assert.match(
+    code(() => new BankManager({ sectionCount: () => 1 } as any)),
+    /^EINVAL: power must be a Power port/,
+  );
+  assert.match(
+    code(() => new BankManager(power, { policy: "sleepy" })),
+    /^EINVAL: policy must be one of "all-on", "heap-top", "gate-empty", "pack\+gate", got "sleepy"/,
+  );
+  assert.match(
+    code(() => new BankManager(power, { policy: 7 as any })),
+    /^EINVAL: policy must be one of .*got 7/,
+  );
+  assert.match(
+    code(() => new BankManager(power, { policy: { name: "x", place: () => 0 } as any })),
+    /^EINVAL: policy must be a name or an object \{name, place, decide\}/,
+  );
+  for (const h of [-1, NaN, Infinity, "5", null])
+    assert.match(
+      code(() => new BankManager(power, { hysteresis: h as any })),
+      /^EINVAL: hysteresis must be a number of seconds >= 0/,
+    );
+  assert.match(
+    code(() => new BankManager(power, { reserved: {} as any })),
+    /^EINVAL: reserved must be an array of \{base, size\}/,
+  );
+  assert.match(
+    code(() => new BankManager(power, { reserved: [{ base: 0, size: 4 }] })),
+    /^EINVAL: reserved\[0\]\.base must be/,
+  );
+  assert.match(
+    code(
+      () =>
+        new BankManager(power, {
+          reserved: [
+            { base: B, size: 4 },
+            { base: B, size: 0 },
+          ],
+        }),
+    ),
+    /^EINVAL: reserved\[1\]\.size must be/,
+  );
+  assert.match(
+    code(() => new BankManager(power, { reserved: [null as any] })),
+    /^EINVAL: reserved\[0\]\.base must be/,
+  );
+  assert.match(
+    code(() => new BankManager(power, { now: 5 as any })),
+    /^EINVAL: now must be a function/,
+  );
+  assert.match(
+    code(() => new BankManager(power, { now: () => NaN })),
+    /^EINVAL: now\(\) must return a number of seconds >= 0, got NaN/,
+  );
   // defaults: all-on, no hysteresis, nothing managed
   const bm = new BankManager(power);
   assert.is(bm.policy.name, "all-on");
   assert.is(bm.hysteresis, 0);
   assert.is(bm.allocators.length, 0);
-  assert.is(bm.base, 0); assert.is(bm.size, 0); assert.is(bm.blockSize, 0);
+  assert.is(bm.base, 0);
+  assert.is(bm.size, 0);
+  assert.is(bm.blockSize, 0);
   assert.is(bm.lastError, 0);
   assert.is(bm.sectionsOn(), 9);
   // a policy object of one's own is taken as it is
@@ -101,45 +159,92 @@ test("manage: bad allocators throw (EINVAL, EEXIST, EBUSY) and change nothing", 
   const { power, mem } = plain();
   const heap = new GranularHeap(mem, { base: B, size: 2 * S });
   const bm = new BankManager(power, { policy: "gate-empty" });
-  assert.match(code(() => bm.manage(null as any)), /^EINVAL: allocator must implement the allocator contract/);
-  assert.match(code(() => bm.manage({ allocate() { return 0; } } as any)), /^EINVAL: allocator must implement the allocator contract/);
+  assert.match(
+    code(() => bm.manage(null as any)),
+    /^EINVAL: allocator must implement the allocator contract/,
+  );
+  assert.match(
+    code(() =>
+      bm.manage({
+        allocate() {
+          return 0;
+        },
+      } as any),
+    ),
+    /^EINVAL: allocator must implement the allocator contract/,
+  );
   assert.is(bm.manage(heap), 0);
-  assert.match(code(() => bm.manage(heap)), /^EEXIST: allocator \[0x20000000, 0x20002000\) is managed already/);
+  assert.match(
+    code(() => bm.manage(heap)),
+    /^EEXIST: allocator \[0x20000000, 0x20002000\) is managed already/,
+  );
   const busy = new GranularHeap(mem, { base: B + 2 * S, size: S });
   const a = busy.allocate(10);
-  assert.match(code(() => bm.manage(busy)), /^EBUSY: allocator \[0x20002000, 0x20003000\) has live allocations/);
+  assert.match(
+    code(() => bm.manage(busy)),
+    /^EBUSY: allocator \[0x20002000, 0x20003000\) has live allocations/,
+  );
   assert.is(busy.unwatch(bm), -ENOENT); // not left watching
   busy.free(a);
   const other = new GranularHeap(new ArrayMemory(B, 8 * S), { base: B + 4 * S, size: S });
-  assert.match(code(() => bm.manage(other)), /^EINVAL: allocator \[0x20004000, 0x20005000\) uses another memory port/);
+  assert.match(
+    code(() => bm.manage(other)),
+    /^EINVAL: allocator \[0x20004000, 0x20005000\) uses another memory port/,
+  );
   assert.is(other.unwatch(bm), -ENOENT);
-  const refuses = { allocate: () => 0, free: () => 0, owns: () => false, stats: () => ({ count: 0 }), watch: () => -EINVAL, unwatch: () => 0, base: B + 5 * S, size: S, memory: mem };
-  assert.match(code(() => bm.manage(refuses as any)), /^EINVAL: allocator \[0x20005000, 0x20006000\) refused the manager as its watcher/);
+  const refuses = {
+    allocate: () => 0,
+    free: () => 0,
+    owns: () => false,
+    stats: () => ({ count: 0 }),
+    watch: () => -EINVAL,
+    unwatch: () => 0,
+    base: B + 5 * S,
+    size: S,
+    memory: mem,
+  };
+  assert.match(
+    code(() => bm.manage(refuses as any)),
+    /^EINVAL: allocator \[0x20005000, 0x20006000\) refused the manager as its watcher/,
+  );
   assert.is(bm.allocators.length, 1);
-  assert.is(bm.base, B); assert.is(bm.size, 2 * S); assert.is(bm.blockSize, 16);
+  assert.is(bm.base, B);
+  assert.is(bm.size, 2 * S);
+  assert.is(bm.blockSize, 16);
   assert.is(bm.memory, mem);
   assert.is(bm.validate(), null);
   // a second allocator widens the span and lowers the block size
   const mb = new MemBlocks(mem, { base: B + 6 * S, size: S, blockSize: 8 });
   assert.is(bm.manage(mb), 0);
-  assert.is(bm.base, B); assert.is(bm.size, 7 * S); assert.is(bm.blockSize, 8);
+  assert.is(bm.base, B);
+  assert.is(bm.size, 7 * S);
+  assert.is(bm.blockSize, 8);
 });
 
 test("watch/unwatch: a watcher without both functions is -EINVAL, an unknown one -ENOENT (lastError too)", () => {
   const { bm, heap } = heapSetup();
   assert.is(bm.watch(null as any), -EINVAL);
   assert.is(bm.lastError, -EINVAL);
-  assert.is(bm.watch({ onAlloc: 1, onFree() { } } as any), -EINVAL);
-  assert.is(bm.watch({ onAlloc() { } } as any), -EINVAL);
+  assert.is(bm.watch({ onAlloc: 1, onFree() {} } as any), -EINVAL);
+  assert.is(bm.watch({ onAlloc() {} } as any), -EINVAL);
   bm.lastError = 0;
-  assert.is(bm.unwatch({ onAlloc() { }, onFree() { } }), -ENOENT);
+  assert.is(bm.unwatch({ onAlloc() {}, onFree() {} }), -ENOENT);
   assert.is(bm.lastError, -ENOENT);
   // a watcher sees what every managed allocator does, with that allocator
   const seen: string[] = [];
-  const w = { onAlloc(a: number, n: number, x: Allocator) { seen.push("+" + (a - B) + ":" + n + (x === heap ? "h" : "?")); }, onFree(a: number, n: number, x: Allocator) { seen.push("-" + (a - B) + ":" + n + (x === heap ? "h" : "?")); } };
+  const w = {
+    onAlloc(a: number, n: number, x: Allocator) {
+      seen.push("+" + (a - B) + ":" + n + (x === heap ? "h" : "?"));
+    },
+    onFree(a: number, n: number, x: Allocator) {
+      seen.push("-" + (a - B) + ":" + n + (x === heap ? "h" : "?"));
+    },
+  };
   assert.is(bm.watch(w), 0);
-  const a = bm.allocate(20), b = heap.allocate(40);
-  bm.free(a); heap.free(b);
+  const a = bm.allocate(20),
+    b = heap.allocate(40);
+  bm.free(a);
+  heap.free(b);
   assert.equal(seen, ["+0:32h", "+32:48h", "-0:32h", "-32:48h"]);
   assert.is(bm.unwatch(w), 0);
   bm.allocate(1);
@@ -172,7 +277,8 @@ test("never off: reserved, not gateable, not wholly managed, live (-EBUSY; force
   const heap = new GranularHeap(mem, { base: B, size: 3 * S + S / 2 });
   const fixed = new MemBlocks(mem, { base: B + 4 * S, size: S, blockSize: 64 });
   const bm = new BankManager(power, { policy: "gate-empty", reserved: [{ base: B + S + 100, size: 8 }] });
-  bm.manage(heap); bm.manage(fixed);
+  bm.manage(heap);
+  bm.manage(fixed);
   assert.is(bm.update(0), 2); // S0 and S2
   assert.is(ons(power), "01011");
   for (const s of [1, 3, 4]) {
@@ -188,7 +294,13 @@ test("never off: reserved, not gateable, not wholly managed, live (-EBUSY; force
   assert.is(bm.update(1), 0);
   assert.is(ons(power), "01111");
   // a policy that wants everything off still gets only what is safe
-  const greedy: Policy = { name: "greedy", place: () => 0, decide: (_bm, _t, want) => { for (let i = 0; i < want.length; i++) want[i] = 0; } };
+  const greedy: Policy = {
+    name: "greedy",
+    place: () => 0,
+    decide: (_bm, _t, want) => {
+      for (let i = 0; i < want.length; i++) want[i] = 0;
+    },
+  };
   bm.policy = greedy;
   assert.is(bm.update(2), 0);
   assert.is(ons(power), "01111");
@@ -199,16 +311,19 @@ test("never off: reserved, not gateable, not wholly managed, live (-EBUSY; force
 
 test("forced off: every allocation overlapping the section is reported lost, freed, and the section goes off", () => {
   const { bm, heap, power } = heapSetup("all-on");
-  const a = heap.allocate(100);                           // S0
+  const a = heap.allocate(100); // S0
   const b = heap.allocate(3 * 16, undefined, B + S - 16); // straddles S0/S1
-  const c = heap.allocate(200, undefined, B + S + 512);   // S1
-  const d = heap.allocate(64, undefined, B + 2 * S);      // S2
+  const c = heap.allocate(200, undefined, B + S + 512); // S1
+  const d = heap.allocate(64, undefined, B + 2 * S); // S2
   assert.is(power.sectionAt(b), 0);
   assert.is(power.sectionAt(b + 47), 1);
   assert.is(bm.live[1], 32 + 208);
   const lost: LostAllocation[] = [];
   assert.is(bm.powerOff(1, true, lost), 2);
-  assert.equal(byAddress(lost), [{ address: b, bytes: 48, allocator: heap }, { address: c, bytes: 208, allocator: heap }]);
+  assert.equal(byAddress(lost), [
+    { address: b, bytes: 48, allocator: heap },
+    { address: c, bytes: 208, allocator: heap },
+  ]);
   assert.is(power.getPower(1), "off");
   assert.is(bm.lost, 2);
   assert.is(bm.live[1], 0);
@@ -227,19 +342,22 @@ test("forced off: every allocation overlapping the section is reported lost, fre
   assert.is(bm.powerOff(3, true), 0);
   assert.is(bm.powerOff(3, true), 0);
   assert.is(bm.stats().lost, 2);
-  heap.free(a); heap.free(d); heap.free(e);
+  heap.free(a);
+  heap.free(d);
+  heap.free(e);
   assert.is(bm.validate(), null);
 });
 
 test("forced off frees a MemBlocks contiguous run whole, block by block, in the simulator", () => {
   const mcu = new SimMcu(loadBoard("PUCKJS"));
-  const mb = new MemBlocks(mcu, { base: 0x2000C000, size: 0x4000, blockSize: 1024 });
+  const mb = new MemBlocks(mcu, { base: 0x2000c000, size: 0x4000, blockSize: 1024 });
   const bm = new BankManager(mcu, { policy: "gate-empty" });
   bm.manage(mb);
   const s13 = mcu.sectionIndex("RAM6.S1");
-  mb.allocBlock(); mb.allocBlock();
+  mb.allocBlock();
+  mb.allocBlock();
   const run = mb.allocContiguous(5); // 0x2000C800 .. 0x2000DC00: RAM6.S0 and RAM6.S1
-  assert.is(run, 0x2000C800);
+  assert.is(run, 0x2000c800);
   mcu.fill(run, 5 * 1024, 0x5a);
   mb.free(run + 1024); // a block inside the run: its record splits
   assert.is(bm.stats().count, 4);
@@ -259,7 +377,8 @@ test("SimMcu (Puck.js): an allocation in a gated section is switched on before t
   const heap = new GranularHeap(mcu, { base: 0x20008000, size: 0x8000 });
   const mb = new MemBlocks(mcu, { base: 0x20004000, size: 0x4000, blockSize: 256 });
   const bm = new BankManager(mcu, { policy: "gate-empty" });
-  bm.manage(heap); bm.manage(mb);
+  bm.manage(heap);
+  bm.manage(mb);
   assert.is(bm.update(0), 12);
   assert.is(bm.sectionsOn(), 4);
   const a = heap.allocate(100);
@@ -272,7 +391,10 @@ test("SimMcu (Puck.js): an allocation in a gated section is switched on before t
   const d = bm.allocate(200);
   mcu.fill(d, 200, 1);
   assert.is(bm.switchOns, 3); // RAM4.S0 (a), RAM4.S1 (b runs into it), RAM3.S1 (c); d follows b
-  assert.equal([a, b, b + 4999, c, d].map((x) => mcu.sectionName(mcu.sectionAt(x))), ["RAM4.S0", "RAM4.S0", "RAM4.S1", "RAM3.S1", "RAM4.S1"]);
+  assert.equal(
+    [a, b, b + 4999, c, d].map((x) => mcu.sectionName(mcu.sectionAt(x))),
+    ["RAM4.S0", "RAM4.S0", "RAM4.S1", "RAM3.S1", "RAM4.S1"],
+  );
   assert.is(bm.validate(), null);
   assert.is(mcu.totals().faults, 0);
   // free them all: the next update switches off exactly what emptied
@@ -285,7 +407,9 @@ test("SimMcu (Bangle.js 2): the board's reserved ranges are never switched off; 
   const board = loadBoard("BANGLEJS2");
   const s3i = board.sections.findIndex((s) => s.name === "RAM8.S3");
   // the SoftDevice and the variable pool: RAM8.S3 holds the end of the pool, S4 and S5 are free
-  const some = board.reserved.filter((r) => r.kind === "softdevice" || r.kind === "espruino-variables").map((r) => ({ base: r.base, size: r.size }));
+  const some = board.reserved
+    .filter((r) => r.kind === "softdevice" || r.kind === "espruino-variables")
+    .map((r) => ({ base: r.base, size: r.size }));
   // every reserved range of the board file (the firmware's other RAM and the stack too)
   const all = board.reserved.map((r) => ({ base: r.base, size: r.size }));
   const touched = (list: { base: number; size: number }[], i: number) =>
@@ -309,7 +433,13 @@ test("SimMcu (Bangle.js 2): the board's reserved ranges are never switched off; 
     assert.is(bm.liveBytes(s3i, {} as any), -ENOENT);
     const table = bm.sectionTable();
     assert.equal(table[s3i], { name: "RAM8.S3", state: "on", live: bm.live[s3i], reserved: true, managed: false });
-    assert.equal(table[s3i + 2], { name: "RAM8.S5", state: free.includes(s3i + 2) ? "off" : "on", live: 0, reserved: !free.includes(s3i + 2), managed: free.includes(s3i + 2) });
+    assert.equal(table[s3i + 2], {
+      name: "RAM8.S5",
+      state: free.includes(s3i + 2) ? "off" : "on",
+      live: 0,
+      reserved: !free.includes(s3i + 2),
+      managed: free.includes(s3i + 2),
+    });
     assert.is(bm.validate(), null);
   }
 });
@@ -322,7 +452,7 @@ test("Onesize (SimMcu): gated sections are released first, reclaimed when the ma
   const bm = new BankManager(mcu, { policy: "gate-empty" });
   bm.manage(pool as any);
   const all: number[] = [];
-  for (let a; (a = pool.allocate(64)) !== 0;) all.push(a);
+  for (let a; (a = pool.allocate(64)) !== 0; ) all.push(a);
   assert.is(all.length, 256);
   for (const a of all) pool.free(a); // links in every block of every section
   assert.is(bm.update(0), 4);
@@ -340,9 +470,13 @@ test("Onesize (SimMcu): gated sections are released first, reclaimed when the ma
   assert.is(bm.validate(), null);
   assert.is(mcu.totals().faults, 0);
   // forced off of a section holding blocks: freed while on, released, then off
-  const s = mcu.sectionAt(a), lost: LostAllocation[] = [];
+  const s = mcu.sectionAt(a),
+    lost: LostAllocation[] = [];
   assert.is(bm.powerOff(s, true, lost), 2);
-  assert.equal(byAddress(lost).map((l) => l.address), [a, b].sort((x, y) => x - y));
+  assert.equal(
+    byAddress(lost).map((l) => l.address),
+    [a, b].sort((x, y) => x - y),
+  );
   assert.is(mcu.getPower(s), "off");
   assert.is(pool.free(a), -EFAULT);
   assert.is(pool.validate(), null);
@@ -354,10 +488,19 @@ test("an allocator whose watcher calls name another object (its inner heap) is t
   const { power, mem } = plain();
   const inner = new GranularHeap(mem, { base: B, size: 4 * S });
   const wrapper = {
-    memory: mem, base: B, size: 4 * S, blockSize: 16, lastError: 0,
-    allocate: (n: number, al?: number, h?: number) => inner.allocate(n, al, h), free: (a: number) => inner.free(a),
-    owns: (a: number) => inner.owns(a), stats: (o?: any) => inner.stats(o), resetPeak: () => inner.resetPeak(),
-    watch: (w: any) => inner.watch(w), unwatch: (w: any) => inner.unwatch(w), close: () => inner.close()
+    memory: mem,
+    base: B,
+    size: 4 * S,
+    blockSize: 16,
+    lastError: 0,
+    allocate: (n: number, al?: number, h?: number) => inner.allocate(n, al, h),
+    free: (a: number) => inner.free(a),
+    owns: (a: number) => inner.owns(a),
+    stats: (o?: any) => inner.stats(o),
+    resetPeak: () => inner.resetPeak(),
+    watch: (w: any) => inner.watch(w),
+    unwatch: (w: any) => inner.unwatch(w),
+    close: () => inner.close(),
   };
   const bm = new BankManager(power, { policy: "gate-empty" });
   bm.manage(wrapper);
@@ -378,7 +521,8 @@ test("MemoryManager: manage its two heaps; normal and shared allocations are tra
   bm.manage(mm.normalHeap!);
   bm.manage(mm.sharedHeap!);
   assert.is(bm.update(0), 4); // S0..S3; S7 is reserved, S4..S6 are nobody's
-  const a = mm.allocate(100), b = mm.allocateShared(100);
+  const a = mm.allocate(100),
+    b = mm.allocateShared(100);
   assert.is(power.sectionAt(a), 0);
   assert.is(power.sectionAt(b), 7);
   assert.equal([bm.live[0], bm.live[7]], [112, 112]);
@@ -420,7 +564,8 @@ test("heap-top (Nordic ram_pwrdn): off wholly above the highest address in use, 
   assert.is(ons(power), "100001001");
   assert.is(bm.update(2), 4); // and everything below it on again
   assert.is(ons(power), "111111001");
-  heap.free(a); heap.free(c);
+  heap.free(a);
+  heap.free(c);
   assert.is(bm.update(3), 6);
   assert.is(ons(power), "000000001");
   assert.is(bm.validate(), null);
@@ -446,7 +591,9 @@ test("pack+gate: places into the lowest section holding live data where the requ
   const d = bm.allocate(3000); // S0 has 2016 bytes left: S3, the next section holding data, not the empty S1
   assert.is(d, b + 256);
   t = 1;
-  heap.free(b); bm.free(c); bm.free(d); // S3 empty since t = 1
+  heap.free(b);
+  bm.free(c);
+  bm.free(d); // S3 empty since t = 1
   t = 5;
   assert.is(bm.update(), 0);
   t = 10;
@@ -487,7 +634,8 @@ test("allocate/free route between allocators in manage order; errors and statist
   const bm = new BankManager(power, { policy: "gate-empty" });
   assert.is(bm.allocate(8), 0); // nothing managed
   assert.is(bm.lastError, -ENOMEM);
-  bm.manage(mb); bm.manage(heap);
+  bm.manage(mb);
+  bm.manage(heap);
   const small = bm.allocate(32);
   assert.ok(mb.owns(small));
   const big = bm.allocate(100); // MemBlocks: larger than a block (EINVAL), the heap takes it
@@ -499,7 +647,17 @@ test("allocate/free route between allocators in manage order; errors and statist
   assert.is(bm.allocate(1e6), 0);
   assert.is(bm.lastError, -ENOMEM);
   const st = bm.stats();
-  assert.equal(st, { used: 64 + 112, free: S - 64 + 2 * S - 112, peak: 176, count: 2, failures: 4, switchOns: 0, switchOffs: 0, sectionsOn: 9, lost: 0 });
+  assert.equal(st, {
+    used: 64 + 112,
+    free: S - 64 + 2 * S - 112,
+    peak: 176,
+    count: 2,
+    failures: 4,
+    switchOns: 0,
+    switchOffs: 0,
+    sectionsOn: 9,
+    lost: 0,
+  });
   assert.is(bm.free(0), 0);
   assert.is(bm.free("x" as any), -EINVAL);
   assert.is(bm.free(B + 5 * S), -EFAULT);
@@ -510,7 +668,9 @@ test("allocate/free route between allocators in manage order; errors and statist
   assert.is(bm.free(big), 0);
   const out: any = {};
   assert.is(bm.stats(out), out);
-  assert.is(out.used, 0); assert.is(out.peak, 176); assert.is(out.failures, 8);
+  assert.is(out.used, 0);
+  assert.is(out.peak, 176);
+  assert.is(out.failures, 8);
   bm.resetPeak();
   assert.is(bm.stats().peak, 0);
   assert.is(bm.stats().failures, 0);

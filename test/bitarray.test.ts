@@ -34,14 +34,18 @@ test("declare: sizes 1..129 give the right word count, all clear", () => {
 
 test("constructor rejects bad sizes with EINVAL naming numBits", () => {
   for (const bad of [0, -1, 1.5, NaN, "8", undefined, 0x4000001]) {
-    assert.throws(() => new BitArray(bad as any), (e: any) => e.code === "EINVAL" && /numBits/.test(e.message));
+    assert.throws(
+      () => new BitArray(bad as any),
+      (e: any) => e.code === "EINVAL" && /numBits/.test(e.message),
+    );
   }
 });
 
 test("set/clear/test/testAndSet/testAndClear on every bit of a 234-bit array", () => {
   const ba = new BitArray(234);
   for (let bit = 0; bit < 234; bit++) {
-    const wi = bit >> 5, m = (1 << (bit & 31)) >>> 0;
+    const wi = bit >> 5,
+      m = (1 << (bit & 31)) >>> 0;
     assert.is(ba.set(bit), 0);
     assert.is(ba.word(wi), m);
     assert.is(ba.test(bit), 1);
@@ -98,11 +102,17 @@ test("alloc loop: allocate 1/divisor of the rest, free all but the first bit (di
       const n = Math.floor((234 - bit) / div);
       const off = ba.alloc(n);
       if (n === 0) assert.is(off, -EINVAL);
-      else { assert.is(off, bit, `div ${div} bit ${bit}`); expected += n; }
+      else {
+        assert.is(off, bit, `div ${div} bit ${bit}`);
+        expected += n;
+      }
       assert.is(popAll(ba), expected);
       const r = ba.free(n - 1, bit + 1);
       if (n === 0 || n - 1 === 0) assert.ok(r < 0);
-      else { assert.is(r, 0); expected -= n - 1; }
+      else {
+        assert.is(r, 0);
+        expected -= n - 1;
+      }
       assert.is(ba.validate(), null);
     }
   }
@@ -114,7 +124,10 @@ test("alloc interval pattern 0x0F0F0F0F: 4-bit runs at 4, 12, 20, … then -ENOS
   let pop = popAll(ba);
   for (let cnt = 0; cnt <= 152 / 8; cnt++) {
     const off = ba.alloc(4);
-    if (cnt === 152 / 8) { assert.is(off, -ENOSPC); break; }
+    if (cnt === 152 / 8) {
+      assert.is(off, -ENOSPC);
+      break;
+    }
     assert.is(off, 4 + 8 * cnt);
     pop += 4;
     assert.is(popAll(ba), pop);
@@ -174,9 +187,13 @@ test("popcountRegion within one word, across words, and its errors", () => {
 });
 
 test("xor over a region, within and across words, and its errors", () => {
-  const a = new BitArray(128), b = new BitArray(128), c = new BitArray(129);
-  const A = [0x80001001, 0x10000008, 0xffffffff, 0], B = [0x80010001, 0x10000008, 0xffffffff, 0];
-  load(a, A); load(b, B);
+  const a = new BitArray(128),
+    b = new BitArray(128),
+    c = new BitArray(129);
+  const A = [0x80001001, 0x10000008, 0xffffffff, 0],
+    B = [0x80010001, 0x10000008, 0xffffffff, 0];
+  load(a, A);
+  load(b, B);
   assert.is(a.xor(b, 32, 0), 0);
   assert.equal(words(a), [0x00011000, 0x10000008, 0xffffffff, 0]);
   assert.equal(words(b), B);
@@ -186,11 +203,13 @@ test("xor over a region, within and across words, and its errors", () => {
   load(a, A);
   assert.is(a.xor(b, 16, 16), 0);
   assert.is(a.word(0), 0x00011001);
-  load(a, [0, 0xffffffff, 0xffffffff, 0xffffffff]); load(b, [0, 0xffffffff, 0xffffffff, 0xffffffff]);
+  load(a, [0, 0xffffffff, 0xffffffff, 0xffffffff]);
+  load(b, [0, 0xffffffff, 0xffffffff, 0xffffffff]);
   assert.is(a.xor(b, 32 * 3 - 2, 33), 0);
   assert.equal(words(a), [0, 1, 0, 0x80000000]);
   assert.is(a.validate(), null);
-  load(a, [0, 0, 0, 0]); load(b, [0, 0, 0, 0]);
+  load(a, [0, 0, 0, 0]);
+  load(b, [0, 0, 0, 0]);
   assert.is(a.xor(b, 32, 0), 0);
   assert.is(a.xor(c, 32, 0), -EINVAL);
   assert.is(c.xor(a, 32, 0), -EINVAL);
@@ -226,16 +245,33 @@ test("findNthSet: single word, across words, not found, errors", () => {
 test("isRegionSet/isRegionCleared, setRegion/clearRegion, testAndSetRegion", () => {
   const ba = new BitArray(64);
   load(ba, [0xff0f0f0f, 0x0f0f0fff]);
-  for (const [n, o] of [[4, 0], [12, 32], [8, 32], [14, 30], [20, 24]]) {
+  for (const [n, o] of [
+    [4, 0],
+    [12, 32],
+    [8, 32],
+    [14, 30],
+    [20, 24],
+  ]) {
     assert.ok(ba.isRegionSet(n, o));
     assert.not.ok(ba.isRegionCleared(n, o));
   }
   load(ba, [~0xff0f0f0f >>> 0, ~0x0f0f0fff >>> 0]);
-  for (const [n, o] of [[4, 0], [12, 32], [8, 32], [14, 30], [20, 24]]) {
+  for (const [n, o] of [
+    [4, 0],
+    [12, 32],
+    [8, 32],
+    [14, 30],
+    [20, 24],
+  ]) {
     assert.ok(ba.isRegionCleared(n, o));
     assert.not.ok(ba.isRegionSet(n, o));
   }
-  for (const [n, o] of [[10, 60], [8, 120], [0, 0], [-1, 0]]) {
+  for (const [n, o] of [
+    [10, 60],
+    [8, 120],
+    [0, 0],
+    [-1, 0],
+  ]) {
     assert.not.ok(ba.isRegionSet(n, o));
     assert.not.ok(ba.isRegionCleared(n, o));
   }
@@ -250,7 +286,11 @@ test("isRegionSet/isRegionCleared, setRegion/clearRegion, testAndSetRegion", () 
   assert.equal(words(ba), [0x3f0f0f0f, 0x0f0f0000]);
   assert.is(ba.setRegion(14, 30), 0);
   assert.equal(words(ba), [0xff0f0f0f, 0x0f0f0fff]);
-  for (const [n, o] of [[10, 60], [8, 120], [0, 0]]) {
+  for (const [n, o] of [
+    [10, 60],
+    [8, 120],
+    [0, 0],
+  ]) {
     assert.is(ba.setRegion(n, o), -EINVAL);
     assert.is(ba.clearRegion(n, o), -EINVAL);
     assert.is(ba.testAndSetRegion(n, o, true), -EINVAL);
@@ -281,12 +321,18 @@ test("isRegionSet/isRegionCleared, setRegion/clearRegion, testAndSetRegion", () 
 });
 
 test("find lsb/msb set and ctz/popcount helpers (test_ffs)", () => {
-  assert.is(findMsbSet(0), 0); assert.is(findLsbSet(0), 0);
-  assert.is(findMsbSet(1), 1); assert.is(findLsbSet(1), 1);
-  assert.is(findMsbSet(0x80000000), 32); assert.is(findLsbSet(0x80000000), 32);
-  assert.is(findMsbSet(0x000ff000), 20); assert.is(findLsbSet(0x000ff000), 13);
-  assert.is(findMsbSet(0xffffffff), 32); assert.is(findLsbSet(0xffffffff), 1);
-  assert.is(findMsbSet(0xfffffffe), 32); assert.is(findLsbSet(0xfffffffe), 2);
+  assert.is(findMsbSet(0), 0);
+  assert.is(findLsbSet(0), 0);
+  assert.is(findMsbSet(1), 1);
+  assert.is(findLsbSet(1), 1);
+  assert.is(findMsbSet(0x80000000), 32);
+  assert.is(findLsbSet(0x80000000), 32);
+  assert.is(findMsbSet(0x000ff000), 20);
+  assert.is(findLsbSet(0x000ff000), 13);
+  assert.is(findMsbSet(0xffffffff), 32);
+  assert.is(findLsbSet(0xffffffff), 1);
+  assert.is(findMsbSet(0xfffffffe), 32);
+  assert.is(findLsbSet(0xfffffffe), 2);
   for (let bit = 0; bit < 32; bit++) {
     const v = (1 << bit) >>> 0;
     assert.is(findMsbSet(v), bit + 1);
@@ -328,7 +374,10 @@ test("allocBit/freeBit: lowest first, any free order, no FIFO penalty in the hin
   const ba = new BitArray(100);
   for (let i = 0; i < 100; i++) assert.is(ba.allocBit(), i);
   assert.is(ba.allocBit(), -ENOSPC);
-  for (let i = 0; i < 100; i++) { assert.is(ba.freeBit(i), 0); assert.is(ba.validate(), null); }
+  for (let i = 0; i < 100; i++) {
+    assert.is(ba.freeBit(i), 0);
+    assert.is(ba.validate(), null);
+  }
   assert.is(ba.freeBit(5), -EFAULT);
   for (let i = 0; i < 100; i++) assert.is(ba.allocBit(), i);
   for (let i = 99; i >= 0; i--) assert.is(ba.freeBit(i), 0);
@@ -374,27 +423,78 @@ function modelStep(m: boolean[], op: Op): number | boolean {
   const okBit = (b: number) => b >= 0 && b < n;
   const okReg = (num: number, off: number) => num > 0 && off >= 0 && off + num <= n;
   const all = (num: number, off: number, v: boolean) => m.slice(off, off + num).every((x) => x === v);
-  const paint = (num: number, off: number, v: boolean) => { for (let i = off; i < off + num; i++) m[i] = v; };
+  const paint = (num: number, off: number, v: boolean) => {
+    for (let i = off; i < off + num; i++) m[i] = v;
+  };
   const firstRun = (num: number) => {
     for (let s = 0; s + num <= n; s++) if (all(num, s, false)) return s;
     return -1;
   };
   switch (op.k) {
-    case "set": if (!okBit(op.bit)) return -EINVAL; m[op.bit] = true; return 0;
-    case "clear": if (!okBit(op.bit)) return -EINVAL; m[op.bit] = false; return 0;
-    case "test": return okBit(op.bit) ? (m[op.bit] ? 1 : 0) : -EINVAL;
-    case "tas": { if (!okBit(op.bit)) return -EINVAL; const o = m[op.bit] ? 1 : 0; m[op.bit] = true; return o; }
-    case "tac": { if (!okBit(op.bit)) return -EINVAL; const o = m[op.bit] ? 1 : 0; m[op.bit] = false; return o; }
-    case "freeBit": if (!okBit(op.bit)) return -EINVAL; if (!m[op.bit]) return -EFAULT; m[op.bit] = false; return 0;
-    case "allocBit": { const s = firstRun(1); if (s < 0) return -ENOSPC; m[s] = true; return s; }
-    case "alloc": { if (op.num === 0 || op.num > n) return -EINVAL; const s = firstRun(op.num); if (s < 0) return -ENOSPC; paint(op.num, s, true); return s; }
-    case "free": if (!okReg(op.num, op.off)) return -EINVAL; if (!all(op.num, op.off, true)) return -EFAULT; paint(op.num, op.off, false); return 0;
-    case "setR": if (!okReg(op.num, op.off)) return -EINVAL; paint(op.num, op.off, true); return 0;
-    case "clearR": if (!okReg(op.num, op.off)) return -EINVAL; paint(op.num, op.off, false); return 0;
-    case "pop": return okReg(op.num, op.off) ? m.slice(op.off, op.off + op.num).filter(Boolean).length : -EINVAL;
-    case "isSet": return okReg(op.num, op.off) && all(op.num, op.off, true);
-    case "isClr": return okReg(op.num, op.off) && all(op.num, op.off, false);
-    case "tasR": if (!okReg(op.num, op.off)) return -EINVAL; if (!all(op.num, op.off, !op.to)) return -EEXIST; paint(op.num, op.off, op.to); return 0;
+    case "set":
+      if (!okBit(op.bit)) return -EINVAL;
+      m[op.bit] = true;
+      return 0;
+    case "clear":
+      if (!okBit(op.bit)) return -EINVAL;
+      m[op.bit] = false;
+      return 0;
+    case "test":
+      return okBit(op.bit) ? (m[op.bit] ? 1 : 0) : -EINVAL;
+    case "tas": {
+      if (!okBit(op.bit)) return -EINVAL;
+      const o = m[op.bit] ? 1 : 0;
+      m[op.bit] = true;
+      return o;
+    }
+    case "tac": {
+      if (!okBit(op.bit)) return -EINVAL;
+      const o = m[op.bit] ? 1 : 0;
+      m[op.bit] = false;
+      return o;
+    }
+    case "freeBit":
+      if (!okBit(op.bit)) return -EINVAL;
+      if (!m[op.bit]) return -EFAULT;
+      m[op.bit] = false;
+      return 0;
+    case "allocBit": {
+      const s = firstRun(1);
+      if (s < 0) return -ENOSPC;
+      m[s] = true;
+      return s;
+    }
+    case "alloc": {
+      if (op.num === 0 || op.num > n) return -EINVAL;
+      const s = firstRun(op.num);
+      if (s < 0) return -ENOSPC;
+      paint(op.num, s, true);
+      return s;
+    }
+    case "free":
+      if (!okReg(op.num, op.off)) return -EINVAL;
+      if (!all(op.num, op.off, true)) return -EFAULT;
+      paint(op.num, op.off, false);
+      return 0;
+    case "setR":
+      if (!okReg(op.num, op.off)) return -EINVAL;
+      paint(op.num, op.off, true);
+      return 0;
+    case "clearR":
+      if (!okReg(op.num, op.off)) return -EINVAL;
+      paint(op.num, op.off, false);
+      return 0;
+    case "pop":
+      return okReg(op.num, op.off) ? m.slice(op.off, op.off + op.num).filter(Boolean).length : -EINVAL;
+    case "isSet":
+      return okReg(op.num, op.off) && all(op.num, op.off, true);
+    case "isClr":
+      return okReg(op.num, op.off) && all(op.num, op.off, false);
+    case "tasR":
+      if (!okReg(op.num, op.off)) return -EINVAL;
+      if (!all(op.num, op.off, !op.to)) return -EEXIST;
+      paint(op.num, op.off, op.to);
+      return 0;
     case "nth": {
       if (op.n === 0 || !okReg(op.num, op.off)) return -EINVAL;
       let c = 0;
@@ -406,22 +506,38 @@ function modelStep(m: boolean[], op: Op): number | boolean {
 
 function realStep(ba: BitArray, op: Op): number | boolean {
   switch (op.k) {
-    case "set": return ba.set(op.bit);
-    case "clear": return ba.clear(op.bit);
-    case "test": return ba.test(op.bit);
-    case "tas": return ba.testAndSet(op.bit);
-    case "tac": return ba.testAndClear(op.bit);
-    case "freeBit": return ba.freeBit(op.bit);
-    case "allocBit": return ba.allocBit();
-    case "alloc": return ba.alloc(op.num);
-    case "free": return ba.free(op.num, op.off);
-    case "setR": return ba.setRegion(op.num, op.off);
-    case "clearR": return ba.clearRegion(op.num, op.off);
-    case "pop": return ba.popcountRegion(op.num, op.off);
-    case "isSet": return ba.isRegionSet(op.num, op.off);
-    case "isClr": return ba.isRegionCleared(op.num, op.off);
-    case "tasR": return ba.testAndSetRegion(op.num, op.off, op.to);
-    case "nth": return ba.findNthSet(op.n, op.num, op.off);
+    case "set":
+      return ba.set(op.bit);
+    case "clear":
+      return ba.clear(op.bit);
+    case "test":
+      return ba.test(op.bit);
+    case "tas":
+      return ba.testAndSet(op.bit);
+    case "tac":
+      return ba.testAndClear(op.bit);
+    case "freeBit":
+      return ba.freeBit(op.bit);
+    case "allocBit":
+      return ba.allocBit();
+    case "alloc":
+      return ba.alloc(op.num);
+    case "free":
+      return ba.free(op.num, op.off);
+    case "setR":
+      return ba.setRegion(op.num, op.off);
+    case "clearR":
+      return ba.clearRegion(op.num, op.off);
+    case "pop":
+      return ba.popcountRegion(op.num, op.off);
+    case "isSet":
+      return ba.isRegionSet(op.num, op.off);
+    case "isClr":
+      return ba.isRegionCleared(op.num, op.off);
+    case "tasR":
+      return ba.testAndSetRegion(op.num, op.off, op.to);
+    case "nth":
+      return ba.findNthSet(op.n, op.num, op.off);
   }
 }
 
@@ -433,7 +549,8 @@ test("model: random operation sequences match a boolean-array reference", () => 
         const ba = new BitArray(n);
         const m: boolean[] = new Array(n).fill(false);
         for (const op of ops) {
-          const want = modelStep(m, op), got = realStep(ba, op);
+          const want = modelStep(m, op),
+            got = realStep(ba, op);
           assert.equal(got, want, JSON.stringify(op));
           assert.is(ba.validate(), null, JSON.stringify(op));
           assert.ok(ba.invariantsHold());
@@ -448,11 +565,20 @@ test("model: random operation sequences match a boolean-array reference", () => 
 test("model: xor against a reference over random word patterns", () => {
   fc.assert(
     fc.property(
-      fc.integer({ min: 1, max: 100 }).chain((n) =>
-        fc.tuple(fc.constant(n), fc.array(fc.boolean(), { minLength: n, maxLength: n }), fc.array(fc.boolean(), { minLength: n, maxLength: n }),
-          fc.integer({ min: 0, max: n }), fc.integer({ min: 0, max: n }))),
+      fc
+        .integer({ min: 1, max: 100 })
+        .chain((n) =>
+          fc.tuple(
+            fc.constant(n),
+            fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+            fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+            fc.integer({ min: 0, max: n }),
+            fc.integer({ min: 0, max: n }),
+          ),
+        ),
       ([n, xs, ys, num, off]) => {
-        const a = new BitArray(n), b = new BitArray(n);
+        const a = new BitArray(n),
+          b = new BitArray(n);
         xs.forEach((v, i) => v && a.set(i));
         ys.forEach((v, i) => v && b.set(i));
         const ok = num > 0 && off + num <= n;
@@ -473,7 +599,8 @@ test("the add-on's checkers find corruption: padding, sentinel, words, summary, 
   assert.is(ba.allocBit(), 0);
   assert.ok(ba.invariantsHold());
   assert.is(ba.validate(), null);
-  const w = ba._words, s = ba._summary;
+  const w = ba._words,
+    s = ba._summary;
   const spoil = (what: () => void, undo: () => void, re: RegExp, cheap: boolean) => {
     what();
     assert.match(ba.validate()!, re);
@@ -481,13 +608,76 @@ test("the add-on's checkers find corruption: padding, sentinel, words, summary, 
     undo();
     assert.is(ba.validate(), null);
   };
-  spoil(() => { w[1] = 0; }, () => { w[1] = ba._padMask; }, /padding bits/, true);
-  spoil(() => { w[2] = 0; }, () => { w[2] = -1; }, /sentinel/, true);
-  spoil(() => { s[0] = 0; }, () => { s[0] = 3; }, /summary bit of word 0/, false);
-  spoil(() => { s[0] = 7; }, () => { s[0] = 3; }, /summary bit past the last word/, false);
-  spoil(() => { ba._hint = 1; }, () => { ba._hint = 0; }, /hint is 1, lowest non-full word is 0/, false);
-  spoil(() => { ba._hint = 2; }, () => { ba._hint = 0; }, /hint is 2/, false); // "all full" looks sound to the O(1) check
-  spoil(() => { ba._hint = 3; }, () => { ba._hint = 0; }, /hint is 3/, true);
+  spoil(
+    () => {
+      w[1] = 0;
+    },
+    () => {
+      w[1] = ba._padMask;
+    },
+    /padding bits/,
+    true,
+  );
+  spoil(
+    () => {
+      w[2] = 0;
+    },
+    () => {
+      w[2] = -1;
+    },
+    /sentinel/,
+    true,
+  );
+  spoil(
+    () => {
+      s[0] = 0;
+    },
+    () => {
+      s[0] = 3;
+    },
+    /summary bit of word 0/,
+    false,
+  );
+  spoil(
+    () => {
+      s[0] = 7;
+    },
+    () => {
+      s[0] = 3;
+    },
+    /summary bit past the last word/,
+    false,
+  );
+  spoil(
+    () => {
+      ba._hint = 1;
+    },
+    () => {
+      ba._hint = 0;
+    },
+    /hint is 1, lowest non-full word is 0/,
+    false,
+  );
+  spoil(
+    () => {
+      ba._hint = 2;
+    },
+    () => {
+      ba._hint = 0;
+    },
+    /hint is 2/,
+    false,
+  ); // "all full" looks sound to the O(1) check
+  spoil(
+    () => {
+      ba._hint = 3;
+    },
+    () => {
+      ba._hint = 0;
+    },
+    /hint is 3/,
+    true,
+  );
   const plain = new BitArray(32); // no padding bits
   (plain as any)._words = [1.5, -1];
   assert.match(plain.validate()!, /word 0 is not an int32 value/);

@@ -20,8 +20,16 @@ import { fixtures, injected, PAYLOADS } from "./report-support.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const INSTALL = "apt-get install -y chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 const present = existsSync(CHROMIUM);
 const ci = process.env.CI === "true";
@@ -44,13 +52,18 @@ if (!present && !ci) {
     try {
       const problems: string[] = [];
       const requests: string[] = [];
-      page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push("console " + m.type() + ": " + m.text()); });
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push("console " + m.type() + ": " + m.text());
+      });
       page.on("pageerror", (e) => problems.push("page error: " + e.message));
-      page.on("dialog", (d) => { problems.push("dialog: " + d.message()); void d.dismiss(); });
+      page.on("dialog", (d) => {
+        problems.push("dialog: " + d.message());
+        void d.dismiss();
+      });
       page.on("request", (r) => requests.push(r.url()));
       const response = await page.goto(url, { waitUntil: "load" });
       assert.ok(response === null || response.ok(), "page loaded");
-      await page.waitForTimeout(200);   // let anything that would run (an onerror after a failed load) run
+      await page.waitForTimeout(200); // let anything that would run (an onerror after a failed load) run
 
       const facts = await page.evaluate(() => {
         // runs in the page (the test's tsconfig has no DOM types)
@@ -113,7 +126,9 @@ if (!present && !ci) {
       await page.close();
     }
   };
-  test.after(async () => { if (browser) await browser.close(); });
+  test.after(async () => {
+    if (browser) await browser.close();
+  });
 
   test("the report in headless chromium: every chart drawn with a size, no error, no network request", async () => {
     const text = await check("report", fixtures());

@@ -16,7 +16,12 @@ import { propertyTable, KEEP } from "../scripts/mangle.mjs";
 
 const require = createRequire(import.meta.url);
 /** Each per-feature bundle's main class: its family is what it exports beyond the core. */
-const MAIN: Record<string, string> = { memblocks: "MemBlocks", onesize: "Onesize", granular: "GranularHeap", "memory-manager": "MemoryManager" };
+const MAIN: Record<string, string> = {
+  memblocks: "MemBlocks",
+  onesize: "Onesize",
+  granular: "GranularHeap",
+  "memory-manager": "MemoryManager",
+};
 const built = BUNDLE_FILES.concat(["dist/" + NODE_BUILD.name + ".js"]).every((f) => existsSync(f));
 const ALLOCATORS = ["MemBlocks", "MemBlocksGroup", "BitArray", "Onesize", "GranularHeap", "MemoryManager"];
 
@@ -35,20 +40,31 @@ test("every per-feature bundle has its main class here", () => {
 });
 
 test("each per-feature bundle is its family (what it exports beyond the core, its main class included) and all or part of the core, in both forms; the full bundle has them all", async () => {
-  if (!built) { console.log("  (skipped: a bundle in dist/ is absent; run `npm run build`)"); return; }
+  if (!built) {
+    console.log("  (skipped: a bundle in dist/ is absent; run `npm run build`)");
+    return;
+  }
   const core = Object.keys(await import("../src/entries/core.js")).sort();
-  for (const k of ["VERSION", "EINVAL", "makeError", "words", "ArrayMemory", "StatePower", "PeekPokeMemory", "boardSectionSpecs"]) assert.ok(core.includes(k), "core lacks " + k);
+  for (const k of ["VERSION", "EINVAL", "makeError", "words", "ArrayMemory", "StatePower", "PeekPokeMemory", "boardSectionSpecs"])
+    assert.ok(core.includes(k), "core lacks " + k);
   const full = Object.keys(require("../dist/ramkit.js"));
   const families: Record<string, string[]> = {};
   for (const feature of Object.keys(MAIN)) {
     const min = Object.keys(require("../dist/ramkit-" + feature + ".min.js")).sort();
-    assert.equal(Object.keys(require("../dist/ramkit-" + feature + ".js")).sort(), min, "ramkit-" + feature + ": both forms export the same");
+    assert.equal(
+      Object.keys(require("../dist/ramkit-" + feature + ".js")).sort(),
+      min,
+      "ramkit-" + feature + ": both forms export the same",
+    );
     // the core (src/entries/core.ts), or the part of it the family's programs need (a bundle may leave the ports out)
     assert.ok(min.includes("VERSION"), "ramkit-" + feature + " lacks VERSION");
     families[feature] = min.filter((k) => !core.includes(k));
     assert.ok(families[feature].includes(MAIN[feature]), "ramkit-" + feature + " lacks " + MAIN[feature]);
     for (const k of families[feature]) assert.ok(full.includes(k), "the full bundle lacks " + k + " of ramkit-" + feature);
-    assert.ok(statSync("dist/ramkit-" + feature + ".min.js").size < statSync("dist/ramkit.min.js").size * 0.6, "ramkit-" + feature + ".min.js is not much smaller than the full bundle");
+    assert.ok(
+      statSync("dist/ramkit-" + feature + ".min.js").size < statSync("dist/ramkit.min.js").size * 0.6,
+      "ramkit-" + feature + ".min.js is not much smaller than the full bundle",
+    );
   }
 });
 
@@ -71,7 +87,7 @@ test("the lean bundles have no debug members; the add-on installs them onto each
   }
 });
 
-test("the add-on holds none of the lean code and requires only \"ramkit\"", () => {
+test('the add-on holds none of the lean code and requires only "ramkit"', () => {
   if (!built) return;
   for (const form of [".js", ".min.js"]) {
     const text = readFileSync("dist/" + ADDON.name + form, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
@@ -80,8 +96,12 @@ test("the add-on holds none of the lean code and requires only \"ramkit\"", () =
     assert.equal(Object.keys(addon).sort(), ["TraceRecorder", "VERSION", "installDebug"], form);
   }
   const unminified = readFileSync("dist/" + ADDON.name + ".js", "utf8");
-  for (const c of ALLOCATORS.concat(["ArrayMemory", "StatePower"])) assert.not.match(unminified, new RegExp("function " + c + "\\("), "the add-on contains " + c);
-  assert.ok(statSync("dist/" + ADDON.name + ".min.js").size < statSync("dist/ramkit.min.js").size * 0.5, "the add-on is not much smaller than the full bundle");
+  for (const c of ALLOCATORS.concat(["ArrayMemory", "StatePower"]))
+    assert.not.match(unminified, new RegExp("function " + c + "\\("), "the add-on contains " + c);
+  assert.ok(
+    statSync("dist/" + ADDON.name + ".min.js").size < statSync("dist/ramkit.min.js").size * 0.5,
+    "the add-on is not much smaller than the full bundle",
+  );
 });
 
 test("minified lean bundle + minified add-on: a fresh allocator of each kind validates (private fields renamed alike)", () => {
@@ -90,7 +110,13 @@ test("minified lean bundle + minified add-on: a fresh allocator of each kind val
   load("dist/" + ADDON.name + ".min.js", rk);
   const mem = new rk.ArrayMemory(0x20000000, 0x4000);
   const made: [string, any][] = [];
-  const tryMake = (name: string, make: () => any) => { try { made.push([name, make()]); } catch (e) { console.log("  (" + name + " not built with the contract's options yet: " + (e as Error).message + ")"); } };
+  const tryMake = (name: string, make: () => any) => {
+    try {
+      made.push([name, make()]);
+    } catch (e) {
+      console.log("  (" + name + " not built with the contract's options yet: " + (e as Error).message + ")");
+    }
+  };
   tryMake("BitArray", () => new rk.BitArray(70));
   tryMake("MemBlocks", () => new rk.MemBlocks(mem, { base: 0x20000000, size: 0x1000, blockSize: 64 }));
   tryMake("Onesize", () => new rk.Onesize(mem, { base: 0x20001000, size: 0x1000, blockSize: 32 }));
@@ -104,7 +130,8 @@ test("minified lean bundle + minified add-on: a fresh allocator of each kind val
 });
 
 test("the property renaming is one table: deterministic, every private field of src/ in it, no two fields alike", () => {
-  const a = propertyTable("src"), b = propertyTable("src");
+  const a = propertyTable("src"),
+    b = propertyTable("src");
   assert.equal(a, b);
   const names = Object.values(a.table);
   assert.is(new Set(names).size, names.length);

@@ -7,7 +7,9 @@ import { checkSource, formatFinding, RULES } from "../scripts/check-bundle.mjs";
 import { BUNDLE_FILES } from "../scripts/bundles.mjs";
 
 const FIXTURES = "test/fixtures/bundle";
-const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith(".js")).sort();
+const fixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith(".js"))
+  .sort();
 const bad = fixtures.filter((f) => f.startsWith("bad-"));
 const good = fixtures.filter((f) => f.startsWith("good-"));
 
@@ -49,15 +51,19 @@ const inline: [string, string, string][] = [
   ["es5-syntax", "var f = (a) => a;", "1:14"],
   ["es5-syntax", "let x = 1;", "1:5"],
   ["no-hoist", "var x = 1;\nf();\nfunction f() {}", "2:1"],
-  ["no-hoist", "var C = (function (_super) {\n  __extends(C, _super);\n  function C() {}\n  return C;\n}(Object));\nfunction __extends() {}", "2:3"],
+  [
+    "no-hoist",
+    "var C = (function (_super) {\n  __extends(C, _super);\n  function C() {}\n  return C;\n}(Object));\nfunction __extends() {}",
+    "2:3",
+  ],
   ["espruino-missing", "var s = new Set([1]);", "1:13"],
   ["espruino-missing", "var k = Math.clz32(1);", "1:9"],
-  ["espruino-missing", "var k = Math[\"imul\"](1, 2);", "1:9"],
+  ["espruino-missing", 'var k = Math["imul"](1, 2);', "1:9"],
   // a typeof test guards only its consequent, and only the name it tests
-  ["espruino-missing", "var k = typeof Math.clz32 === \"function\" ? 0 : Math.clz32(1);", "1:48"],
-  ["espruino-missing", "var k = typeof Math.imul === \"function\" ? Math.clz32(1) : 0;", "1:43"],
-  ["espruino-missing", "var k = typeof Math.clz32 === \"undefined\" ? Math.clz32 : 0;", "1:45"],
-  ["espruino-missing", "var k = typeof WebAssembly === \"object\" && typeof Math.imul === \"function\" ? Math.clz32 : 0;", "1:78"],
+  ["espruino-missing", 'var k = typeof Math.clz32 === "function" ? 0 : Math.clz32(1);', "1:48"],
+  ["espruino-missing", 'var k = typeof Math.imul === "function" ? Math.clz32(1) : 0;', "1:43"],
+  ["espruino-missing", 'var k = typeof Math.clz32 === "undefined" ? Math.clz32 : 0;', "1:45"],
+  ["espruino-missing", 'var k = typeof WebAssembly === "object" && typeof Math.imul === "function" ? Math.clz32 : 0;', "1:78"],
   ["builtin-prototype", "var s = Array.prototype.slice;", "1:9"],
   ["label", "a: while (1) break a;", "1:1"],
   ["arguments", "function f() {\n  return arguments;\n}", "2:10"],
@@ -68,7 +74,10 @@ const inline: [string, string, string][] = [
 for (const [rule, src, at] of inline) {
   test("inline " + rule + " at " + at + ": " + src.split("\n")[0], () => {
     const r = checkSource(src, "x.js");
-    assert.ok(r.some((f) => f.rule === rule && f.line + ":" + f.column === at), JSON.stringify(r));
+    assert.ok(
+      r.some((f) => f.rule === rule && f.line + ":" + f.column === at),
+      JSON.stringify(r),
+    );
   });
 }
 

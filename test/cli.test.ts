@@ -35,7 +35,9 @@ async function runIn(files: { [name: string]: string }, ...argv: string[]) {
   }
 }
 const dirs: string[] = [];
-test.after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+test.after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const EXPERIMENTS = join(ROOT, "experiments");
 const TRACE = join(ROOT, "traces", "example.jsonl");
@@ -52,7 +54,10 @@ test("boards list: one row per board with title, chip, RAM and gateable sections
 test("boards show BANGLEJS2: memory map with RAM8.S5, reserved overlap, retention, modes, sources, notes", async () => {
   const r = await run("boards", "show", "BANGLEJS2");
   assert.is(r.code, 0);
-  assert.match(r.out, /RAM8\.S5\s+0x20038000-0x2003FFFF\s+32 KiB\s+yes\s+0x40000980 bit 5\s+stack 8192 B, other 16 B\s+shared\s+207\.5 nA \[\d+\]/);
+  assert.match(
+    r.out,
+    /RAM8\.S5\s+0x20038000-0x2003FFFF\s+32 KiB\s+yes\s+0x40000980 bit 5\s+stack 8192 B, other 16 B\s+shared\s+207\.5 nA \[\d+\]/,
+  );
   assert.match(r.out, /RAM0\.S0\s+0x20000000-0x20000FFF\s+4 KiB\s+yes\s+0x40000900 bit 0\s+softdevice all/);
   assert.match(r.out, /RAM1\.S1 .*softdevice 2928 B, espruino-variables 1168 B/);
   assert.match(r.out, /system-on-idle \*\s+1\.5 µA \[\d+\]\s+yes/);
@@ -114,14 +119,20 @@ test("experiment, trace and sweep: bad arguments and bad files exit 2 with a mes
     [["experiment", "run"], /experiment run needs one experiment file/],
     [["experiment", "run", "a.json", "b.json"], /needs one experiment file, got a\.json b\.json/],
     [["experiment", "run", "nope.json"], /experiment file not found: nope\.json/],
-    [["experiment", "run", join(EXPERIMENTS, "default.json"), "--frob"], /unknown option --frob for experiment run; valid options: --out DIR, -h, --help/],
+    [
+      ["experiment", "run", join(EXPERIMENTS, "default.json"), "--frob"],
+      /unknown option --frob for experiment run; valid options: --out DIR, -h, --help/,
+    ],
     [["experiment", "run", join(EXPERIMENTS, "default.json"), "--out"], /--out needs a value/],
     [["trace"], /trace needs a subcommand; valid: trace replay FILE/],
     [["trace", "replay"], /trace replay needs one trace file/],
     [["trace", "replay", "nope.jsonl"], /trace file not found: nope\.jsonl/],
     [["trace", "replay", TRACE, "--board", "NOPE"], /unknown board "NOPE"/],
     [["trace", "replay", TRACE, "--experiment", "nope.json"], /experiment file not found/],
-    [["trace", "replay", TRACE, "--bord", "X"], /unknown option --bord for trace replay; valid options: --board NAME, --experiment FILE, --out DIR/],
+    [
+      ["trace", "replay", TRACE, "--bord", "X"],
+      /unknown option --bord for trace replay; valid options: --board NAME, --experiment FILE, --out DIR/,
+    ],
     [["start", "now"], /start takes no arguments, got now/],
   ];
   for (const [argv, message] of cases) {
@@ -133,12 +144,28 @@ test("experiment, trace and sweep: bad arguments and bad files exit 2 with a mes
 });
 
 test("a malformed trace or experiment file: exit 2 naming the file, the line or JSON path, and the field; nothing runs", async () => {
-  let r = await runIn({ "t.jsonl": '{"ramkit-trace": 1, "board": "BANGLEJS2"}\n{"t": 1, "op": "free", "id": 3}\n' }, "trace", "replay", "t.jsonl");
+  let r = await runIn(
+    { "t.jsonl": '{"ramkit-trace": 1, "board": "BANGLEJS2"}\n{"t": 1, "op": "free", "id": 3}\n' },
+    "trace",
+    "replay",
+    "t.jsonl",
+  );
   assert.is(r.code, 2);
   assert.match(r.err, /t\.jsonl: malformed trace, nothing was run:\n {2}.*t\.jsonl:2: field "id": free of unknown id 3/);
   assert.is(r.out, "");
-  r = await runIn({ "e.json": JSON.stringify({ board: "BANGLEJS2", durationSeconds: "1 day", allocator: { kind: "memblocks", region: "free" }, workload: { kind: "sensor-logger" } }) },
-    "experiment", "run", "e.json");
+  r = await runIn(
+    {
+      "e.json": JSON.stringify({
+        board: "BANGLEJS2",
+        durationSeconds: "1 day",
+        allocator: { kind: "memblocks", region: "free" },
+        workload: { kind: "sensor-logger" },
+      }),
+    },
+    "experiment",
+    "run",
+    "e.json",
+  );
   assert.is(r.code, 2);
   assert.match(r.err, /e\.json: \/durationSeconds: expected a number .*got "1 day"/);
   assert.is(r.out, "");
@@ -177,7 +204,10 @@ test("unknown board, flag, command or subcommand: exit 2 with the valid choices"
   assert.match(r.err, /unknown option --frob for boards; valid options: -h, --help/);
   r = await run("frob");
   assert.is(r.code, 2);
-  assert.match(r.err, /unknown command "frob"; valid commands: start, experiment run FILE, trace replay FILE, sweep FILE, sweep merge FILES…, boards list, boards show NAME, help/);
+  assert.match(
+    r.err,
+    /unknown command "frob"; valid commands: start, experiment run FILE, trace replay FILE, sweep FILE, sweep merge FILES…, boards list, boards show NAME, help/,
+  );
   r = await run("--frob");
   assert.is(r.code, 2);
   assert.match(r.err, /unknown option --frob/);
@@ -223,7 +253,9 @@ test("the bin script without a build says to run npm run build", () => {
     const r = spawnSync(process.execPath, [join(dir, "scripts", "ramkit.mjs"), "boards", "list"], { encoding: "utf8" });
     assert.is(r.status, 1);
     assert.match(r.stderr, /npm run build/);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

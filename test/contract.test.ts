@@ -19,9 +19,11 @@ import { EINVAL, ENOMEM, EFAULT, EBUSY, ENOENT } from "../src/core/errors.js";
 import type { Memory } from "../src/hal/ports.js";
 import type { AllocStats, Watcher } from "../src/alloc/api.js";
 
-const MEM_BASE = 0x20000000, MEM_SIZE = 0x8000;
+const MEM_BASE = 0x20000000,
+  MEM_SIZE = 0x8000;
 /** The region every test manages: 4 KiB, 4 KiB into an 32 KiB memory. */
-const BASE = 0x20001000, SIZE = 0x1000;
+const BASE = 0x20001000,
+  SIZE = 0x1000;
 
 /** What the suite knows of an allocator beyond the contract. */
 interface Subject {
@@ -49,17 +51,26 @@ const SUBJECTS: Subject[] = [
     fixed: true,
     hint: true,
     extras(a, step) {
-      const b = a.allocBlock(); step("allocBlock");
-      assert.is(a.freeBlock(b), 0); step("freeBlock");
+      const b = a.allocBlock();
+      step("allocBlock");
+      assert.is(a.freeBlock(b), 0);
+      step("freeBlock");
       const out: number[] = [];
-      assert.is(a.allocBlocks(3, out), 0); step("allocBlocks(3)");
-      assert.is(a.freeBlocks(3, out), 0); step("freeBlocks(3)");
-      const c = a.allocContiguous(4); step("allocContiguous(4)");
+      assert.is(a.allocBlocks(3, out), 0);
+      step("allocBlocks(3)");
+      assert.is(a.freeBlocks(3, out), 0);
+      step("freeBlocks(3)");
+      const c = a.allocContiguous(4);
+      step("allocContiguous(4)");
       assert.ok(c > 0);
-      assert.is(a.freeContiguous(c, 4), 0); step("freeContiguous(4)");
-      assert.is(a.get(a.base + 8 * a.blockSize, 2), 0); step("get(2)");
-      assert.is(a.free(a.base + 9 * a.blockSize), 0); step("free of the second block taken by get");
-      assert.is(a.freeContiguous(a.base + 8 * a.blockSize, 1), 0); step("freeContiguous of the first");
+      assert.is(a.freeContiguous(c, 4), 0);
+      step("freeContiguous(4)");
+      assert.is(a.get(a.base + 8 * a.blockSize, 2), 0);
+      step("get(2)");
+      assert.is(a.free(a.base + 9 * a.blockSize), 0);
+      step("free of the second block taken by get");
+      assert.is(a.freeContiguous(a.base + 8 * a.blockSize, 1), 0);
+      step("freeContiguous of the first");
     },
   },
   {
@@ -68,12 +79,17 @@ const SUBJECTS: Subject[] = [
     fixed: true,
     hint: false,
     extras(a, step) {
-      const x = a.allocateX(16, 0); step("allocateX");
+      const x = a.allocateX(16, 0);
+      step("allocateX");
       assert.ok(x > 0);
-      a.allocate(8); step("allocate");
-      a.allocate(8); step("allocate");
-      assert.is(a.free(x), 0); step("free");
-      a.freeAll(); step("freeAll");
+      a.allocate(8);
+      step("allocate");
+      a.allocate(8);
+      step("allocate");
+      assert.is(a.free(x), 0);
+      step("free");
+      a.freeAll();
+      step("freeAll");
       assert.is(a.stats().count, 0);
     },
   },
@@ -83,8 +99,10 @@ const SUBJECTS: Subject[] = [
     fixed: false,
     hint: true,
     extras(a, step) {
-      const x = a.allocate(40); step("allocate(40)");
-      assert.is(a.free(x, 40), 0); step("free(address, size)");
+      const x = a.allocate(40);
+      step("allocate(40)");
+      assert.is(a.free(x, 40), 0);
+      step("free(address, size)");
     },
   },
   {
@@ -94,15 +112,25 @@ const SUBJECTS: Subject[] = [
     hint: true,
     extras(a, step) {
       // a second manager with a shared region: allocateShared, its spill to normal memory, deallocate
-      const m = new MemoryManager(a.memory, { base: MEM_BASE + 0x4000, size: 0x1000, shared: { base: MEM_BASE + 0x6000, size: 0x100, name: "contract-" + ++sharedNames } } as any);
+      const m = new MemoryManager(a.memory, {
+        base: MEM_BASE + 0x4000,
+        size: 0x1000,
+        shared: { base: MEM_BASE + 0x6000, size: 0x100, name: "contract-" + ++sharedNames },
+      } as any);
       const seen = ledger(m);
-      const s = m.allocateShared(64); seen.check("allocateShared");
-      const spill = m.allocateShared(0x200); seen.check("allocateShared spilling to normal memory");
+      const s = m.allocateShared(64);
+      seen.check("allocateShared");
+      const spill = m.allocateShared(0x200);
+      seen.check("allocateShared spilling to normal memory");
       assert.ok(s > 0 && spill > 0);
-      assert.is(m.deallocate(s, 64), 0); seen.check("deallocate shared");
-      assert.is(m.deallocate(spill, 0x200), 0); seen.check("deallocate spilled");
-      const n = a.allocate(100); step("allocate(100)");
-      assert.is(a.deallocate(n, 100), 0); step("deallocate(100)");
+      assert.is(m.deallocate(s, 64), 0);
+      seen.check("deallocate shared");
+      assert.is(m.deallocate(spill, 0x200), 0);
+      seen.check("deallocate spilled");
+      const n = a.allocate(100);
+      step("allocate(100)");
+      assert.is(a.deallocate(n, 100), 0);
+      step("deallocate(100)");
       assert.is(m.close(), 0);
     },
   },
@@ -122,7 +150,11 @@ const statsOf = (a: any): AllocStats => ({ ...a.stats() });
 
 /** The error `fn` throws (fails when nothing is thrown). */
 function thrown(fn: () => unknown): any {
-  try { fn(); } catch (e) { return e; }
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
   assert.unreachable("expected a throw");
 }
 
@@ -161,7 +193,9 @@ function ledger(a: any, fixed = false) {
   };
   assert.is(a.watch(w), 0);
   return {
-    w, live, events,
+    w,
+    live,
+    events,
     check(what: string) {
       const st = a.stats();
       let used = 0;
@@ -240,7 +274,7 @@ for (const s of SUBJECTS) {
       assert.is(e.code, "EBUSY", "over a " + other.name + ": " + e.message);
       assert.ok(e.message.includes(rangeText(BASE + 0x800, BASE + 0x800 + SIZE)), e.message);
       assert.ok(e.message.includes(rangeText(BASE, BASE + SIZE)), e.message);
-      const below = s.make(mem, BASE - SIZE, SIZE);           // adjacent is fine
+      const below = s.make(mem, BASE - SIZE, SIZE); // adjacent is fine
       assert.is(below.base, BASE - SIZE);
       const elsewhere = s.make(new ArrayMemory(MEM_BASE, MEM_SIZE), BASE, SIZE); // another port is another memory
       assert.is(elsewhere.base, BASE);
@@ -293,7 +327,10 @@ for (const s of SUBJECTS) {
       assert.ok(r >= h, "hint is the third argument: first fit at or above it, got 0x" + r.toString(16));
       const r2 = a.allocate(1, a.blockSize, h);
       assert.ok(r2 >= h, "an alignment with a hint");
-      assert.ok(a.allocate(1, undefined, 0) > 0 && a.allocate(1, undefined, null) > 0 && a.allocate(1, undefined, undefined) > 0, "0, null and undefined mean no hint");
+      assert.ok(
+        a.allocate(1, undefined, 0) > 0 && a.allocate(1, undefined, null) > 0 && a.allocate(1, undefined, undefined) > 0,
+        "0, null and undefined mean no hint",
+      );
       // above the last free unit: falls back to the allocator's own placement
       const full = drain(a, 1);
       assert.ok(full.length > 0);
@@ -306,14 +343,27 @@ for (const s of SUBJECTS) {
     const { a } = fresh(s);
     const keep = a.allocate(1);
     const bad: [string, () => number][] = [
-      ["size 0", () => a.allocate(0)], ["size -1", () => a.allocate(-1)], ["size 1.5", () => a.allocate(1.5)],
-      ["size NaN", () => a.allocate(NaN)], ["size \"8\"", () => a.allocate("8" as any)], ["size undefined", () => (a as any).allocate()],
-      ["size 2^32", () => a.allocate(0x100000000)], ["alignment 0", () => a.allocate(8, 0)], ["alignment 3", () => a.allocate(8, 3)], ["alignment -4", () => a.allocate(8, -4)],
-      ["alignment 1.5", () => a.allocate(8, 1.5)], ["alignment \"8\"", () => a.allocate(8, "8" as any)],
+      ["size 0", () => a.allocate(0)],
+      ["size -1", () => a.allocate(-1)],
+      ["size 1.5", () => a.allocate(1.5)],
+      ["size NaN", () => a.allocate(NaN)],
+      ['size "8"', () => a.allocate("8" as any)],
+      ["size undefined", () => (a as any).allocate()],
+      ["size 2^32", () => a.allocate(0x100000000)],
+      ["alignment 0", () => a.allocate(8, 0)],
+      ["alignment 3", () => a.allocate(8, 3)],
+      ["alignment -4", () => a.allocate(8, -4)],
+      ["alignment 1.5", () => a.allocate(8, 1.5)],
+      ['alignment "8"', () => a.allocate(8, "8" as any)],
       ["alignment with no aligned address in the region", () => a.allocate(8, 0x40000000)],
     ];
     if (s.fixed) bad.push(["size larger than a block", () => a.allocate(a.blockSize + 1)]);
-    if (s.hint) bad.push(["hint \"x\"", () => a.allocate(8, undefined, "x" as any)], ["hint -4", () => a.allocate(8, undefined, -4)], ["hint 1.5", () => a.allocate(8, undefined, BASE + 1.5)]);
+    if (s.hint)
+      bad.push(
+        ['hint "x"', () => a.allocate(8, undefined, "x" as any)],
+        ["hint -4", () => a.allocate(8, undefined, -4)],
+        ["hint 1.5", () => a.allocate(8, undefined, BASE + 1.5)],
+      );
     let failures = 0;
     for (const [what, call] of bad) {
       const before = statsOf(a);
@@ -367,9 +417,16 @@ for (const s of SUBJECTS) {
     const q = a.allocate(1);
     assert.is(a.free(q), 0);
     const cases: [string, unknown, number][] = [
-      ["below the region", BASE - a.blockSize, -EFAULT], ["above the region", BASE + SIZE, -EFAULT], ["far away", 0x10000000, -EFAULT],
-      ["interior (+1)", p + 1, -EFAULT], ["a free unit", BASE + SIZE - a.blockSize, -EFAULT], ["a double free", q, -EFAULT],
-      ["a fraction", p + 0.5, -EFAULT], ["a string", "0x20001000", -EINVAL], ["an object", {}, -EINVAL], ["undefined", undefined, -EINVAL],
+      ["below the region", BASE - a.blockSize, -EFAULT],
+      ["above the region", BASE + SIZE, -EFAULT],
+      ["far away", 0x10000000, -EFAULT],
+      ["interior (+1)", p + 1, -EFAULT],
+      ["a free unit", BASE + SIZE - a.blockSize, -EFAULT],
+      ["a double free", q, -EFAULT],
+      ["a fraction", p + 0.5, -EFAULT],
+      ["a string", "0x20001000", -EINVAL],
+      ["an object", {}, -EINVAL],
+      ["undefined", undefined, -EINVAL],
     ];
     if (!s.fixed) cases.push(["interior (+blockSize)", p + a.blockSize, -EFAULT]);
     for (const [what, addr, code] of cases) {
@@ -390,7 +447,8 @@ for (const s of SUBJECTS) {
     const ps = [a.allocate(1), a.allocate(1), a.allocate(1)];
     const unit = charged(a, s, 1);
     assert.is(a.stats().peak, 3 * unit);
-    a.free(ps[0]); a.free(ps[1]);
+    a.free(ps[0]);
+    a.free(ps[1]);
     a.allocate(0);
     assert.equal(statsOf(a), { used: unit, free: SIZE - unit, peak: 3 * unit, count: 1, failures: 1 });
     a.resetPeak();
@@ -402,8 +460,14 @@ for (const s of SUBJECTS) {
 
   t("owns: inside [base, base + size), whether allocated or not", () => {
     const { a } = fresh(s);
-    assert.equal([BASE, BASE + 1, BASE + SIZE - 1].map((x) => a.owns(x)), [true, true, true]);
-    assert.equal([BASE - 1, BASE + SIZE, 0, NaN, undefined, "0x20001000", -BASE].map((x) => a.owns(x as any)), [false, false, false, false, false, false, false]);
+    assert.equal(
+      [BASE, BASE + 1, BASE + SIZE - 1].map((x) => a.owns(x)),
+      [true, true, true],
+    );
+    assert.equal(
+      [BASE - 1, BASE + SIZE, 0, NaN, undefined, "0x20001000", -BASE].map((x) => a.owns(x as any)),
+      [false, false, false, false, false, false, false],
+    );
   });
 
   t("watch: watchers see every allocation and free with the bytes charged, from every verb; unwatch", () => {
@@ -412,17 +476,23 @@ for (const s of SUBJECTS) {
     const second: string[] = [];
     const w2: Watcher = { onAlloc: (p, b) => second.push("+" + p + ":" + b), onFree: (p, b) => second.push("-" + p + ":" + b) };
     assert.is(a.watch(w2), 0);
-    const p = a.allocate(5); seen.check("allocate");
+    const p = a.allocate(5);
+    seen.check("allocate");
     assert.equal(seen.events[0], ["alloc", p, charged(a, s, 5)]);
-    a.allocate(0); a.free(p + 1); a.free(0); seen.check("failed calls and free(0) are not seen");
+    a.allocate(0);
+    a.free(p + 1);
+    a.free(0);
+    seen.check("failed calls and free(0) are not seen");
     assert.is(seen.events.length, 1);
-    assert.is(a.free(p), 0); seen.check("free");
+    assert.is(a.free(p), 0);
+    seen.check("free");
     assert.equal(second, ["+" + p + ":" + charged(a, s, 5), "-" + p + ":" + charged(a, s, 5)], "a second watcher sees the same");
     s.extras(a, (what) => seen.check(what));
     assert.is(a.unwatch(w2), 0);
     assert.is(a.unwatch(w2), -ENOENT);
     const n = second.length;
-    const q = a.allocate(1); seen.check("after unwatch of the second");
+    const q = a.allocate(1);
+    seen.check("after unwatch of the second");
     assert.is(second.length, n, "an unwatched watcher sees nothing");
     assert.is(a.unwatch(seen.w), 0);
     a.free(q);
@@ -440,41 +510,56 @@ for (const s of SUBJECTS) {
   });
 
   t("model: random allocate/free sequences agree with a ledger; live allocations never overlap; validate() after every step", () => {
-    fc.assert(fc.property(
-      fc.array(fc.oneof(
-        fc.record({ op: fc.constant("alloc" as const), n: fc.integer({ min: 1, max: 3 * 32 }), hinted: fc.boolean() }),
-        fc.record({ op: fc.constant("free" as const), i: fc.nat(), lifo: fc.boolean() }),
-      ), { maxLength: 60 }),
-      (ops) => {
-        const { a } = fresh(s);
-        const seen = ledger(a, s.fixed);
-        const live: [number, number][] = [];
-        let fails = 0;
-        for (const op of ops) {
-          if (op.op === "alloc") {
-            const n = s.fixed ? Math.min(op.n, a.blockSize) : op.n;
-            const p = op.hinted ? a.allocate(n, undefined, BASE + (op.n % 8) * (SIZE / 8)) : a.allocate(n);
-            if (p === 0) { fails++; assert.is(a.lastError, -ENOMEM); continue; }
-            const bytes = charged(a, s, n);
-            for (const [q, b] of live) assert.ok(p + bytes <= q || q + b <= p, "overlap");
-            assert.ok(p >= BASE && p + bytes <= BASE + SIZE);
-            a.memory.fill(p, n, live.length & 0xff);
-            live.push([p, bytes]);
-          } else if (live.length) {
-            const k = op.lifo ? live.length - 1 : op.i % live.length;
-            const [p] = live.splice(k, 1)[0];
-            assert.is(a.free(p), 0);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.record({ op: fc.constant("alloc" as const), n: fc.integer({ min: 1, max: 3 * 32 }), hinted: fc.boolean() }),
+            fc.record({ op: fc.constant("free" as const), i: fc.nat(), lifo: fc.boolean() }),
+          ),
+          { maxLength: 60 },
+        ),
+        (ops) => {
+          const { a } = fresh(s);
+          const seen = ledger(a, s.fixed);
+          const live: [number, number][] = [];
+          let fails = 0;
+          for (const op of ops) {
+            if (op.op === "alloc") {
+              const n = s.fixed ? Math.min(op.n, a.blockSize) : op.n;
+              const p = op.hinted ? a.allocate(n, undefined, BASE + (op.n % 8) * (SIZE / 8)) : a.allocate(n);
+              if (p === 0) {
+                fails++;
+                assert.is(a.lastError, -ENOMEM);
+                continue;
+              }
+              const bytes = charged(a, s, n);
+              for (const [q, b] of live) assert.ok(p + bytes <= q || q + b <= p, "overlap");
+              assert.ok(p >= BASE && p + bytes <= BASE + SIZE);
+              a.memory.fill(p, n, live.length & 0xff);
+              live.push([p, bytes]);
+            } else if (live.length) {
+              const k = op.lifo ? live.length - 1 : op.i % live.length;
+              const [p] = live.splice(k, 1)[0];
+              assert.is(a.free(p), 0);
+            }
+            seen.check("step");
           }
-          seen.check("step");
-        }
-        assert.is(a.stats().failures, fails);
-      }), { numRuns: 60 });
+          assert.is(a.stats().failures, fails);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 }
 
 test("the lean members are the classes' own (in the board bundle without the add-on); the add-on brings the rest", () => {
-  const file = "dist/ramkit.js", addon = "dist/ramkit-debug.js";
-  if (!existsSync(file) || !existsSync(addon)) { console.log("  (skipped: " + file + " or " + addon + " is absent; run `npm run build`)"); return; }
+  const file = "dist/ramkit.js",
+    addon = "dist/ramkit-debug.js";
+  if (!existsSync(file) || !existsSync(addon)) {
+    console.log("  (skipped: " + file + " or " + addon + " is absent; run `npm run build`)");
+    return;
+  }
   const load = (f: string, rk?: any) => {
     const module = { exports: {} as any };
     new Function("module", "exports", "require", readFileSync(f, "utf8"))(module, module.exports, () => rk);
@@ -483,17 +568,23 @@ test("the lean members are the classes' own (in the board bundle without the add
   const rk = load(file);
   const missing: string[] = [];
   // src/alloc/api.ts, "Lean board bundles and the debug add-on"
-  for (const s of SUBJECTS) for (const m of ["allocate", "free", "stats", "watch"]) if (typeof rk[s.name].prototype[m] !== "function") missing.push(s.name + "." + m);
+  for (const s of SUBJECTS)
+    for (const m of ["allocate", "free", "stats", "watch"])
+      if (typeof rk[s.name].prototype[m] !== "function") missing.push(s.name + "." + m);
   assert.equal(missing, [], "lean members missing from the board bundle");
   load(addon, rk);
   for (const s of SUBJECTS) {
-    for (const m of ["owns", "resetPeak", "unwatch", "close", "invariantsHold", "validate"]) if (typeof rk[s.name].prototype[m] !== "function") missing.push(s.name + "." + m);
+    for (const m of ["owns", "resetPeak", "unwatch", "close", "invariantsHold", "validate"])
+      if (typeof rk[s.name].prototype[m] !== "function") missing.push(s.name + "." + m);
   }
   assert.equal(missing, [], "members missing with the add-on");
 });
 
 test("every allocator of the contract is in the suite", () => {
-  assert.equal(SUBJECTS.map((s) => s.name), ["MemBlocks", "Onesize", "GranularHeap", "MemoryManager"]);
+  assert.equal(
+    SUBJECTS.map((s) => s.name),
+    ["MemBlocks", "Onesize", "GranularHeap", "MemoryManager"],
+  );
 });
 
 test.run();

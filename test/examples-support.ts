@@ -17,11 +17,19 @@ import { espruinoBinary, runEspruino } from "./flash-espruino.js";
 export const STAND_IN = readFileSync("examples/stand-in.js", "utf8");
 
 /** What the stand-in recorded. */
-export interface StandInReport { t: number; writes: [number, number][]; violations: string[]; }
+export interface StandInReport {
+  t: number;
+  writes: [number, number][];
+  violations: string[];
+}
 
 /** The footer: run the clock `seconds`, then print the stand-in's record. */
 export function footer(seconds: number): string {
-  return "\nSTAND_IN.run(" + seconds + ");\nprint(\"stand-in: \" + JSON.stringify({ t: STAND_IN.t, writes: STAND_IN.writes, violations: STAND_IN.violations }));\n";
+  return (
+    "\nSTAND_IN.run(" +
+    seconds +
+    ');\nprint("stand-in: " + JSON.stringify({ t: STAND_IN.t, writes: STAND_IN.writes, violations: STAND_IN.violations }));\n'
+  );
 }
 
 /** The script for the matrix engines: `before` (extra stand-ins), the stand-in, the modules, the example, the footer. */
@@ -32,10 +40,11 @@ export function matrixScript(example: string, board: string, seconds: number, be
     ["ramkit-board", boardModuleSource(loadBoard(board))],
     ["ramkit-debug", readFileSync("dist/ramkit-debug" + form, "utf8")],
   ];
-  let s = "var __mods = {}, __cache = {};\n" +
+  let s =
+    "var __mods = {}, __cache = {};\n" +
     "var require = function (name) {\n" +
     "  if (!(name in __cache)) {\n" +
-    "    if (!(name in __mods)) throw new Error(\"module \" + name + \" not found\");\n" +
+    '    if (!(name in __mods)) throw new Error("module " + name + " not found");\n' +
     "    var module = { exports: {} };\n" +
     "    __mods[name](module, module.exports, require);\n" +
     "    __cache[name] = module.exports;\n" +
@@ -47,7 +56,12 @@ export function matrixScript(example: string, board: string, seconds: number, be
 }
 
 /** One engine's output, or the reason it did not run. */
-export interface EngineRun { engine: string; output: string; error: string | null; skipped: string | null; }
+export interface EngineRun {
+  engine: string;
+  output: string;
+  error: string | null;
+  skipped: string | null;
+}
 
 /** Run `script` on every engine of the matrix (command engines missing from PATH are skipped). */
 export async function runMatrix(script: string, name: string): Promise<EngineRun[]> {
@@ -57,7 +71,10 @@ export async function runMatrix(script: string, name: string): Promise<EngineRun
   try {
     const out: EngineRun[] = [];
     for (const e of ENGINES) {
-      if (e.command && !which(e.command)) { out.push({ engine: e.name, output: "", error: null, skipped: "`" + e.command + "` not found (" + e.install + ")" }); continue; }
+      if (e.command && !which(e.command)) {
+        out.push({ engine: e.name, output: "", error: null, skipped: "`" + e.command + "` not found (" + e.install + ")" });
+        continue;
+      }
       const r = await (e.run || runCommand(e.command!))(script, file);
       out.push({ engine: e.name, output: r.output.replace(/\r/g, ""), error: r.error, skipped: null });
     }
@@ -73,12 +90,26 @@ export async function runMatrix(script: string, name: string): Promise<EngineRun
  * --storage): stand-in, `before`, the dry-run upload file, footer, in a
  * fresh directory (its own Storage). Null when there is no interpreter.
  */
-export function runOnEspruino(app: string, board: string, seconds: number, debug: boolean, before = "", extra: string[] = []): { status: number | null; output: string } | null {
+export function runOnEspruino(
+  app: string,
+  board: string,
+  seconds: number,
+  debug: boolean,
+  before = "",
+  extra: string[] = [],
+): { status: number | null; output: string } | null {
   const bin = espruinoBinary();
   if (!bin) return null;
   const dir = mkdtempSync(join(tmpdir(), "ramkit-example-"));
   try {
-    const r = spawnSync(process.execPath, [resolve("scripts/flash.mjs"), "--board", board, "--dry-run", "--no-build", "--app", resolve(app), "--out-dir", dir].concat(debug ? ["--debug"] : [], extra), { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [resolve("scripts/flash.mjs"), "--board", board, "--dry-run", "--no-build", "--app", resolve(app), "--out-dir", dir].concat(
+        debug ? ["--debug"] : [],
+        extra,
+      ),
+      { encoding: "utf8" },
+    );
     if (r.status !== 0) throw new Error("flash dry run failed: " + r.stdout + r.stderr);
     const upload = readFileSync(join(dir, board + ".js"), "latin1");
     const file = join(dir, "run.js");
@@ -91,7 +122,10 @@ export function runOnEspruino(app: string, board: string, seconds: number, debug
 
 /** The stand-in's record in an output, or null. */
 export function standInReport(output: string): StandInReport | null {
-  const line = output.split("\n").reverse().find((l) => l.startsWith("stand-in: "));
+  const line = output
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("stand-in: "));
   return line ? JSON.parse(line.slice("stand-in: ".length)) : null;
 }
 

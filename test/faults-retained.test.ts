@@ -19,13 +19,26 @@ import { GranularHeap } from "../src/alloc/granular-heap.js";
 import { MemBlocks } from "../src/alloc/mem-blocks.js";
 import { SimMcu } from "../sim/mcu.js";
 import { cutPower, flipBit, powerLoss } from "../sim/faults.js";
-import { BlockMirror, granularStoreBytes, granularStores, rebuildMemBlocks, restartEngine, sectionsOf, systemOff, wake } from "../sim/retention.js";
+import {
+  BlockMirror,
+  granularStoreBytes,
+  granularStores,
+  rebuildMemBlocks,
+  restartEngine,
+  sectionsOf,
+  systemOff,
+  wake,
+} from "../sim/retention.js";
 import { handBoard, type HandSection } from "./support/hand-board.js";
 
-const B = 0x20000000, K = 1024, HEAP = 8 * K, STORES = B + 9 * K;
+const B = 0x20000000,
+  K = 1024,
+  HEAP = 8 * K,
+  STORES = B + 9 * K;
 function board() {
   const s: HandSection[] = [];
-  for (let i = 0; i < 10; i++) s.push({ name: "RAM" + (i >> 1) + ".S" + (i & 1), base: B + i * K, size: K, gateable: true, retention_nA: 5 });
+  for (let i = 0; i < 10; i++)
+    s.push({ name: "RAM" + (i >> 1) + ".S" + (i & 1), base: B + i * K, size: K, gateable: true, retention_nA: 5 });
   return handBoard(s);
 }
 const BOARD = board();
@@ -38,13 +51,27 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 /** Where the fault hits while asleep: a bit of the bookkeeping, a bit of any retained byte, one retained section's contents, or the whole chip. */
 type Fault = { kind: "flip-meta" | "flip-any" | "section" | "power"; pick: number; bit: number };
-const faultArb: fc.Arbitrary<Fault> = fc.record({ kind: fc.constantFrom("flip-meta", "flip-any", "section", "power"), pick: fc.nat(), bit: fc.nat({ max: 7 }) });
+const faultArb: fc.Arbitrary<Fault> = fc.record({
+  kind: fc.constantFrom("flip-meta", "flip-any", "section", "power"),
+  pick: fc.nat(),
+  bit: fc.nat({ max: 7 }),
+});
 
-interface Live { a: number; size: number; id: number; hit: boolean; }
+interface Live {
+  a: number;
+  size: number;
+  id: number;
+  hit: boolean;
+}
 const overlaps = (a: number, n: number, b: number, m: number) => a < b + m && b < a + n;
 
 /** The program's memory, its allocator and what it holds: one per MCU (the faulted one and the twin). */
-interface Side { mcu: SimMcu; x: any; live: Live[]; mirror: BlockMirror | null; }
+interface Side {
+  mcu: SimMcu;
+  x: any;
+  live: Live[];
+  mirror: BlockMirror | null;
+}
 
 type Kind = "granular" | "memblocks";
 const META_BYTES: { [k in Kind]: number } = { granular: granularStoreBytes(HEAP), memblocks: BlockMirror.bytes(HEAP / 64) };
@@ -72,7 +99,9 @@ function step(kind: Kind, s: Side, op: Op, ids: { n: number }): number {
     return a;
   }
   if (s.live.length === 0) return s.x.free(B + 1);
-  const k = op.pick % s.live.length, l = s.live[k], r = s.x.free(l.a);
+  const k = op.pick % s.live.length,
+    l = s.live[k],
+    r = s.x.free(l.a);
   if (r === 0) s.live.splice(k, 1);
   return r;
 }
@@ -94,26 +123,41 @@ function run(kind: Kind, before: Op[], fault: Fault, after: Op[]): { detected: b
     return { mcu, x: b.x, live: [], mirror: b.mirror };
   });
   const [f, twin] = sides;
-  const idsF = { n: 0 }, idsT = { n: 0 };
+  const idsF = { n: 0 },
+    idsT = { n: 0 };
   for (const op of before) assert.is(step(kind, f, op, idsF), step(kind, twin, op, idsT));
   // Sleep: both retain the bookkeeping and the sections with live data.
-  for (const s of sides) systemOff(s.mcu, sectionsOf(s.mcu, [{ base: STORES, size: META_BYTES[kind] }].concat(s.live.map((l) => ({ base: l.a, size: l.size })))), "sysoff");
+  for (const s of sides)
+    systemOff(
+      s.mcu,
+      sectionsOf(s.mcu, [{ base: STORES, size: META_BYTES[kind] }].concat(s.live.map((l) => ({ base: l.a, size: l.size })))),
+      "sysoff",
+    );
   const kept = [];
   for (let i = 0; i < f.mcu.sectionCount(); i++) if (f.mcu.getPower(i) === "retained") kept.push(i);
-  let hit: [number, number], metaLost = fault.kind === "power";
-  if (fault.kind === "power") { powerLoss(f.mcu); hit = [B, 10 * K]; systemOff(f.mcu, kept, "sysoff"); }
-  else if (fault.kind === "section") {
+  let hit: [number, number],
+    metaLost = fault.kind === "power";
+  if (fault.kind === "power") {
+    powerLoss(f.mcu);
+    hit = [B, 10 * K];
+    systemOff(f.mcu, kept, "sysoff");
+  } else if (fault.kind === "section") {
     const r = cutPower(f.mcu, kept[fault.pick % kept.length], true);
     hit = [r.base, r.size];
     metaLost = r.base === STORES;
-  }
-  else {
-    const a = fault.kind === "flip-meta" ? STORES + (fault.pick % META_BYTES[kind]) : f.mcu.sectionBase(kept[fault.pick % kept.length]) + (fault.pick >> 4) % K;
+  } else {
+    const a =
+      fault.kind === "flip-meta"
+        ? STORES + (fault.pick % META_BYTES[kind])
+        : f.mcu.sectionBase(kept[fault.pick % kept.length]) + ((fault.pick >> 4) % K);
     flipBit(f.mcu, a, fault.bit);
     hit = [a, 1];
   }
   for (const l of f.live) if (overlaps(l.a, l.size, hit[0], hit[1])) l.hit = true;
-  for (const s of sides) { s.mcu.advance(600); wake(s.mcu); }
+  for (const s of sides) {
+    s.mcu.advance(600);
+    wake(s.mcu);
+  }
 
   // The wake: re-attach, and check.
   let detected = false;
@@ -139,7 +183,8 @@ function run(kind: Kind, before: Op[], fault: Fault, after: Op[]): { detected: b
   for (const l of f.live) if (!intact(f, l)) assert.ok(l.hit, "only the allocations the fault hit differ");
   for (const op of after) {
     assert.is(step(kind, f, op, idsF), step(kind, twin, op, idsT), "unaffected: the twin's results");
-    const a = f.x.stats(), b = twin.x.stats();
+    const a = f.x.stats(),
+      b = twin.x.stats();
     assert.equal([a.used, a.free, a.count], [b.used, b.free, b.count]);
     assert.is(f.x.validate(), null);
   }
@@ -149,11 +194,15 @@ function run(kind: Kind, before: Op[], fault: Fault, after: Op[]): { detected: b
 for (const kind of ["granular", "memblocks"] as Kind[]) {
   test(kind + ": faults in retained RAM during System OFF are detected at the wake, or change nothing the program can see", () => {
     const seen = { detected: 0, unaffected: 0 };
-    fc.assert(fc.property(fc.array(opArb, { minLength: 5, maxLength: 40 }), faultArb, fc.array(opArb, { maxLength: 30 }), (before, f, after) => {
-      const r = run(kind, before, f, after);
-      if (r.detected) seen.detected++; else seen.unaffected++;
-      if (r.metaLost) assert.ok(r.detected, "losing the bookkeeping's section, or the whole chip, is always detected");
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 5, maxLength: 40 }), faultArb, fc.array(opArb, { maxLength: 30 }), (before, f, after) => {
+        const r = run(kind, before, f, after);
+        if (r.detected) seen.detected++;
+        else seen.unaffected++;
+        if (r.metaLost) assert.ok(r.detected, "losing the bookkeeping's section, or the whole chip, is always detected");
+      }),
+      { numRuns: 150 },
+    );
     assert.ok(seen.detected > 0 && seen.unaffected > 0, JSON.stringify(seen));
   });
 }
@@ -171,7 +220,8 @@ test("granular: every single-bit flip of the retained stores is detected, except
     s.x.allocate(1 << 20);
     return s;
   };
-  const bytes = granularStoreBytes(HEAP), stateAt = 8 * (HEAP / 16 / 32);
+  const bytes = granularStoreBytes(HEAP),
+    stateAt = 8 * (HEAP / 16 / 32);
   const missed: number[] = [];
   let f = setup();
   for (let off = 0; off < bytes; off++) {
@@ -179,15 +229,25 @@ test("granular: every single-bit flip of the retained stores is detected, except
       flipBit(f.mcu, STORES + off, bit);
       restartEngine(f.mcu);
       let h: any = null;
-      try { h = boot("granular", f.mcu, true).x; } catch (e) { assert.is((e as any).code, "EINVAL"); }
-      if (h === null || h.validate() !== null) { flipBit(f.mcu, STORES + off, bit); continue; }
+      try {
+        h = boot("granular", f.mcu, true).x;
+      } catch (e) {
+        assert.is((e as any).code, "EINVAL");
+      }
+      if (h === null || h.validate() !== null) {
+        flipBit(f.mcu, STORES + off, bit);
+        continue;
+      }
       assert.ok(off >= stateAt, "a bitmap flip is always found (byte " + off + ", bit " + bit + ")");
       const w = (off - stateAt) >> 2;
       if (missed.indexOf(w) < 0) missed.push(w);
       // Unaffected: the twin's results for a run of allocations and frees.
-      const twin = setup(), fs: Side = { mcu: f.mcu, x: h, live: f.live, mirror: null };
-      const ids = { n: 1000 }, idt = { n: 1000 };
-      for (const op of ops) assert.is(step("granular", fs, op, ids), step("granular", twin, op, idt), "state word " + w + ", byte " + off + " bit " + bit);
+      const twin = setup(),
+        fs: Side = { mcu: f.mcu, x: h, live: f.live, mirror: null };
+      const ids = { n: 1000 },
+        idt = { n: 1000 };
+      for (const op of ops)
+        assert.is(step("granular", fs, op, ids), step("granular", twin, op, idt), "state word " + w + ", byte " + off + " bit " + bit);
       f = setup();
     }
   }

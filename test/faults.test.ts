@@ -32,11 +32,14 @@ import { cutPower, flipBit, powerLoss } from "../sim/faults.js";
 import { restartEngine } from "../sim/retention.js";
 import { handBoard, type HandSection } from "./support/hand-board.js";
 
-const B = 0x20000000, K = 1024, REGION = 8 * K;
+const B = 0x20000000,
+  K = 1024,
+  REGION = 8 * K;
 
 function board() {
   const s: HandSection[] = [];
-  for (let i = 0; i < 9; i++) s.push({ name: "RAM" + (i >> 1) + ".S" + (i & 1), base: B + i * K, size: K, gateable: i < 8, retention_nA: 5 });
+  for (let i = 0; i < 9; i++)
+    s.push({ name: "RAM" + (i >> 1) + ".S" + (i & 1), base: B + i * K, size: K, gateable: i < 8, retention_nA: 5 });
   return handBoard(s);
 }
 const BOARD = board();
@@ -58,17 +61,28 @@ function make(kind: Kind, mcu: SimMcu): any {
 const tag = (id: number) => ((id * 131 + 7) % 255) + 1;
 
 type Op = { t: "alloc"; size: number; shared: boolean } | { t: "free"; pick: number; bad: boolean };
-const opArb = (max: number): fc.Arbitrary<Op> => fc.oneof(
-  { weight: 3, arbitrary: fc.record({ t: fc.constant("alloc" as const), size: fc.integer({ min: 1, max }), shared: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("free" as const), pick: fc.nat(), bad: fc.nat({ max: 9 }).map((n) => n === 0) }) },
-);
+const opArb = (max: number): fc.Arbitrary<Op> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.record({ t: fc.constant("alloc" as const), size: fc.integer({ min: 1, max }), shared: fc.boolean() }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant("free" as const), pick: fc.nat(), bad: fc.nat({ max: 9 }).map((n) => n === 0) }) },
+  );
 
 type Fault = { kind: "off" | "glitch" | "flip" | "power"; step: number; section: number; offset: number; bit: number };
-const faultArb = (kinds: Fault["kind"][]) => fc.record({
-  kind: fc.constantFrom(...kinds), step: fc.nat({ max: 80 }), section: fc.nat({ max: 7 }), offset: fc.nat({ max: REGION - 1 }), bit: fc.nat({ max: 7 }),
-});
+const faultArb = (kinds: Fault["kind"][]) =>
+  fc.record({
+    kind: fc.constantFrom(...kinds),
+    step: fc.nat({ max: 80 }),
+    section: fc.nat({ max: 7 }),
+    offset: fc.nat({ max: REGION - 1 }),
+    bit: fc.nat({ max: 7 }),
+  });
 
-interface Live { a: number; size: number; id: number; hit: boolean; }
+interface Live {
+  a: number;
+  size: number;
+  id: number;
+  hit: boolean;
+}
 
 /** Whether [a, a + n) overlaps [b, b + m). */
 const overlaps = (a: number, n: number, b: number, m: number) => a < b + m && b < a + n;
@@ -79,7 +93,9 @@ function isBusFault(e: any, dead: string[]): boolean {
 
 /** validate(), a bus fault counted as a detection (it must name a dead section). */
 function check(x: any, dead: string[]): string | null {
-  try { return x.validate(); } catch (e) {
+  try {
+    return x.validate();
+  } catch (e) {
     if (!isBusFault(e, dead)) throw e;
     return "bus fault in " + (e as any).section;
   }
@@ -96,9 +112,15 @@ function statsOf(x: any): string {
  * `fault.step`. Returns whether the allocator detected the damage.
  */
 function run(kind: Kind, ops: Op[], fault: Fault): boolean {
-  const mcu = new SimMcu(BOARD, { seed: 3 }), twinMcu = new SimMcu(BOARD, { seed: 3 });
-  let x = make(kind, mcu), twin = make(kind, twinMcu);
-  let live: Live[] = [], detected = false, dead: string[] = [], hitRanges: [number, number][] = [], id = 0;
+  const mcu = new SimMcu(BOARD, { seed: 3 }),
+    twinMcu = new SimMcu(BOARD, { seed: 3 });
+  let x = make(kind, mcu),
+    twin = make(kind, twinMcu);
+  let live: Live[] = [],
+    detected = false,
+    dead: string[] = [],
+    hitRanges: [number, number][] = [],
+    id = 0;
   const buf = new Uint8Array(MAX_SIZE[kind]);
   for (let i = 0; i <= ops.length; i++) {
     if (i === fault.step || (i === ops.length && fault.step >= ops.length)) {
@@ -130,21 +152,28 @@ function run(kind: Kind, ops: Op[], fault: Fault): boolean {
     if (i === ops.length) break;
     const op = ops[i];
     if (op.t === "alloc") {
-      const call = (y: any) => kind === "manager" && op.shared ? y.allocateShared(op.size) : y.allocate(op.size);
+      const call = (y: any) => (kind === "manager" && op.shared ? y.allocateShared(op.size) : y.allocate(op.size));
       let a: number;
-      try { a = call(x); } catch (e) {
+      try {
+        a = call(x);
+      } catch (e) {
         assert.ok(isBusFault(e, dead), "only a dead section may fault: " + e);
         detected = true;
         call(twin);
         continue;
       }
       const b = call(twin);
-      if (!detected) { assert.is(a, b, "unaffected: the twin's address"); assert.is(x.lastError, twin.lastError); }
+      if (!detected) {
+        assert.is(a, b, "unaffected: the twin's address");
+        assert.is(x.lastError, twin.lastError);
+      }
       if (a === 0) continue;
       assert.ok(a >= x.base && a + op.size <= B + REGION, "inside the region");
       for (const l of live) assert.not.ok(overlaps(a, op.size, l.a, l.size), "0x" + a.toString(16) + " overlaps a live allocation");
       const l: Live = { a, size: op.size, id: id++, hit: false };
-      try { mcu.fill(a, op.size, tag(l.id)); } catch (e) {
+      try {
+        mcu.fill(a, op.size, tag(l.id));
+      } catch (e) {
         assert.ok(isBusFault(e, dead), "the program's write faults only in a dead section");
         l.hit = true;
       }
@@ -154,20 +183,36 @@ function run(kind: Kind, ops: Op[], fault: Fault): boolean {
       if (op.bad || live.length === 0) {
         const a = live.length > 0 ? live[op.pick % live.length].a + 1 : B + 1;
         let r: number;
-        try { r = x.free(a); } catch (e) { assert.ok(isBusFault(e, dead)); detected = true; continue; }
+        try {
+          r = x.free(a);
+        } catch (e) {
+          assert.ok(isBusFault(e, dead));
+          detected = true;
+          continue;
+        }
         assert.is(r, -EFAULT, "an interior address is not a live allocation's start");
         twin.free(a);
         continue;
       }
-      const k = op.pick % live.length, l = live[k];
+      const k = op.pick % live.length,
+        l = live[k];
       let same = true;
       try {
         mcu.readBlock(l.a, buf, 0, l.size);
-        for (let j = 0; j < l.size; j++) if (buf[j] !== tag(l.id)) { same = false; break; }
-      } catch (e) { assert.ok(isBusFault(e, dead)); same = false; }
+        for (let j = 0; j < l.size; j++)
+          if (buf[j] !== tag(l.id)) {
+            same = false;
+            break;
+          }
+      } catch (e) {
+        assert.ok(isBusFault(e, dead));
+        same = false;
+      }
       if (!same) assert.ok(l.hit, "contents changed only where the fault hit");
       let r: number;
-      try { r = x.free(l.a); } catch (e) {
+      try {
+        r = x.free(l.a);
+      } catch (e) {
         assert.ok(isBusFault(e, dead), "only a dead section may fault: " + e);
         detected = true;
         continue; // the pool is unchanged: the block stays allocated
@@ -182,62 +227,82 @@ function run(kind: Kind, ops: Op[], fault: Fault): boolean {
 }
 
 for (const kind of KINDS) {
-  test(kind + ": a section switched off under live data (staying off, or back at once with its contents lost): unaffected, or detected; always safe", () => {
-    let detections = 0;
-    fc.assert(fc.property(fc.array(opArb(MAX_SIZE[kind]), { minLength: 20, maxLength: 90 }), faultArb(["off", "glitch"]), (ops, f) => {
-      if (run(kind, ops, f)) detections++;
-    }), { numRuns: 60 });
-    // Bookkeeping out of band never notices: only Onesize's in-band links can be hit.
-    if (kind !== "onesize") assert.is(detections, 0);
-  });
+  test(
+    kind +
+      ": a section switched off under live data (staying off, or back at once with its contents lost): unaffected, or detected; always safe",
+    () => {
+      let detections = 0;
+      fc.assert(
+        fc.property(fc.array(opArb(MAX_SIZE[kind]), { minLength: 20, maxLength: 90 }), faultArb(["off", "glitch"]), (ops, f) => {
+          if (run(kind, ops, f)) detections++;
+        }),
+        { numRuns: 60 },
+      );
+      // Bookkeeping out of band never notices: only Onesize's in-band links can be hit.
+      if (kind !== "onesize") assert.is(detections, 0);
+    },
+  );
 
   test(kind + ": a bit flipped anywhere in the managed memory: unaffected, or detected; always safe", () => {
     let detections = 0;
-    fc.assert(fc.property(fc.array(opArb(MAX_SIZE[kind]), { minLength: 20, maxLength: 90 }), faultArb(["flip"]), (ops, f) => {
-      if (run(kind, ops, f)) detections++;
-    }), { numRuns: 80 });
+    fc.assert(
+      fc.property(fc.array(opArb(MAX_SIZE[kind]), { minLength: 20, maxLength: 90 }), faultArb(["flip"]), (ops, f) => {
+        if (run(kind, ops, f)) detections++;
+      }),
+      { numRuns: 80 },
+    );
     if (kind !== "onesize") assert.is(detections, 0);
   });
 
   test(kind + ": a power loss at a random step: the program starts again over the lost RAM and runs as on clean RAM", () => {
-    fc.assert(fc.property(fc.array(opArb(MAX_SIZE[kind]), { minLength: 10, maxLength: 80 }), faultArb(["power"]), (ops, f) => {
-      assert.not.ok(run(kind, ops, f), "a fresh allocator never trusts what the RAM held");
-    }), { numRuns: 30 });
+    fc.assert(
+      fc.property(fc.array(opArb(MAX_SIZE[kind]), { minLength: 10, maxLength: 80 }), faultArb(["power"]), (ops, f) => {
+        assert.not.ok(run(kind, ops, f), "a fresh allocator never trusts what the RAM held");
+      }),
+      { numRuns: 30 },
+    );
   });
 }
 
 test("onesize: every flip of a free block's link is detected, by validate() at once and by allocate before the pool runs dry", () => {
-  fc.assert(fc.property(fc.integer({ min: 2, max: 85 }), fc.nat(), fc.nat({ max: 31 }), (n, pick, bit) => {
-    const mcu = new SimMcu(BOARD, { seed: 5 });
-    const pool = new Onesize(mcu, { base: B, size: REGION, blockSize: 96 });
-    const blocks: number[] = [];
-    for (let i = 0; i < n; i++) blocks.push(pool.allocate(1));
-    for (const a of blocks) pool.free(a);
-    const a = blocks[pick % n];
-    flipBit(mcu, a + (bit >> 3), bit & 7);
-    assert.type(pool.validate(), "string");
-    const out: number[] = [];
-    let r: number;
-    while ((r = pool.allocate(1)) !== 0) {
-      assert.ok(out.indexOf(r) < 0 && r >= B && r < B + REGION, "never twice, never outside");
-      out.push(r);
-    }
-    // a link turned into 0 or into another free block loses blocks: the pool finds that once the never-used blocks are gone
-    assert.is(pool.lastError, -EFAULT, "the pool stops on the corrupt list (EFAULT), never as if simply full");
-    assert.ok(out.length < pool.counters().nblocks);
-  }), { numRuns: 200 });
+  fc.assert(
+    fc.property(fc.integer({ min: 2, max: 85 }), fc.nat(), fc.nat({ max: 31 }), (n, pick, bit) => {
+      const mcu = new SimMcu(BOARD, { seed: 5 });
+      const pool = new Onesize(mcu, { base: B, size: REGION, blockSize: 96 });
+      const blocks: number[] = [];
+      for (let i = 0; i < n; i++) blocks.push(pool.allocate(1));
+      for (const a of blocks) pool.free(a);
+      const a = blocks[pick % n];
+      flipBit(mcu, a + (bit >> 3), bit & 7);
+      assert.type(pool.validate(), "string");
+      const out: number[] = [];
+      let r: number;
+      while ((r = pool.allocate(1)) !== 0) {
+        assert.ok(out.indexOf(r) < 0 && r >= B && r < B + REGION, "never twice, never outside");
+        out.push(r);
+      }
+      // a link turned into 0 or into another free block loses blocks: the pool finds that once the never-used blocks are gone
+      assert.is(pool.lastError, -EFAULT, "the pool stops on the corrupt list (EFAULT), never as if simply full");
+      assert.ok(out.length < pool.counters().nblocks);
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test("onesize: links in a section that stays off: the allocation that needs one faults naming it, and the pool is unchanged", () => {
   const mcu = new SimMcu(BOARD, { seed: 5 });
   const pool = new Onesize(mcu, { base: B, size: REGION, blockSize: 96 });
   const all: number[] = [];
-  for (let a; (a = pool.allocate(1)) !== 0;) all.push(a);
+  for (let a; (a = pool.allocate(1)) !== 0; ) all.push(a);
   for (const a of all) pool.free(a); // the head is the last block, in RAM3.S1
   const before = JSON.stringify(pool.counters());
   cutPower(mcu, 7);
   let err: any = null;
-  try { pool.allocate(1); } catch (e) { err = e; }
+  try {
+    pool.allocate(1);
+  } catch (e) {
+    err = e;
+  }
   assert.ok(err, "a bus fault");
   assert.is(err.section, "RAM3.S1");
   assert.is(JSON.stringify(pool.counters()), before);
@@ -254,12 +319,17 @@ function bankRun(ops: Op[], fault: Fault, policy: string): void {
     new GranularHeap(mcu, { base: B + 5 * K, size: 3 * K }),
   ];
   for (const a of allocs) bm.manage(a);
-  let live: Live[] = [], dead: string[] = [], hit: [number, number][] = [], id = 0;
+  let live: Live[] = [],
+    dead: string[] = [],
+    hit: [number, number][] = [],
+    id = 0;
   const buf = new Uint8Array(256);
   for (let i = 0; i < ops.length; i++) {
     if (i === fault.step) {
-      if (fault.kind === "flip") { flipBit(mcu, B + fault.offset, fault.bit); hit.push([B + fault.offset, 1]); }
-      else {
+      if (fault.kind === "flip") {
+        flipBit(mcu, B + fault.offset, fault.bit);
+        hit.push([B + fault.offset, 1]);
+      } else {
         const r = cutPower(mcu, fault.section, fault.kind === "glitch");
         dead.push(r.name);
         hit.push([r.base, r.size]);
@@ -276,37 +346,72 @@ function bankRun(ops: Op[], fault: Fault, policy: string): void {
     if (op.t === "alloc") {
       const size = Math.min(op.size, 256);
       let a: number;
-      try { a = bm.allocate(size); } catch (e) { assert.ok(isBusFault(e, dead), "only a dead section may fault: " + e); continue; }
+      try {
+        a = bm.allocate(size);
+      } catch (e) {
+        assert.ok(isBusFault(e, dead), "only a dead section may fault: " + e);
+        continue;
+      }
       if (a === 0) continue;
       assert.ok(a >= B && a + size <= B + REGION, "inside the managed regions");
       for (const l of live) assert.not.ok(overlaps(a, size, l.a, l.size), "0x" + a.toString(16) + " overlaps a live allocation");
       const l: Live = { a, size, id: id++, hit: false };
-      try { mcu.fill(a, size, tag(l.id)); } catch (e) { assert.ok(isBusFault(e, dead)); l.hit = true; }
+      try {
+        mcu.fill(a, size, tag(l.id));
+      } catch (e) {
+        assert.ok(isBusFault(e, dead));
+        l.hit = true;
+      }
       live.push(l);
     } else if (live.length > 0) {
-      const k = op.pick % live.length, l = live[k];
+      const k = op.pick % live.length,
+        l = live[k];
       let same = true;
       try {
         mcu.readBlock(l.a, buf, 0, l.size);
-        for (let j = 0; j < l.size; j++) if (buf[j] !== tag(l.id)) { same = false; break; }
-      } catch (e) { assert.ok(isBusFault(e, dead)); same = false; }
+        for (let j = 0; j < l.size; j++)
+          if (buf[j] !== tag(l.id)) {
+            same = false;
+            break;
+          }
+      } catch (e) {
+        assert.ok(isBusFault(e, dead));
+        same = false;
+      }
       if (!same) assert.ok(l.hit, "contents changed only where the fault hit");
       let r: number;
-      try { r = bm.free(l.a); } catch (e) { assert.ok(isBusFault(e, dead)); continue; }
+      try {
+        r = bm.free(l.a);
+      } catch (e) {
+        assert.ok(isBusFault(e, dead));
+        continue;
+      }
       if (r === 0) live.splice(k, 1);
     }
-    try { bm.update(mcu.now()); } catch (e) { assert.ok(isBusFault(e, dead), "only a dead section may fault: " + e); }
+    try {
+      bm.update(mcu.now());
+    } catch (e) {
+      assert.ok(isBusFault(e, dead), "only a dead section may fault: " + e);
+    }
     mcu.advance(1);
     if (i < fault.step) assert.is(bm.validate(), null);
   }
 }
 
 for (const policy of ["gate-empty", "pack+gate"]) {
-  test("bank manager (" + policy + ") over MemBlocks, Onesize and GranularHeap: sections cut and bits flipped; validate() names a section cut under live data; always safe", () => {
-    fc.assert(fc.property(fc.array(opArb(256), { minLength: 20, maxLength: 80 }), faultArb(["off", "glitch", "flip"]), (ops, f) => {
-      bankRun(ops, f, policy);
-    }), { numRuns: 60 });
-  });
+  test(
+    "bank manager (" +
+      policy +
+      ") over MemBlocks, Onesize and GranularHeap: sections cut and bits flipped; validate() names a section cut under live data; always safe",
+    () => {
+      fc.assert(
+        fc.property(fc.array(opArb(256), { minLength: 20, maxLength: 80 }), faultArb(["off", "glitch", "flip"]), (ops, f) => {
+          bankRun(ops, f, policy);
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 }
 
 test("sim/faults: flipBit changes one bit in any power state without a bus access; bad arguments are refused", () => {

@@ -10,7 +10,12 @@ const DEFAULT = "/opt/esp/Espruino/bin/espruino";
 /** The interpreter's path, or null. */
 export function espruinoBinary(): string | null {
   const p = process.env.ESPRUINO || DEFAULT;
-  try { accessSync(p, constants.X_OK); return p; } catch { return null; }
+  try {
+    accessSync(p, constants.X_OK);
+    return p;
+  } catch {
+    return null;
+  }
 }
 
 /** The message a test prints when it skips for want of the interpreter. */

@@ -4,7 +4,9 @@
 // dry run needs no network.
 "use strict";
 const fs = require("node:fs");
-const log = (what) => { if (process.env.RAMKIT_NET_LOG) fs.appendFileSync(process.env.RAMKIT_NET_LOG, what + "\n"); };
+const log = (what) => {
+  if (process.env.RAMKIT_NET_LOG) fs.appendFileSync(process.env.RAMKIT_NET_LOG, what + "\n");
+};
 const net = require("node:net");
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
@@ -17,5 +19,8 @@ net.Socket.prototype.connect = function (...args) {
 };
 const dns = require("node:dns");
 for (const k of ["lookup", "resolve", "resolve4", "resolve6"]) {
-  dns[k] = (host) => { log("dns." + k + " " + host); throw new Error("network disabled by test/flash-offline.cjs: dns " + host); };
+  dns[k] = (host) => {
+    log("dns." + k + " " + host);
+    throw new Error("network disabled by test/flash-offline.cjs: dns " + host);
+  };
 }

@@ -33,10 +33,14 @@ export function paths(doc: unknown, at = ""): [string, unknown][] {
 export function setAt(doc: unknown, p: string, f: (old: unknown) => unknown): unknown {
   const copy = JSON.parse(JSON.stringify(doc));
   if (p === "") return f(copy);
-  const keys = p.slice(1).split("/").map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const keys = p
+    .slice(1)
+    .split("/")
+    .map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
   let o: any = copy;
   for (let i = 0; i < keys.length - 1; i++) o = o[keys[i]];
-  const last = keys[keys.length - 1], v = f(o[last]);
+  const last = keys[keys.length - 1],
+    v = f(o[last]);
   if (v === undefined) {
     if (Array.isArray(o)) o.splice(Number(last), 1);
     else delete o[last];
@@ -46,7 +50,27 @@ export function setAt(doc: unknown, p: string, f: (old: unknown) => unknown): un
 
 /** Values that break a field: edge numbers, wrong types, odd strings. */
 export const oddValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(0, -1, 0.5, 2 ** 32, 1e300, -0, "", "0x", "0xZZ", "0x100000000", "4k", "NaN", true, false, null, [], {}, [null], { "": 1 }),
+  fc.constantFrom<unknown>(
+    0,
+    -1,
+    0.5,
+    2 ** 32,
+    1e300,
+    -0,
+    "",
+    "0x",
+    "0xZZ",
+    "0x100000000",
+    "4k",
+    "NaN",
+    true,
+    false,
+    null,
+    [],
+    {},
+    [null],
+    { "": 1 },
+  ),
   fc.jsonValue({ maxDepth: 2 }),
   fc.string({ maxLength: 12 }),
   fc.integer(),
@@ -54,7 +78,10 @@ export const oddValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** One mutation of a JSON document: a field replaced, deleted, or an unknown field added. */
-export interface Mutation { doc: unknown; what: string; }
+export interface Mutation {
+  doc: unknown;
+  what: string;
+}
 
 /** Mutations of `base`: 1 to 3 changes at random paths. */
 export function mutations(base: unknown): fc.Arbitrary<Mutation> {
@@ -81,7 +108,10 @@ export function mutations(base: unknown): fc.Arbitrary<Mutation> {
 
 /** Edits of a text: characters inserted, deleted or replaced at random offsets (JSON's own punctuation favoured). */
 export function textEdits(base: string): fc.Arbitrary<string> {
-  const ch = fc.oneof(fc.constantFrom("{", "}", "[", "]", ",", ":", "\"", "\\", "\n", " ", "0", "-", ".", "e", "x", "\u0000", "\u2028"), fc.string({ minLength: 1, maxLength: 3 }));
+  const ch = fc.oneof(
+    fc.constantFrom("{", "}", "[", "]", ",", ":", '"', "\\", "\n", " ", "0", "-", ".", "e", "x", "\u0000", "\u2028"),
+    fc.string({ minLength: 1, maxLength: 3 }),
+  );
   const edit = fc.tuple(fc.nat({ max: base.length }), fc.nat({ max: 4 }), fc.oneof(ch, fc.constant("")));
   return fc.array(edit, { minLength: 1, maxLength: 4 }).map((es) => {
     let t = base;
@@ -110,7 +140,10 @@ export function thrown(fn: () => unknown): any {
  */
 export function assertCoded(e: any, codes: string[], input: string): void {
   assert.ok(e instanceof Error, "threw a non-Error for " + input + ": " + String(e));
-  assert.ok(codes.indexOf((e as any).code) >= 0, "threw " + e.constructor.name + " (code " + (e as any).code + ") for " + input + ": " + e.message);
+  assert.ok(
+    codes.indexOf((e as any).code) >= 0,
+    "threw " + e.constructor.name + " (code " + (e as any).code + ") for " + input + ": " + e.message,
+  );
   assert.ok(e.message.indexOf((e as any).code + ": ") === 0, "message does not start with its code: " + e.message);
 }
 
@@ -120,7 +153,10 @@ export function assertCoded(e: any, codes: string[], input: string): void {
  */
 export function problems(message: string, label: string): string[] {
   const head = message.slice(message.indexOf(": ") + 2);
-  assert.ok(head.indexOf(label + ": ") === 0 || head.indexOf(label + ":") === 0, "the message does not start with the file " + JSON.stringify(label) + ": " + message);
+  assert.ok(
+    head.indexOf(label + ": ") === 0 || head.indexOf(label + ":") === 0,
+    "the message does not start with the file " + JSON.stringify(label) + ": " + message,
+  );
   const rest = head.slice(label.length + 1).replace(/^ /, "");
   const m = /^(\d+) problems:\n/.exec(rest);
   if (!m) return [rest];

@@ -36,11 +36,15 @@ function parseChecked(text: string, input: string): void {
     return;
   }
   // A valid trace: each alloc's id is live until its free; times never decrease.
-  const ev = trace.events, live = new Set<number>();
+  const ev = trace.events,
+    live = new Set<number>();
   for (let i = 0; i < ev.n; i++) {
     if (i > 0) assert.ok(ev.t[i] >= ev.t[i - 1], "time goes backwards in a parsed trace");
-    if (ev.op[i] === OP_ALLOC) { assert.not.ok(live.has(ev.id[i])); live.add(ev.id[i]); assert.ok(ev.a[i] >= 1); }
-    else if (ev.op[i] === OP_FREE) assert.ok(live.delete(ev.id[i]), "a free of an id that is not live");
+    if (ev.op[i] === OP_ALLOC) {
+      assert.not.ok(live.has(ev.id[i]));
+      live.add(ev.id[i]);
+      assert.ok(ev.a[i] >= 1);
+    } else if (ev.op[i] === OP_FREE) assert.ok(live.delete(ev.id[i]), "a free of an id that is not live");
   }
 }
 
@@ -49,27 +53,40 @@ const HEADER = fc.oneof(
   fc.record({ "ramkit-trace": fc.oneof(fc.constant(1), oddValue), board: fc.oneof(fc.constant("PUCKJS"), oddValue) }, { requiredKeys: [] }),
 );
 /** One event line: mostly plausible, with odd values and extra fields mixed in. */
-const EVENT = fc.record({
-  t: fc.oneof(fc.nat({ max: 100 }), fc.double({ min: 0, max: 100, noNaN: true }), oddValue),
-  op: fc.oneof(fc.constantFrom("alloc", "free"), oddValue),
-  id: fc.oneof(fc.nat({ max: 6 }), fc.constantFrom("a", "b", "rx-1"), oddValue),
-  size: fc.oneof(fc.integer({ min: 1, max: 4096 }), oddValue),
-  pool: fc.oneof(fc.constantFrom("app", "ble"), oddValue),
-  extra: oddValue,
-}, { requiredKeys: [] });
+const EVENT = fc.record(
+  {
+    t: fc.oneof(fc.nat({ max: 100 }), fc.double({ min: 0, max: 100, noNaN: true }), oddValue),
+    op: fc.oneof(fc.constantFrom("alloc", "free"), oddValue),
+    id: fc.oneof(fc.nat({ max: 6 }), fc.constantFrom("a", "b", "rx-1"), oddValue),
+    size: fc.oneof(fc.integer({ min: 1, max: 4096 }), oddValue),
+    pool: fc.oneof(fc.constantFrom("app", "ble"), oddValue),
+    extra: oddValue,
+  },
+  { requiredKeys: [] },
+);
 
 test("parseTrace: any text parses or names the file and line of each problem", () => {
-  check(fc.property(fc.string({ maxLength: 200 }), (text) => parseChecked(text, JSON.stringify(text))), 200);
+  check(
+    fc.property(fc.string({ maxLength: 200 }), (text) => parseChecked(text, JSON.stringify(text))),
+    200,
+  );
 });
 
 test("parseTrace: random events (good and bad fields) parse or name the file, line and field of each problem", () => {
-  const trace = fc.tuple(HEADER, fc.array(EVENT, { maxLength: 30 }), fc.constantFrom("\n", "\r\n"), fc.boolean())
+  const trace = fc
+    .tuple(HEADER, fc.array(EVENT, { maxLength: 30 }), fc.constantFrom("\n", "\r\n"), fc.boolean())
     .map(([h, evs, nl, blank]) => [h, ...evs].map((x) => JSON.stringify(x)).join(blank ? nl + nl : nl));
-  check(fc.property(trace, (text) => parseChecked(text, text.slice(0, 200))), 300);
+  check(
+    fc.property(trace, (text) => parseChecked(text, text.slice(0, 200))),
+    300,
+  );
 });
 
 test("parseTrace: the example trace with its text edited parses or names the file and line of each problem", () => {
-  check(fc.property(textEdits(EXAMPLE), (text) => parseChecked(text, JSON.stringify(text.slice(0, 120)))), 200);
+  check(
+    fc.property(textEdits(EXAMPLE), (text) => parseChecked(text, JSON.stringify(text.slice(0, 120)))),
+    200,
+  );
 });
 
 test("readTrace: a file that cannot be read is ENOENT naming it", () => {

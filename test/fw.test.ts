@@ -16,8 +16,15 @@ import { Onesize } from "../src/alloc/onesize.js";
 import { GranularHeap } from "../src/alloc/granular-heap.js";
 import { MemoryManager } from "../src/alloc/memory-manager.js";
 import {
-  MemAllocatorAdapter, SystemAllocator, MemAllocatorRegistry, MemoryAllocatorType, BufferManager,
-  allocationLock, lockAllocations, unlockAllocations, BUFFERMGR_MAX_NUM_BINS,
+  MemAllocatorAdapter,
+  SystemAllocator,
+  MemAllocatorRegistry,
+  MemoryAllocatorType,
+  BufferManager,
+  allocationLock,
+  lockAllocations,
+  unlockAllocations,
+  BUFFERMGR_MAX_NUM_BINS,
 } from "../src/fw/index.js";
 import type { MemAllocator, MemRequest, Buffer } from "../src/fw/index.js";
 import { EFAULT, EINVAL, ENOMEM, EPERM, EBUSY, ENOENT } from "../src/core/errors.js";
@@ -28,12 +35,23 @@ import * as index from "../src/index.js";
 
 const B = 0x20000000;
 const R = BufferManager.RECORD_SIZE;
-const BINS = [{ bufferSize: 10, numBuffers: 2 }, { bufferSize: 12, numBuffers: 4 }, { bufferSize: 100, numBuffers: 3 }];
-const MEM_ID = 49, MGR_ID = 32;
+const BINS = [
+  { bufferSize: 10, numBuffers: 2 },
+  { bufferSize: 12, numBuffers: 4 },
+  { bufferSize: 100, numBuffers: 3 },
+];
+const MEM_ID = 49,
+  MGR_ID = 32;
 
 /** "CODE message" of what `fn` throws (the message must start with "CODE: "); "no throw" when it returns. */
 function thrown(fn: () => unknown): string {
-  try { fn(); } catch (e: any) { return e.message.indexOf(e.code + ": ") === 0 ? e.code + " " + e.message.slice(e.code.length + 2) : "(code " + e.code + ") " + e.message; }
+  try {
+    fn();
+  } catch (e: any) {
+    return e.message.indexOf(e.code + ": ") === 0
+      ? e.code + " " + e.message.slice(e.code.length + 2)
+      : "(code " + e.code + ") " + e.message;
+  }
   return "no throw";
 }
 
@@ -43,7 +61,9 @@ function recording(inner: MemAllocator) {
   const a: MemAllocator & { log: typeof log } = {
     log,
     memory: inner.memory,
-    get lastError() { return inner.lastError; },
+    get lastError() {
+      return inner.lastError;
+    },
     allocate(id: number, size: number, req?: MemRequest) {
       const address = inner.allocate(id, size, req);
       log.push({ op: "allocate", id, size, address });
@@ -68,7 +88,8 @@ function heapAdapter(size = 0x10000) {
 function manager(bins = BINS, mgrId = MGR_ID) {
   const { mem, heap, ad } = heapAdapter();
   const alloc = recording(ad);
-  const tlm: [string, number][] = [], events: [string, any][] = [];
+  const tlm: [string, number][] = [],
+    events: [string, any][] = [];
   const bm = new BufferManager({ tlm: (n, v) => tlm.push([n, v]), event: (n, a) => events.push([n, a]) });
   assert.is(bm.setup(mgrId, MEM_ID, alloc, bins), 0);
   return { mem, heap, ad, alloc, bm, tlm, events };
@@ -247,8 +268,14 @@ test("returnBuffer refuses a foreign, second or malformed return with a code and
   }
   assert.is(events.length, BufferManager.THROTTLE, "throttled at 10 events");
   assert.equal(events[0], ["BadBufferReturn", (33 << 16) | 2]);
-  const after = JSON.stringify([Object.assign(bm.stats(), { failures: 0 }), bm.currBuffs, bm.noBuffs, bm.emptyBuffs, mem.read32(bm.base + (b.context & 0xffff) * R + 12)]);
-  assert.is(after, before.replace(/"failures":\d+/, "\"failures\":0"));
+  const after = JSON.stringify([
+    Object.assign(bm.stats(), { failures: 0 }),
+    bm.currBuffs,
+    bm.noBuffs,
+    bm.emptyBuffs,
+    mem.read32(bm.base + (b.context & 0xffff) * R + 12),
+  ]);
+  assert.is(after, before.replace(/"failures":\d+/, '"failures":0'));
   assert.is(bm.stats().failures, cases.length);
   assert.is(bm.validate(), null);
   assert.is(bm.returnBuffer(b), 0);
@@ -292,7 +319,10 @@ test("getBuffer: a size no bin holds is -EINVAL and still a NoBuffs with its eve
   const out = { data: 1, size: 2, context: 3 };
   assert.is(bm.getBuffer(5, out), out);
   assert.is(out.size, 5);
-  assert.match(thrown(() => bm.getBuffer(5, 3 as any)), /^EINVAL out must be an object/);
+  assert.match(
+    thrown(() => bm.getBuffer(5, 3 as any)),
+    /^EINVAL out must be an object/,
+  );
   assert.is(bm.currBuffs, 1, "a thrown getBuffer took nothing");
   const fresh = new BufferManager();
   assert.equal(fresh.getBuffer(4), { data: 0, size: 0, context: 0 });
@@ -310,29 +340,76 @@ test("setup: bad arguments throw EINVAL naming them and change nothing; a second
     [[1, 2 ** 31, ad, BINS], /^EINVAL memId/],
     [[1, "49", ad, BINS], /^EINVAL memId/],
     [[1, 1, null, BINS], /^EINVAL allocator/],
-    [[1, 1, { allocate() { return 0; } }, BINS], /^EINVAL allocator/],
+    [
+      [
+        1,
+        1,
+        {
+          allocate() {
+            return 0;
+          },
+        },
+        BINS,
+      ],
+      /^EINVAL allocator/,
+    ],
     [[1, 1, ad, []], /^EINVAL bins/],
     [[1, 1, ad, "bins"], /^EINVAL bins/],
     [[1, 1, ad, new Array(BUFFERMGR_MAX_NUM_BINS + 1).fill({ bufferSize: 1, numBuffers: 1 })], /^EINVAL bins must be an array of 1 to 10/],
     [[1, 1, ad, [null]], /^EINVAL bins\[0\] must be an object/],
     [[1, 1, ad, [{ bufferSize: 4, numBuffers: -1 }]], /^EINVAL bins\[0\]\.numBuffers/],
     [[1, 1, ad, [{ bufferSize: 4, numBuffers: 0x10000 }]], /^EINVAL bins\[0\]\.numBuffers/],
-    [[1, 1, ad, [{ bufferSize: 4, numBuffers: 1 }, { bufferSize: 0, numBuffers: 1 }]], /^EINVAL bins\[1\]\.bufferSize/],
+    [
+      [
+        1,
+        1,
+        ad,
+        [
+          { bufferSize: 4, numBuffers: 1 },
+          { bufferSize: 0, numBuffers: 1 },
+        ],
+      ],
+      /^EINVAL bins\[1\]\.bufferSize/,
+    ],
     [[1, 1, ad, [{ bufferSize: 2.5, numBuffers: 1 }]], /^EINVAL bins\[0\]\.bufferSize/],
     [[1, 1, ad, [{ bufferSize: 4, numBuffers: 0 }]], /^EINVAL bins must hold 1 to 65535 buffers in all, got 0/],
-    [[1, 1, ad, [{ bufferSize: 1, numBuffers: 0xffff }, { bufferSize: 1, numBuffers: 1 }]], /^EINVAL bins must hold 1 to 65535 buffers in all, got 65536/],
+    [
+      [
+        1,
+        1,
+        ad,
+        [
+          { bufferSize: 1, numBuffers: 0xffff },
+          { bufferSize: 1, numBuffers: 1 },
+        ],
+      ],
+      /^EINVAL bins must hold 1 to 65535 buffers in all, got 65536/,
+    ],
     [[1, 1, ad, [{ bufferSize: 0xffffffff, numBuffers: 2 }]], /^EINVAL bins need/],
   ];
   for (const [args, re] of bad) {
-    assert.match(thrown(() => (bm.setup as any)(...args)), re, JSON.stringify(args[3]) + " " + args[0] + " " + args[1]);
+    assert.match(
+      thrown(() => (bm.setup as any)(...args)),
+      re,
+      JSON.stringify(args[3]) + " " + args[0] + " " + args[1],
+    );
     assert.is(bm.numBuffers, 0);
     assert.is(bm.base, 0);
   }
   assert.is((ad.allocator as GranularHeap).stats().count, 0, "nothing was allocated");
-  assert.is(bm.setup(7, 1, ad, [{ bufferSize: 0, numBuffers: 0 }, { bufferSize: 4, numBuffers: 2 }]), 0);
+  assert.is(
+    bm.setup(7, 1, ad, [
+      { bufferSize: 0, numBuffers: 0 },
+      { bufferSize: 4, numBuffers: 2 },
+    ]),
+    0,
+  );
   assert.is(bm.numBuffers, 2);
   assert.is(bm.record(1).context, (7 << 16) | 1);
-  assert.match(thrown(() => bm.setup(7, 1, ad, BINS)), /^EBUSY setup: this BufferManager is set up already/);
+  assert.match(
+    thrown(() => bm.setup(7, 1, ad, BINS)),
+    /^EBUSY setup: this BufferManager is set up already/,
+  );
   assert.is(bm.numBuffers, 2);
   assert.is(bm.validate(), null);
 });
@@ -348,7 +425,11 @@ test("setup: an allocator without memory, or one that grants less, is refused wi
   const pool = new Onesize(mem, { base: B + 1024, size: 1024, blockSize: 64 });
   const poolAd = recording(new MemAllocatorAdapter(pool));
   assert.is(bm.setup(1, 1, poolAd, [{ bufferSize: 64, numBuffers: 2 }]), -ENOMEM);
-  assert.equal(poolAd.log.map((l) => l.op), ["allocate", "deallocate"], "the short block was given back");
+  assert.equal(
+    poolAd.log.map((l) => l.op),
+    ["allocate", "deallocate"],
+    "the short block was given back",
+  );
   assert.is(pool.stats().count, 0);
   assert.is(bm.numBuffers, 0);
   // one that fits in a block
@@ -361,7 +442,11 @@ test("setup: an allocator without memory, or one that grants less, is refused wi
 });
 
 test("BufferManager ctor and cleanup: bad ports throw EINVAL; cleanup drops buffers still out (watchers see them freed) and keeps HiBuffs, NoBuffs and EmptyBuffs", () => {
-  for (const p of [5, "x", { tlm: 1 }, { event: "e" }]) assert.match(thrown(() => new BufferManager(p as any)), /^EINVAL ports must be an object/);
+  for (const p of [5, "x", { tlm: 1 }, { event: "e" }])
+    assert.match(
+      thrown(() => new BufferManager(p as any)),
+      /^EINVAL ports must be an object/,
+    );
   const { bm, heap } = manager();
   const seen: string[] = [];
   assert.is(bm.watch({ onAlloc: (a, n) => seen.push("+" + n), onFree: (a, n) => seen.push("-" + n) }), 0);
@@ -380,16 +465,25 @@ test("BufferManager ctor and cleanup: bad ports throw EINVAL; cleanup drops buff
 
 test("debug add-on: record() of a bad index throws EINVAL; dump() shows the bins and telemetry; lastErrorText() names the last failure; validate() finds a corrupt record", () => {
   const { bm, mem } = manager();
-  for (const i of [-1, 9, 1.5, "0"]) assert.match(thrown(() => bm.record(i as any)), /^EINVAL index must be an integer in \[0, 9\)/);
+  for (const i of [-1, 9, 1.5, "0"])
+    assert.match(
+      thrown(() => bm.record(i as any)),
+      /^EINVAL index must be an integer in \[0, 9\)/,
+    );
   assert.is(bm.lastErrorText(), "no call has failed");
   bm.getBuffer(12);
   bm.getBuffer(500);
   assert.match(bm.lastErrorText(), /^EINVAL: /);
   bm.returnBuffer({ data: 1, size: 1, context: 5 });
   assert.match(bm.lastErrorText(), /^EFAULT: the buffer returned is not one this manager handed out/);
-  assert.is(bm.dump(), "BufferManager 32 (memId 49): block 0x" + bm.base.toString(16) + ", 512 bytes\n" +
-    "  bin 0: 2 x 10 bytes, 0 handed out\n  bin 1: 4 x 12 bytes, 1 handed out\n  bin 2: 3 x 100 bytes, 0 handed out\n" +
-    "  TotalBuffs 9, CurrBuffs 1, HiBuffs 1, NoBuffs 1, EmptyBuffs 0\n");
+  assert.is(
+    bm.dump(),
+    "BufferManager 32 (memId 49): block 0x" +
+      bm.base.toString(16) +
+      ", 512 bytes\n" +
+      "  bin 0: 2 x 10 bytes, 0 handed out\n  bin 1: 4 x 12 bytes, 1 handed out\n  bin 2: 3 x 100 bytes, 0 handed out\n" +
+      "  TotalBuffs 9, CurrBuffs 1, HiBuffs 1, NoBuffs 1, EmptyBuffs 0\n",
+  );
   assert.ok(bm.invariantsHold());
   mem.write32(bm.base + 3 * R + 8, 0);
   assert.match(bm.validate()!, /^record 3 at 0x[0-9a-f]+ reads \{/);
@@ -430,7 +524,10 @@ test("BufferManager as an allocator: allocate with alignment and hint, free, own
   assert.is(s.peak, used + 12);
   bm.resetPeak();
   assert.equal([bm.stats().peak, bm.stats().failures], [used, 0]);
-  assert.match(thrown(() => bm.stats(5 as any)), /^EINVAL out must be an object/);
+  assert.match(
+    thrown(() => bm.stats(5 as any)),
+    /^EINVAL out must be an object/,
+  );
   const out = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
   assert.is(bm.stats(out), out);
   const w = { onAlloc() {}, onFree() {} };
@@ -447,7 +544,13 @@ test("a BufferManager under a bank manager (strict simulated Puck.js): after set
   const blocks = new MemBlocks(mcu, { base: 0x20004000, size: 0x8000, blockSize: 1024 });
   const bm = new BufferManager();
   // 8 x 1 KiB and 2 x 4 KiB with their records: a run of 17 blocks from 0x20004000
-  assert.is(bm.setup(1, 2, new MemAllocatorAdapter(blocks), [{ bufferSize: 1024, numBuffers: 8 }, { bufferSize: 4096, numBuffers: 2 }]), 0);
+  assert.is(
+    bm.setup(1, 2, new MemAllocatorAdapter(blocks), [
+      { bufferSize: 1024, numBuffers: 8 },
+      { bufferSize: 4096, numBuffers: 2 },
+    ]),
+    0,
+  );
   assert.is(bm.base, 0x20004000);
   const bank = new BankManager(mcu, { policy: "gate-empty" });
   assert.is(bank.manage(bm), 0);
@@ -482,7 +585,10 @@ test("MemAllocatorAdapter over MemBlocks: one block through the contract, more t
   assert.is(run, B + 64);
   assert.is(req.size, 200);
   assert.is(mb.stats().count, 5, "one block and a run of 4");
-  assert.equal(ad.live(), [{ identifier: 1, address: B, extra: 0 }, { identifier: 1, address: B + 64, extra: 4 }]);
+  assert.equal(ad.live(), [
+    { identifier: 1, address: B, extra: 0 },
+    { identifier: 1, address: B + 64, extra: 4 },
+  ]);
   assert.is(ad.validate(), null);
   assert.is(ad.allocate(1, 200, { alignment: 128 }), 0, "a run is aligned to the block only");
   assert.is(ad.lastError, -EINVAL);
@@ -529,7 +635,11 @@ test("MemAllocatorAdapter over GranularHeap and MemoryManager: alignment taken, 
   assert.is(ad.deallocate(2, 0), 0);
 
   const mem = new ArrayMemory(B, 8192);
-  const mm = new MemoryManager(mem, { base: B, size: 4096, shared: { name: "fw-test-shared", memory: mem, base: B + 4096, size: 4096 } as any });
+  const mm = new MemoryManager(mem, {
+    base: B,
+    size: 4096,
+    shared: { name: "fw-test-shared", memory: mem, base: B + 4096, size: 4096 } as any,
+  });
   const mad = new MemAllocatorAdapter(mm);
   const m = mad.allocate(3, 64);
   assert.is(mm.memoryType(m), "NORMAL");
@@ -559,10 +669,24 @@ test("MemAllocatorAdapter over a BufferManager: a MemAllocator of fixed bins (a 
 test("MemAllocator bad inputs: identifier, size, req and alignment refused with -EINVAL, req.size 0, nothing allocated; the constructor's arguments", () => {
   const { ad, heap } = heapAdapter(4096);
   const cases: any[][] = [
-    [1.5, 8], ["1", 8], [2 ** 31, 8], [NaN, 8], [undefined, 8],
-    [1, 0], [1, -1], [1, 1.5], [1, "8"], [1, 2 ** 32], [1, null],
-    [1, 8, 5], [1, 8, "req"],
-    [1, 8, { alignment: 0 }], [1, 8, { alignment: 3 }], [1, 8, { alignment: -4 }], [1, 8, { alignment: "8" }], [1, 8, { alignment: 2 ** 32 }],
+    [1.5, 8],
+    ["1", 8],
+    [2 ** 31, 8],
+    [NaN, 8],
+    [undefined, 8],
+    [1, 0],
+    [1, -1],
+    [1, 1.5],
+    [1, "8"],
+    [1, 2 ** 32],
+    [1, null],
+    [1, 8, 5],
+    [1, 8, "req"],
+    [1, 8, { alignment: 0 }],
+    [1, 8, { alignment: 3 }],
+    [1, 8, { alignment: -4 }],
+    [1, 8, { alignment: "8" }],
+    [1, 8, { alignment: 2 ** 32 }],
   ];
   for (const c of cases) {
     const req = c[2] && typeof c[2] === "object" ? c[2] : undefined;
@@ -572,13 +696,25 @@ test("MemAllocator bad inputs: identifier, size, req and alignment refused with 
   }
   assert.is(ad.allocate(1, 8, null as any), B, "a null req is no req");
   assert.is(heap.stats().count, 1);
-  for (const c of [[1.5, B], ["1", B], [1, "x"], [1, undefined]] as any[]) {
+  for (const c of [
+    [1.5, B],
+    ["1", B],
+    [1, "x"],
+    [1, undefined],
+  ] as any[]) {
     assert.is((ad.deallocate as any)(...c), -EINVAL, JSON.stringify(c));
   }
   assert.is(heap.stats().count, 1);
   assert.is(ad.validate(), null);
-  for (const a of [null, 5, {}, { allocate() {} }]) assert.match(thrown(() => new MemAllocatorAdapter(a as any)), /^EINVAL allocator must be a ramkit allocator/);
-  assert.match(thrown(() => new MemAllocatorAdapter(heap, 5 as any)), /^EINVAL options must be an object/);
+  for (const a of [null, 5, {}, { allocate() {} }])
+    assert.match(
+      thrown(() => new MemAllocatorAdapter(a as any)),
+      /^EINVAL allocator must be a ramkit allocator/,
+    );
+  assert.match(
+    thrown(() => new MemAllocatorAdapter(heap, 5 as any)),
+    /^EINVAL options must be an object/,
+  );
 });
 
 // ---------------------------------------------------------------- SystemAllocator
@@ -602,12 +738,21 @@ test("SystemAllocator (F´ MallocAllocatorTest): id 10, size 100 → size 100, a
   assert.is(sys.allocate(10, 0xffffffff), 0, "handles used up");
   assert.is(sys.lastError, -ENOMEM);
   assert.is(sys.validate(), null);
-  assert.equal(sys.live().map((l) => l.address), [b, c]);
+  assert.equal(
+    sys.live().map((l) => l.address),
+    [b, c],
+  );
 });
 
 test("SystemAllocator on Espruino: the address is E.getAddressOf of a flat array of at least 64 bytes, aligned up; 0 from it is -ENOMEM", async () => {
-  let next = 0x20004001, asked: any[] = [];
-  (globalThis as any).E = { getAddressOf: (arr: any, flat: boolean) => { asked.push([arr.length, flat]); return next; } };
+  let next = 0x20004001,
+    asked: any[] = [];
+  (globalThis as any).E = {
+    getAddressOf: (arr: any, flat: boolean) => {
+      asked.push([arr.length, flat]);
+      return next;
+    },
+  };
   try {
     const fresh = "../src/fw/mem-allocator.js?espruino"; // a second instance of the module, loaded with E defined
     const m = await import(fresh);
@@ -655,16 +800,37 @@ test("SystemAllocator in the simulator: a GranularHeap over the board's system r
   assert.is(heap.stats().count, 0);
 
   const l4 = loadBoard("STM32L476");
-  assert.match(thrown(() => new SystemAllocator(new SimMcu(l4), { board: l4 })), /^EINVAL board STM32L476 has no region named "system"/);
+  assert.match(
+    thrown(() => new SystemAllocator(new SimMcu(l4), { board: l4 })),
+    /^EINVAL board STM32L476 has no region named "system"/,
+  );
   const mem = new ArrayMemory(B, 4096);
   const own = new SystemAllocator(mem, { base: B, size: 1024 });
   assert.is((own.allocator as GranularHeap).size, 1024);
-  assert.match(thrown(() => new SystemAllocator(mem, { base: B, size: 1024 })), /^EBUSY/);
-  assert.match(thrown(() => new SystemAllocator(mem)), /^EINVAL options must be an object/);
-  assert.match(thrown(() => new SystemAllocator(mem, {})), /^EINVAL options.board must be a board/);
-  assert.match(thrown(() => new SystemAllocator(mem, { base: B + 2048 } as any)), /^EINVAL size/);
-  const withSystem = Object.assign({}, puck, { regions: puck.regions.concat([{ name: "system", base: 0x2000A000, size: 0x800, purpose: "test" }]) });
-  assert.is((new SystemAllocator(new SimMcu(puck), { board: withSystem }).allocator as GranularHeap).base, 0x2000A000, "a region named system comes first");
+  assert.match(
+    thrown(() => new SystemAllocator(mem, { base: B, size: 1024 })),
+    /^EBUSY/,
+  );
+  assert.match(
+    thrown(() => new SystemAllocator(mem)),
+    /^EINVAL options must be an object/,
+  );
+  assert.match(
+    thrown(() => new SystemAllocator(mem, {})),
+    /^EINVAL options.board must be a board/,
+  );
+  assert.match(
+    thrown(() => new SystemAllocator(mem, { base: B + 2048 } as any)),
+    /^EINVAL size/,
+  );
+  const withSystem = Object.assign({}, puck, {
+    regions: puck.regions.concat([{ name: "system", base: 0x2000a000, size: 0x800, purpose: "test" }]),
+  });
+  assert.is(
+    (new SystemAllocator(new SimMcu(puck), { board: withSystem }).allocator as GranularHeap).base,
+    0x2000a000,
+    "a region named system comes first",
+  );
 });
 
 // ---------------------------------------------------------------- registry
@@ -673,7 +839,10 @@ test("MemAllocatorRegistry: SYSTEM registered automatically; getAllocator of an 
   const reg = new MemAllocatorRegistry();
   const sys = reg.getAllocator(MemoryAllocatorType.SYSTEM);
   assert.instance(sys, SystemAllocator);
-  assert.match(thrown(() => reg.getAllocator(MemoryAllocatorType.CUSTOM_1)), /^ENOENT no allocator is registered for type 1 \(CUSTOM_1\)/);
+  assert.match(
+    thrown(() => reg.getAllocator(MemoryAllocatorType.CUSTOM_1)),
+    /^ENOENT no allocator is registered for type 1 \(CUSTOM_1\)/,
+  );
   assert.is(reg.getAnAllocator(MemoryAllocatorType.CUSTOM_3), sys);
   const { ad } = heapAdapter(1024);
   reg.registerAllocator(MemoryAllocatorType.CUSTOM_1, ad);
@@ -699,15 +868,38 @@ test("MemAllocatorRegistry: custom SYSTEM and type count, getInstance is one reg
   assert.is(reg.getAllocator(0), ad);
   assert.is(reg.customTypes, 8);
   reg.registerAllocator(8, ad);
-  assert.match(thrown(() => reg.registerAllocator(9, ad)), /^EINVAL type must be an integer in \[0, 8\], got 9/);
+  assert.match(
+    thrown(() => reg.registerAllocator(9, ad)),
+    /^EINVAL type must be an integer in \[0, 8\], got 9/,
+  );
   for (const t of [-1, 1.5, "1", null, undefined, 5]) {
-    assert.match(thrown(() => new MemAllocatorRegistry(undefined, 4).getAllocator(t as any)), t === 5 ? /^EINVAL type/ : /^EINVAL type/, String(t));
-    assert.match(thrown(() => reg.getAnAllocator(t === 5 ? 9 : t as any)), /^EINVAL type/);
+    assert.match(
+      thrown(() => new MemAllocatorRegistry(undefined, 4).getAllocator(t as any)),
+      t === 5 ? /^EINVAL type/ : /^EINVAL type/,
+      String(t),
+    );
+    assert.match(
+      thrown(() => reg.getAnAllocator(t === 5 ? 9 : (t as any))),
+      /^EINVAL type/,
+    );
   }
-  for (const a of [null, 5, {}, { allocate() {} }]) assert.match(thrown(() => reg.registerAllocator(1, a as any)), /^EINVAL allocator must be a MemAllocator/);
-  assert.match(thrown(() => new MemAllocatorRegistry({} as any)), /^EINVAL allocator/);
-  assert.match(thrown(() => new MemAllocatorRegistry(undefined, 256)), /^EINVAL customTypes/);
-  assert.match(thrown(() => new MemAllocatorRegistry(undefined, -1)), /^EINVAL customTypes/);
+  for (const a of [null, 5, {}, { allocate() {} }])
+    assert.match(
+      thrown(() => reg.registerAllocator(1, a as any)),
+      /^EINVAL allocator must be a MemAllocator/,
+    );
+  assert.match(
+    thrown(() => new MemAllocatorRegistry({} as any)),
+    /^EINVAL allocator/,
+  );
+  assert.match(
+    thrown(() => new MemAllocatorRegistry(undefined, 256)),
+    /^EINVAL customTypes/,
+  );
+  assert.match(
+    thrown(() => new MemAllocatorRegistry(undefined, -1)),
+    /^EINVAL customTypes/,
+  );
   assert.is(new MemAllocatorRegistry(undefined, 0).getAnAllocator(0) instanceof SystemAllocator, true);
   const one = MemAllocatorRegistry.getInstance();
   assert.is(MemAllocatorRegistry.getInstance(), one);
@@ -753,7 +945,17 @@ test("lockAllocations: every MemAllocator allocation after it fails with -EPERM 
 });
 
 test("the board bundle's entry exports the F´ layer", () => {
-  for (const k of ["MemAllocatorAdapter", "SystemAllocator", "MemAllocatorRegistry", "MemoryAllocatorType", "BufferManager", "lockAllocations", "unlockAllocations", "allocationLock", "BUFFERMGR_MAX_NUM_BINS"]) {
+  for (const k of [
+    "MemAllocatorAdapter",
+    "SystemAllocator",
+    "MemAllocatorRegistry",
+    "MemoryAllocatorType",
+    "BufferManager",
+    "lockAllocations",
+    "unlockAllocations",
+    "allocationLock",
+    "BUFFERMGR_MAX_NUM_BINS",
+  ]) {
     assert.ok((index as any)[k] !== undefined, k);
   }
 });

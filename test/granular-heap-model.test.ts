@@ -24,48 +24,84 @@ type Op =
   | { t: "bad"; pick: number; delta: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({
-    t: fc.constant("alloc" as const),
-    size: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 300 }) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 5000 }) }),
-    align: fc.constantFrom(undefined, undefined, undefined, 4, 16, 32, 64, 128, 1024, 8192, 3, 0),
-    hint: fc.option(fc.integer({ min: -64, max: 4200 }), { freq: 3, nil: undefined }),
-  }) },
-  { weight: 7, arbitrary: fc.record({ t: fc.constant("free" as const), pick: fc.nat(1000), how: fc.constantFrom("none" as const, "exact" as const, "rounded" as const, "wrong" as const) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      t: fc.constant("alloc" as const),
+      size: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 1, max: 300 }) },
+        { weight: 1, arbitrary: fc.integer({ min: -1, max: 5000 }) },
+      ),
+      align: fc.constantFrom(undefined, undefined, undefined, 4, 16, 32, 64, 128, 1024, 8192, 3, 0),
+      hint: fc.option(fc.integer({ min: -64, max: 4200 }), { freq: 3, nil: undefined }),
+    }),
+  },
+  {
+    weight: 7,
+    arbitrary: fc.record({
+      t: fc.constant("free" as const),
+      pick: fc.nat(1000),
+      how: fc.constantFrom("none" as const, "exact" as const, "rounded" as const, "wrong" as const),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("bad" as const), pick: fc.nat(1000), delta: fc.integer({ min: -40, max: 300 }) }) },
 );
 
 const cfgArb = fc.record({
   granule: fc.constantFrom(16, 16, 4, 32),
   granules: fc.integer({ min: 1, max: 200 }),
-  lead: fc.nat(7),                 // base = BASE + lead granules: alignment is relative to addresses
-  tail: fc.nat(3),                 // bytes past the last whole granule
+  lead: fc.nat(7), // base = BASE + lead granules: alignment is relative to addresses
+  tail: fc.nat(3), // bytes past the last whole granule
 });
 
-interface Live { addr: number; size: number; g: number; n: number; tag: number; }
+interface Live {
+  addr: number;
+  size: number;
+  g: number;
+  n: number;
+  tag: number;
+}
 
 function run(cfg: { granule: number; granules: number; lead: number; tail: number }, ops: Op[], order: "lifo" | "fifo" | "any"): void {
-  const G = cfg.granule, N = cfg.granules, base = BASE + cfg.lead * G, size = N * G + (cfg.tail % G);
+  const G = cfg.granule,
+    N = cfg.granules,
+    base = BASE + cfg.lead * G,
+    size = N * G + (cfg.tail % G);
   const mem = new ArrayMemory(BASE, size + 8 * G + 64);
   const h = new GranularHeap(mem, { base, size, granule: G });
-  const events: string[] = [], expected: string[] = [];
+  const events: string[] = [],
+    expected: string[] = [];
   h.watch({
-    onAlloc: (a, n, al) => { events.push("+" + a + ":" + n); assert.is(al, h); },
-    onFree: (a, n, al) => { events.push("-" + a + ":" + n); assert.is(al, h); },
+    onAlloc: (a, n, al) => {
+      events.push("+" + a + ":" + n);
+      assert.is(al, h);
+    },
+    onFree: (a, n, al) => {
+      events.push("-" + a + ":" + n);
+      assert.is(al, h);
+    },
   });
   const used: boolean[] = new Array(N).fill(false);
-  const live: Live[] = [];          // in allocation order
-  let tag = 0, failed = 0, rejected = 0, peak = 0;
+  const live: Live[] = []; // in allocation order
+  let tag = 0,
+    failed = 0,
+    rejected = 0,
+    peak = 0;
 
-  const runFree = (g: number, n: number) => { for (let k = g; k < g + n; k++) if (k >= N || used[k]) return false; return true; };
+  const runFree = (g: number, n: number) => {
+    for (let k = g; k < g + n; k++) if (k >= N || used[k]) return false;
+    return true;
+  };
   const granulesOf = (s: number) => Math.ceil(s / G);
   const predict = (s: number, al: number | undefined, hint: number | undefined): number => {
     if (!(Number.isInteger(s) && s >= 1 && s < 2 ** 32)) return -2;
     if (al !== undefined && !(Number.isInteger(al) && al > 0 && (al & (al - 1)) === 0)) return -2;
     if (hint !== undefined && !(Number.isInteger(hint) && hint >= 0 && hint < 2 ** 32)) return -2;
-    const n = granulesOf(s), a = al !== undefined && al > G ? al / G : 1;
+    const n = granulesOf(s),
+      a = al !== undefined && al > G ? al / G : 1;
     const o = a > 1 ? ((al! - (base % al!)) % al!) / G : 0;
-    if (o >= N) return -2;                       // no granule of the region has the alignment: EINVAL
-    const ok = (g: number) => ((g - o) % a + a) % a === 0 && runFree(g, n);
+    if (o >= N) return -2; // no granule of the region has the alignment: EINVAL
+    const ok = (g: number) => (((g - o) % a) + a) % a === 0 && runFree(g, n);
     // the first fit at or above the hint's granule (rounded up); when there is none, from the bottom
     let p = hint && hint > base && hint - base < N * G ? Math.ceil((hint - base) / G) : 0;
     if (p >= N) p = 0;
@@ -78,7 +114,8 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
     const buf = new Uint8Array(l.size);
     mem.readBlock(l.addr, buf, 0, l.size);
     const p = pattern(l);
-    for (let k = 0; k < l.size; k++) if (buf[k] !== p) assert.unreachable("allocation at 0x" + l.addr.toString(16) + " was overwritten at +" + k);
+    for (let k = 0; k < l.size; k++)
+      if (buf[k] !== p) assert.unreachable("allocation at 0x" + l.addr.toString(16) + " was overwritten at +" + k);
   };
   const doFree = (l: Live, arg: number | undefined, expect: number) => {
     if (expect === 0) checkPattern(l);
@@ -101,9 +138,15 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
       const hint = op.hint === undefined ? undefined : op.hint < -32 ? base + op.hint : op.hint < 0 ? op.hint : base + op.hint;
       const want = predict(s, op.align, hint);
       const a = h.allocate(s, op.align, hint);
-      if (want === -2) { assert.is(a, 0); assert.is(h.lastError, -EINVAL); rejected++; }
-      else if (want === -1) { assert.is(a, 0, "allocate(" + s + ") should fail"); assert.is(h.lastError, -ENOMEM); failed++; }
-      else {
+      if (want === -2) {
+        assert.is(a, 0);
+        assert.is(h.lastError, -EINVAL);
+        rejected++;
+      } else if (want === -1) {
+        assert.is(a, 0, "allocate(" + s + ") should fail");
+        assert.is(h.lastError, -ENOMEM);
+        failed++;
+      } else {
         expected.push("+" + a + ":" + granulesOf(s) * G);
         assert.is(a, base + want * G, "allocate(" + s + ", " + op.align + ", " + hint + ")");
         if (op.align) assert.is(a % Math.max(op.align, 1), 0);
@@ -123,12 +166,16 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
       // any address near a live allocation (or the region's start): predicted from the model
       const near = live.length ? live[op.pick % live.length].addr : base;
       const addr = near + op.delta;
-      const off = addr - base, g = off / G;
+      const off = addr - base,
+        g = off / G;
       const hit = live.find((x) => x.addr === addr);
       if (hit) doFree(hit, undefined, 0);
       else {
         assert.is(h.free(addr), addr === 0 ? 0 : -EFAULT, "bad free at " + (off >= 0 ? "+" : "") + off + " (granule " + g + ")");
-        if (addr !== 0) { rejected++; assert.is(h.lastError, -EFAULT); }
+        if (addr !== 0) {
+          rejected++;
+          assert.is(h.lastError, -EFAULT);
+        }
       }
     }
     const usedG = used.filter(Boolean).length;
@@ -141,8 +188,12 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
     const st = h.fullStats();
     assert.is(st.failed, failed);
     assert.is(st.rejected, rejected);
-    let best = 0, run = 0;
-    for (let k = 0; k < N; k++) { run = used[k] ? 0 : run + 1; if (run > best) best = run; }
+    let best = 0,
+      run = 0;
+    for (let k = 0; k < N; k++) {
+      run = used[k] ? 0 : run + 1;
+      if (run > best) best = run;
+    }
     assert.is(st.largestFree, best * G);
     assert.is(st.fragmentation, usedG === N ? 0 : 1 - best / (N - usedG));
   }
@@ -156,17 +207,32 @@ function run(cfg: { granule: number; granules: number; lead: number; tail: numbe
 
 for (const order of ["lifo", "fifo", "any"] as const) {
   test("model: random sequences, frees " + order, () => {
-    fc.assert(fc.property(cfgArb, fc.array(opArb, { maxLength: 120 }), (cfg, ops) => run(cfg, ops, order)), { numRuns: 150 });
+    fc.assert(
+      fc.property(cfgArb, fc.array(opArb, { maxLength: 120 }), (cfg, ops) => run(cfg, ops, order)),
+      { numRuns: 150 },
+    );
   });
 }
 
 test("model: long sequences in a 64 KiB region (the benchmark's mix), frees any and oldest first", () => {
   for (const order of ["any", "fifo"] as const) {
-    fc.assert(fc.property(fc.array(fc.record({
-      t: fc.constantFrom("alloc" as const, "alloc" as const, "free" as const),
-      size: fc.integer({ min: 16, max: 256 }), align: fc.constant(undefined), hint: fc.constant(undefined),
-      pick: fc.nat(1000), how: fc.constant("exact" as const),
-    }), { minLength: 300, maxLength: 600 }), (ops) => run({ granule: 16, granules: 4096, lead: 0, tail: 0 }, ops as Op[], order)), { numRuns: 4 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            t: fc.constantFrom("alloc" as const, "alloc" as const, "free" as const),
+            size: fc.integer({ min: 16, max: 256 }),
+            align: fc.constant(undefined),
+            hint: fc.constant(undefined),
+            pick: fc.nat(1000),
+            how: fc.constant("exact" as const),
+          }),
+          { minLength: 300, maxLength: 600 },
+        ),
+        (ops) => run({ granule: 16, granules: 4096, lead: 0, tail: 0 }, ops as Op[], order),
+      ),
+      { numRuns: 4 },
+    );
   }
 });
 

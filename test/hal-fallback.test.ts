@@ -10,8 +10,22 @@ import vm from "node:vm";
 import { memoryContract, memoryInputContract, throwsCode } from "./support/memory-contract.js";
 
 const BUNDLE = fileURLToPath(new URL("../dist/ramkit.js", import.meta.url));
-const REMOVED = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
-  "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "ArrayBuffer", "SharedArrayBuffer", "DataView"];
+const REMOVED = [
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+  "ArrayBuffer",
+  "SharedArrayBuffer",
+  "DataView",
+];
 
 /** Load the bundle the way a CommonJS engine does, in a realm without typed arrays. */
 function loadWithoutTypedArrays(): { rk: any; realm: any } {
@@ -60,15 +74,29 @@ if (loaded) {
     const m = new rk.ArrayMemory(0x20000000, 32);
     // _b is private, reachable here because dist/ramkit.js is the unmangled bundle
     assert.ok(Array.isArray(m._b), "backing store is a plain array");
-    m.write32(0x20000000, -1); m.write16(0x20000004, 0xffff); m.write8(0x20000006, 0xff);
+    m.write32(0x20000000, -1);
+    m.write16(0x20000004, 0xffff);
+    m.write8(0x20000006, 0xff);
     m.writeBlock(0x20000008, [256, -1, 0x1234], 0, 3);
-    m.fill(0x20000010, 4, -2); m.write8(0x20000014, -128);
-    assert.ok(Array.from(m._b as number[]).every((x) => Number.isInteger(x) && x >= 0 && x <= 255), "every stored value is a byte");
+    m.fill(0x20000010, 4, -2);
+    m.write8(0x20000014, -128);
+    assert.ok(
+      Array.from(m._b as number[]).every((x) => Number.isInteger(x) && x >= 0 && x <= 255),
+      "every stored value is a byte",
+    );
     throwsCode(() => new rk.ArrayMemory(0, 16), "EINVAL", /base/);
   });
 
-  memoryContract(test, "ArrayMemory without typed arrays", () => ({ mem: new rk.ArrayMemory(0x20000000, 256), base: 0x20000000, size: 256 }));
-  memoryInputContract(test, "ArrayMemory without typed arrays", () => ({ mem: new rk.ArrayMemory(0x20000000, 256), base: 0x20000000, size: 256 }));
+  memoryContract(test, "ArrayMemory without typed arrays", () => ({
+    mem: new rk.ArrayMemory(0x20000000, 256),
+    base: 0x20000000,
+    size: 256,
+  }));
+  memoryInputContract(test, "ArrayMemory without typed arrays", () => ({
+    mem: new rk.ArrayMemory(0x20000000, 256),
+    base: 0x20000000,
+    size: 256,
+  }));
 
   test("StatePower works the same in that realm", () => {
     const p = new rk.StatePower([{ name: "A", base: 0x1000, size: 0x100, gateable: true }]);

@@ -19,7 +19,7 @@ memoryContract(test, "SimMcu (one section between unmapped addresses)", () => {
 memoryContract(test, "SimMcu (a range over two adjacent sections)", () => {
   const b = handBoard([
     { name: "RAM0.S0", base: 0x20000000, size: 40, gateable: false, retention_nA: 0 },
-    { name: "RAM0.S1", base: 0x20000028, size: 88, gateable: true, retention_nA: 0 }
+    { name: "RAM0.S1", base: 0x20000028, size: 88, gateable: true, retention_nA: 0 },
   ]);
   return { mem: new SimMcu(b), base: 0x20000000, size: 128 };
 });
@@ -31,13 +31,18 @@ memoryInputContract(test, "ArrayMemory", () => ({ mem: new ArrayMemory(0x2000000
 // ---- the Power-port contract -------------------------------------------------------
 
 powerContract(test, "StatePower", (specs) => new StatePower(specs));
-powerContract(test, "SimMcu", (specs) => new SimMcu(handBoard(specs.map((s) => ({ name: s.name, base: s.base, size: s.size, gateable: s.gateable, retention_nA: 0 })))));
+powerContract(
+  test,
+  "SimMcu",
+  (specs) => new SimMcu(handBoard(specs.map((s) => ({ name: s.name, base: s.base, size: s.size, gateable: s.gateable, retention_nA: 0 })))),
+);
 
 // ---- ArrayMemory specifics ----------------------------------------------------------
 
 test("ArrayMemory: base and size, zero-filled at start", () => {
   const m = new ArrayMemory(0x20000100, 64);
-  assert.is(m.base, 0x20000100); assert.is(m.size, 64);
+  assert.is(m.base, 0x20000100);
+  assert.is(m.size, 64);
   const all: number[] = [];
   m.readBlock(0x20000100, all, 0, 64);
   assert.ok(all.length === 64 && all.every((x) => x === 0));
@@ -51,8 +56,10 @@ test("ArrayMemory: EFAULT names the address and the range", () => {
 });
 
 test("ArrayMemory: EINVAL for bad constructor arguments, naming them", () => {
-  for (const base of [0, -1, 1.5, 0x100000000, NaN, "0x20000000", undefined]) throwsCode(() => new ArrayMemory(base as any, 16), "EINVAL", /base/);
-  for (const size of [0, -16, 1.5, 0x10000001, NaN, "16", undefined]) throwsCode(() => new ArrayMemory(0x20000000, size as any), "EINVAL", /size/);
+  for (const base of [0, -1, 1.5, 0x100000000, NaN, "0x20000000", undefined])
+    throwsCode(() => new ArrayMemory(base as any, 16), "EINVAL", /base/);
+  for (const size of [0, -16, 1.5, 0x10000001, NaN, "16", undefined])
+    throwsCode(() => new ArrayMemory(0x20000000, size as any), "EINVAL", /size/);
   throwsCode(() => new ArrayMemory(0xfffffff0, 0x20), "EINVAL", /base \+ size must not pass 2\^32/);
   assert.is(new ArrayMemory(0xfffffff0, 0x10).size, 0x10);
 });
@@ -60,9 +67,16 @@ test("ArrayMemory: EINVAL for bad constructor arguments, naming them", () => {
 // ---- StatePower specifics and the port helpers -------------------------------------
 
 test("StatePower: EINVAL for bad section lists, naming the entry", () => {
-  for (const bad of [[], null, undefined, 3, "AB", { length: 1 }]) throwsCode(() => new StatePower(bad as any), "EINVAL", /sections must be a non-empty array/);
+  for (const bad of [[], null, undefined, 3, "AB", { length: 1 }])
+    throwsCode(() => new StatePower(bad as any), "EINVAL", /sections must be a non-empty array/);
   for (const entry of [undefined, null, 7, "S0"]) {
-    throwsCode(() => new StatePower([CONTRACT_SECTIONS[0], entry] as any), "EINVAL", new RegExp("sections\\[1\\] must be an object \\{name, base, size, gateable\\}, got " + (typeof entry === "string" ? '"S0"' : String(entry))));
+    throwsCode(
+      () => new StatePower([CONTRACT_SECTIONS[0], entry] as any),
+      "EINVAL",
+      new RegExp(
+        "sections\\[1\\] must be an object \\{name, base, size, gateable\\}, got " + (typeof entry === "string" ? '"S0"' : String(entry)),
+      ),
+    );
   }
   const s = (over: object) => CONTRACT_SECTIONS.map((x, i) => (i === 1 ? { ...x, ...over } : x));
   throwsCode(() => new StatePower(s({ base: 0 })), "EINVAL", /sections\[1\]\.base/);
@@ -73,7 +87,10 @@ test("StatePower: EINVAL for bad section lists, naming the entry", () => {
 
 test("StatePower: sectionAt over one section and many", () => {
   const one = new StatePower([{ name: "X", base: 0x20000000, size: 0x1000, gateable: true }]);
-  assert.equal([0x1fffffff, 0x20000000, 0x20000fff, 0x20001000].map((a) => one.sectionAt(a)), [-1, 0, 0, -1]);
+  assert.equal(
+    [0x1fffffff, 0x20000000, 0x20000fff, 0x20001000].map((a) => one.sectionAt(a)),
+    [-1, 0, 0, -1],
+  );
   const specs = [];
   for (let i = 0; i < 22; i++) specs.push({ name: "S" + i, base: 0x20000000 + i * 0x1000, size: 0x1000, gateable: i > 0 });
   const many = new StatePower(specs);
@@ -93,15 +110,54 @@ test("StatePower: sectionAt over one section and many", () => {
 
 /** Install peek8/16/32 and poke8/16/32 over `bytes` at `base` for the duration of `fn`. */
 function withPeekPoke(base: number, bytes: Uint8Array, fn: (calls: string[]) => void): void {
-  const g = globalThis as any, names = ["peek8", "peek16", "peek32", "poke8", "poke16", "poke32"], saved = names.map((n) => g[n]), calls: string[] = [];
-  const at = (a: number, n: number) => { if (a < base || a + n > base + bytes.length) throw new Error("stand-in: address out of range"); return a - base; };
-  g.peek8 = (a: number) => { calls.push("peek8"); return bytes[at(a, 1)]; };
-  g.peek16 = (a: number) => { calls.push("peek16"); const o = at(a, 2); return bytes[o] | (bytes[o + 1] << 8); };
-  g.peek32 = (a: number) => { calls.push("peek32"); const o = at(a, 4); return bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24); };
-  g.poke8 = (a: number, v: number) => { calls.push("poke8"); bytes[at(a, 1)] = v; };
-  g.poke16 = (a: number, v: number) => { calls.push("poke16"); const o = at(a, 2); bytes[o] = v; bytes[o + 1] = v >> 8; };
-  g.poke32 = (a: number, v: number) => { calls.push("poke32"); const o = at(a, 4); bytes[o] = v; bytes[o + 1] = v >> 8; bytes[o + 2] = v >> 16; bytes[o + 3] = v >>> 24; };
-  try { fn(calls); } finally { names.forEach((n, i) => { if (saved[i] === undefined) delete g[n]; else g[n] = saved[i]; }); }
+  const g = globalThis as any,
+    names = ["peek8", "peek16", "peek32", "poke8", "poke16", "poke32"],
+    saved = names.map((n) => g[n]),
+    calls: string[] = [];
+  const at = (a: number, n: number) => {
+    if (a < base || a + n > base + bytes.length) throw new Error("stand-in: address out of range");
+    return a - base;
+  };
+  g.peek8 = (a: number) => {
+    calls.push("peek8");
+    return bytes[at(a, 1)];
+  };
+  g.peek16 = (a: number) => {
+    calls.push("peek16");
+    const o = at(a, 2);
+    return bytes[o] | (bytes[o + 1] << 8);
+  };
+  g.peek32 = (a: number) => {
+    calls.push("peek32");
+    const o = at(a, 4);
+    return bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24);
+  };
+  g.poke8 = (a: number, v: number) => {
+    calls.push("poke8");
+    bytes[at(a, 1)] = v;
+  };
+  g.poke16 = (a: number, v: number) => {
+    calls.push("poke16");
+    const o = at(a, 2);
+    bytes[o] = v;
+    bytes[o + 1] = v >> 8;
+  };
+  g.poke32 = (a: number, v: number) => {
+    calls.push("poke32");
+    const o = at(a, 4);
+    bytes[o] = v;
+    bytes[o + 1] = v >> 8;
+    bytes[o + 2] = v >> 16;
+    bytes[o + 3] = v >>> 24;
+  };
+  try {
+    fn(calls);
+  } finally {
+    names.forEach((n, i) => {
+      if (saved[i] === undefined) delete g[n];
+      else g[n] = saved[i];
+    });
+  }
 }
 
 test("PeekPokeMemory: reads and writes through peek/poke, little-endian, unsigned", () => {
@@ -110,8 +166,10 @@ test("PeekPokeMemory: reads and writes through peek/poke, little-endian, unsigne
     const m = new PeekPokeMemory();
     m.write32(0x20000000, 0xdeadbeef);
     assert.is(m.read32(0x20000000), 0xdeadbeef);
-    m.write16(0x20000004, -2); assert.is(m.read16(0x20000004), 0xfffe);
-    m.write8(0x20000006, 0xab); assert.is(m.read8(0x20000006), 0xab);
+    m.write16(0x20000004, -2);
+    assert.is(m.read16(0x20000004), 0xfffe);
+    m.write8(0x20000006, 0xab);
+    assert.is(m.read8(0x20000006), 0xab);
     m.writeBlock(0x20000010, [1, 2, 3, 4], 1, 3);
     const dst: number[] = [];
     m.readBlock(0x20000010, dst, 0, 3);
@@ -125,7 +183,8 @@ test("PeekPokeMemory: reads and writes through peek/poke, little-endian, unsigne
 test("PeekPokeMemory: bad values, lengths, offsets, buffers and addresses are refused before any poke", () => {
   const bytes = new Uint8Array(64).fill(0x77);
   withPeekPoke(0x20000000, bytes, (calls) => {
-    const m = new PeekPokeMemory(), A = 0x20000000;
+    const m = new PeekPokeMemory(),
+      A = 0x20000000;
     for (const v of [NaN, 1.5, "5", {}, null, undefined, 256, -129]) throwsCode(() => m.write8(A, v as any), "EINVAL", /value/);
     for (const v of [NaN, 0.5, "5", 65536, -32769]) throwsCode(() => m.write16(A, v as any), "EINVAL", /value/);
     for (const v of [NaN, 0.5, "5", 0x100000000, -0x80000001]) throwsCode(() => m.write32(A, v as any), "EINVAL", /value/);
@@ -152,7 +211,11 @@ test("PeekPokeMemory: bad values, lengths, offsets, buffers and addresses are re
     throwsCode(() => m.readBlock(A, null as any, 0, 4), "EINVAL", /dst.*null/);
     throwsCode(() => m.writeBlock(A, null as any, 0, 4), "EINVAL", /src.*null/);
     throwsCode(() => m.writeBlock(A, [1, 2], 0, 4), "EINVAL", /src/);
-    assert.equal(calls.filter((c) => c.startsWith("poke")), [], "nothing was poked");
+    assert.equal(
+      calls.filter((c) => c.startsWith("poke")),
+      [],
+      "nothing was poked",
+    );
     assert.ok(bytes.every((b) => b === 0x77));
   });
 });
@@ -160,7 +223,7 @@ test("PeekPokeMemory: bad values, lengths, offsets, buffers and addresses are re
 test("StatePower from a board's sections; the power-state helpers", () => {
   const b = handBoard([
     { name: "RAM0.S0", base: 0x20000000, size: 0x1000, gateable: false, retention_nA: 1 },
-    { name: "RAM0.S1", base: 0x20001000, size: 0x1000, gateable: true, retention_nA: 1 }
+    { name: "RAM0.S1", base: 0x20001000, size: 0x1000, gateable: true, retention_nA: 1 },
   ]);
   const p = new StatePower(boardSectionSpecs(b));
   assert.equal([p.sectionName(0), p.sectionName(1), p.gateable(0), p.gateable(1)], ["RAM0.S0", "RAM0.S1", false, true]);

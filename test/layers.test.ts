@@ -28,7 +28,10 @@ test("each broken rule in the fixture is reported, and nothing else", async () =
 
 test("the repository keeps the rules", async () => {
   const r = await lintDeps();
-  assert.equal(r.violations.map((v) => v.rule + ": " + v.from + " → " + v.to), []);
+  assert.equal(
+    r.violations.map((v) => v.rule + ": " + v.from + " → " + v.to),
+    [],
+  );
 });
 
 test.run();

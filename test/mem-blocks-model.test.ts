@@ -41,21 +41,66 @@ type Op =
 const opArb = (nb: number, bs: number, maxN: number): fc.Arbitrary<Op> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constant({ k: "allocBlock" } as Op) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant("allocate"), size: fc.integer({ min: 0, max: bs + 1 }), hint: fc.integer({ min: -2, max: nb + 2 }), onLive: fc.boolean(), pick: fc.nat() }) as fc.Arbitrary<Op> },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant("allocBlocks"), n: fc.integer({ min: 0, max: maxN }), frozen: fc.boolean() }) as fc.Arbitrary<Op> },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant("allocate"),
+        size: fc.integer({ min: 0, max: bs + 1 }),
+        hint: fc.integer({ min: -2, max: nb + 2 }),
+        onLive: fc.boolean(),
+        pick: fc.nat(),
+      }) as fc.Arbitrary<Op>,
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant("allocBlocks"),
+        n: fc.integer({ min: 0, max: maxN }),
+        frozen: fc.boolean(),
+      }) as fc.Arbitrary<Op>,
+    },
     { weight: 2, arbitrary: fc.record({ k: fc.constant("contig"), n: fc.integer({ min: 0, max: maxN }) }) as fc.Arbitrary<Op> },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("get"), idx: fc.integer({ min: -2, max: nb + 1 }), n: fc.integer({ min: 0, max: 6 }) }) as fc.Arbitrary<Op> },
-    { weight: 6, arbitrary: fc.record({ k: fc.constant("free"), pick: fc.nat(), via: fc.integer({ min: 0, max: 3 }), inner: fc.nat() }) as fc.Arbitrary<Op> },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        k: fc.constant("get"),
+        idx: fc.integer({ min: -2, max: nb + 1 }),
+        n: fc.integer({ min: 0, max: 6 }),
+      }) as fc.Arbitrary<Op>,
+    },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        k: fc.constant("free"),
+        pick: fc.nat(),
+        via: fc.integer({ min: 0, max: 3 }),
+        inner: fc.nat(),
+      }) as fc.Arbitrary<Op>,
+    },
     { weight: 1, arbitrary: fc.record({ k: fc.constant("part"), pick: fc.nat(), from: fc.nat(), len: fc.nat() }) as fc.Arbitrary<Op> },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("bad"), pick: fc.nat(), kind: fc.integer({ min: 0, max: 4 }) }) as fc.Arbitrary<Op> },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("isFree"), idx: fc.integer({ min: -1, max: nb }), n: fc.integer({ min: 0, max: 5 }) }) as fc.Arbitrary<Op> },
+    {
+      weight: 1,
+      arbitrary: fc.record({ k: fc.constant("bad"), pick: fc.nat(), kind: fc.integer({ min: 0, max: 4 }) }) as fc.Arbitrary<Op>,
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        k: fc.constant("isFree"),
+        idx: fc.integer({ min: -1, max: nb }),
+        n: fc.integer({ min: 0, max: 5 }),
+      }) as fc.Arbitrary<Op>,
+    },
     { weight: 1, arbitrary: fc.constant({ k: "resetPeak" } as Op) },
     { weight: 1, arbitrary: fc.constant({ k: "close" } as Op) },
     { weight: 1, arbitrary: fc.constant({ k: "watch" } as Op) },
   );
 
 /** A live allocation: the block indexes it holds, whether they form one run, its pattern id. */
-interface Live { id: number; idx: number[]; run: boolean; }
+interface Live {
+  id: number;
+  idx: number[];
+  run: boolean;
+}
 
 type Ev = [string, number, number];
 
@@ -74,16 +119,30 @@ class Harness {
   heard: Ev[] = [];
   due: Ev[] = [];
   watcher: Watcher = {
-    onAlloc: (a, bytes, al) => { assert.ok(al === this.mb); this.heard.push(["a", a, bytes]); },
-    onFree: (a, bytes, al) => { assert.ok(al === this.mb); this.heard.push(["f", a, bytes]); },
+    onAlloc: (a, bytes, al) => {
+      assert.ok(al === this.mb);
+      this.heard.push(["a", a, bytes]);
+    },
+    onFree: (a, bytes, al) => {
+      assert.ok(al === this.mb);
+      this.heard.push(["f", a, bytes]);
+    },
   };
-  constructor(public nb: number, public bs: number, public order: Order) {
+  constructor(
+    public nb: number,
+    public bs: number,
+    public order: Order,
+  ) {
     this.mem = new ArrayMemory(BASE, nb * bs);
     this.mb = new MemBlocks(this.mem, { base: BASE, size: nb * bs, blockSize: bs });
     this.used = new Array(nb).fill(false);
   }
-  addr(i: number) { return BASE + i * this.bs; }
-  freeCount() { return this.nb - this.u; }
+  addr(i: number) {
+    return BASE + i * this.bs;
+  }
+  freeCount() {
+    return this.nb - this.u;
+  }
   firstRun(n: number, from = 0) {
     for (let s = Math.max(0, from); s + n <= this.nb; s++) if (this.used.slice(s, s + n).every((x) => !x)) return s;
     return -1;
@@ -144,12 +203,16 @@ class Harness {
   }
 
   step(op: Op) {
-    const mb = this.mb, bs = this.bs;
+    const mb = this.mb,
+      bs = this.bs;
     switch (op.k) {
       case "allocBlock": {
         const want = this.firstRun(1);
         const a = mb.allocBlock();
-        if (want < 0) { this.failed0(a, -ENOMEM); break; }
+        if (want < 0) {
+          this.failed0(a, -ENOMEM);
+          break;
+        }
         assert.is(a, this.addr(want));
         this.take([want], true, true);
         break;
@@ -159,13 +222,27 @@ class Harness {
         // the first block of a live allocation (its word is often full from there: the search
         // goes on in the next word with a free block)
         const on = op.onLive && this.live.length ? this.live[op.pick % this.live.length] : undefined;
-        const hint = on ? this.addr(on.idx[0]) : op.hint === -2 ? undefined : op.hint === -1 ? 0 : op.hint % 3 === 0 ? this.addr(op.hint) + 5 : this.addr(op.hint);
+        const hint = on
+          ? this.addr(on.idx[0])
+          : op.hint === -2
+            ? undefined
+            : op.hint === -1
+              ? 0
+              : op.hint % 3 === 0
+                ? this.addr(op.hint) + 5
+                : this.addr(op.hint);
         const a = mb.allocate(op.size, op.size % 2 ? undefined : 4, hint);
-        if (op.size === 0 || op.size > bs) { this.failed0(a, -EINVAL); break; }
+        if (op.size === 0 || op.size > bs) {
+          this.failed0(a, -EINVAL);
+          break;
+        }
         let want = -1;
         if (hint) want = this.firstRun(1, Math.ceil((hint - BASE) / bs));
         if (want < 0) want = this.firstRun(1);
-        if (want < 0) { this.failed0(a, -ENOMEM); break; }
+        if (want < 0) {
+          this.failed0(a, -ENOMEM);
+          break;
+        }
         assert.is(a, this.addr(want));
         this.take([want], true, true);
         break;
@@ -173,40 +250,74 @@ class Harness {
       case "allocBlocks": {
         if (op.frozen && op.n > 0 && op.n <= this.freeCount()) {
           const frozen = Object.freeze(new Array(op.n).fill(1));
-          assert.throws(() => mb.allocBlocks(op.n, frozen as any), (e: any) => e.code === "EINVAL" && /out/.test(e.message));
+          assert.throws(
+            () => mb.allocBlocks(op.n, frozen as any),
+            (e: any) => e.code === "EINVAL" && /out/.test(e.message),
+          );
           break; // nothing taken: check() compares every bit and counter
         }
         const out: number[] = [];
         const r = mb.allocBlocks(op.n, out);
-        if (op.n > this.freeCount()) { this.failed(r, -ENOMEM); assert.is(out.length, 0); break; }
+        if (op.n > this.freeCount()) {
+          this.failed(r, -ENOMEM);
+          assert.is(out.length, 0);
+          break;
+        }
         assert.is(r, 0);
         const idx: number[] = [];
         for (let i = 0; i < this.nb && idx.length < op.n; i++) if (!this.used[i]) idx.push(i);
-        assert.equal(out, idx.map((i) => this.addr(i)));
+        assert.equal(
+          out,
+          idx.map((i) => this.addr(i)),
+        );
         if (op.n > 0) this.take(idx, false, false);
         break;
       }
       case "contig": {
         const a = mb.allocContiguous(op.n);
-        if (op.n === 0) { this.failed0(a, -EINVAL); break; }
+        if (op.n === 0) {
+          this.failed0(a, -EINVAL);
+          break;
+        }
         const s = this.firstRun(op.n);
-        if (s < 0) { this.failed0(a, -ENOMEM); break; }
+        if (s < 0) {
+          this.failed0(a, -ENOMEM);
+          break;
+        }
         assert.is(a, this.addr(s));
-        this.take(Array.from({ length: op.n }, (_, j) => s + j), true, true);
+        this.take(
+          Array.from({ length: op.n }, (_, j) => s + j),
+          true,
+          true,
+        );
         break;
       }
       case "get": {
         const r = mb.get(BASE + op.idx * bs, op.n);
-        if (op.n === 0) { assert.is(r, 0); break; }
+        if (op.n === 0) {
+          assert.is(r, 0);
+          break;
+        }
         const ok = op.idx >= 0 && op.idx + op.n <= this.nb && this.used.slice(op.idx, op.idx + op.n).every((x) => !x);
-        if (!ok) { this.failed(r, -ENOMEM); break; }
+        if (!ok) {
+          this.failed(r, -ENOMEM);
+          break;
+        }
         assert.is(r, 0);
-        this.take(Array.from({ length: op.n }, (_, j) => op.idx + j), true, true);
+        this.take(
+          Array.from({ length: op.n }, (_, j) => op.idx + j),
+          true,
+          true,
+        );
         break;
       }
       case "free": {
         const l = this.pick(op.pick);
-        if (!l) { assert.is(mb.free(0), 0); assert.is(mb.freeBlocks(0, []), 0); break; }
+        if (!l) {
+          assert.is(mb.free(0), 0);
+          assert.is(mb.freeBlocks(0, []), 0);
+          break;
+        }
         const addrs = l.idx.map((i) => this.addr(i));
         const inner = op.inner % bs; // an interior offset, where the verb allows one
         if (l.run && op.via === 0) {
@@ -220,7 +331,13 @@ class Harness {
           assert.is(mb.free(addrs[0]), 0);
           this.release(l, l.idx.slice(), true);
         } else {
-          assert.is(mb.freeBlocks(addrs.length, addrs.map((a) => a + inner)), 0);
+          assert.is(
+            mb.freeBlocks(
+              addrs.length,
+              addrs.map((a) => a + inner),
+            ),
+            0,
+          );
           this.release(l, l.idx.slice(), false);
         }
         break;
@@ -230,7 +347,8 @@ class Harness {
         const runs = this.live.filter((l) => l.run && l.idx.length > 1);
         if (runs.length === 0) break;
         const l = runs[op.pick % runs.length];
-        const from = op.from % l.idx.length, len = 1 + (op.len % (l.idx.length - from));
+        const from = op.from % l.idx.length,
+          len = 1 + (op.len % (l.idx.length - from));
         assert.is(mb.freeContiguous(this.addr(l.idx[from]), len), 0);
         this.release(l, l.idx.slice(from, from + len), true);
         break;
@@ -294,7 +412,11 @@ class Harness {
     assert.is(mb.validate(), null, what);
     assert.ok(mb.invariantsHold(), what);
     const bs = this.bs;
-    assert.equal(mb.stats(), { used: this.u * bs, free: (this.nb - this.u) * bs, peak: this.peak * bs, count: this.u, failures: this.failures }, what);
+    assert.equal(
+      mb.stats(),
+      { used: this.u * bs, free: (this.nb - this.u) * bs, peak: this.peak * bs, count: this.u, failures: this.failures },
+      what,
+    );
     assert.is(mb.blockStats().maxUsedBlocks, this.peak, what);
     assert.is(mb.lastError, this.lastError, what + ": lastError");
     assert.equal(this.heard, this.due, what + ": the watcher's events");
@@ -312,13 +434,24 @@ type Version = "default" | "tab" | "espruino";
 function run(order: Order, numRuns: number, version: Version = "default", maxBlocks = 90, maxOps = 70, maxN = 12) {
   fc.assert(
     fc.property(
-      fc.integer({ min: 1, max: maxBlocks }).chain((nb) => fc.constantFrom(4, 16, 64).chain((bs) =>
-        fc.tuple(fc.constant(nb), fc.constant(bs), fc.array(opArb(nb, bs, maxN), { maxLength: maxOps, size: "max" })))),
+      fc
+        .integer({ min: 1, max: maxBlocks })
+        .chain((nb) =>
+          fc
+            .constantFrom(4, 16, 64)
+            .chain((bs) => fc.tuple(fc.constant(nb), fc.constant(bs), fc.array(opArb(nb, bs, maxN), { maxLength: maxOps, size: "max" }))),
+        ),
       ([nb, bs, ops]) => {
         const h = new Harness(nb, bs, order);
         if (version === "tab") h.mb.allocBlock = h.mb._allocTab; // this instance only
-        if (version === "espruino") { h.mb.allocBlock = h.mb._allocEspruino; h.mb.freeBlock = h.mb._freeEspruino; }
-        ops.forEach((op, k) => { h.step(op); h.check("step " + k + " " + JSON.stringify(op)); });
+        if (version === "espruino") {
+          h.mb.allocBlock = h.mb._allocEspruino;
+          h.mb.freeBlock = h.mb._freeEspruino;
+        }
+        ops.forEach((op, k) => {
+          h.step(op);
+          h.check("step " + k + " " + JSON.stringify(op));
+        });
         while (h.live.length) h.step({ k: "free", pick: 0, via: 3, inner: 0 });
         h.check("drained");
         assert.is(h.mb.stats().count, 0);

@@ -5,16 +5,19 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import "../src/debug/host.js";
-import { MemBlocks, MemBlocksListener } from "../src/alloc/mem-blocks.js";
-import { MemBlocksGroup, MemBlocksGroupChoice } from "../src/alloc/mem-blocks-group.js";
+import { MemBlocks, type MemBlocksListener } from "../src/alloc/mem-blocks.js";
+import { MemBlocksGroup, type MemBlocksGroupChoice } from "../src/alloc/mem-blocks-group.js";
 import type { Watcher } from "../src/alloc/api.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";
-import { Memory } from "../src/hal/ports.js";
+import type { Memory } from "../src/hal/ports.js";
 import { EINVAL, ENOMEM, EFAULT, ENOENT, EBUSY } from "../src/core/errors.js";
 import { SimMcu } from "../sim/mcu.js";
 import { loadBoard } from "../sim/boards.js";
 
-const BUF1 = 0x20000000, BUF2 = 0x20001000, BS = 64, NB = 8;
+const BUF1 = 0x20000000,
+  BUF2 = 0x20001000,
+  BS = 64,
+  NB = 8;
 
 type Ev = [string, MemBlocks, number, number];
 
@@ -36,8 +39,14 @@ function fixture(base = BUF1) {
 /** A watcher that logs [kind, address, bytes] and checks it is told about its own allocator. */
 function logger(mb: MemBlocks, into: [string, number, number][]): Watcher {
   return {
-    onAlloc: (a, bytes, al) => { assert.ok(al === mb); into.push(["alloc", a, bytes]); },
-    onFree: (a, bytes, al) => { assert.ok(al === mb); into.push(["free", a, bytes]); },
+    onAlloc: (a, bytes, al) => {
+      assert.ok(al === mb);
+      into.push(["alloc", a, bytes]);
+    },
+    onFree: (a, bytes, al) => {
+      assert.ok(al === mb);
+      into.push(["free", a, bytes]);
+    },
   };
 }
 
@@ -57,7 +66,10 @@ function throwsCode(fn: () => unknown, code: string, re?: RegExp) {
 
 // ---------------------------------------------------------------- Zephyr lib_mem_block
 
-for (const [name, base] of [["", BUF1], [" (second allocator, other buffer)", BUF2]] as const) {
+for (const [name, base] of [
+  ["", BUF1],
+  [" (second allocator, other buffer)", BUF2],
+] as const) {
   test("allocBlocks 1 / freeBlocks 1: address in the region, bit 0, listener" + name, () => {
     const { mb, log } = fixture(base);
     const out: number[] = [];
@@ -112,7 +124,10 @@ test("get: claims runs, refuses taken or overrunning ones unchanged, freeContigu
   assert.is(mb.freeContiguous(BUF1, 4), 0);
   assert.is(bits(mb), 0);
   assert.equal(log, [
-    ["alloc", mb, BUF1, 128], ["alloc", mb, BUF1 + 192, 64], ["alloc", mb, BUF1 + 128, 64], ["free", mb, BUF1, 256],
+    ["alloc", mb, BUF1, 128],
+    ["alloc", mb, BUF1 + 192, 64],
+    ["alloc", mb, BUF1 + 128, 64],
+    ["free", mb, BUF1, 256],
   ]);
   assert.is(mb.validate(), null);
 });
@@ -147,8 +162,12 @@ test("contiguous alloc/free after fragmentation, and the six listener events", (
   assert.is(mb.freeContiguous(BUF1, 8), 0);
   assert.is(bits(mb), 0);
   assert.equal(log, [
-    ["alloc", mb, BUF1, 512], ["free", mb, BUF1, 192], ["free", mb, BUF1 + 256, 256],
-    ["alloc", mb, BUF1, 192], ["alloc", mb, BUF1 + 256, 256], ["free", mb, BUF1, 512],
+    ["alloc", mb, BUF1, 512],
+    ["free", mb, BUF1, 192],
+    ["free", mb, BUF1 + 256, 256],
+    ["alloc", mb, BUF1, 192],
+    ["alloc", mb, BUF1 + 256, 256],
+    ["free", mb, BUF1, 512],
   ]);
 });
 
@@ -213,7 +232,14 @@ test("allocBlocks refuses an out that does not keep its writes: throws EINVAL na
   throwsCode(() => mb.allocBlocks(3, sticky), "EINVAL", /entry 1/);
   // a setter that throws
   const thrower: any = [0, 0];
-  Object.defineProperty(thrower, 1, { set() { throw new Error("no"); }, get() { return 0; } });
+  Object.defineProperty(thrower, 1, {
+    set() {
+      throw new Error("no");
+    },
+    get() {
+      return 0;
+    },
+  });
   throwsCode(() => mb.allocBlocks(2, thrower), "EINVAL", /entry 1/);
   assert.is(bits(mb), 0, "no block taken");
   assert.equal(mb.stats(), { used: 0, free: NB * BS, peak: 0, count: 0, failures: 0 });
@@ -245,19 +271,26 @@ test("bad numbers are return codes, set lastError and change nothing else", () =
   let fails = 0;
   const expectFail = (r: number, want: number) => {
     assert.is(r, want);
-    if (want < 0) { fails++; assert.is(mb.lastError, want); }
+    if (want < 0) {
+      fails++;
+      assert.is(mb.lastError, want);
+    }
   };
   for (const bad of [-1, 1.5, NaN, "1", null, undefined, 2 ** 32]) {
     mb.lastError = 0;
     expectFail(mb.allocBlocks(bad as any, []), -EINVAL);
-    assert.is(mb.allocContiguous(bad as any), 0); fails++;
+    assert.is(mb.allocContiguous(bad as any), 0);
+    fails++;
     assert.is(mb.lastError, -EINVAL);
     expectFail(mb.get(BUF1 + 4 * BS, bad as any), -EINVAL);
     expectFail(mb.freeBlocks(bad as any, out), -EINVAL);
     expectFail(mb.freeContiguous(BUF1, bad as any), -EINVAL);
     assert.is(mb.isRegionFree(BUF1 + 4 * BS, bad as any), false);
     expectFail(mb.get(bad as any, 1), typeof bad === "number" ? -ENOMEM : -EINVAL);
-    expectFail(mb.freeBlock(bad as any), typeof bad === "number" ? -EFAULT : bad === null || bad === undefined || typeof bad === "string" ? -EINVAL : -EFAULT);
+    expectFail(
+      mb.freeBlock(bad as any),
+      typeof bad === "number" ? -EFAULT : bad === null || bad === undefined || typeof bad === "string" ? -EINVAL : -EFAULT,
+    );
     expectFail(mb.free(bad as any), typeof bad === "number" ? -EFAULT : -EINVAL);
     expectFail(mb.freeContiguous(bad as any, 1), typeof bad === "number" ? -EFAULT : -EINVAL);
     assert.is(mb.isRegionFree(bad as any, 1), false);
@@ -293,7 +326,10 @@ test("freeBlocks is all-or-nothing: a bad or repeated entry frees nothing", () =
   // interior addresses free their block, as in Zephyr; watchers see block starts
   assert.is(mb.freeBlocks(2, [out[0] + 5, out[1] + 63]), 0);
   assert.is(bits(mb), 0x0c);
-  assert.equal(log.slice(n), [["free", mb, BUF1, 64], ["free", mb, BUF1 + 64, 64]]);
+  assert.equal(log.slice(n), [
+    ["free", mb, BUF1, 64],
+    ["free", mb, BUF1 + 64, 64],
+  ]);
 });
 
 test("allocBlocks needs count free blocks or changes nothing (no rollback trace in the peak)", () => {
@@ -314,7 +350,10 @@ test("allocBlock/freeBlock: the single-block fast path", () => {
   const { mb, log } = fixture();
   const got: number[] = [];
   for (let i = 0; i < NB; i++) got.push(mb.allocBlock());
-  assert.equal(got, [0, 1, 2, 3, 4, 5, 6, 7].map((i) => BUF1 + i * BS));
+  assert.equal(
+    got,
+    [0, 1, 2, 3, 4, 5, 6, 7].map((i) => BUF1 + i * BS),
+  );
   assert.is(mb.lastError, 0);
   assert.is(mb.allocBlock(), 0);
   assert.is(mb.lastError, -ENOMEM);
@@ -331,39 +370,52 @@ test("allocBlock/freeBlock: the single-block fast path", () => {
   assert.is(log.filter((e) => e[0] === "alloc").length, 9);
   assert.is(log.filter((e) => e[0] === "free").length, 9);
   assert.equal(log[log.length - 1], ["free", mb, got[7], BS]);
-  assert.equal(log.find((e) => e[0] === "free"), ["free", mb, got[3], BS], "an interior address is reported as its block start");
+  assert.equal(
+    log.find((e) => e[0] === "free"),
+    ["free", mb, got[3], BS],
+    "an interior address is reported as its block start",
+  );
   assert.is(mb.stats().failures, 4);
   assert.is(mb.validate(), null);
 });
 
-for (const version of ["", "table", "Espruino"]) test("allocBlock/freeBlock: bit 31 of a word, interior and fractional addresses" + (version ? " (" + version + " version)" : ""), () => {
-  const mb = make(new ArrayMemory(BUF1, 70 * 16), BUF1, 16, 70);
-  if (version === "table") mb.allocBlock = mb._allocTab; // as on interpreters that compile to bytecode
-  if (version === "Espruino") { mb.allocBlock = mb._allocEspruino; mb.freeBlock = mb._freeEspruino; }
-  const got: number[] = [];
-  let a;
-  while ((a = mb.allocBlock()) !== 0) got.push(a);
-  assert.equal(got, Array.from({ length: 70 }, (_, i) => BUF1 + i * 16));
-  // blocks 31 and 63 are the top bits of words 0 and 1; 69 lies in the padded last word
-  assert.is(mb.freeBlock(BUF1 + 63 * 16 + 15), 0);
-  assert.is(mb.freeBlock(BUF1 + 31 * 16 + 0.5), 0);
-  assert.is(mb.freeBlock(BUF1 + 69 * 16 + 8), 0);
-  assert.is(mb.freeBlock(BUF1 + 31 * 16), -EFAULT);
-  assert.is(mb.freeBlock(BUF1 - 0.5), -EFAULT);
-  assert.is(mb.freeBlock(BUF1 + 70 * 16), -EFAULT);
-  assert.is(mb.stats().count, 67);
-  assert.is(mb.validate(), null);
-  assert.equal([mb.allocBlock(), mb.allocBlock(), mb.allocBlock(), mb.allocBlock()], [BUF1 + 31 * 16, BUF1 + 63 * 16, BUF1 + 69 * 16, 0]);
-  assert.is(mb.blockStats().maxUsedBlocks, 70);
-  assert.is(mb.validate(), null);
-});
+for (const version of ["", "table", "Espruino"])
+  test("allocBlock/freeBlock: bit 31 of a word, interior and fractional addresses" + (version ? " (" + version + " version)" : ""), () => {
+    const mb = make(new ArrayMemory(BUF1, 70 * 16), BUF1, 16, 70);
+    if (version === "table") mb.allocBlock = mb._allocTab; // as on interpreters that compile to bytecode
+    if (version === "Espruino") {
+      mb.allocBlock = mb._allocEspruino;
+      mb.freeBlock = mb._freeEspruino;
+    }
+    const got: number[] = [];
+    let a;
+    while ((a = mb.allocBlock()) !== 0) got.push(a);
+    assert.equal(
+      got,
+      Array.from({ length: 70 }, (_, i) => BUF1 + i * 16),
+    );
+    // blocks 31 and 63 are the top bits of words 0 and 1; 69 lies in the padded last word
+    assert.is(mb.freeBlock(BUF1 + 63 * 16 + 15), 0);
+    assert.is(mb.freeBlock(BUF1 + 31 * 16 + 0.5), 0);
+    assert.is(mb.freeBlock(BUF1 + 69 * 16 + 8), 0);
+    assert.is(mb.freeBlock(BUF1 + 31 * 16), -EFAULT);
+    assert.is(mb.freeBlock(BUF1 - 0.5), -EFAULT);
+    assert.is(mb.freeBlock(BUF1 + 70 * 16), -EFAULT);
+    assert.is(mb.stats().count, 67);
+    assert.is(mb.validate(), null);
+    assert.equal([mb.allocBlock(), mb.allocBlock(), mb.allocBlock(), mb.allocBlock()], [BUF1 + 31 * 16, BUF1 + 63 * 16, BUF1 + 69 * 16, 0]);
+    assert.is(mb.blockStats().maxUsedBlocks, 70);
+    assert.is(mb.validate(), null);
+  });
 
 test("statistics stay exact while watchers come and go", () => {
   const mb = make(new ArrayMemory(BUF1, NB * BS), BUF1, BS, NB);
   const heard: [string, number, number][] = [];
   const w = logger(mb, heard);
   const st = () => [mb.stats().count, mb.blockStats().maxUsedBlocks];
-  mb.allocBlock(); mb.allocBlock(); mb.allocBlock();
+  mb.allocBlock();
+  mb.allocBlock();
+  mb.allocBlock();
   assert.is(mb.watch(w), 0);
   assert.equal(st(), [3, 3]);
   assert.ok(mb.invariantsHold());
@@ -378,7 +430,12 @@ test("statistics stay exact while watchers come and go", () => {
   assert.is(mb.allocBlock(), BUF1 + BS);
   assert.is(mb.allocBlock(), BUF1 + 4 * BS);
   assert.equal(st(), [5, 5]);
-  assert.equal(heard, [["free", BUF1, BS], ["alloc", BUF1, BS], ["alloc", BUF1 + 3 * BS, BS], ["free", BUF1 + BS, BS]]);
+  assert.equal(heard, [
+    ["free", BUF1, BS],
+    ["alloc", BUF1, BS],
+    ["alloc", BUF1 + 3 * BS, BS],
+    ["free", BUF1 + BS, BS],
+  ]);
   assert.ok(mb.invariantsHold());
   assert.is(mb.validate(), null);
 });
@@ -401,7 +458,10 @@ test("isRegionFree and owns", () => {
 test("listeners: removeListener, copy-on-write during a call", () => {
   const { mb } = fixture();
   const seen: number[] = [];
-  const f: MemBlocksListener = (_a, addr) => { seen.push(addr); mb.removeListener(f); };
+  const f: MemBlocksListener = (_a, addr) => {
+    seen.push(addr);
+    mb.removeListener(f);
+  };
   const g: MemBlocksListener = (_a, addr) => seen.push(-addr);
   assert.is(mb.onAlloc(f), 0);
   assert.is(mb.onAlloc(g), 0);
@@ -453,9 +513,26 @@ test("allocate: one block per request, lowest free first; bad requests are -EINV
   const before = [bits(mb), log.length];
   let fails = 0;
   for (const [size, al, hint] of [
-    [0], [BS + 1], [-1], [1.5], ["8"], [NaN], [2 ** 32], [null], [undefined],
-    [8, 0], [8, 3], [8, 2 * BS], [8, -4], [8, 4.0000001], [8, "8"], [8, null],
-    [8, undefined, -1], [8, undefined, 1.5], [8, undefined, "0x20000000"], [8, undefined, 2 ** 32],
+    [0],
+    [BS + 1],
+    [-1],
+    [1.5],
+    ["8"],
+    [NaN],
+    [2 ** 32],
+    [null],
+    [undefined],
+    [8, 0],
+    [8, 3],
+    [8, 2 * BS],
+    [8, -4],
+    [8, 4.0000001],
+    [8, "8"],
+    [8, null],
+    [8, undefined, -1],
+    [8, undefined, 1.5],
+    [8, undefined, "0x20000000"],
+    [8, undefined, 2 ** 32],
   ] as any[]) {
     mb.lastError = 0;
     assert.is(mb.allocate(size, al, hint), 0, JSON.stringify([size, al, hint]));
@@ -493,7 +570,8 @@ test("allocate's hint: the lowest free block at or above it, else the lowest fre
   assert.is(mb.allocate(16, 16, A(31)), A(32));
   assert.is(mb.validate(), null);
   // fill the rest through hints and check the peak and count
-  let a, n = 0;
+  let a,
+    n = 0;
   while ((a = mb.allocate(4, 4, A(50))) !== 0) n++;
   assert.is(mb.stats().count, 100);
   assert.is(n, 100 - 12 - 32);
@@ -504,7 +582,8 @@ test("allocate's hint: the lowest free block at or above it, else the lowest fre
 
 test("free: only a live block's start; interior, foreign and double frees are -EFAULT; non-numbers -EINVAL; free(0) is 0", () => {
   const { mb, log } = fixture();
-  const a = mb.allocate(8), b = mb.allocate(8);
+  const a = mb.allocate(8),
+    b = mb.allocate(8);
   const n = log.length;
   for (const bad of [a + 1, a + 0.5, b + BS - 1, BUF1 + 5 * BS, BUF1 - BS, BUF1 + NB * BS, 0x30000000, -1, NaN, Infinity]) {
     mb.lastError = 0;
@@ -524,7 +603,10 @@ test("free: only a live block's start; interior, foreign and double frees are -E
   assert.is(mb.free(b), 0);
   assert.is(mb.free(b), -EFAULT, "double free");
   assert.is(mb.free(a), 0);
-  assert.equal(log.slice(n), [["free", mb, b, BS], ["free", mb, a, BS]]);
+  assert.equal(log.slice(n), [
+    ["free", mb, b, BS],
+    ["free", mb, a, BS],
+  ]);
   assert.is(mb.free(mb.allocate(3)), 0, "free(allocate(n)) is always safe");
   assert.is(mb.validate(), null);
 });
@@ -532,7 +614,8 @@ test("free: only a live block's start; interior, foreign and double frees are -E
 test("stats: one shape, into `out`; resetPeak sets peak := used and failures := 0", () => {
   const { mb } = fixture();
   assert.equal(mb.stats(), { used: 0, free: 512, peak: 0, count: 0, failures: 0 });
-  const a = mb.allocate(1), b = mb.allocContiguous(3);
+  const a = mb.allocate(1),
+    b = mb.allocContiguous(3);
   mb.free(a + 1);
   const into = { used: -1, free: -1, peak: -1, count: -1, failures: -1 };
   assert.ok(mb.stats(into) === into);
@@ -546,17 +629,19 @@ test("stats: one shape, into `out`; resetPeak sets peak := used and failures := 
 
 test("watch/unwatch: every verb's successes reach every watcher, bytes as charged, addresses block starts", () => {
   const mb = make(new ArrayMemory(BUF1, 32 * 16), BUF1, 16, 32);
-  const ev: [string, number, number][] = [], ev2: [string, number, number][] = [];
-  const w = logger(mb, ev), w2 = logger(mb, ev2);
+  const ev: [string, number, number][] = [],
+    ev2: [string, number, number][] = [];
+  const w = logger(mb, ev),
+    w2 = logger(mb, ev2);
   assert.is(mb.watch(w), 0);
   assert.is(mb.watch(w2), 0);
-  const a = mb.allocBlock();                 // block 0
-  const b = mb.allocate(5);                  // block 1
+  const a = mb.allocBlock(); // block 0
+  const b = mb.allocate(5); // block 1
   const c = mb.allocate(5, 4, BUF1 + 10 * 16); // block 10
   const out: number[] = [];
-  assert.is(mb.allocBlocks(2, out), 0);      // blocks 2, 3
-  const r = mb.allocContiguous(4);           // blocks 4..7
-  assert.is(mb.get(BUF1 + 20 * 16, 2), 0);   // blocks 20, 21
+  assert.is(mb.allocBlocks(2, out), 0); // blocks 2, 3
+  const r = mb.allocContiguous(4); // blocks 4..7
+  assert.is(mb.get(BUF1 + 20 * 16, 2), 0); // blocks 20, 21
   assert.is(mb.allocBlocks(40, []), -ENOMEM); // failures tell nobody
   assert.is(mb.free(a + 1), -EFAULT);
   assert.is(mb.freeBlock(a + 3), 0);
@@ -568,9 +653,19 @@ test("watch/unwatch: every verb's successes reach every watcher, bytes as charge
   assert.is(mb.free(c), 0);
   const A = (i: number) => BUF1 + i * 16;
   const all: [string, number, number][] = [
-    ["alloc", A(0), 16], ["alloc", A(1), 16], ["alloc", A(10), 16], ["alloc", A(2), 16], ["alloc", A(3), 16],
-    ["alloc", A(4), 64], ["alloc", A(20), 32],
-    ["free", A(0), 16], ["free", A(1), 16], ["free", A(3), 16], ["free", A(2), 16], ["free", A(5), 32], ["free", A(20), 32],
+    ["alloc", A(0), 16],
+    ["alloc", A(1), 16],
+    ["alloc", A(10), 16],
+    ["alloc", A(2), 16],
+    ["alloc", A(3), 16],
+    ["alloc", A(4), 64],
+    ["alloc", A(20), 32],
+    ["free", A(0), 16],
+    ["free", A(1), 16],
+    ["free", A(3), 16],
+    ["free", A(2), 16],
+    ["free", A(5), 32],
+    ["free", A(20), 32],
   ];
   assert.equal(ev2, all);
   assert.equal(ev, all.concat([["free", A(10), 16]]));
@@ -590,7 +685,13 @@ test("watch/unwatch: bad watchers are -EINVAL, unknown ones -ENOENT (lastError s
   assert.is(mb.lastError, -ENOENT);
   assert.is(mb.stats().failures, 0, "watch and unwatch are not allocations or frees");
   let calls = 0;
-  const once: Watcher = { onAlloc: () => { calls++; mb.unwatch(once); }, onFree() {} };
+  const once: Watcher = {
+    onAlloc: () => {
+      calls++;
+      mb.unwatch(once);
+    },
+    onFree() {},
+  };
   assert.is(mb.watch(once), 0);
   mb.allocBlock();
   mb.allocBlock();
@@ -689,7 +790,10 @@ test("constructor: a bad configuration throws EINVAL naming the argument", () =>
     [[big, { base: BUF1, size: 512, blockSize: "64" }], /blockSize/],
     [[big, { base: BUF1, size: 512 }], /blockSize/],
     [[big, { base: BUF1, size: 0, blockSize: 64 }], /size must be a whole number of blocks/],
-    [[big, { base: BUF1, size: 100, blockSize: 64 }], /size must be a whole number of blocks \(a positive multiple of blockSize 64\), got 100/],
+    [
+      [big, { base: BUF1, size: 100, blockSize: 64 }],
+      /size must be a whole number of blocks \(a positive multiple of blockSize 64\), got 100/,
+    ],
     [[big, { base: BUF1, size: 96.5, blockSize: 64 }], /size/],
     [[big, { base: BUF1, size: "512", blockSize: 64 }], /size/],
     [[big, { base: BUF1, blockSize: 64 }], /size/],
@@ -719,7 +823,8 @@ test("constructor: a bad configuration throws EINVAL naming the argument", () =>
 // ---------------------------------------------------------------- group (multi allocator)
 
 function groupFixture() {
-  const a = fixture(BUF1), b = fixture(BUF2);
+  const a = fixture(BUF1),
+    b = fixture(BUF2);
   const g = new MemBlocksGroup((_grp, cfg) => (cfg === 1 ? 0 : cfg === 2 ? 1 : -1));
   assert.is(g.addAllocator(a.mb), 0);
   assert.is(g.addAllocator(b.mb), 1);
@@ -728,7 +833,8 @@ function groupFixture() {
 
 test("group: choice by cfg (an index), chosen block size reported, free routed by address", () => {
   const { g, a, b } = groupFixture();
-  const out: number[] = [], info: MemBlocksGroupChoice = { blockSize: -1, allocator: null };
+  const out: number[] = [],
+    info: MemBlocksGroupChoice = { blockSize: -1, allocator: null };
   assert.is(g.allocBlocks(16, 1, out, info), -EINVAL);
   assert.is(info.blockSize, -1);
   assert.is(g.allocBlocks(1, 1, out, info), 0);
@@ -750,7 +856,10 @@ test("group: choice by cfg (an index), chosen block size reported, free routed b
 test("group invalid params: count 0 skips the choice, over capacity, double free, foreign address", () => {
   const { g, a } = groupFixture();
   let calls = 0;
-  const counting = new MemBlocksGroup((_grp, cfg) => { calls++; return cfg === 1 ? 0 : -1; });
+  const counting = new MemBlocksGroup((_grp, cfg) => {
+    calls++;
+    return cfg === 1 ? 0 : -1;
+  });
   counting.addAllocator(make(new ArrayMemory(0x30000000, 512), 0x30000000, 64, 8));
   const info: MemBlocksGroupChoice = { blockSize: 7, allocator: a };
   assert.is(counting.allocBlocks(99, 0, [], info), 0);
@@ -816,13 +925,17 @@ test("group checkers: a member's problem, and overlapping members", () => {
 
 /** A Memory that throws on every access. */
 function untouchable(): Memory {
-  const no = () => { throw new Error("the allocator touched managed memory"); };
+  const no = () => {
+    throw new Error("the allocator touched managed memory");
+  };
   return { read8: no, read16: no, read32: no, write8: no, write16: no, write32: no, readBlock: no, writeBlock: no, fill: no, copy: no };
 }
 
 /** Every public operation, including failures, on `mb` (and a group of it). */
 function exerciseAll(mb: MemBlocks) {
-  const B = mb.base, S = mb.blockSize, N = mb.numBlocks;
+  const B = mb.base,
+    S = mb.blockSize,
+    N = mb.numBlocks;
   const log: number[] = [];
   mb.watch({ onAlloc: (addr) => log.push(addr), onFree: (addr) => log.push(-addr) });
   mb.onAlloc((_a, addr) => log.push(addr));
@@ -849,11 +962,17 @@ function exerciseAll(mb: MemBlocks) {
   assert.is(mb.freeContiguous(B, 2), -EFAULT);
   assert.is(mb.freeBlocks(7, out.slice(3)), 0);
   assert.throws(() => mb.allocBlocks(2, Object.freeze([0, 0]) as any));
-  while (mb.allocBlock() !== 0) { /* fill */ }
+  while (mb.allocBlock() !== 0) {
+    /* fill */
+  }
   assert.is(mb.allocContiguous(1), 0);
   assert.is(mb.allocate(1), 0);
   for (let i = 0; i < N; i++) assert.is(mb.freeBlock(B + i * S), 0);
-  mb.stats(); mb.blockStats(); mb.resetPeak(); mb.lastErrorText(); mb.owns(B);
+  mb.stats();
+  mb.blockStats();
+  mb.resetPeak();
+  mb.lastErrorText();
+  mb.owns(B);
   const g = new MemBlocksGroup(() => 0);
   g.addAllocator(mb);
   const gout: number[] = [];
@@ -871,7 +990,8 @@ test("bookkeeping never touches managed memory: a Memory that throws on every ac
 
 test("bookkeeping never touches managed memory: SimMcu (strict) with the region's sections off", () => {
   const mcu = new SimMcu(loadBoard("BANGLEJS2"), { strict: true });
-  const base = 0x20028000, size = 0x18000; // RAM8.S3..S5
+  const base = 0x20028000,
+    size = 0x18000; // RAM8.S3..S5
   const secs = mcu.sectionsInRange(base, size);
   assert.ok(secs.length >= 3);
   for (const s of secs) mcu.setPower(s, "off");

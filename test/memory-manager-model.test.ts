@@ -15,7 +15,8 @@ import { MemoryManager, MEMORY_NORMAL, MEMORY_SHARED } from "../src/alloc/memory
 import { ArrayMemory } from "../src/hal/array-memory.js";
 import { EFAULT, EINVAL, ENOMEM } from "../src/core/errors.js";
 
-const NBASE = 0x20000000, SBASE = 0x20004000;
+const NBASE = 0x20000000,
+  SBASE = 0x20004000;
 let names = 0;
 
 type Op =
@@ -24,32 +25,61 @@ type Op =
   | { t: "foreign"; delta: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({
-    t: fc.constant("alloc" as const), shared: fc.boolean(),
-    size: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 700 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5) }),
-    align: fc.constantFrom(undefined, undefined, undefined, 32, 64, 3),
-    hint: fc.option(fc.integer({ min: 0, max: 0x5000 }), { freq: 4, nil: undefined }),
-  }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant("free" as const), pick: fc.nat(1000), wrong: fc.nat(4).map((k) => k === 0), verb: fc.constantFrom("free" as const, "deallocate" as const, "freeSized" as const) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constant("alloc" as const),
+      shared: fc.boolean(),
+      size: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 700 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5) }),
+      align: fc.constantFrom(undefined, undefined, undefined, 32, 64, 3),
+      hint: fc.option(fc.integer({ min: 0, max: 0x5000 }), { freq: 4, nil: undefined }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant("free" as const),
+      pick: fc.nat(1000),
+      wrong: fc.nat(4).map((k) => k === 0),
+      verb: fc.constantFrom("free" as const, "deallocate" as const, "freeSized" as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("foreign" as const), delta: fc.integer({ min: -32, max: 0x6000 }) }) },
 );
 
-interface Live { addr: number; size: number; tag: number; }
+interface Live {
+  addr: number;
+  size: number;
+  tag: number;
+}
 
 function run(ops: Op[], order: "lifo" | "fifo" | "any", nsize: number, ssize: number): void {
   const mem = new ArrayMemory(NBASE, 0x8000);
   const m = new MemoryManager(mem, { base: NBASE, size: nsize, shared: { base: SBASE, size: ssize, name: "model-" + ++names } });
-  const events: string[] = [], expected: string[] = [];
+  const events: string[] = [],
+    expected: string[] = [];
   m.watch({
-    onAlloc: (a, n, al) => { assert.is(al, m); events.push("+" + a + ":" + n + (m.memoryType(a) === MEMORY_SHARED ? "S" : "N")); },
-    onFree: (a, n, al) => { assert.is(al, m); events.push("-" + a + ":" + n + (m.memoryType(a) === MEMORY_SHARED ? "S" : "N")); },
+    onAlloc: (a, n, al) => {
+      assert.is(al, m);
+      events.push("+" + a + ":" + n + (m.memoryType(a) === MEMORY_SHARED ? "S" : "N"));
+    },
+    onFree: (a, n, al) => {
+      assert.is(al, m);
+      events.push("-" + a + ":" + n + (m.memoryType(a) === MEMORY_SHARED ? "S" : "N"));
+    },
   });
   const live: Live[] = [];
-  let tag = 0, failures = 0, spills = 0;
+  let tag = 0,
+    failures = 0,
+    spills = 0;
   const round = (s: number) => Math.ceil(s / 16) * 16;
   const fillOf = (l: Live) => (l.tag * 29 + 3) & 0xff || 7;
   const where = (a: number) => (a >= SBASE ? "S" : "N");
-  const fail = (r: number, code: number) => { assert.is(r, code); assert.is(m.lastError, code); failures++; };
+  const fail = (r: number, code: number) => {
+    assert.is(r, code);
+    assert.is(m.lastError, code);
+    failures++;
+  };
   const checkAll = () => {
     const msg = m.validate();
     if (msg !== null) assert.unreachable(msg);
@@ -65,9 +95,16 @@ function run(ops: Op[], order: "lifo" | "fifo" | "any", nsize: number, ssize: nu
       const bad = !(Number.isInteger(op.size) && op.size > 0) || op.align === 3;
       const hint = op.hint === undefined ? undefined : (op.shared ? SBASE : NBASE) + op.hint - 0x100;
       const fits = (h: any) => h.largestFree() >= round(op.size) + (op.align && op.align > 16 ? op.align - 16 : 0);
-      const canShare = !bad && fits(m.sharedHeap), canNormal = !bad && fits(m.normalHeap);
+      const canShare = !bad && fits(m.sharedHeap),
+        canNormal = !bad && fits(m.normalHeap);
       const a = op.shared ? m.allocateShared(op.size, op.align, hint) : m.allocate(op.size, op.align, hint);
-      if (bad) { assert.is(a, 0); assert.is(m.lastError, -EINVAL); failures++; checkAll(); continue; }
+      if (bad) {
+        assert.is(a, 0);
+        assert.is(m.lastError, -EINVAL);
+        failures++;
+        checkAll();
+        continue;
+      }
       if (a === 0) {
         // no run anywhere it could go (an aligned request may still fail with a larger run: allow that)
         if (!op.align) {
@@ -98,7 +135,7 @@ function run(ops: Op[], order: "lifo" | "fifo" | "any", nsize: number, ssize: nu
       for (let k = 0; k < l.size; k++) if (buf[k] !== fillOf(l)) assert.unreachable("pattern lost at 0x" + (l.addr + k).toString(16));
       if (op.wrong) {
         fail(op.verb === "free" ? m.free(l.addr, round(l.size) + 16) : m.deallocate(l.addr, round(l.size) + 16), -EINVAL);
-        if (round(l.size) > 16) fail(m.free(l.addr + 16), -EFAULT);       // inside it
+        if (round(l.size) > 16) fail(m.free(l.addr + 16), -EFAULT); // inside it
       }
       assert.is(op.verb === "free" ? m.free(l.addr) : op.verb === "deallocate" ? m.deallocate(l.addr, l.size) : m.free(l.addr, l.size), 0);
       expected.push("-" + l.addr + ":" + round(l.size) + where(l.addr));
@@ -117,8 +154,12 @@ function run(ops: Op[], order: "lifo" | "fifo" | "any", nsize: number, ssize: nu
 
 for (const order of ["lifo", "fifo", "any"] as const) {
   test("model: normal and shared allocations, frees " + order, () => {
-    fc.assert(fc.property(fc.array(opArb, { maxLength: 100 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 40 }),
-      (ops, ng, sg) => run(ops, order, ng * 16 * 8, sg * 16)), { numRuns: 80 });
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 100 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 40 }), (ops, ng, sg) =>
+        run(ops, order, ng * 16 * 8, sg * 16),
+      ),
+      { numRuns: 80 },
+    );
   });
 }
 

@@ -7,9 +7,7 @@
 import "../src/debug/host.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  MemoryManager, MEMORY_NORMAL, MEMORY_SHARED, MEMORY_OTHER, regionConfig, findRegion,
-} from "../src/alloc/memory-manager.js";
+import { MemoryManager, MEMORY_NORMAL, MEMORY_SHARED, MEMORY_OTHER, regionConfig, findRegion } from "../src/alloc/memory-manager.js";
 import { GranularHeap } from "../src/alloc/granular-heap.js";
 import type { Watcher } from "../src/alloc/api.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";
@@ -17,7 +15,8 @@ import { EBUSY, EEXIST, EFAULT, EINVAL, ENOENT, ENOMEM } from "../src/core/error
 import { loadBoard } from "../sim/boards.js";
 import { SimMcu } from "../sim/mcu.js";
 
-const NBASE = 0x20000000, SBASE = 0x20010000;
+const NBASE = 0x20000000,
+  SBASE = 0x20010000;
 let uniq = 0;
 const fresh = () => "test-shm-" + ++uniq;
 /** A fresh port per manager: region claims are per port. */
@@ -84,11 +83,25 @@ test("constructor: a bad configuration throws the coded error init would refuse 
   ];
   for (const [mm, opts, code, re] of bad) {
     assert.throws(() => new MemoryManager(mm, opts), codeIs(code, re), String(re));
-    assert.not.match(String((() => { try { new MemoryManager(mm, opts); } catch (e: any) { return e.message; } })()), /EINVAL: EINVAL|EBUSY: EBUSY/);
+    assert.not.match(
+      String(
+        (() => {
+          try {
+            new MemoryManager(mm, opts);
+          } catch (e: any) {
+            return e.message;
+          }
+        })(),
+      ),
+      /EINVAL: EINVAL|EBUSY: EBUSY/,
+    );
   }
   const taken = fresh();
   const first = new MemoryManager(port(), { base: NBASE, size: 64, shared: { base: SBASE, size: 64, name: taken } });
-  assert.throws(() => new MemoryManager(mem, { base: NBASE, size: 64, shared: { base: SBASE, size: 64, name: taken } }), codeIs("EEXIST", /in use/));
+  assert.throws(
+    () => new MemoryManager(mem, { base: NBASE, size: 64, shared: { base: SBASE, size: 64, name: taken } }),
+    codeIs("EEXIST", /in use/),
+  );
   // the refused constructions left no claim and no name behind
   const ok = new MemoryManager(mem, { base: NBASE, size: 0x10000, shared: { base: SBASE, size: 0x1000, name: "after-refusals-" + uniq } });
   assert.ok(ok.sharedHeap);
@@ -115,7 +128,8 @@ test("before initNormal there is no memory to give (no malloc behind ramkit)", (
 });
 
 test("initNormal with size 0 fails, then succeeds once", () => {
-  const m = new MemoryManager(), mem = port();
+  const m = new MemoryManager(),
+    mem = port();
   assert.is(m.initNormal(normal(mem, 0)), -EINVAL);
   assert.is(m.lastError, -EINVAL);
   assert.match(m.lastErrorText(), /^EINVAL: size/);
@@ -129,10 +143,13 @@ test("initNormal with size 0 fails, then succeeds once", () => {
 });
 
 test("initNormal: every bad config is refused with a negative errno and a message naming it, nothing set up", () => {
-  const m = new MemoryManager(), mem = port();
+  const m = new MemoryManager(),
+    mem = port();
   const other = new MemoryManager(mem, { base: NBASE + 0x10000, size: 0x1000 });
   const bad: [any, number, RegExp][] = [
-    [undefined, EINVAL, /config/], [null, EINVAL, /config/], [42, EINVAL, /config/],
+    [undefined, EINVAL, /config/],
+    [null, EINVAL, /config/],
+    [42, EINVAL, /config/],
     [{ base: NBASE, size: 64 }, EINVAL, /memory/],
     [{ memory: mem, size: 64 }, EINVAL, /base/],
     [{ memory: mem, base: NBASE + 4, size: 64 }, EINVAL, /base must be a multiple/],
@@ -158,7 +175,16 @@ test("initNormal: every bad config is refused with a negative errno and a messag
 
 test("size 0, a non-power-of-two alignment and impossible sizes give 0 (-EINVAL, no spill)", () => {
   const { m } = setUp();
-  for (const [s, al] of [[0, undefined], [16, 3], [16, 0], [16, 48], [2 ** 53, undefined], [-1, undefined], [1.5, undefined], ["16" as any, undefined]]) {
+  for (const [s, al] of [
+    [0, undefined],
+    [16, 3],
+    [16, 0],
+    [16, 48],
+    [2 ** 53, undefined],
+    [-1, undefined],
+    [1.5, undefined],
+    ["16" as any, undefined],
+  ]) {
     assert.is(m.allocate(s as number, al), 0, String([s, al]));
     assert.is(m.lastError, -EINVAL);
     assert.is(m.allocateShared(s as number, al), 0, String([s, al]));
@@ -180,7 +206,7 @@ test("the whole region, then nothing; a wrong size does not release, the right o
   assert.is(a, NBASE);
   assert.is(m.memoryType(a), MEMORY_NORMAL);
   assert.is(m.allocate(1), 0);
-  assert.is(m.deallocate(a, 65536 - 16), -EINVAL);   // sizes compare in granules: a granule short is another size
+  assert.is(m.deallocate(a, 65536 - 16), -EINVAL); // sizes compare in granules: a granule short is another size
   assert.is(m.lastError, -EINVAL);
   assert.is(m.allocate(1), 0);
   assert.is(m.deallocate(a, 65536), 0);
@@ -193,10 +219,10 @@ test("a contiguous heap, so a half needs two neighbouring quarters free", () => 
   assert.equal(q, [NBASE, NBASE + 16384, NBASE + 32768, NBASE + 49152]);
   assert.is(m.deallocate(q[0], 16384), 0);
   assert.is(m.deallocate(q[2], 16384), 0);
-  assert.is(m.allocate(32768), 0);                   // a byte budget would say yes
+  assert.is(m.allocate(32768), 0); // a byte budget would say yes
   assert.is(m.normalHeap!.fullStats().fragmentation, 0.5);
   assert.is(m.deallocate(q[1], 16384), 0);
-  assert.is(m.allocate(32768), NBASE);               // merged with its neighbours
+  assert.is(m.allocate(32768), NBASE); // merged with its neighbours
 });
 
 test("an aligned allocation, the hint (at or above); deallocate(NULL, …) and free(NULL) are no-ops", () => {
@@ -245,10 +271,21 @@ test("the board class holds the lean members and the seed's verbs; the rest is t
   const P = MemoryManager.prototype as any;
   for (const m of ["allocate", "free", "stats", "watch", "deallocate", "allocateShared", "memoryType", "initNormal", "initShared"]) {
     assert.is(typeof P[m], "function", m);
-    assert.ok(Object.prototype.hasOwnProperty.call(P, m), m + " is the class's own");
+    assert.ok(Object.hasOwn(P, m), m + " is the class's own");
   }
   assert.is(typeof MemoryManager.getInstance, "function");
-  for (const m of ["owns", "resetPeak", "unwatch", "close", "validate", "invariantsHold", "lastErrorText", "getMemorySizeBytes", "getSharedMemoryStartAddress", "getSharedMemoryName"]) {
+  for (const m of [
+    "owns",
+    "resetPeak",
+    "unwatch",
+    "close",
+    "validate",
+    "invariantsHold",
+    "lastErrorText",
+    "getMemorySizeBytes",
+    "getSharedMemoryStartAddress",
+    "getSharedMemoryName",
+  ]) {
     assert.is(typeof P[m], "function", m + " (add-on, installed on the host)");
   }
   const m = new MemoryManager();
@@ -295,7 +332,7 @@ test("shared fragmentation spills; a wrong size is refused; the right one lets n
   assert.is(m.deallocate(s[2], 32), 0);
   const spilled = m.allocateShared(64);
   assert.is(m.memoryType(spilled), MEMORY_NORMAL);
-  assert.is(m.deallocate(s[1], 16), -EINVAL);          // sizes compare in granules (31 would round to the same 32)
+  assert.is(m.deallocate(s[1], 16), -EINVAL); // sizes compare in granules (31 would round to the same 32)
   assert.is(m.memoryType(m.allocateShared(64)), MEMORY_NORMAL);
   assert.is(m.deallocate(s[1], 32), 0);
   assert.is(m.allocateShared(96), SBASE);
@@ -321,7 +358,8 @@ test("allocateShared: with no room anywhere it gives 0 (-ENOMEM); before initSha
 
 test("free and deallocate: either region; foreign, double, interior, wrong types; lastError and failures", () => {
   const { m } = setUp(4096);
-  const a = m.allocate(40), b = m.allocateShared(40);
+  const a = m.allocate(40),
+    b = m.allocateShared(40);
   const bad: [() => number, number, string][] = [
     [() => m.deallocate(0x30000000, 16), -EFAULT, "foreign"],
     [() => m.deallocate(a + 16, 16), -EFAULT, "interior"],
@@ -367,9 +405,12 @@ test("owns: either region, allocated or not", () => {
 
 test("stats: both heaps summed, into out; resetPeak resets both peaks and the failures", () => {
   const { m } = setUp(4096, 256);
-  const a = m.allocate(100), b = m.allocateShared(50), c = m.allocateShared(300);   // c spills
+  const a = m.allocate(100),
+    b = m.allocateShared(50),
+    c = m.allocateShared(300); // c spills
   assert.equal(m.stats(), { used: 112 + 64 + 304, free: 4096 + 256 - 480, peak: 480, count: 3, failures: 0 });
-  m.free(a); m.free(a);
+  m.free(a);
+  m.free(a);
   const out = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
   assert.is(m.stats(out), out);
   assert.equal(out, { used: 368, free: 4352 - 368, peak: 480, count: 2, failures: 1 });
@@ -378,7 +419,8 @@ test("stats: both heaps summed, into out; resetPeak resets both peaks and the fa
   assert.equal(m.stats(), { used: 368, free: 4352 - 368, peak: 368, count: 2, failures: 0 });
   assert.is(m.normalHeap!.stats().peak, 304);
   assert.is(m.sharedHeap!.stats().peak, 64);
-  m.free(b); m.free(c);
+  m.free(b);
+  m.free(c);
 });
 
 test("watch/unwatch: one watcher sees both heaps (also one set up later), the manager as allocator", () => {
@@ -394,16 +436,21 @@ test("watch/unwatch: one watcher sees both heaps (also one set up later), the ma
   assert.is(m.watch(w), 0, "twice: still once");
   const a = m.allocate(20);
   assert.is(m.initShared({ base: SBASE, size: 64, name: fresh() }), 0);
-  const b = m.allocateShared(64), c = m.allocateShared(16);            // c spills
-  m.allocate(0); m.free(a + 16);
-  m.deallocate(b, 64); m.free(c); m.free(a);
+  const b = m.allocateShared(64),
+    c = m.allocateShared(16); // c spills
+  m.allocate(0);
+  m.free(a + 16);
+  m.deallocate(b, 64);
+  m.free(c);
+  m.free(a);
   assert.equal(log, ["+N0:32", "+S65536:64", "+N32:16", "-S65536:64", "-N32:16", "-N0:32"]);
   for (const bad of [null, {}, { onAlloc() {} }]) assert.is(m.watch(bad as any), -EINVAL);
   assert.is(m.lastError, -EINVAL);
   assert.is(m.unwatch(w), 0);
   assert.is(m.unwatch(w), -ENOENT);
   assert.is(m.lastError, -ENOENT);
-  m.allocate(16); m.allocateShared(16);
+  m.allocate(16);
+  m.allocateShared(16);
   assert.is(log.length, 6);
   assert.is(m.normalHeap!._watchers, m._watchers, "the heaps share the manager's list (no relay functions)");
   assert.is(m.sharedHeap!._watchers, m._watchers);
@@ -474,7 +521,8 @@ test("the manager never touches its regions: every section of a board switched o
   assert.is(m.initShared(regionConfig(mcu, r, { name: fresh() })), 0);
   assert.is(m.initNormal({ memory: mcu, base: r.base - 0x4000, size: 0x4000 }), 0);
   for (let i = 0; i < mcu.sectionCount(); i++) if (mcu.gateable(i)) mcu.setPower(i, "off");
-  for (const i of mcu.sectionsInRange(r.base - 0x4000, 0x5000)) assert.is(mcu.getPower(i), "off", "section " + mcu.sectionName(i) + " is off");
+  for (const i of mcu.sectionsInRange(r.base - 0x4000, 0x5000))
+    assert.is(mcu.getPower(i), "off", "section " + mcu.sectionName(i) + " is off");
   mcu.resetCounters();
   const xs = [m.allocate(100), m.allocateShared(200), m.allocateShared(5000), m.allocate(16, undefined, r.base - 0x100)];
   for (const x of xs) assert.ok(x !== 0);

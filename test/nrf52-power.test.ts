@@ -35,7 +35,8 @@ interface Fake {
  * exists, SkRETENTION clear.
  */
 function withRegisters(banks: { powerRegister: number; count: number }[], fn: (f: Fake) => void): void {
-  const g = globalThis as any, saved = NAMES.map((n) => g[n]);
+  const g = globalThis as any,
+    saved = NAMES.map((n) => g[n]);
   const f: Fake = { writes: [], reads: [], violations: [], power: new Map() };
   const mask = new Map<number, number>();
   for (const b of banks) {
@@ -43,14 +44,29 @@ function withRegisters(banks: { powerRegister: number; count: number }[], fn: (f
     mask.set(b.powerRegister, m >>> 0);
     f.power.set(b.powerRegister, (1 << b.count) - 1);
   }
-  const bad = (what: string) => { f.violations.push(what); };
-  g.peek8 = (a: number) => { bad("peek8 0x" + a.toString(16)); return 0; };
-  g.peek16 = (a: number) => { bad("peek16 0x" + a.toString(16)); return 0; };
-  g.poke8 = (a: number) => { bad("poke8 0x" + a.toString(16)); };
-  g.poke16 = (a: number) => { bad("poke16 0x" + a.toString(16)); };
+  const bad = (what: string) => {
+    f.violations.push(what);
+  };
+  g.peek8 = (a: number) => {
+    bad("peek8 0x" + a.toString(16));
+    return 0;
+  };
+  g.peek16 = (a: number) => {
+    bad("peek16 0x" + a.toString(16));
+    return 0;
+  };
+  g.poke8 = (a: number) => {
+    bad("poke8 0x" + a.toString(16));
+  };
+  g.poke16 = (a: number) => {
+    bad("poke16 0x" + a.toString(16));
+  };
   g.peek32 = (a: number) => {
     f.reads.push(a);
-    if (!f.power.has(a)) { bad("peek32 of 0x" + a.toString(16) + ", not a RAM[n].POWER register"); return 0; }
+    if (!f.power.has(a)) {
+      bad("peek32 of 0x" + a.toString(16) + ", not a RAM[n].POWER register");
+      return 0;
+    }
     return f.power.get(a)!;
   };
   g.poke32 = (a: number, v: number) => {
@@ -58,18 +74,33 @@ function withRegisters(banks: { powerRegister: number; count: number }[], fn: (f
     if (typeof v !== "number" || (v | 0) !== v) bad("poke32 0x" + a.toString(16) + " of a value that is not an int32: " + v);
     const reg = a - 4 * (a % 16 === 4 ? 1 : a % 16 === 8 ? 2 : 9);
     const m = mask.get(reg);
-    if (m === undefined) { bad("poke32 0x" + a.toString(16) + ": not a POWERSET/POWERCLR register of the board"); return; }
-    if (((v >>> 0) & ~m) !== 0) bad("poke32 0x" + a.toString(16) + " = 0x" + (v >>> 0).toString(16) + ": bits of sections the bank does not have");
+    if (m === undefined) {
+      bad("poke32 0x" + a.toString(16) + ": not a POWERSET/POWERCLR register of the board");
+      return;
+    }
+    if (((v >>> 0) & ~m) !== 0)
+      bad("poke32 0x" + a.toString(16) + " = 0x" + (v >>> 0).toString(16) + ": bits of sections the bank does not have");
     const cur = f.power.get(reg)!;
     f.power.set(reg, (a === reg + 4 ? cur | v : cur & ~v) >>> 0);
   };
-  try { fn(f); } finally { NAMES.forEach((n, i) => { if (saved[i] === undefined) delete g[n]; else g[n] = saved[i]; }); }
+  try {
+    fn(f);
+  } finally {
+    NAMES.forEach((n, i) => {
+      if (saved[i] === undefined) delete g[n];
+      else g[n] = saved[i];
+    });
+  }
 }
 
 /** The register map of a board file as written: each bank's POWER address and section count. */
 function registerMap(name: string): { powerRegister: number; count: number; names: string[] }[] {
   const raw = JSON.parse(readFileSync("boards/" + name + ".json", "utf8"));
-  return raw.banks.map((b: any) => ({ powerRegister: parseInt(b.powerRegister, 16), count: b.sections.length, names: b.sections.map((s: any) => s.name) }));
+  return raw.banks.map((b: any) => ({
+    powerRegister: parseInt(b.powerRegister, 16),
+    count: b.sections.length,
+    names: b.sections.map((s: any) => s.name),
+  }));
 }
 
 const NRF_BOARDS = listBoards().filter((n) => loadBoard(n).ramPower === "nrf52-ram-power");
@@ -92,7 +123,10 @@ test("PUCKJS: only RAM6.S0 is clear of the SoftDevice, the variables, the stack 
     assert.match(p.reasons[5], /Espruino variables/);
     assert.match(p.reasons[13], /Stack \[0x2000dff0, 0x2000fff0\)/);
     assert.is(p.reasons[12], "");
-    assert.equal(p.reserved.map((r) => r.name), PUCK.reserved.map((r) => r.name));
+    assert.equal(
+      p.reserved.map((r) => r.name),
+      PUCK.reserved.map((r) => r.name),
+    );
     assert.equal(f.writes, []);
     assert.equal(f.violations, []);
   });
@@ -100,14 +134,18 @@ test("PUCKJS: only RAM6.S0 is clear of the SoftDevice, the variables, the stack 
 
 test("PUCKJS: RAM6.S0 through off, retained and on: one POWERCLR/POWERSET write per step, bits 0 and 16 of RAM[6]", () => {
   withRegisters(registerMap("PUCKJS"), (f) => {
-    const p = nrf52Power(PUCK, quiet), R = 0x40000960;
+    const p = nrf52Power(PUCK, quiet),
+      R = 0x40000960;
     assert.is(p.getPower(12), "on");
     p.setPower(12, "off");
     assert.equal(f.writes, [[R + 8, 0x10001]]);
     assert.is(p.getPower(12), "off");
     assert.is(f.power.get(R), 0x2);
     p.setPower(12, "retained");
-    assert.equal(f.writes.slice(1), [[R + 4, 0x10000], [R + 8, 0x1]]);
+    assert.equal(f.writes.slice(1), [
+      [R + 4, 0x10000],
+      [R + 8, 0x1],
+    ]);
     assert.is(p.getPower(12), "retained");
     p.setPower(12, "on");
     assert.equal(f.writes.slice(3), [[R + 4, 0x1]]);
@@ -145,40 +183,43 @@ test("EINVAL for a bad index or state; nothing written", () => {
 });
 
 for (const name of NRF_BOARDS) {
-  test(name + ": every section through off, retained and on writes only its own bank's registers and bits (board's reservations lifted)", () => {
-    const map = registerMap(name);
-    withRegisters(map, (f) => {
-      const board = loadBoard(name);
-      const p = nrf52Power({ banks: board.banks }, quiet);
-      let i = 0;
-      for (const bank of map) {
-        for (let k = 0; k < bank.count; k++, i++) {
-          assert.is(p.sectionName(i), bank.names[k]);
-          assert.ok(p.gateable(i), bank.names[k]);
-          const before = new Map(f.power);
-          const from = f.writes.length;
-          p.setPower(i, "off");
-          assert.is(p.getPower(i), "off");
-          p.setPower(i, "retained");
-          assert.is(p.getPower(i), "retained");
-          p.setPower(i, "on");
-          assert.is(p.getPower(i), "on");
-          assert.equal(f.writes.slice(from), [
-            [bank.powerRegister + 8, (1 << k | 1 << (16 + k)) | 0],
-            [bank.powerRegister + 4, (1 << (16 + k)) | 0],
-            [bank.powerRegister + 8, 1 << k],
-            [bank.powerRegister + 4, 1 << k],
-          ]);
-          for (const [reg, v] of before) {
-            if (reg !== bank.powerRegister) assert.is(f.power.get(reg), v, "another bank changed");
-            else assert.is(f.power.get(reg), (v | 1 << (16 + k)) >>> 0, "only section " + k + "'s bits changed (retention stays set)");
+  test(
+    name + ": every section through off, retained and on writes only its own bank's registers and bits (board's reservations lifted)",
+    () => {
+      const map = registerMap(name);
+      withRegisters(map, (f) => {
+        const board = loadBoard(name);
+        const p = nrf52Power({ banks: board.banks }, quiet);
+        let i = 0;
+        for (const bank of map) {
+          for (let k = 0; k < bank.count; k++, i++) {
+            assert.is(p.sectionName(i), bank.names[k]);
+            assert.ok(p.gateable(i), bank.names[k]);
+            const before = new Map(f.power);
+            const from = f.writes.length;
+            p.setPower(i, "off");
+            assert.is(p.getPower(i), "off");
+            p.setPower(i, "retained");
+            assert.is(p.getPower(i), "retained");
+            p.setPower(i, "on");
+            assert.is(p.getPower(i), "on");
+            assert.equal(f.writes.slice(from), [
+              [bank.powerRegister + 8, (1 << k) | (1 << (16 + k)) | 0],
+              [bank.powerRegister + 4, (1 << (16 + k)) | 0],
+              [bank.powerRegister + 8, 1 << k],
+              [bank.powerRegister + 4, 1 << k],
+            ]);
+            for (const [reg, v] of before) {
+              if (reg !== bank.powerRegister) assert.is(f.power.get(reg), v, "another bank changed");
+              else assert.is(f.power.get(reg), (v | (1 << (16 + k))) >>> 0, "only section " + k + "'s bits changed (retention stays set)");
+            }
           }
         }
-      }
-      assert.is(i, p.sectionCount());
-      assert.equal(f.violations, []);
-    });
-  });
+        assert.is(i, p.sectionCount());
+        assert.equal(f.violations, []);
+      });
+    },
+  );
 }
 
 test("with the SoftDevice enabled and no io of the caller's, nothing is gateable and nothing is written", () => {
@@ -206,7 +247,9 @@ test("the SoftDevice is assumed enabled where the engine has Espruino's NRF obje
       assert.match(nrf52Power(PUCK, { engine: false }).reasons[12], /SoftDevice/);
       assert.is(nrf52Power(PUCK, { engine: false, softDevice: false }).reasons[12], "");
     });
-  } finally { delete g.NRF; }
+  } finally {
+    delete g.NRF;
+  }
   withRegisters(registerMap("PUCKJS"), () => assert.is(nrf52Power(PUCK, { engine: false }).reasons[12], ""));
 });
 
@@ -214,8 +257,14 @@ test("options.io: the registers go through the caller's port (for example one th
   const calls: string[] = [];
   let reg = 0x3;
   const io = new PeekPokeMemory() as any;
-  io.read32 = (a: number) => { calls.push("read 0x" + a.toString(16)); return reg; };
-  io.write32 = (a: number, v: number) => { calls.push("write 0x" + a.toString(16) + " 0x" + (v >>> 0).toString(16)); reg = a % 16 === 4 ? reg | v : reg & ~v; };
+  io.read32 = (a: number) => {
+    calls.push("read 0x" + a.toString(16));
+    return reg;
+  };
+  io.write32 = (a: number, v: number) => {
+    calls.push("write 0x" + a.toString(16) + " 0x" + (v >>> 0).toString(16));
+    reg = a % 16 === 4 ? reg | v : reg & ~v;
+  };
   const p = nrf52Power(PUCK, { engine: false, softDevice: true, io });
   assert.is(p.io, io);
   assert.ok(p.gateable(12));
@@ -225,12 +274,27 @@ test("options.io: the registers go through the caller's port (for example one th
 });
 
 test("the engine's view: process.memory() static data and stack, E.getAddressOf's variable pool", () => {
-  const g = globalThis as any, savedMemory = (process as any).memory;
+  const g = globalThis as any,
+    savedMemory = (process as any).memory;
   const run = (mem: any, addr: number | null, options: any, fn: (p: ReturnType<typeof nrf52Power>) => void) => {
-    (process as any).memory = (gc: boolean) => { assert.is(gc, false, "no garbage collection"); return mem; };
-    if (addr !== null) g.E = { getAddressOf: (v: any, flat: boolean) => { assert.is(v, mem); assert.is(flat, false); return addr; } };
-    try { withRegisters(registerMap("PUCKJS"), () => fn(nrf52Power({ banks: PUCK.banks }, Object.assign({ softDevice: false }, options)))); }
-    finally { (process as any).memory = savedMemory; delete g.E; }
+    (process as any).memory = (gc: boolean) => {
+      assert.is(gc, false, "no garbage collection");
+      return mem;
+    };
+    if (addr !== null)
+      g.E = {
+        getAddressOf: (v: any, flat: boolean) => {
+          assert.is(v, mem);
+          assert.is(flat, false);
+          return addr;
+        },
+      };
+    try {
+      withRegisters(registerMap("PUCKJS"), () => fn(nrf52Power({ banks: PUCK.banks }, Object.assign({ softDevice: false }, options))));
+    } finally {
+      (process as any).memory = savedMemory;
+      delete g.E;
+    }
   };
   // Static data up to 0x2000C800: RAM0..RAM6.S0 are the firmware's; SP = 0x2000F000, 4 KiB margin: RAM6.S1 and RAM7 are stack.
   run({ stackEndAddress: 0x2000c800, stackFree: 0x2800, total: 100, blocksize: 13 }, null, {}, (p) => {
@@ -263,20 +327,49 @@ test("the engine's view: process.memory() static data and stack, E.getAddressOf'
 test("bad boards and options are refused with EINVAL naming the field", () => {
   withRegisters(registerMap("PUCKJS"), (f) => {
     const banks = PUCK.banks;
-    const one = (reg: any, n = 2) => ({ banks: [{ name: "RAM0", powerRegister: reg, sections: Array.from({ length: n }, (_, k) => ({ name: "S" + k, base: 0x20000000 + k * 0x100, size: 0x100, gateable: true })) }] });
-    for (const b of [null, undefined, 5, "PUCKJS", {}, { banks: [] }, { banks: "x" }]) throwsCode(() => nrf52Power(b as any), "EINVAL", /banks/);
+    const one = (reg: any, n = 2) => ({
+      banks: [
+        {
+          name: "RAM0",
+          powerRegister: reg,
+          sections: Array.from({ length: n }, (_, k) => ({ name: "S" + k, base: 0x20000000 + k * 0x100, size: 0x100, gateable: true })),
+        },
+      ],
+    });
+    for (const b of [null, undefined, 5, "PUCKJS", {}, { banks: [] }, { banks: "x" }])
+      throwsCode(() => nrf52Power(b as any), "EINVAL", /banks/);
     throwsCode(() => nrf52Power(loadBoard("PICO_R1_3") as unknown as Nrf52Board), "EINVAL", /PICO_R1_3 has ramPower "none"/);
     throwsCode(() => nrf52Power({ ramPower: "stm32l4-sram2-rrs", banks }), "EINVAL", /ramPower/);
-    for (const r of [0x40000904, 0x40000990, 0x400008f0, "0x40000900", undefined, NaN]) throwsCode(() => nrf52Power(one(r)), "EINVAL", /banks\[0\]\.powerRegister must be RAM\[n\]\.POWER/);
+    for (const r of [0x40000904, 0x40000990, 0x400008f0, "0x40000900", undefined, NaN])
+      throwsCode(() => nrf52Power(one(r)), "EINVAL", /banks\[0\]\.powerRegister must be RAM\[n\]\.POWER/);
     throwsCode(() => nrf52Power(one(0x40000900, 17)), "EINVAL", /banks\[0\]\.sections must be an array of 1 to 16/);
     throwsCode(() => nrf52Power(one(0x40000900, 0)), "EINVAL", /sections/);
     throwsCode(() => nrf52Power({ banks, reserved: "SoftDevice" as any }, quiet), "EINVAL", /board\.reserved must be an array/);
-    throwsCode(() => nrf52Power({ banks }, { engine: false, reserved: [{ name: "x", base: 0, size: 4 }] }), "EINVAL", /options\.reserved\[0\]\.base/);
-    throwsCode(() => nrf52Power({ banks }, { engine: false, reserved: [{ name: "x", base: 0x20000000, size: 0 }] }), "EINVAL", /options\.reserved\[0\]\.size/);
+    throwsCode(
+      () => nrf52Power({ banks }, { engine: false, reserved: [{ name: "x", base: 0, size: 4 }] }),
+      "EINVAL",
+      /options\.reserved\[0\]\.base/,
+    );
+    throwsCode(
+      () => nrf52Power({ banks }, { engine: false, reserved: [{ name: "x", base: 0x20000000, size: 0 }] }),
+      "EINVAL",
+      /options\.reserved\[0\]\.size/,
+    );
     throwsCode(() => nrf52Power({ banks }, { engine: false, reserved: [null as any] }), "EINVAL", /options\.reserved\[0\] must be/);
     throwsCode(() => nrf52Power({ banks }, { io: {} as any }), "EINVAL", /options\.io/);
     throwsCode(() => nrf52Power({ banks }, { stackMargin: -1 }), "EINVAL", /options\.stackMargin/);
-    const overlapping = { banks: [{ name: "RAM0", powerRegister: 0x40000900, sections: [{ name: "A", base: 0x20000000, size: 0x200, gateable: true }, { name: "B", base: 0x20000100, size: 0x100, gateable: true }] }] };
+    const overlapping = {
+      banks: [
+        {
+          name: "RAM0",
+          powerRegister: 0x40000900,
+          sections: [
+            { name: "A", base: 0x20000000, size: 0x200, gateable: true },
+            { name: "B", base: 0x20000100, size: 0x100, gateable: true },
+          ],
+        },
+      ],
+    };
     throwsCode(() => nrf52Power(overlapping, quiet), "EINVAL", /sections\[1\] overlaps/);
     assert.equal(f.writes, []);
     assert.equal(f.violations, []);
@@ -288,7 +381,9 @@ powerContract(test, "nrf52Power", (specs) => {
   let reg = 0x7;
   const io = new PeekPokeMemory() as any;
   io.read32 = () => reg;
-  io.write32 = (a: number, v: number) => { reg = (a === 0x40000904 ? reg | v : reg & ~v) >>> 0; };
+  io.write32 = (a: number, v: number) => {
+    reg = (a === 0x40000904 ? reg | v : reg & ~v) >>> 0;
+  };
   return nrf52Power({ banks: [{ name: "RAM0", powerRegister: 0x40000900, sections: specs }] }, { engine: false, softDevice: false, io });
 });
 void CONTRACT_SECTIONS;
@@ -300,11 +395,13 @@ test("a BankManager with pack+gate drives the registers: RAM6.S0 goes off only o
     const blocks = new MemBlocks(mem, { base: 0x2000c000, size: 0x1000, blockSize: 64 });
     const bm = new BankManager(p, { policy: "pack+gate", hysteresis: 2 });
     bm.manage(blocks);
-    const a = bm.allocate(64), b = bm.allocate(64);
+    const a = bm.allocate(64),
+      b = bm.allocate(64);
     assert.ok(a && b);
     bm.update(1);
     assert.equal(f.writes, [], "a live section stays on");
-    bm.free(a); bm.free(b);
+    bm.free(a);
+    bm.free(b);
     bm.update(2);
     assert.equal(f.writes, [], "inside the hysteresis");
     bm.update(5);

@@ -12,7 +12,8 @@ import { EBUSY, EFAULT, ENOMEM } from "../src/core/errors.js";
 import { SimMcu } from "../sim/mcu.js";
 import { loadBoard } from "../sim/boards.js";
 
-const BASE = 0x20008000, SIZE = 0x4000;
+const BASE = 0x20008000,
+  SIZE = 0x4000;
 
 function setup(blockSize = 64, strict = true) {
   const mcu = new SimMcu(loadBoard("BANGLEJS2"), { strict });
@@ -33,12 +34,16 @@ function gated(state: "off" | "retained") {
 
 function drain(pool: Onesize): number[] {
   const out: number[] = [];
-  for (let a; (a = pool.allocate(pool.blockSize)) !== 0;) out.push(a);
+  for (let a; (a = pool.allocate(pool.blockSize)) !== 0; ) out.push(a);
   return out;
 }
 
 function fault(fn: () => unknown): any {
-  try { fn(); } catch (e) { return e; }
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
   return assert.unreachable("expected a bus fault");
 }
 
@@ -56,16 +61,17 @@ test("blocks never handed out are never touched: bump allocation makes no memory
 test("hazard: switch off a section holding free-list links and the next allocation faults, naming the section", () => {
   const { mcu, pool, sec, secBase, secSize } = setup();
   const all = drain(pool);
-  const inSec = all.filter((a) => mcu.sectionAt(a) === sec), rest = all.filter((a) => mcu.sectionAt(a) !== sec);
+  const inSec = all.filter((a) => mcu.sectionAt(a) === sec),
+    rest = all.filter((a) => mcu.sectionAt(a) !== sec);
   assert.is(inSec.length, 64);
   for (const a of rest) pool.free(a);
-  for (const a of inSec) pool.free(a);            // the head of the list is now in RAM4.S1
+  for (const a of inSec) pool.free(a); // the head of the list is now in RAM4.S1
   mcu.setPower(sec, "off");
   const e = fault(() => pool.allocate(64));
   assert.is(e.code, "EFAULT");
   assert.is(e.section, "RAM4.S1");
   assert.match(e.message, /RAM4\.S1/);
-  assert.is(pool.counters().nfree, 256);                   // the faulting call changed nothing
+  assert.is(pool.counters().nfree, 256); // the faulting call changed nothing
   assert.ok(pool.invariantsHold());
   // switching it back on does not bring the links back: their contents are lost
   mcu.setPower(sec, "on");
@@ -95,7 +101,7 @@ test("hazard, lenient silicon: garbage links give 0 and a diagnostic, never an a
 test("cure: releaseRange, then switching the section off is safe and allocation goes on from the other sections", () => {
   const { mcu, pool, sec, secBase, secSize } = setup();
   const all = drain(pool);
-  for (const a of all) pool.free(a);               // links in every section
+  for (const a of all) pool.free(a); // links in every section
   assert.is(pool.releaseRange(secBase, secSize), 64);
   assert.is(pool.counters().nfree, 192);
   assert.is(pool.validate(), null);
@@ -106,11 +112,11 @@ test("cure: releaseRange, then switching the section off is safe and allocation 
     assert.is.not(mcu.sectionAt(a), sec);
     mcu.writeBlock(a, [1, 2, 3, 4, 5, 6, 7, 8], 0, 8); // the blocks are usable
   }
-  assert.is(pool.counters().failed, 2);              // the ends of the two drains: empty, not corrupt
+  assert.is(pool.counters().failed, 2); // the ends of the two drains: empty, not corrupt
   assert.is(pool.lastError, -ENOMEM);
   assert.is(pool.counters().corruptions, 0);
   for (const a of got) assert.is(pool.free(a), 0);
-  assert.is(pool.validate(), null);                // walks the list without touching RAM4.S1
+  assert.is(pool.validate(), null); // walks the list without touching RAM4.S1
   assert.is(mcu.counters()["RAM4.S1"].faults, 0);
   // after power-on and reclaimRange the section's blocks are used again
   mcu.setPower(sec, "on");
@@ -147,7 +153,7 @@ test("never-used blocks of a released section: the bump index skips them and the
   mcu.setPower(sec, "on");
   assert.is(pool.reclaimRange(secBase, secSize), 64); // the bump index passed them: fresh links, onto the list
   const first = pool.allocate(64);
-  assert.is(first, secBase);                        // lowest reclaimed block first
+  assert.is(first, secBase); // lowest reclaimed block first
   assert.is(drain(pool).length, 255);
   assert.is(pool.validate(), null);
 });
@@ -167,7 +173,7 @@ test("reclaimRange while the section is still off faults on the first link write
 test("retention: a released section may also be put in retention, and comes back the same way", () => {
   const { mcu, pool, sec, secBase, secSize } = gated("retained");
   assert.is(drain(pool).length, 192);
-  pool.freeAll();                                   // released blocks stay released
+  pool.freeAll(); // released blocks stay released
   assert.is(pool.counters().nfree, 192);
   mcu.setPower(sec, "on");
   assert.is(pool.reclaimRange(secBase, secSize), 64);
@@ -176,9 +182,11 @@ test("retention: a released section may also be put in retention, and comes back
 
 test("blocks straddling a section boundary: released with either section, reclaimed only with a range holding them whole", () => {
   const { mcu, pool, sec, secBase, secSize } = setup(48);
-  const bs = 48, n = pool.counters().nblocks;
+  const bs = 48,
+    n = pool.counters().nblocks;
   assert.is(n, Math.floor(SIZE / bs));
-  const first = Math.floor((secBase - BASE) / bs), end = Math.ceil((secBase + secSize - BASE) / bs);
+  const first = Math.floor((secBase - BASE) / bs),
+    end = Math.ceil((secBase + secSize - BASE) / bs);
   assert.ok((secBase - BASE) % bs !== 0, "a block straddles the lower edge");
   for (const a of drain(pool)) pool.free(a);
   assert.is(pool.releaseRange(secBase, secSize), end - first);
@@ -188,7 +196,7 @@ test("blocks straddling a section boundary: released with either section, reclai
   for (const a of got) {
     assert.is.not(mcu.sectionAt(a), sec);
     assert.is.not(mcu.sectionAt(a + bs - 1), sec);
-    mcu.fill(a, bs, 0x55);                           // every byte of every block is usable
+    mcu.fill(a, bs, 0x55); // every byte of every block is usable
   }
   for (const a of got) pool.free(a);
   mcu.setPower(sec, "on");

@@ -6,7 +6,7 @@
 import "../src/debug/host.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Onesize, OnesizeOptions } from "../src/alloc/onesize.js";
+import { Onesize, type OnesizeOptions } from "../src/alloc/onesize.js";
 import { debugOnesize } from "../src/debug/onesize.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";
 import type { Memory } from "../src/hal/ports.js";
@@ -32,9 +32,16 @@ function both(name: string, fn: () => void): void {
   test(name, fn);
   if (!P._allocateDiv) return;
   test(name + " (division versions)", () => {
-    const allocate = P.allocate, free = P.free;
-    P.allocate = P._allocateDiv; P.free = P._freeDiv;
-    try { fn(); } finally { P.allocate = allocate; P.free = free; }
+    const allocate = P.allocate,
+      free = P.free;
+    P.allocate = P._allocateDiv;
+    P.free = P._freeDiv;
+    try {
+      fn();
+    } finally {
+      P.allocate = allocate;
+      P.free = free;
+    }
   });
 }
 
@@ -43,18 +50,37 @@ const nfree = (p: Onesize) => p.counters().nfree;
 /** Everything observable without memory access, to show that a rejected call changed nothing (failure counts aside). */
 function snapshot(p: Onesize) {
   const live: number[] = [];
-  p.iterateOverAllocated((a) => { live.push(a); });
+  p.iterateOverAllocated((a) => {
+    live.push(a);
+  });
   const c = p.counters();
-  return JSON.stringify({ live, nfree: c.nfree, nfreeMin: c.nfreeMin, allocated: c.allocated, released: c.released, peak: c.peak,
-    head: p._head, bump: p._bump, used: p.stats().used, room: p._room, mark: p._mark });
+  return JSON.stringify({
+    live,
+    nfree: c.nfree,
+    nfreeMin: c.nfreeMin,
+    allocated: c.allocated,
+    released: c.released,
+    peak: c.peak,
+    head: p._head,
+    bump: p._bump,
+    used: p.stats().used,
+    room: p._room,
+    mark: p._mark,
+  });
 }
 
 /** A watcher that records every event as [kind, address, bytes]. */
 function recorder(p?: Onesize) {
   const log: [string, number, number][] = [];
   const w: Watcher = {
-    onAlloc(a, b, al) { if (p) assert.is(al, p); log.push(["alloc", a, b]); },
-    onFree(a, b, al) { if (p) assert.is(al, p); log.push(["free", a, b]); },
+    onAlloc(a, b, al) {
+      if (p) assert.is(al, p);
+      log.push(["alloc", a, b]);
+    },
+    onFree(a, b, al) {
+      if (p) assert.is(al, p);
+      log.push(["free", a, b]);
+    },
   };
   return { w, log };
 }
@@ -69,15 +95,22 @@ both("amast test.c: two blocks, allocate to empty, free, allocate_x, free_all, n
   assert.is(p.counters().nblocks, 2);
   assert.is(p.blockSize, 12);
   const a = p.allocate(12);
-  assert.ok(a !== 0); assert.is(nfree(p), 1);
+  assert.ok(a !== 0);
+  assert.is(nfree(p), 1);
   const b = p.allocate(12);
-  assert.ok(b !== 0 && b !== a); assert.is(nfree(p), 0);
-  assert.is(p.allocateX(12, 0), 0); assert.is(nfree(p), 0);
+  assert.ok(b !== 0 && b !== a);
+  assert.is(nfree(p), 0);
+  assert.is(p.allocateX(12, 0), 0);
+  assert.is(nfree(p), 0);
   assert.is(p.lastError, -ENOMEM);
-  assert.is(p.free(a), 0); assert.is(nfree(p), 1);
-  assert.is(p.free(b), 0); assert.is(nfree(p), 2);
-  assert.ok(p.allocateX(12, 0) !== 0); assert.is(nfree(p), 1);
-  assert.is(p.freeAll(), 0); assert.is(nfree(p), 2);
+  assert.is(p.free(a), 0);
+  assert.is(nfree(p), 1);
+  assert.is(p.free(b), 0);
+  assert.is(nfree(p), 2);
+  assert.ok(p.allocateX(12, 0) !== 0);
+  assert.is(nfree(p), 1);
+  assert.is(p.freeAll(), 0);
+  assert.is(nfree(p), 2);
   assert.is(p.counters().nfreeMin, 0);
   assert.is(p.validate(), null);
 });
@@ -97,7 +130,8 @@ both("bump pointer first (address order), then the most recently freed block (LI
   const { p } = pool();
   const a = [p.allocate(32), p.allocate(32), p.allocate(32)];
   assert.equal(a, [BASE, BASE + 32, BASE + 64]);
-  p.free(a[0]); p.free(a[2]);
+  p.free(a[0]);
+  p.free(a[2]);
   assert.is(p.allocate(32), a[2]);
   assert.is(p.allocate(32), a[0]);
   assert.is(p.allocate(32), BASE + 96);
@@ -120,7 +154,7 @@ both("allocateX keeps a margin: allocates only while more than margin blocks are
   const { p } = pool({ size: 128, blockSize: 32 }); // 4 blocks
   assert.ok(p.allocateX(32, 2) !== 0); // 4 free > 2
   assert.ok(p.allocateX(32, 2) !== 0); // 3 free > 2
-  assert.is(p.allocateX(32, 2), 0);    // 2 free, not > 2
+  assert.is(p.allocateX(32, 2), 0); // 2 free, not > 2
   assert.is(p.lastError, -ENOMEM);
   assert.is(p.counters().failed, 1);
   assert.match(p.lastErrorText(), /margin 2/);
@@ -152,7 +186,8 @@ both("allocate: size must be an integer in [1, blockSize]; each refusal sets las
   let n = 1;
   for (const s of [0, -1, 1.5, NaN, Infinity, undefined, null, "8", {}, 33, 0x100000000]) {
     p.lastError = 0;
-    assert.is(p.allocate(s as any), 0, "size " + String(s)); n++;
+    assert.is(p.allocate(s as any), 0, "size " + String(s));
+    n++;
     assert.is(p.lastError, -EINVAL, "size " + String(s));
   }
   assert.match(p.lastErrorText(), /size must be an integer in \[1, 32\]/);
@@ -161,7 +196,7 @@ both("allocate: size must be an integer in [1, blockSize]; each refusal sets las
   assert.is(snapshot(p), before);
   assert.ok(p.allocate(1) !== 0);
   assert.ok(p.allocate(32) !== 0);
-  assert.is(p.allocate(33), 0);                    // after valid sizes, a bad one is still refused
+  assert.is(p.allocate(33), 0); // after valid sizes, a bad one is still refused
   assert.ok(p.allocate(7) !== 0);
   assert.is(p.allocate(7.5), 0);
   assert.is(p.validate(), null);
@@ -175,10 +210,10 @@ both("lastError: every failed call sets it, successful calls leave it (a rejecte
   assert.is(p.free(a), -EFAULT);
   assert.is(p.lastError, -EFAULT);
   assert.is(p.allocate(33), 0);
-  assert.is(p.lastError, -EINVAL);                // this rejection, not the older -EFAULT
+  assert.is(p.lastError, -EINVAL); // this rejection, not the older -EFAULT
   assert.match(p.lastErrorText(), /got 33/);
   assert.ok(p.allocate(32) !== 0);
-  assert.is(p.lastError, -EINVAL);                // success leaves it
+  assert.is(p.lastError, -EINVAL); // success leaves it
   p.allocate(32);
   assert.is(p.allocate(32), 0);
   assert.is(p.lastError, -ENOMEM);
@@ -186,7 +221,7 @@ both("lastError: every failed call sets it, successful calls leave it (a rejecte
   assert.is(p.lastError, -EINVAL);
   assert.is(p.releaseRange(BASE, 32), -EBUSY);
   assert.is(p.lastError, -EBUSY);
-  assert.is(p.stats().failures, 4);                // allocate and free only
+  assert.is(p.stats().failures, 4); // allocate and free only
 });
 
 both("allocate: alignment up to the pool's (the lowest set bit of base | blockSize); beyond it or not a power of two: -EINVAL", () => {
@@ -204,14 +239,16 @@ both("allocate: alignment up to the pool's (the lowest set bit of base | blockSi
   }
   assert.match(p.lastErrorText(), /alignment must be a power of two up to 8/);
   assert.is(snapshot(p), before);
-  assert.is(pool({ blockSize: 32 }).p.allocate(32, 32), BASE);        // 32-byte blocks at an aligned base
+  assert.is(pool({ blockSize: 32 }).p.allocate(32, 32), BASE); // 32-byte blocks at an aligned base
   assert.is(pool({ blockSize: 4, alignment: 4 }).p.counters().alignment, 4);
 });
 
 both("allocate: the address hint is ignored (LIFO order is the design), whatever it is", () => {
   const { p } = pool();
-  const a = p.allocate(32), b = p.allocate(32);
-  p.free(a); p.free(b);
+  const a = p.allocate(32),
+    b = p.allocate(32);
+  p.free(a);
+  p.free(b);
   const al = p.allocate as (s: number, al?: number, hint?: unknown) => number;
   assert.is(al.call(p, 32, undefined, BASE + 128), b);
   assert.is(al.call(p, 32, undefined, "not an address"), a);
@@ -267,18 +304,32 @@ both("watch: onAlloc/onFree from allocate, allocateX, free, freeAll (one per liv
   const { p } = pool();
   const { w, log } = recorder(p);
   assert.is(p.watch(w), 0);
-  const a = p.allocate(5), b = p.allocateX(32, 1), c = p.allocate(32);
+  const a = p.allocate(5),
+    b = p.allocateX(32, 1),
+    c = p.allocate(32);
   assert.is(p.free(b), 0);
-  p.allocate(99); p.allocateX(32, 99); p.free(b); p.free(BASE + 3); p.free(0);
+  p.allocate(99);
+  p.allocateX(32, 99);
+  p.free(b);
+  p.free(BASE + 3);
+  p.free(0);
   p.releaseRange(BASE + 192, 64);
   p.reclaimRange(BASE + 192, 64);
-  assert.equal(log, [["alloc", a, 32], ["alloc", b, 32], ["alloc", c, 32], ["free", b, 32]]);
+  assert.equal(log, [
+    ["alloc", a, 32],
+    ["alloc", b, 32],
+    ["alloc", c, 32],
+    ["free", b, 32],
+  ]);
   log.length = 0;
   assert.is(p.freeAll(), 0);
-  assert.equal(log, [["free", a, 32], ["free", c, 32]]);
+  assert.equal(log, [
+    ["free", a, 32],
+    ["free", c, 32],
+  ]);
   assert.is(p.validate(), null);
   log.length = 0;
-  assert.is(p.watch(w), 0);                       // already attached: still one
+  assert.is(p.watch(w), 0); // already attached: still one
   p.allocate(32);
   assert.is(log.length, 1);
   assert.is(p.unwatch(w), 0);
@@ -291,12 +342,16 @@ both("watch: onAlloc/onFree from allocate, allocateX, free, freeAll (one per liv
 
 both("watch: statistics stay right while watched, and after the last watcher leaves", () => {
   const { p } = pool();
-  const r1 = recorder(), r2 = recorder();
-  p.watch(r1.w); p.watch(r2.w);
+  const r1 = recorder(),
+    r2 = recorder();
+  p.watch(r1.w);
+  p.watch(r2.w);
   const a = [0, 1, 2, 3].map(() => p.allocate(32));
-  p.free(a[3]); p.free(a[2]);
+  p.free(a[3]);
+  p.free(a[2]);
   assert.equal(p.stats(), { used: 64, free: 192, peak: 128, count: 2, failures: 0 });
-  assert.is(r1.log.length, 6); assert.is(r2.log.length, 6);
+  assert.is(r1.log.length, 6);
+  assert.is(r2.log.length, 6);
   p.unwatch(r1.w);
   assert.ok(p.invariantsHold());
   p.unwatch(r2.w);
@@ -310,19 +365,34 @@ both("watch: statistics stay right while watched, and after the last watcher lea
 both("watch: a watcher may unwatch itself, or attach another, while it is told of an event", () => {
   const { p } = pool();
   const log: string[] = [];
-  const late: Watcher = { onAlloc(a) { log.push("late+" + a.toString(16)); }, onFree(a) { log.push("late-" + a.toString(16)); } };
+  const late: Watcher = {
+    onAlloc(a) {
+      log.push("late+" + a.toString(16));
+    },
+    onFree(a) {
+      log.push("late-" + a.toString(16));
+    },
+  };
   const once: Watcher = {
-    onAlloc(a) { log.push("once+" + a.toString(16)); assert.is(p.unwatch(once), 0); assert.is(p.watch(late), 0); },
-    onFree() { log.push("once-"); },
+    onAlloc(a) {
+      log.push("once+" + a.toString(16));
+      assert.is(p.unwatch(once), 0);
+      assert.is(p.watch(late), 0);
+    },
+    onFree() {
+      log.push("once-");
+    },
   };
   const other = recorder(p);
-  p.watch(once); p.watch(other.w);
+  p.watch(once);
+  p.watch(other.w);
   const a = p.allocate(32);
-  assert.equal(log, ["once+20000000"]);            // the late watcher is not told of the event it was attached during
-  assert.equal(other.log, [["alloc", a, 32]]);     // the one after the leaving watcher is still told
+  assert.equal(log, ["once+20000000"]); // the late watcher is not told of the event it was attached during
+  assert.equal(other.log, [["alloc", a, 32]]); // the one after the leaving watcher is still told
   p.free(a);
   assert.equal(log, ["once+20000000", "late-20000000"]);
-  assert.is(p.unwatch(late), 0); assert.is(p.unwatch(other.w), 0);
+  assert.is(p.unwatch(late), 0);
+  assert.is(p.unwatch(other.w), 0);
   assert.ok(p.invariantsHold());
   assert.is(p.validate(), null);
 });
@@ -358,19 +428,51 @@ both("claims: the region must lie in the port and not overlap another live alloc
 });
 
 both("the lean class holds the contract's board members and the design's verbs; the add-on brings the rest", () => {
-  const lean = ["constructor", "allocate", "free", "stats", "watch",
-    "allocateX", "freeAll", "releaseRange", "reclaimRange", "_allocSlow", "_freeSlow", "_fail"];
-  const addOn = ["owns", "resetPeak", "unwatch", "close", "invariantsHold", "validate", "iterateOverAllocated", "counters", "lastErrorText"];
+  const lean = [
+    "constructor",
+    "allocate",
+    "free",
+    "stats",
+    "watch",
+    "allocateX",
+    "freeAll",
+    "releaseRange",
+    "reclaimRange",
+    "_allocSlow",
+    "_freeSlow",
+    "_fail",
+  ];
+  const addOn = [
+    "owns",
+    "resetPeak",
+    "unwatch",
+    "close",
+    "invariantsHold",
+    "validate",
+    "iterateOverAllocated",
+    "counters",
+    "lastErrorText",
+  ];
   // on an engine with WebAssembly (Node) the division versions of allocate and free stay reachable for the tests
   const jit = ["_allocateDiv", "_freeDiv"];
   assert.equal(Object.getOwnPropertyNames(Onesize.prototype).sort(), lean.concat(addOn, jit).sort());
   function Bare() {}
   debugOnesize(Bare);
-  assert.equal(Object.getOwnPropertyNames(Bare.prototype).filter((k) => k !== "constructor").sort(), addOn.slice().sort());
+  assert.equal(
+    Object.getOwnPropertyNames(Bare.prototype)
+      .filter((k) => k !== "constructor")
+      .sort(),
+    addOn.slice().sort(),
+  );
   const { p } = pool();
   // allocate and free are the instance's first properties (ESPRUINO: found before its fields)
   assert.equal(Object.keys(p).slice(0, 2), ["allocate", "free"]);
-  assert.equal(Object.keys(p).filter((k) => !k.startsWith("_")).sort(), ["allocate", "base", "blockSize", "free", "lastError", "memory", "size"]);
+  assert.equal(
+    Object.keys(p)
+      .filter((k) => !k.startsWith("_"))
+      .sort(),
+    ["allocate", "base", "blockSize", "free", "lastError", "memory", "size"],
+  );
 });
 
 // ---------------------------------------------------------------- configuration errors
@@ -379,22 +481,45 @@ both("constructor: bad configuration throws EINVAL naming the argument", () => {
   const mem = new ArrayMemory(BASE, 256);
   const ok = { base: BASE, size: 256, blockSize: 32 };
   const cases: [any, any, RegExp][] = [
-    [null, ok, /memory/], [{}, ok, /memory/], [{ read32() { return 0; } }, ok, /memory/],
-    [mem, null, /options/], [mem, 5, /options/],
-    [mem, { ...ok, base: 0 }, /base/], [mem, { ...ok, base: -4 }, /base/], [mem, { ...ok, base: BASE + 0.5 }, /base/],
-    [mem, { ...ok, base: "536870912" }, /base/], [mem, { ...ok, base: BASE + 2 }, /base must be a multiple of alignment/],
+    [null, ok, /memory/],
+    [{}, ok, /memory/],
+    [
+      {
+        read32() {
+          return 0;
+        },
+      },
+      ok,
+      /memory/,
+    ],
+    [mem, null, /options/],
+    [mem, 5, /options/],
+    [mem, { ...ok, base: 0 }, /base/],
+    [mem, { ...ok, base: -4 }, /base/],
+    [mem, { ...ok, base: BASE + 0.5 }, /base/],
+    [mem, { ...ok, base: "536870912" }, /base/],
+    [mem, { ...ok, base: BASE + 2 }, /base must be a multiple of alignment/],
     [mem, { ...ok, base: BASE + 4, alignment: 8 }, /base must be a multiple/],
-    [mem, { ...ok, size: 0 }, /size/], [mem, { ...ok, size: -1 }, /size/], [mem, { ...ok, size: 1.5 }, /size/],
-    [mem, { ...ok, size: undefined }, /size/], [mem, { ...ok, size: 16 }, /size must hold at least one block/],
+    [mem, { ...ok, size: 0 }, /size/],
+    [mem, { ...ok, size: -1 }, /size/],
+    [mem, { ...ok, size: 1.5 }, /size/],
+    [mem, { ...ok, size: undefined }, /size/],
+    [mem, { ...ok, size: 16 }, /size must hold at least one block/],
     [mem, { ...ok, base: 0xfffff000, size: 0x2000 }, /size/],
-    [mem, { ...ok, blockSize: 0 }, /blockSize/], [mem, { ...ok, blockSize: -32 }, /blockSize/],
-    [mem, { ...ok, blockSize: 2.5 }, /blockSize/], [mem, { ...ok, blockSize: "32" }, /blockSize/],
+    [mem, { ...ok, blockSize: 0 }, /blockSize/],
+    [mem, { ...ok, blockSize: -32 }, /blockSize/],
+    [mem, { ...ok, blockSize: 2.5 }, /blockSize/],
+    [mem, { ...ok, blockSize: "32" }, /blockSize/],
     [mem, { ...ok, blockSize: undefined }, /blockSize/],
-    [mem, { ...ok, alignment: 0 }, /alignment/], [mem, { ...ok, alignment: 2 }, /alignment/],
-    [mem, { ...ok, alignment: 3 }, /alignment/], [mem, { ...ok, alignment: 12 }, /alignment/],
+    [mem, { ...ok, alignment: 0 }, /alignment/],
+    [mem, { ...ok, alignment: 2 }, /alignment/],
+    [mem, { ...ok, alignment: 3 }, /alignment/],
+    [mem, { ...ok, alignment: 12 }, /alignment/],
     [mem, { ...ok, alignment: "4" }, /alignment/],
-    [mem, { ...ok, enter: 1 }, /enter/], [mem, { ...ok, exit: "x" }, /exit/],
-    [mem, { ...ok, size: 512 }, /not inside the memory port/], [mem, { ...ok, base: BASE - 64 }, /not inside the memory port/],
+    [mem, { ...ok, enter: 1 }, /enter/],
+    [mem, { ...ok, exit: "x" }, /exit/],
+    [mem, { ...ok, size: 512 }, /not inside the memory port/],
+    [mem, { ...ok, base: BASE - 64 }, /not inside the memory port/],
   ];
   for (const [m, o, re] of cases) throwsCode(() => new Onesize(m, o), "EINVAL", re);
   // none of them left a claim behind
@@ -409,9 +534,13 @@ both("a port's word view carries the links: same addresses as through read32/wri
   const q = new Onesize(viaPort, { base: BASE, size: 256, blockSize: 32 });
   assert.ok(p._words !== null);
   assert.is(q._words, null);
-  const a = [0, 1, 2, 3].map(() => p.allocate(32)), b = [0, 1, 2, 3].map(() => q.allocate(32));
-  for (const i of [2, 0, 3]) { p.free(a[i]); q.free(b[i]); }
-  assert.is(direct.read32(a[0]), viaPort.read32(b[0]));   // the link written into the block
+  const a = [0, 1, 2, 3].map(() => p.allocate(32)),
+    b = [0, 1, 2, 3].map(() => q.allocate(32));
+  for (const i of [2, 0, 3]) {
+    p.free(a[i]);
+    q.free(b[i]);
+  }
+  assert.is(direct.read32(a[0]), viaPort.read32(b[0])); // the link written into the block
   assert.is(direct.read32(a[0]), a[2]);
   assert.equal([p.allocate(32), p.allocate(32), p.allocate(32)], [q.allocate(32), q.allocate(32), q.allocate(32)]);
   assert.is(p.validate(), null);
@@ -420,8 +549,10 @@ both("a port's word view carries the links: same addresses as through read32/wri
   plain.wordView = () => ({ words: new Array(64).fill(0), base: BASE });
   const r = new Onesize(plain, { base: BASE, size: 256, blockSize: 32 });
   assert.is(r._words, null);
-  const x = r.allocate(32), y = r.allocate(32);
-  r.free(x); r.free(y);
+  const x = r.allocate(32),
+    y = r.allocate(32);
+  r.free(x);
+  r.free(y);
   assert.is(plain.read32(y), x);
   assert.equal([r.allocate(32), r.allocate(32)], [y, x]);
 });
@@ -431,12 +562,17 @@ both("regression: over an ArrayMemory whose base is not a multiple of 4, free wr
   const mem = new ArrayMemory(0x20000002, 256);
   const p = new Onesize(mem, { base: 0x20000004, size: 64, blockSize: 16 });
   assert.is(p._words, null);
-  const a = p.allocate(16), b = p.allocate(16), c = p.allocate(16);
+  const a = p.allocate(16),
+    b = p.allocate(16),
+    c = p.allocate(16);
   mem.fill(a, 16, 0xaa);
   mem.fill(c, 16, 0xcc);
   assert.is(p.free(b), 0);
-  for (let k = 0; k < 16; k++) { assert.is(mem.read8(a + k), 0xaa, "a byte " + k); assert.is(mem.read8(c + k), 0xcc, "c byte " + k); }
-  assert.is(mem.read32(b), 0);                    // the link (end of list) is b's own first word
+  for (let k = 0; k < 16; k++) {
+    assert.is(mem.read8(a + k), 0xaa, "a byte " + k);
+    assert.is(mem.read8(c + k), 0xcc, "c byte " + k);
+  }
+  assert.is(mem.read32(b), 0); // the link (end of list) is b's own first word
   assert.is(p.free(c), 0);
   assert.is(mem.read32(c), b);
   for (let k = 0; k < 16; k++) assert.is(mem.read8(a + k), 0xaa);
@@ -446,7 +582,8 @@ both("regression: over an ArrayMemory whose base is not a multiple of 4, free wr
   const m2 = new ArrayMemory(0x20000004, 256);
   const q = new Onesize(m2, { base: 0x20000010, size: 128, blockSize: 16, alignment: 16 });
   assert.ok(q._words !== null);
-  const x = q.allocate(16), y = q.allocate(16);
+  const x = q.allocate(16),
+    y = q.allocate(16);
   m2.fill(x, 16, 0xaa);
   q.free(y);
   assert.is(m2.read32(y), 0);
@@ -458,7 +595,10 @@ both("constructor touches no memory", () => {
   const mem = new ArrayMemory(BASE, 256);
   const spy: Memory = Object.create(mem);
   for (const k of ["read8", "read16", "read32", "write8", "write16", "write32", "readBlock", "writeBlock", "fill", "copy"]) {
-    (spy as any)[k] = function (...args: any[]) { touched++; return (mem as any)[k](...args); };
+    (spy as any)[k] = (...args: any[]) => {
+      touched++;
+      return (mem as any)[k](...args);
+    };
   }
   spy.wordView = () => null; // a port that watches every access offers no direct view
   const p = new Onesize(spy, { base: BASE, size: 256, blockSize: 32 });
@@ -477,12 +617,15 @@ both("allocateX: bad margin gives 0 and -EINVAL, counts as rejected, changes not
   let n = 0;
   for (const m of [-1, 0.5, NaN, undefined, null, "1", 0x100000000]) {
     p.lastError = 0;
-    assert.is(p.allocateX(8, m as any), 0, "margin " + String(m)); n++;
+    assert.is(p.allocateX(8, m as any), 0, "margin " + String(m));
+    n++;
     assert.is(p.lastError, -EINVAL);
   }
   assert.match(p.lastErrorText(), /margin must be an integer/);
-  assert.is(p.allocateX(33, 0), 0); n++;
-  assert.is(p.allocateX(0, 99), 0); n++;            // a bad size is -EINVAL even when the margin is not kept
+  assert.is(p.allocateX(33, 0), 0);
+  n++;
+  assert.is(p.allocateX(0, 99), 0);
+  n++; // a bad size is -EINVAL even when the margin is not kept
   assert.is(p.lastError, -EINVAL);
   assert.is(p.counters().rejected, n);
   assert.is(p.counters().failed, 0);
@@ -492,12 +635,35 @@ both("allocateX: bad margin gives 0 and -EINVAL, counts as rejected, changes not
 
 both("free: foreign, misaligned, out-of-range, never-allocated addresses give -EFAULT and change nothing", () => {
   const { p, mem } = pool();
-  const a = p.allocate(32), b = p.allocate(32);
+  const a = p.allocate(32),
+    b = p.allocate(32);
   p.free(b);
-  const before = snapshot(p), link = mem.read32(b);
+  const before = snapshot(p),
+    link = mem.read32(b);
   // BASE + 32 * 2^31 is a whole block index of 2^31 past the pool: Espruino throws on such a typed-array index
-  const bad = [BASE - 32, BASE - 1, a + 1, a + 4, a + 31, BASE + 64, BASE + 224, BASE + 256, BASE + 288, BASE + 0x40000000,
-    0xffffffe0, 0xffffffff, 1e12, BASE + 32 * 0x80000000, BASE + 32 * 0xffffffff, BASE - 32 * 0x80000000, -BASE, a + 0.5, NaN, Infinity, -Infinity];
+  const bad = [
+    BASE - 32,
+    BASE - 1,
+    a + 1,
+    a + 4,
+    a + 31,
+    BASE + 64,
+    BASE + 224,
+    BASE + 256,
+    BASE + 288,
+    BASE + 0x40000000,
+    0xffffffe0,
+    0xffffffff,
+    1e12,
+    BASE + 32 * 0x80000000,
+    BASE + 32 * 0xffffffff,
+    BASE - 32 * 0x80000000,
+    -BASE,
+    a + 0.5,
+    NaN,
+    Infinity,
+    -Infinity,
+  ];
   for (const x of bad) {
     p.lastError = 0;
     assert.is(p.free(x), -EFAULT, "address " + x);
@@ -542,19 +708,50 @@ both("free: EVERY double free is caught, not only the most recent one (amast cat
 both("iterateOverAllocated: address order, ordinal and block size, limit, skips free blocks", () => {
   const { p } = pool();
   const a = [0, 1, 2, 3, 4, 5].map(() => p.allocate(32));
-  p.free(a[1]); p.free(a[4]);
+  p.free(a[1]);
+  p.free(a[4]);
   p.allocate(32); // takes a[4] back
   const seen: number[][] = [];
-  assert.is(p.iterateOverAllocated((addr, i, bs) => { seen.push([addr, i, bs]); }), 5);
-  assert.equal(seen, [[a[0], 0, 32], [a[2], 1, 32], [a[3], 2, 32], [a[4], 3, 32], [a[5], 4, 32]]);
+  assert.is(
+    p.iterateOverAllocated((addr, i, bs) => {
+      seen.push([addr, i, bs]);
+    }),
+    5,
+  );
+  assert.equal(seen, [
+    [a[0], 0, 32],
+    [a[2], 1, 32],
+    [a[3], 2, 32],
+    [a[4], 3, 32],
+    [a[5], 4, 32],
+  ]);
   const two: number[] = [];
-  assert.is(p.iterateOverAllocated((addr) => { two.push(addr); }, 2), 2);
+  assert.is(
+    p.iterateOverAllocated((addr) => {
+      two.push(addr);
+    }, 2),
+    2,
+  );
   assert.equal(two, [a[0], a[2]]);
-  assert.is(p.iterateOverAllocated(() => {}, 0), 0);
-  assert.is(p.iterateOverAllocated(() => {}, -1), 5);
-  assert.is(p.iterateOverAllocated(() => {}, 99), 5);
+  assert.is(
+    p.iterateOverAllocated(() => {}, 0),
+    0,
+  );
+  assert.is(
+    p.iterateOverAllocated(() => {}, -1),
+    5,
+  );
+  assert.is(
+    p.iterateOverAllocated(() => {}, 99),
+    5,
+  );
   // the callback may free the block it is given
-  assert.is(p.iterateOverAllocated((addr) => { assert.is(p.free(addr), 0); }), 5);
+  assert.is(
+    p.iterateOverAllocated((addr) => {
+      assert.is(p.free(addr), 0);
+    }),
+    5,
+  );
   assert.is(nfree(p), 8);
   assert.is(p.validate(), null);
 });
@@ -571,11 +768,22 @@ both("iterateOverAllocated: bad callback or limit (Infinity included) gives -EIN
   let calls = 0;
   for (const l of [1.5, NaN, Infinity, -Infinity, "2", null, {}]) {
     p.lastError = 0;
-    assert.is(p.iterateOverAllocated(() => { calls++; }, l as any), -EINVAL, "limit " + String(l));
+    assert.is(
+      p.iterateOverAllocated(() => {
+        calls++;
+      }, l as any),
+      -EINVAL,
+      "limit " + String(l),
+    );
     assert.is(p.lastError, -EINVAL);
   }
   assert.is(calls, 0);
-  assert.is(p.iterateOverAllocated(() => { calls++; }, Infinity), -EINVAL);
+  assert.is(
+    p.iterateOverAllocated(() => {
+      calls++;
+    }, Infinity),
+    -EINVAL,
+  );
   assert.match(p.lastErrorText(), /limit must be an integer, got Infinity/);
 });
 
@@ -583,8 +791,20 @@ both("releaseRange / reclaimRange: bad ranges give -EINVAL and change nothing", 
   const { p } = pool();
   p.allocate(32);
   const before = snapshot(p);
-  const bad: any[][] = [[0, 32], [-32, 64], [BASE + 0.5, 32], ["536870912", 32], [undefined, 32], [BASE, 0], [BASE, -32],
-    [BASE, 1.5], [BASE, "32"], [BASE, undefined], [0xffffffe0, 64], [NaN, 32]];
+  const bad: any[][] = [
+    [0, 32],
+    [-32, 64],
+    [BASE + 0.5, 32],
+    ["536870912", 32],
+    [undefined, 32],
+    [BASE, 0],
+    [BASE, -32],
+    [BASE, 1.5],
+    [BASE, "32"],
+    [BASE, undefined],
+    [0xffffffe0, 64],
+    [NaN, 32],
+  ];
   for (const [b, s] of bad) {
     p.lastError = 0;
     assert.is(p.releaseRange(b, s), -EINVAL, "release " + b + ", " + s);
@@ -600,7 +820,8 @@ both("releaseRange / reclaimRange: bad ranges give -EINVAL and change nothing", 
 both("releaseRange: -EBUSY and no change when a block in the range is allocated; ranges outside release nothing", () => {
   const { p } = pool();
   const a = [0, 1, 2, 3].map(() => p.allocate(32));
-  p.free(a[0]); p.free(a[2]);
+  p.free(a[0]);
+  p.free(a[2]);
   const before = snapshot(p);
   assert.is(p.releaseRange(BASE + 40, 80), -EBUSY); // blocks 1..3, block 1 and 3 allocated
   assert.match(p.lastErrorText(), /block 0x20000020 is allocated/);
@@ -614,12 +835,12 @@ both("releaseRange: -EBUSY and no change when a block in the range is allocated;
 
 both("releaseRange: a block overlapping the range at all is released; reclaim takes only whole blocks", () => {
   const { p } = pool();
-  assert.is(p.releaseRange(BASE + 33, 1), 1);          // one byte of block 1
-  assert.is(p.releaseRange(BASE + 95, 2), 2);          // last byte of block 2, first of block 3
+  assert.is(p.releaseRange(BASE + 33, 1), 1); // one byte of block 1
+  assert.is(p.releaseRange(BASE + 95, 2), 2); // last byte of block 2, first of block 3
   assert.is(p.counters().released, 3);
-  assert.is(p.reclaimRange(BASE + 33, 62), 0);         // holds no whole block
-  assert.is(p.reclaimRange(BASE + 32, 64), 2);         // blocks 1 and 2
-  assert.is(p.reclaimRange(BASE, 256), 1);             // block 3
+  assert.is(p.reclaimRange(BASE + 33, 62), 0); // holds no whole block
+  assert.is(p.reclaimRange(BASE + 32, 64), 2); // blocks 1 and 2
+  assert.is(p.reclaimRange(BASE, 256), 1); // block 3
   assert.is(nfree(p), 8);
   assert.is(p.validate(), null);
 });
@@ -628,38 +849,41 @@ both("release and reclaim: free blocks are unlinked and relinked, allocation ord
   const { p } = pool();
   const a = [0, 1, 2, 3, 4, 5, 6, 7].map(() => p.allocate(32));
   for (const x of [a[0], a[3], a[4], a[1], a[7], a[5]]) p.free(x); // list: 5 7 1 4 3 0
-  assert.is(p.releaseRange(a[3], 64), 2);              // blocks 3 and 4 off the list
+  assert.is(p.releaseRange(a[3], 64), 2); // blocks 3 and 4 off the list
   assert.is(nfree(p), 4);
   assert.is(p.counters().nfreeMin, 0);
   assert.is(p.validate(), null);
-  assert.is(p.releaseRange(a[3], 64), 0);              // already released
+  assert.is(p.releaseRange(a[3], 64), 0); // already released
   assert.is(p.free(a[3]), -EFAULT);
   assert.match(p.lastErrorText(), /released/);
   assert.equal([p.allocate(32), p.allocate(32), p.allocate(32), p.allocate(32)], [a[5], a[7], a[1], a[0]]);
   assert.is(p.allocate(32), 0);
   p.free(a[0]);
-  assert.is(p.reclaimRange(a[3], 64), 2);              // pushed lowest first: 3 4 0
+  assert.is(p.reclaimRange(a[3], 64), 2); // pushed lowest first: 3 4 0
   assert.equal([p.allocate(32), p.allocate(32), p.allocate(32)], [a[3], a[4], a[0]]);
   assert.is(p.validate(), null);
 });
 
 both("released never-used blocks are skipped by the bump index and never touched", () => {
   const { p } = pool();
-  assert.is(p.releaseRange(BASE + 64, 96), 3);         // blocks 2, 3, 4, before any allocation
+  assert.is(p.releaseRange(BASE + 64, 96), 3); // blocks 2, 3, 4, before any allocation
   const got = [0, 1, 2, 3, 4].map(() => p.allocate(32));
   assert.equal(got, [BASE, BASE + 32, BASE + 160, BASE + 192, BASE + 224]);
   assert.is(p.allocate(32), 0);
   assert.is(p.lastError, -ENOMEM);
   assert.is(p.counters().corruptions, 0);
   assert.is(p.validate(), null);
-  assert.is(p.reclaimRange(BASE + 64, 96), 3);         // the bump index passed them: onto the list
+  assert.is(p.reclaimRange(BASE + 64, 96), 3); // the bump index passed them: onto the list
   assert.equal([p.allocate(32), p.allocate(32), p.allocate(32)], [BASE + 64, BASE + 96, BASE + 128]);
   // released ahead of the bump index and reclaimed before it gets there: Fresh again
   p.freeAll();
   assert.is(p.releaseRange(BASE + 192, 64), 2);
   assert.is(p.reclaimRange(BASE + 192, 64), 2);
   assert.is(p.validate(), null);
-  assert.equal([0, 1, 2, 3, 4, 5, 6, 7].map(() => p.allocate(32)), [0, 1, 2, 3, 4, 5, 6, 7].map((i) => BASE + 32 * i));
+  assert.equal(
+    [0, 1, 2, 3, 4, 5, 6, 7].map(() => p.allocate(32)),
+    [0, 1, 2, 3, 4, 5, 6, 7].map((i) => BASE + 32 * i),
+  );
 });
 
 both("freeAll keeps released blocks released", () => {
@@ -669,7 +893,10 @@ both("freeAll keeps released blocks released", () => {
   p.freeAll();
   assert.is(nfree(p), 4);
   assert.is(p.counters().released, 4);
-  assert.equal([0, 1, 2, 3, 4].map(() => p.allocate(32)), [BASE, BASE + 32, BASE + 64, BASE + 96, 0]);
+  assert.equal(
+    [0, 1, 2, 3, 4].map(() => p.allocate(32)),
+    [BASE, BASE + 32, BASE + 64, BASE + 96, 0],
+  );
   assert.is(p.validate(), null);
 });
 
@@ -678,12 +905,28 @@ both("freeAll keeps released blocks released", () => {
 both("enter/exit are called once each around every mutating call, whatever its outcome", () => {
   const log: string[] = [];
   let depth = 0;
-  const { p } = pool({ enter: () => { log.push("enter"); depth++; }, exit: () => { log.push("exit"); depth--; } });
+  const { p } = pool({
+    enter: () => {
+      log.push("enter");
+      depth++;
+    },
+    exit: () => {
+      log.push("exit");
+      depth--;
+    },
+  });
   const calls: [string, () => unknown][] = [
-    ["allocate", () => p.allocate(32)], ["allocate bad", () => p.allocate(99)], ["allocate aligned", () => p.allocate(32, 8)],
-    ["allocateX", () => p.allocateX(32, 0)], ["allocateX margin", () => p.allocateX(32, 100)], ["free", () => p.free(BASE)],
-    ["free bad", () => p.free(BASE)], ["freeAll", () => p.freeAll()], ["releaseRange", () => p.releaseRange(BASE, 32)],
-    ["releaseRange bad", () => p.releaseRange(0, 0)], ["reclaimRange", () => p.reclaimRange(BASE, 32)],
+    ["allocate", () => p.allocate(32)],
+    ["allocate bad", () => p.allocate(99)],
+    ["allocate aligned", () => p.allocate(32, 8)],
+    ["allocateX", () => p.allocateX(32, 0)],
+    ["allocateX margin", () => p.allocateX(32, 100)],
+    ["free", () => p.free(BASE)],
+    ["free bad", () => p.free(BASE)],
+    ["freeAll", () => p.freeAll()],
+    ["releaseRange", () => p.releaseRange(BASE, 32)],
+    ["releaseRange bad", () => p.releaseRange(0, 0)],
+    ["reclaimRange", () => p.reclaimRange(BASE, 32)],
   ];
   for (const [name, fn] of calls) {
     log.length = 0;
@@ -691,21 +934,34 @@ both("enter/exit are called once each around every mutating call, whatever its o
     assert.equal(log, ["enter", "exit"], name);
     assert.is(depth, 0);
   }
-  assert.is(p.allocate(32, 8), BASE);               // arguments pass through the lock
+  assert.is(p.allocate(32, 8), BASE); // arguments pass through the lock
   assert.is(p.allocate(32, 64), 0);
   assert.is(p.lastError, -EINVAL);
   log.length = 0;
   const { w } = recorder();
-  p.stats(); p.owns(BASE); p.resetPeak(); p.watch(w); p.unwatch(w);
-  p.counters(); p.lastErrorText(); p.validate(); p.invariantsHold(); p.iterateOverAllocated(() => {});
+  p.stats();
+  p.owns(BASE);
+  p.resetPeak();
+  p.watch(w);
+  p.unwatch(w);
+  p.counters();
+  p.lastErrorText();
+  p.validate();
+  p.invariantsHold();
+  p.iterateOverAllocated(() => {});
   assert.equal(log, [], "read-only and bookkeeping calls take no critical section");
   assert.is(p.validate(), null);
 });
 
 both("only one hook given: the other is a no-op; a pool without hooks has no locked entry points", () => {
   let n = 0;
-  const { p } = pool({ exit: () => { n++; } });
-  p.allocate(32); p.free(BASE);
+  const { p } = pool({
+    exit: () => {
+      n++;
+    },
+  });
+  p.allocate(32);
+  p.free(BASE);
   assert.is(n, 2);
   // every pool holds allocate and free itself (the hot methods as its first
   // properties); a pool without hooks holds the prototype's, not locked ones
@@ -713,24 +969,40 @@ both("only one hook given: the other is a no-op; a pool without hooks has no loc
   assert.is((plain as any).allocate, P.allocate);
   assert.is((plain as any).free, P.free);
   assert.is.not((plain as any).allocateX, undefined);
-  assert.not.ok(Object.prototype.hasOwnProperty.call(plain, "allocateX"));
-  assert.ok(Object.prototype.hasOwnProperty.call(p, "allocateX"));
+  assert.not.ok(Object.hasOwn(plain, "allocateX"));
+  assert.ok(Object.hasOwn(p, "allocateX"));
   assert.is.not((p as any).allocate, P.allocate);
 });
 
 both("exit is called even when the port faults, and the pool is unchanged", () => {
-  let enters = 0, exits = 0, fault = false;
+  let enters = 0,
+    exits = 0,
+    fault = false;
   const mem = new ArrayMemory(BASE, 256);
   const faulty: Memory = Object.create(mem);
-  faulty.read32 = (a: number) => { if (fault) throw Object.assign(new Error("bus fault"), { code: "EFAULT" }); return mem.read32(a); };
+  faulty.read32 = (a: number) => {
+    if (fault) throw Object.assign(new Error("bus fault"), { code: "EFAULT" });
+    return mem.read32(a);
+  };
   faulty.wordView = () => null;
-  const p = new Onesize(faulty, { base: BASE, size: 256, blockSize: 32, enter: () => { enters++; }, exit: () => { exits++; } });
+  const p = new Onesize(faulty, {
+    base: BASE,
+    size: 256,
+    blockSize: 32,
+    enter: () => {
+      enters++;
+    },
+    exit: () => {
+      exits++;
+    },
+  });
   const a = p.allocate(32);
   p.free(a);
   const before = snapshot(p);
   fault = true;
   throwsCode(() => p.allocate(32), "EFAULT");
-  assert.is(enters, 3); assert.is(exits, 3);
+  assert.is(enters, 3);
+  assert.is(exits, 3);
   assert.is(snapshot(p), before);
   fault = false;
   assert.is(p.allocate(32), a);
@@ -742,16 +1014,23 @@ both("exit is called even when the port faults, and the pool is unchanged", () =
 function corruptCase(bad: (p: Onesize, a: number[]) => number) {
   const { p, mem } = pool();
   const a = [0, 1, 2, 3, 4, 5].map(() => p.allocate(32));
-  p.free(a[1]); p.free(a[3]); p.free(a[5]);   // list: 5 3 1
-  mem.write32(a[5], bad(p, a));                 // corrupt the head's link through the port
+  p.free(a[1]);
+  p.free(a[3]);
+  p.free(a[5]); // list: 5 3 1
+  mem.write32(a[5], bad(p, a)); // corrupt the head's link through the port
   return { p, a, mem };
 }
 
 both("corrupt link: out of range, misaligned, foreign, to an allocated block or to itself gives 0, -EFAULT and a diagnostic", () => {
   const links: [string, (p: Onesize, a: number[]) => number][] = [
-    ["outside the pool", () => BASE + 4096], ["below the pool", () => BASE - 32], ["misaligned", (_p, a) => a[3] + 4],
-    ["to an allocated block", (_p, a) => a[2]], ["to a never-used block", () => BASE + 224], ["all ones", () => 0xffffffff],
-    ["to itself", (_p, a) => a[5]], ["far above (index >= 2^31)", () => 0xfffffff0],
+    ["outside the pool", () => BASE + 4096],
+    ["below the pool", () => BASE - 32],
+    ["misaligned", (_p, a) => a[3] + 4],
+    ["to an allocated block", (_p, a) => a[2]],
+    ["to a never-used block", () => BASE + 224],
+    ["all ones", () => 0xffffffff],
+    ["to itself", (_p, a) => a[5]],
+    ["far above (index >= 2^31)", () => 0xfffffff0],
   ];
   for (const [name, link] of links) {
     const { p, a } = corruptCase(link);
@@ -767,7 +1046,7 @@ both("corrupt link: out of range, misaligned, foreign, to an allocated block or 
     assert.type(p.validate(), "string");
     assert.is(p.releaseRange(a[1], 32), -EFAULT, name);
     assert.is(snapshot(p), before, name);
-    p.freeAll();                                  // recovers
+    p.freeAll(); // recovers
     assert.is(p.validate(), null);
     assert.is(p.allocate(32), BASE);
   }
@@ -776,8 +1055,10 @@ both("corrupt link: out of range, misaligned, foreign, to an allocated block or 
 both("regression: a free block whose link points to itself is never handed out twice", () => {
   // Direct repro: the head block's link set to its own address, then allocate twice.
   const { p, mem } = pool();
-  const a = p.allocate(32), b = p.allocate(32);
-  p.free(a); p.free(b);                         // list: b a
+  const a = p.allocate(32),
+    b = p.allocate(32);
+  p.free(a);
+  p.free(b); // list: b a
   mem.write32(b, b);
   const got = [p.allocate(32), p.allocate(32)];
   assert.equal(got, [0, 0]);
@@ -798,7 +1079,7 @@ both("regression: a free block whose link points to itself is never handed out t
   }
   assert.ok(q.p.invariantsHold());
   assert.is(q.p.stats().count, 0);
-  q.p.freeAll();                                  // recovers
+  q.p.freeAll(); // recovers
   assert.is(q.p.allocate(32), BASE);
 });
 
@@ -806,17 +1087,17 @@ both("regression: cycles A->B->A and A->B->C->A hand out each block at most once
   for (const len of [2, 3, 5]) {
     const { p, mem } = pool();
     const a = [0, 1, 2, 3, 4].map(() => p.allocate(32));
-    for (let k = len - 1; k >= 0; k--) p.free(a[k]);   // list: a0 a1 … a(len-1)
-    mem.write32(a[len - 1], a[0]);                     // close the cycle back to the head
+    for (let k = len - 1; k >= 0; k--) p.free(a[k]); // list: a0 a1 … a(len-1)
+    mem.write32(a[len - 1], a[0]); // close the cycle back to the head
     assert.match(p.validate() || "", /cycle/);
     const seen = new Set<number>();
     let x;
     while ((x = p.allocate(32)) !== 0) {
       assert.not.ok(seen.has(x), "cycle of " + len + ": handed out twice: " + x.toString(16));
       seen.add(x);
-      mem.fill(x, 32, 0xee);                          // the caller uses it
+      mem.fill(x, 32, 0xee); // the caller uses it
     }
-    assert.is(seen.size, len - 1);                   // the cycle's blocks up to the one whose link closes it
+    assert.is(seen.size, len - 1); // the cycle's blocks up to the one whose link closes it
     assert.is(p.lastError, -EFAULT);
     assert.is(p.counters().corruptions, 1);
     assert.ok(p.invariantsHold());
@@ -824,9 +1105,9 @@ both("regression: cycles A->B->A and A->B->C->A hand out each block at most once
 });
 
 both("corrupt link: a list cut short is found when the blocks counted free run out", () => {
-  const { p, a } = corruptCase(() => 0);          // list: 5, then nothing; 3 and 1 lost
+  const { p, a } = corruptCase(() => 0); // list: 5, then nothing; 3 and 1 lost
   const got: number[] = [];
-  for (let x; (x = p.allocate(32)) !== 0;) got.push(x);
+  for (let x; (x = p.allocate(32)) !== 0; ) got.push(x);
   assert.equal(got, [a[5], BASE + 192, BASE + 224]); // the head, then the never-used blocks
   assert.is(p.lastError, -EFAULT);
   assert.is(p.counters().corruptions, 1);
@@ -836,12 +1117,12 @@ both("corrupt link: a list cut short is found when the blocks counted free run o
 
 both("corrupt link: releaseRange walks the list first; a cycle or a bad link gives -EFAULT and changes nothing", () => {
   const { p, mem, a } = corruptCase((_p, a) => a[3]);
-  mem.write32(a[1], a[5]);                        // 5 -> 3 -> 1 -> 5
+  mem.write32(a[1], a[5]); // 5 -> 3 -> 1 -> 5
   const before = snapshot(p);
   assert.is(p.releaseRange(a[3], 32), -EFAULT);
   assert.match(p.lastErrorText(), /more than 3 links \(a cycle/);
   assert.is(snapshot(p), before);
-  mem.write32(a[1], a[2]);                        // 1 -> an allocated block
+  mem.write32(a[1], a[2]); // 1 -> an allocated block
   assert.is(p.releaseRange(a[3], 32), -EFAULT);
   assert.match(p.lastErrorText(), /block 0x20000020 links to 0x20000040/);
   assert.is(snapshot(p), before);
@@ -855,19 +1136,20 @@ both("invariantsHold is cheap and true through normal use", () => {
   p.free(a);
   p.releaseRange(BASE + 128, 32);
   assert.ok(p.invariantsHold());
-  p._room -= 99;                                   // 99 more blocks counted as handed out
+  p._room -= 99; // 99 more blocks counted as handed out
   assert.not.ok(p.invariantsHold());
   assert.match(p.validate() || "", /invariants do not hold/);
   p._room += 99;
   assert.ok(p.invariantsHold());
-  p._okSize = 33;                                  // a size the pool must refuse, cached as good
+  p._okSize = 33; // a size the pool must refuse, cached as good
   assert.not.ok(p.invariantsHold());
 });
 
 both("validate names a state byte out of place", () => {
   const { p } = pool();
-  p.allocate(32); p.allocate(32);
-  p._states[5] = 1;                                // "allocated" above the bump index
+  p.allocate(32);
+  p.allocate(32);
+  p._states[5] = 1; // "allocated" above the bump index
   assert.match(p.validate() || "", /allocated count is 2 but 3/);
   p._states[5] = 7;
   assert.match(p.validate() || "", /has state 7/);
@@ -881,10 +1163,13 @@ both("a pool in the middle of a larger memory leaves the memory around it alone"
   mem.fill(BASE, 1024, 0xee);
   const p = new Onesize(mem, { base: BASE + 256, size: 512, blockSize: 64, alignment: 64 });
   const a: number[] = [];
-  for (let x; (x = p.allocate(64)) !== 0;) a.push(x);
+  for (let x; (x = p.allocate(64)) !== 0; ) a.push(x);
   assert.is(a.length, 8);
   for (const x of a) p.free(x);
-  for (let i = 0; i < 256; i++) { assert.is(mem.read8(BASE + i), 0xee); assert.is(mem.read8(BASE + 768 + i), 0xee); }
+  for (let i = 0; i < 256; i++) {
+    assert.is(mem.read8(BASE + i), 0xee);
+    assert.is(mem.read8(BASE + 768 + i), 0xee);
+  }
   assert.is(p.validate(), null);
 });
 
@@ -893,7 +1178,8 @@ both("addresses at and above 2^31 work (unsigned links)", () => {
   const p = new Onesize(mem, { base: 0xfffff000, size: 0x1000, blockSize: 64 });
   const a = [0, 1, 2].map(() => p.allocate(64));
   assert.equal(a, [0xfffff000, 0xfffff040, 0xfffff080]);
-  p.free(a[0]); p.free(a[2]);
+  p.free(a[0]);
+  p.free(a[2]);
   assert.equal([p.allocate(64), p.allocate(64)], [a[2], a[0]]);
   assert.is(p.free(0xffffffc0), -EFAULT);
   assert.is(p.validate(), null);

@@ -9,7 +9,9 @@ export const FIXTURES = fileURLToPath(new URL("./fixtures/results/", import.meta
 
 /** Every fixture in test/fixtures/results, in file-name order. */
 export function fixtures(): ExperimentResult[] {
-  return readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).sort()
+  return readdirSync(FIXTURES)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
     .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), "utf8")) as ExperimentResult);
 }
 
@@ -20,14 +22,14 @@ export function fixtures(): ExperimentResult[] {
  */
 export const PAYLOADS = [
   "<script>window.__pwned=1</script>",
-  "\"><img src=x onerror=\"window.__pwned=2\">",
+  '"><img src=x onerror="window.__pwned=2">',
   "'><svg onload='window.__pwned=3'>",
   "</title><script>window.__pwned=4</script>",
   "</style><img src=x onerror=window.__pwned=5>",
   "]]><script>window.__pwned=6</script><![CDATA[",
-  "<a href=\"javascript:window.__pwned=7\" id=\"pwn\">x</a>",
-  "<iframe srcdoc=\"<script>parent.__pwned=8</script>\"></iframe>",
-  "=HYPERLINK(\"http://example.invalid\"),\"x\"\n+1",
+  '<a href="javascript:window.__pwned=7" id="pwn">x</a>',
+  '<iframe srcdoc="<script>parent.__pwned=8</script>"></iframe>',
+  '=HYPERLINK("http://example.invalid"),"x"\n+1',
 ];
 
 /**
@@ -40,7 +42,10 @@ export function injected(r: ExperimentResult): ExperimentResult {
   const given = new Map<string, string>();
   const mark = (s: string) => {
     let v = given.get(s);
-    if (v === undefined) { v = s + PAYLOADS[given.size % PAYLOADS.length]; given.set(s, v); }
+    if (v === undefined) {
+      v = s + PAYLOADS[given.size % PAYLOADS.length];
+      given.set(s, v);
+    }
     return v;
   };
   const walk = (v: unknown, key: string): unknown => {
@@ -64,8 +69,9 @@ export function countStrings(r: ExperimentResult): number {
   let n = 0;
   const walk = (v: unknown, key: string): void => {
     if (typeof v === "string") n++;
-    else if (Array.isArray(v)) { if (key !== "changes") v.forEach((x) => walk(x, "")); }
-    else if (v && typeof v === "object") for (const k of Object.keys(v)) walk((v as { [k: string]: unknown })[k], k);
+    else if (Array.isArray(v)) {
+      if (key !== "changes") v.forEach((x) => walk(x, ""));
+    } else if (v && typeof v === "object") for (const k of Object.keys(v)) walk((v as { [k: string]: unknown })[k], k);
   };
   walk(r, "");
   return n;

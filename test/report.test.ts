@@ -7,8 +7,22 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  writeReport, renderReport, summaryRows, summaryTable, resultsCsv, rowsCsv, csvCell, reduceSteps, laneSegments,
-  escapeHtml, energyUnit, timeUnit, MODEL_LIMITS, MAX_POINTS, MAX_SEGMENTS, SUMMARY_COLUMNS,
+  writeReport,
+  renderReport,
+  summaryRows,
+  summaryTable,
+  resultsCsv,
+  rowsCsv,
+  csvCell,
+  reduceSteps,
+  laneSegments,
+  escapeHtml,
+  energyUnit,
+  timeUnit,
+  MODEL_LIMITS,
+  MAX_POINTS,
+  MAX_SEGMENTS,
+  SUMMARY_COLUMNS,
 } from "../sim/report.js";
 import type { ExperimentResult } from "../sim/results.js";
 import { fixtures, injected, countStrings, PAYLOADS } from "./report-support.js";
@@ -43,10 +57,10 @@ test("the page is self-contained: no script, no external URL, a CSP that forbids
   const svgs = html.match(/<svg\b/g) || [];
   assert.is(svgs.length, 4 * rs.length);
   for (const id of ["current", "lanes", "live", "energy"]) {
-    rs.forEach((_r, i) => assert.ok(html.includes("id=\"experiment-" + (i + 1) + "-" + id + "\""), id));
+    rs.forEach((_r, i) => assert.ok(html.includes('id="experiment-' + (i + 1) + "-" + id + '"'), id));
   }
   // element ids are unique even though every chart came from its own vega view
-  const ids = (html.match(/ id="[^"]+"/g) || []);
+  const ids = html.match(/ id="[^"]+"/g) || [];
   assert.is(new Set(ids).size, ids.length, "duplicate ids");
 });
 
@@ -87,14 +101,28 @@ test("board data: neighbours with the same value and source are one group; the l
     { what: "voltage", value: 3, unit: "V", source: "supply" },
     { what: "modes.system-on-idle.current", value: 1.5, unit: "uA", source: "sleep table" },
     ret("RAM7.S1", "derived: small sections"),
-    ret("RAM8.S0", "derived: per 32 KiB"), ret("RAM8.S1", "derived: per 32 KiB"), ret("RAM8.S2", "derived: per 32 KiB"),
-    ret("RAM8.S3", "derived: per 32 KiB"), ret("RAM8.S4", "derived: per 32 KiB"), ret("RAM8.S5", "derived: per 32 KiB"),
+    ret("RAM8.S0", "derived: per 32 KiB"),
+    ret("RAM8.S1", "derived: per 32 KiB"),
+    ret("RAM8.S2", "derived: per 32 KiB"),
+    ret("RAM8.S3", "derived: per 32 KiB"),
+    ret("RAM8.S4", "derived: per 32 KiB"),
+    ret("RAM8.S5", "derived: per 32 KiB"),
   ];
   const html = await renderReport([r]);
-  assert.match(html, /<td class="ref">\[4\u20139\]<\/td><td class="what">sections\.RAM8\.S0\.retention \u2026 sections\.RAM8\.S5\.retention <span class="count">\(6 figures\)<\/span><\/td><td class="num">207\.5 nA each<\/td>/);
+  assert.match(
+    html,
+    /<td class="ref">\[4\u20139\]<\/td><td class="what">sections\.RAM8\.S0\.retention \u2026 sections\.RAM8\.S5\.retention <span class="count">\(6 figures\)<\/span><\/td><td class="num">207\.5 nA each<\/td>/,
+  );
   const captions: string[] = html.match(/<figcaption>[\s\S]*?<\/figcaption>/g) || [];
-  assert.match(captions[0], /Board data: \[2\] modes\.system-on-idle\.current, \[3\] sections\.RAM7\.S1\.retention, \[4\u20139\] sections\.RAM8\.S0\.retention \u2026 sections\.RAM8\.S5\.retention\./);
-  assert.match(captions[1], /; \[4\u20138\] sections\.RAM8\.S0\.retention \u2026 sections\.RAM8\.S4\.retention\./, "only RAM8.S0-S4 are managed");
+  assert.match(
+    captions[0],
+    /Board data: \[2\] modes\.system-on-idle\.current, \[3\] sections\.RAM7\.S1\.retention, \[4\u20139\] sections\.RAM8\.S0\.retention \u2026 sections\.RAM8\.S5\.retention\./,
+  );
+  assert.match(
+    captions[1],
+    /; \[4\u20138\] sections\.RAM8\.S0\.retention \u2026 sections\.RAM8\.S4\.retention\./,
+    "only RAM8.S0-S4 are managed",
+  );
   assert.match(captions[3], /Board data: \[1\] voltage, \[2\] modes/);
 });
 
@@ -112,13 +140,51 @@ test("every string field is escaped in the page, in the charts' SVG text and in 
   assert.is((html.match(/<title>/g) || []).length, 1);
   // every tag is one the page makes itself, and no tag has an event handler attribute
   const tags = html.match(/<[a-zA-Z][^\s>/]*/g) || [];
-  const allowed = new Set(["<html", "<head", "<meta", "<title", "<style", "<body", "<main", "<header", "<h1", "<h2", "<h3", "<p",
-    "<b", "<nav", "<ol", "<li", "<a", "<section", "<div", "<table", "<thead", "<tbody", "<tr", "<th", "<td", "<span", "<figure",
-    "<figcaption", "<ul", "<footer", "<code", "<svg", "<g", "<path", "<rect", "<line", "<text", "<defs", "<clipPath"]);
+  const allowed = new Set([
+    "<html",
+    "<head",
+    "<meta",
+    "<title",
+    "<style",
+    "<body",
+    "<main",
+    "<header",
+    "<h1",
+    "<h2",
+    "<h3",
+    "<p",
+    "<b",
+    "<nav",
+    "<ol",
+    "<li",
+    "<a",
+    "<section",
+    "<div",
+    "<table",
+    "<thead",
+    "<tbody",
+    "<tr",
+    "<th",
+    "<td",
+    "<span",
+    "<figure",
+    "<figcaption",
+    "<ul",
+    "<footer",
+    "<code",
+    "<svg",
+    "<g",
+    "<path",
+    "<rect",
+    "<line",
+    "<text",
+    "<defs",
+    "<clipPath",
+  ]);
   for (const t of tags) assert.ok(allowed.has(t), "unexpected tag " + t);
   const inTags = html.match(/<[a-zA-Z][^>]*>/g) || [];
   for (const t of inTags) {
-    const attrs = t.replace(/"[^"]*"/g, "\"\"");   // attribute values cannot close the tag: their quotes are escaped
+    const attrs = t.replace(/"[^"]*"/g, '""'); // attribute values cannot close the tag: their quotes are escaped
     assert.not.match(attrs, /\son[a-z]+\s*=/i, t.slice(0, 200));
   }
   // the payloads are there, as text
@@ -138,9 +204,9 @@ test("CSV: one row per policy and the bound, cells quoted and formula-safe, full
   const bound = csv[1 + rs[0].policies.length].split(",");
   assert.is(bound[SUMMARY_COLUMNS.indexOf("policy")], "oracle");
   assert.is(bound[SUMMARY_COLUMNS.indexOf("failures")], "");
-  assert.is(csvCell("a,b"), "\"a,b\"");
-  assert.is(csvCell("say \"hi\""), "\"say \"\"hi\"\"\"");
-  assert.is(csvCell("two\nlines"), "\"two\nlines\"");
+  assert.is(csvCell("a,b"), '"a,b"');
+  assert.is(csvCell('say "hi"'), '"say ""hi"""');
+  assert.is(csvCell("two\nlines"), '"two\nlines"');
   assert.is(csvCell("=1+1"), "'=1+1");
   assert.is(csvCell("+1"), "'+1");
   assert.is(csvCell("-x"), "'-x");
@@ -148,10 +214,10 @@ test("CSV: one row per policy and the bound, cells quoted and formula-safe, full
   assert.is(csvCell(-1.5), "-1.5");
   assert.is(csvCell(null), "");
   const evil = copy(rs[0]);
-  evil.name = "=HYPERLINK(\"http://example.invalid\",\"x\")";
+  evil.name = '=HYPERLINK("http://example.invalid","x")';
   evil.workload = "@SUM(1)";
   const line = rowsCsv(summaryRows(evil)).split("\n")[1];
-  assert.ok(line.startsWith("\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\","), line);
+  assert.ok(line.startsWith('"\'=HYPERLINK(""http://example.invalid"",""x"")",'), line);
   assert.ok(line.includes(",'@SUM(1),"), line);
 });
 
@@ -160,9 +226,16 @@ test("summaryRows and summaryTable: policies in report order, then the bound; se
   const r = copy(bangle);
   r.policies.reverse();
   const rows = summaryRows(r);
-  assert.equal(rows.map((x) => x.policy), ["all-on", "heap-top", "gate-empty", "pack+gate", "oracle"]);
+  assert.equal(
+    rows.map((x) => x.policy),
+    ["all-on", "heap-top", "gate-empty", "pack+gate", "oracle"],
+  );
   assert.is(rows[4].retention_vs_oracle, 1);
-  assert.ok(Math.abs((rows[4].saving_retention_pct as number) - (1 - bangle.oracle.energy.retention_uJ / bangle.policies[0].energy.retention_uJ) * 100) < 1e-9);
+  assert.ok(
+    Math.abs(
+      (rows[4].saving_retention_pct as number) - (1 - bangle.oracle.energy.retention_uJ / bangle.policies[0].energy.retention_uJ) * 100,
+    ) < 1e-9,
+  );
   const one = summaryTable(rows).split("\n");
   assert.match(one[0], /^policy\s+energy mJ\s+base mJ\s+retention mJ\s+saved: retention\s+saved: total\s+retention \/ bound\s+failures$/);
   assert.match(one[5], /^pack\+gate\s+697\.50\s+388\.80\s+308\.70\s+28\.3%\s+14\.8%\s+1\.044x\s+0$/);
@@ -174,8 +247,43 @@ test("summaryRows and summaryTable: policies in report order, then the bound; se
 
 test("reduceSteps: repeated values dropped, held to the end; long series cut to min/max per bucket within the limit", () => {
   const s = (pairs: [number, number][]) => pairs.map(([t, v]) => ({ t, v }));
-  assert.equal(reduceSteps(s([[0, 1], [1, 1], [2, 2], [3, 2]]), 5, 100), { points: [[0, 1], [2, 2], [5, 2]], reduced: false });
-  assert.equal(reduceSteps(s([[0, 1], [5, 3]]), 5, 100), { points: [[0, 1], [5, 3]], reduced: false });
+  assert.equal(
+    reduceSteps(
+      s([
+        [0, 1],
+        [1, 1],
+        [2, 2],
+        [3, 2],
+      ]),
+      5,
+      100,
+    ),
+    {
+      points: [
+        [0, 1],
+        [2, 2],
+        [5, 2],
+      ],
+      reduced: false,
+    },
+  );
+  assert.equal(
+    reduceSteps(
+      s([
+        [0, 1],
+        [5, 3],
+      ]),
+      5,
+      100,
+    ),
+    {
+      points: [
+        [0, 1],
+        [5, 3],
+      ],
+      reduced: false,
+    },
+  );
   assert.equal(reduceSteps([], 5, 100), { points: [], reduced: false });
   const long: [number, number][] = [];
   for (let t = 0; t < 100000; t++) long.push([t, t % 7 === 0 ? 10 : t % 3]);
@@ -190,9 +298,22 @@ test("reduceSteps: repeated values dropped, held to the end; long series cut to 
 });
 
 test("laneSegments: changes as segments to the end, equal neighbours merged; long lanes as the dominant state per bucket", () => {
-  const lane = { section: "S", changes: [[0, "on"], [2, "on"], [2, "off"], [5, "retained"]] as [number, "on" | "off" | "retained"][] };
+  const lane = {
+    section: "S",
+    changes: [
+      [0, "on"],
+      [2, "on"],
+      [2, "off"],
+      [5, "retained"],
+    ] as [number, "on" | "off" | "retained"][],
+  };
   assert.equal(laneSegments(lane, 10, 100), {
-    segments: [{ start: 0, end: 2, state: "on" }, { start: 2, end: 5, state: "off" }, { start: 5, end: 10, state: "retained" }], reduced: false,
+    segments: [
+      { start: 0, end: 2, state: "on" },
+      { start: 2, end: 5, state: "off" },
+      { start: 5, end: 10, state: "retained" },
+    ],
+    reduced: false,
   });
   const changes: [number, "on" | "off" | "retained"][] = [];
   for (let t = 0; t < 10000; t++) changes.push([t, t % 10 < 7 ? "on" : "off"]);
@@ -216,7 +337,8 @@ test("a long run (a day at one sample a second) draws reduced charts and says so
   const r = copy(fixtures()[0]);
   const p = r.policies[2];
   p.samples = [];
-  for (let t = 0; t <= 86400; t++) p.samples.push({ t, current_uA: 2.5 + (t % 5) * 0.2, sectionsOn: 1 + (t % 5), liveBytes: 1000 * (t % 5) });
+  for (let t = 0; t <= 86400; t++)
+    p.samples.push({ t, current_uA: 2.5 + (t % 5) * 0.2, sectionsOn: 1 + (t % 5), liveBytes: 1000 * (t % 5) });
   p.lanes[1].changes = [];
   for (let t = 0; t < 86400; t += 2) p.lanes[1].changes.push([t, t % 4 === 0 ? "on" : "off"]);
   const html = await renderReport([r]);
@@ -245,20 +367,96 @@ test("writeReport: bad inputs are errors naming what was wrong, and nothing is w
     [null, /results must be a non-empty array/],
     [[{ ...copy(good), name: 7 }], "results[0]/name: must be string, got 7"],
     [[copy(good), { ...copy(good), policies: undefined }], "results[1]/policies: missing"],
-    [[(() => { const r = copy(good); (r.policies[1].energy as any).total_uJ = "12"; return r; })()], "results[0]/policies/1/energy/total_uJ: must be number, got \"12\""],
-    [[(() => { const r = copy(good); (r.policies[0].lanes[0].changes[0] as any)[1] = "dim"; return r; })()], /results\[0\]\/policies\/0\/lanes\/0\/changes\/0\/1: must be equal to one of the allowed values/],
-    [[(() => { const r = copy(good); r.policies[3].policy = "all-on"; return r; })()], "results[0]/policies/3/policy: \"all-on\" repeats /policies/0; each policy once"],
-    [[(() => { const r = copy(good); r.policies[0].samples[3].t = -1; return r; })()], "results[0]/policies/0/samples/3/t: time goes backwards (-1 after 600)"],
-    [[(() => { const r = copy(good); r.sections = []; return r; })()], /results\[0\]\/sections: must NOT have fewer than 1 items/],
-    [[(() => { const r = copy(good); r.durationSeconds = 0; return r; })()], /results\[0\]\/durationSeconds: must be > 0, got 0/],
-    [[(() => { const r = copy(good); (r.policies[2] as any).retentionVsOracle = "1"; return r; })()], "results[0]/policies/2/retentionVsOracle: must be a number, Infinity or null, got \"1\""],
-    [[(() => { const r = copy(good); r.policies[2].energy.base_uJ = NaN; return r; })()], /results\[0\]\/policies\/2\/energy\/base_uJ: must be number, got NaN/],
+    [
+      [
+        (() => {
+          const r = copy(good);
+          (r.policies[1].energy as any).total_uJ = "12";
+          return r;
+        })(),
+      ],
+      'results[0]/policies/1/energy/total_uJ: must be number, got "12"',
+    ],
+    [
+      [
+        (() => {
+          const r = copy(good);
+          (r.policies[0].lanes[0].changes[0] as any)[1] = "dim";
+          return r;
+        })(),
+      ],
+      /results\[0\]\/policies\/0\/lanes\/0\/changes\/0\/1: must be equal to one of the allowed values/,
+    ],
+    [
+      [
+        (() => {
+          const r = copy(good);
+          r.policies[3].policy = "all-on";
+          return r;
+        })(),
+      ],
+      'results[0]/policies/3/policy: "all-on" repeats /policies/0; each policy once',
+    ],
+    [
+      [
+        (() => {
+          const r = copy(good);
+          r.policies[0].samples[3].t = -1;
+          return r;
+        })(),
+      ],
+      "results[0]/policies/0/samples/3/t: time goes backwards (-1 after 600)",
+    ],
+    [
+      [
+        (() => {
+          const r = copy(good);
+          r.sections = [];
+          return r;
+        })(),
+      ],
+      /results\[0\]\/sections: must NOT have fewer than 1 items/,
+    ],
+    [
+      [
+        (() => {
+          const r = copy(good);
+          r.durationSeconds = 0;
+          return r;
+        })(),
+      ],
+      /results\[0\]\/durationSeconds: must be > 0, got 0/,
+    ],
+    [
+      [
+        (() => {
+          const r = copy(good);
+          (r.policies[2] as any).retentionVsOracle = "1";
+          return r;
+        })(),
+      ],
+      'results[0]/policies/2/retentionVsOracle: must be a number, Infinity or null, got "1"',
+    ],
+    [
+      [
+        (() => {
+          const r = copy(good);
+          r.policies[2].energy.base_uJ = NaN;
+          return r;
+        })(),
+      ],
+      /results\[0\]\/policies\/2\/energy\/base_uJ: must be number, got NaN/,
+    ],
   ];
   const base = tmp();
   for (const [input, message] of cases) {
     const dir = join(base, "r");
     let err: any = null;
-    try { await writeReport(input as ExperimentResult[], dir); } catch (e) { err = e; }
+    try {
+      await writeReport(input as ExperimentResult[], dir);
+    } catch (e) {
+      err = e;
+    }
     assert.ok(err, "no error for " + String(message));
     assert.is(err.code, "EINVAL");
     if (typeof message === "string") assert.is(err.message.replace(/^EINVAL: /, ""), message);
@@ -266,11 +464,21 @@ test("writeReport: bad inputs are errors naming what was wrong, and nothing is w
     assert.not.ok(existsSync(dir), "nothing written");
   }
   for (const dir of ["", 5, null]) {
-    try { await writeReport([good], dir as any); assert.unreachable(); } catch (e: any) { assert.match(e.message, /dir must be a non-empty path/); }
+    try {
+      await writeReport([good], dir as any);
+      assert.unreachable();
+    } catch (e: any) {
+      assert.match(e.message, /dir must be a non-empty path/);
+    }
   }
   const file = join(base, "a-file");
   writeFileSync(file, "x");
-  try { await writeReport([good], file); assert.unreachable(); } catch (e: any) { assert.match(e.message, /exists and is not a directory/); }
+  try {
+    await writeReport([good], file);
+    assert.unreachable();
+  } catch (e: any) {
+    assert.match(e.message, /exists and is not a directory/);
+  }
   assert.is(readFileSync(file, "utf8"), "x");
   rmSync(base, { recursive: true, force: true });
 });

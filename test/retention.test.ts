@@ -18,24 +18,41 @@ import { SimMcu } from "../sim/mcu.js";
 import { loadBoard } from "../sim/boards.js";
 import { loadExperiment, runExperiment, validateExperiment, type ExperimentSpec } from "../sim/experiment.js";
 import {
-  BlockMirror, granularStoreBytes, granularStores, rebuildMemBlocks, restartEngine, retainedWords, runSleepExperiment,
-  sectionsOf, sleepProblems, systemOff, wake, SLEEP_VARIANTS,
+  BlockMirror,
+  granularStoreBytes,
+  granularStores,
+  rebuildMemBlocks,
+  restartEngine,
+  retainedWords,
+  runSleepExperiment,
+  sectionsOf,
+  sleepProblems,
+  systemOff,
+  wake,
+  SLEEP_VARIANTS,
 } from "../sim/retention.js";
 import { handBoard, type HandSection } from "./support/hand-board.js";
 
-const B = 0x20000000, K = 1024;
+const B = 0x20000000,
+  K = 1024;
 /** Ten 1 KiB sections, all gateable; modes sleep (default), run, sysoff. */
 function board(gateAll = true) {
   const s: HandSection[] = [];
-  for (let i = 0; i < 10; i++) s.push({ name: "RAM" + (i >> 1) + ".S" + (i & 1), base: B + i * K, size: K, gateable: gateAll || i < 9, retention_nA: 5 });
+  for (let i = 0; i < 10; i++)
+    s.push({ name: "RAM" + (i >> 1) + ".S" + (i & 1), base: B + i * K, size: K, gateable: gateAll || i < 9, retention_nA: 5 });
   return handBoard(s);
 }
 const BOARD = board();
 /** The heap over S0..S7, its stores in S9. */
-const HEAP = { base: B, size: 8 * K }, STORES = B + 9 * K;
+const HEAP = { base: B, size: 8 * K },
+  STORES = B + 9 * K;
 
 function fault(fn: () => unknown): any {
-  try { fn(); } catch (e) { return e; }
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
   return assert.unreachable("expected a bus fault");
 }
 
@@ -73,7 +90,9 @@ test("retainedWords: an access while the section is retained or off faults as an
   assert.is(e.code, "EFAULT");
   assert.is(e.section, "RAM4.S1");
   assert.is(e.state, "retained");
-  e = fault(() => { w[1] = 3; });
+  e = fault(() => {
+    w[1] = 3;
+  });
   assert.is(e.access, "write");
   mcu.setPower(9, "on");
   assert.is(w[0], 42);
@@ -131,7 +150,13 @@ test("systemOff/wake: retained sections keep their contents, the others lose the
   assert.is.not(mcu.read32(B + K), 0x22222222);
   assert.ok(new GranularHeap(mcu, { base: B, size: K }), "the engine restarted: the old heap's claim is gone");
   assert.ok(heap);
-  assert.equal(sectionsOf(mcu, [{ base: B + K - 4, size: 8 }, { base: B + 9 * K, size: 1 }]), [0, 1, 9]);
+  assert.equal(
+    sectionsOf(mcu, [
+      { base: B + K - 4, size: 8 },
+      { base: B + 9 * K, size: 1 },
+    ]),
+    [0, 1, 9],
+  );
 });
 
 test("systemOff/wake: bad arguments are refused and nothing changes; a board with a section that cannot be gated is refused", () => {
@@ -158,58 +183,76 @@ function heapOn(mcu: SimMcu, attach: boolean): GranularHeap {
 
 type Op = { t: "alloc"; size: number; align: number } | { t: "free"; pick: number } | { t: "sleep"; seconds: number };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant("alloc" as const), size: fc.integer({ min: 1, max: 900 }), align: fc.constantFrom(0, 16, 64, 256) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant("alloc" as const),
+      size: fc.integer({ min: 1, max: 900 }),
+      align: fc.constantFrom(0, 16, 64, 256),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("free" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("sleep" as const), seconds: fc.integer({ min: 1, max: 3600 }) }) },
 );
 
 test("GranularHeap survives System OFF: re-attached after every wake, validate() null, every live allocation's bytes intact; model test, both free orders", () => {
-  fc.assert(fc.property(fc.array(opArb, { maxLength: 60 }), fc.boolean(), (ops, fifo) => {
-    const mcu = new SimMcu(BOARD, { seed: 4 });
-    let heap = heapOn(mcu, false), id = 0, used = 0;
-    const live: { a: number; size: number; id: number }[] = [];
-    const buf = new Uint8Array(900);
-    const intact = (l: { a: number; size: number; id: number }) => {
-      mcu.readBlock(l.a, buf, 0, l.size);
-      for (let j = 0; j < l.size; j++) if (buf[j] !== tag(l.id)) return false;
-      return true;
-    };
-    for (const op of ops) {
-      if (op.t === "alloc") {
-        const a = op.align ? heap.allocate(op.size, op.align) : heap.allocate(op.size);
-        if (a !== 0) {
-          assert.ok(a >= HEAP.base && a + op.size <= HEAP.base + HEAP.size);
-          if (op.align) assert.is(a % op.align, 0);
-          for (const l of live) assert.ok(a + op.size <= l.a || l.a + l.size <= a, "no overlap");
-          const l = { a, size: op.size, id: id++ };
-          mcu.fill(a, op.size, tag(l.id));
-          live.push(l);
-          used += Math.ceil(op.size / 16) * 16;
+  fc.assert(
+    fc.property(fc.array(opArb, { maxLength: 60 }), fc.boolean(), (ops, fifo) => {
+      const mcu = new SimMcu(BOARD, { seed: 4 });
+      let heap = heapOn(mcu, false),
+        id = 0,
+        used = 0;
+      const live: { a: number; size: number; id: number }[] = [];
+      const buf = new Uint8Array(900);
+      const intact = (l: { a: number; size: number; id: number }) => {
+        mcu.readBlock(l.a, buf, 0, l.size);
+        for (let j = 0; j < l.size; j++) if (buf[j] !== tag(l.id)) return false;
+        return true;
+      };
+      for (const op of ops) {
+        if (op.t === "alloc") {
+          const a = op.align ? heap.allocate(op.size, op.align) : heap.allocate(op.size);
+          if (a !== 0) {
+            assert.ok(a >= HEAP.base && a + op.size <= HEAP.base + HEAP.size);
+            if (op.align) assert.is(a % op.align, 0);
+            for (const l of live) assert.ok(a + op.size <= l.a || l.a + l.size <= a, "no overlap");
+            const l = { a, size: op.size, id: id++ };
+            mcu.fill(a, op.size, tag(l.id));
+            live.push(l);
+            used += Math.ceil(op.size / 16) * 16;
+          }
+        } else if (op.t === "free") {
+          if (live.length === 0) {
+            assert.is(heap.free(HEAP.base + 16), -EFAULT);
+            continue;
+          }
+          const k = fifo ? op.pick % Math.min(live.length, 2) : live.length - 1 - (op.pick % Math.min(live.length, 2));
+          const l = live[k];
+          assert.ok(intact(l), "pattern intact at free");
+          assert.is(heap.free(l.a), 0);
+          assert.is(heap.free(l.a), -EFAULT, "a double free is refused");
+          live.splice(k, 1);
+          used -= Math.ceil(l.size / 16) * 16;
+        } else {
+          const keep = sectionsOf(
+            mcu,
+            [{ base: STORES, size: granularStoreBytes(HEAP.size) }].concat(live.map((l) => ({ base: l.a, size: l.size }))),
+          );
+          systemOff(mcu, keep, "sysoff");
+          assert.is(fault(() => heap.allocate(16)).section, "RAM4.S1", "the asleep heap's stores fault");
+          mcu.advance(op.seconds);
+          wake(mcu);
+          heap = heapOn(mcu, true);
+          for (const l of live) assert.ok(intact(l), "pattern intact after the wake");
         }
-      } else if (op.t === "free") {
-        if (live.length === 0) { assert.is(heap.free(HEAP.base + 16), -EFAULT); continue; }
-        const k = fifo ? op.pick % Math.min(live.length, 2) : live.length - 1 - (op.pick % Math.min(live.length, 2));
-        const l = live[k];
-        assert.ok(intact(l), "pattern intact at free");
-        assert.is(heap.free(l.a), 0);
-        assert.is(heap.free(l.a), -EFAULT, "a double free is refused");
-        live.splice(k, 1);
-        used -= Math.ceil(l.size / 16) * 16;
-      } else {
-        const keep = sectionsOf(mcu, [{ base: STORES, size: granularStoreBytes(HEAP.size) }].concat(live.map((l) => ({ base: l.a, size: l.size }))));
-        systemOff(mcu, keep, "sysoff");
-        assert.is(fault(() => heap.allocate(16)).section, "RAM4.S1", "the asleep heap's stores fault");
-        mcu.advance(op.seconds);
-        wake(mcu);
-        heap = heapOn(mcu, true);
-        for (const l of live) assert.ok(intact(l), "pattern intact after the wake");
+        assert.is(heap.validate(), null);
+        const s = heap.stats();
+        assert.is(s.used, used);
+        assert.is(s.count, live.length);
       }
-      assert.is(heap.validate(), null);
-      const s = heap.stats();
-      assert.is(s.used, used);
-      assert.is(s.count, live.length);
-    }
-  }), { numRuns: 120 });
+    }),
+    { numRuns: 120 },
+  );
 });
 
 test("GranularHeap: the stores not retained (or lost) make the re-attach fail, or validate() name the damage", () => {
@@ -225,22 +268,43 @@ test("GranularHeap: the stores not retained (or lost) make the re-attach fail, o
   h2.allocate(10);
   restartEngine(mcu);
   const st = granularStores(mcu, STORES, HEAP.size);
-  assert.throws(() => new GranularHeap(mcu, { base: HEAP.base, size: HEAP.size, granule: 32, used: st.used, ends: st.ends, state: st.state, attach: true }),
-    /state must hold a heap of 256 granules of 32 bytes to attach to, got 512 of 16/);
+  assert.throws(
+    () =>
+      new GranularHeap(mcu, { base: HEAP.base, size: HEAP.size, granule: 32, used: st.used, ends: st.ends, state: st.state, attach: true }),
+    /state must hold a heap of 256 granules of 32 bytes to attach to, got 512 of 16/,
+  );
 });
 
 test("MemoryManager survives System OFF with both heaps' stores retained (a new shared name: the name registry belongs to the engine that restarted)", () => {
   const mcu = new SimMcu(BOARD, { seed: 6 });
-  const N = { base: B, size: 5 * K }, S = { base: B + 5 * K, size: 3 * K };
+  const N = { base: B, size: 5 * K },
+    S = { base: B + 5 * K, size: 3 * K };
   const boot = (attach: boolean, name: string) => {
-    const sn = granularStores(mcu, STORES, N.size), ss = granularStores(mcu, sn.end, S.size);
-    return new MemoryManager(mcu, { ...N, used: sn.used, ends: sn.ends, state: sn.state, attach, shared: { name, ...S, used: ss.used, ends: ss.ends, state: ss.state, attach } });
+    const sn = granularStores(mcu, STORES, N.size),
+      ss = granularStores(mcu, sn.end, S.size);
+    return new MemoryManager(mcu, {
+      ...N,
+      used: sn.used,
+      ends: sn.ends,
+      state: sn.state,
+      attach,
+      shared: { name, ...S, used: ss.used, ends: ss.ends, state: ss.state, attach },
+    });
   };
   let mm = boot(false, "retention-a");
-  const a = mm.allocate(300), b = mm.allocateShared(200);
+  const a = mm.allocate(300),
+    b = mm.allocateShared(200);
   mcu.fill(a, 300, 0x5a);
   mcu.fill(b, 200, 0xa5);
-  systemOff(mcu, sectionsOf(mcu, [{ base: STORES, size: 1024 }, { base: a, size: 300 }, { base: b, size: 200 }]), "sysoff");
+  systemOff(
+    mcu,
+    sectionsOf(mcu, [
+      { base: STORES, size: 1024 },
+      { base: a, size: 300 },
+      { base: b, size: 200 },
+    ]),
+    "sysoff",
+  );
   mcu.advance(60);
   wake(mcu);
   mm = boot(true, "retention-b");
@@ -258,40 +322,61 @@ test("MemoryManager survives System OFF with both heaps' stores retained (a new 
 // ---------------------------------------------------------------- MemBlocks' retained bitmap copy
 
 test("MemBlocks survives System OFF through BlockMirror: every verb recorded, the runs claimed again with get() after the wake", () => {
-  fc.assert(fc.property(fc.array(fc.oneof(
-    fc.record({ t: fc.constant("one" as const) }),
-    fc.record({ t: fc.constant("run" as const), n: fc.integer({ min: 1, max: 9 }) }),
-    fc.record({ t: fc.constant("free" as const), pick: fc.nat() }),
-    fc.record({ t: fc.constant("sleep" as const) }),
-  ), { maxLength: 50 }), (ops) => {
-    const mcu = new SimMcu(BOARD, { seed: 8 });
-    const geo = { base: B, size: 8 * K, blockSize: 64 };
-    let mb = new MemBlocks(mcu, geo);
-    let mirror = new BlockMirror(mcu, STORES, mb);
-    mb.watch(mirror);
-    const live: { a: number; n: number; id: number }[] = [];
-    let id = 0;
-    for (const op of ops) {
-      if (op.t === "one" || op.t === "run") {
-        const n = op.t === "one" ? 1 : op.n, a = n === 1 ? mb.allocBlock() : mb.allocContiguous(n);
-        if (a) { live.push({ a, n, id: id++ }); mcu.fill(a, n * 64, tag(id - 1)); }
-      } else if (op.t === "free" && live.length > 0) {
-        const k = op.pick % live.length, l = live[k];
-        assert.is(l.n === 1 ? mb.freeBlock(l.a) : mb.freeContiguous(l.a, l.n), 0);
-        live.splice(k, 1);
-      } else if (op.t === "sleep") {
-        systemOff(mcu, sectionsOf(mcu, [{ base: STORES, size: BlockMirror.bytes(128) }].concat(live.map((l) => ({ base: l.a, size: l.n * 64 })))), "sysoff");
-        wake(mcu);
-        mb = new MemBlocks(mcu, geo);
-        mirror = new BlockMirror(mcu, STORES, mb, false);
-        assert.is(rebuildMemBlocks(mb, mirror), null);
-        for (const l of live) for (let j = 0; j < l.n * 64; j += 61) assert.is(mcu.read8(l.a + j), tag(l.id));
-      }
-      assert.is(mb.validate(), null);
-      assert.is(mb.stats().count, live.reduce((c, l) => c + l.n, 0));
-      assert.ok(typeof mirror.runs() !== "string");
-    }
-  }), { numRuns: 100 });
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(
+          fc.record({ t: fc.constant("one" as const) }),
+          fc.record({ t: fc.constant("run" as const), n: fc.integer({ min: 1, max: 9 }) }),
+          fc.record({ t: fc.constant("free" as const), pick: fc.nat() }),
+          fc.record({ t: fc.constant("sleep" as const) }),
+        ),
+        { maxLength: 50 },
+      ),
+      (ops) => {
+        const mcu = new SimMcu(BOARD, { seed: 8 });
+        const geo = { base: B, size: 8 * K, blockSize: 64 };
+        let mb = new MemBlocks(mcu, geo);
+        let mirror = new BlockMirror(mcu, STORES, mb);
+        mb.watch(mirror);
+        const live: { a: number; n: number; id: number }[] = [];
+        let id = 0;
+        for (const op of ops) {
+          if (op.t === "one" || op.t === "run") {
+            const n = op.t === "one" ? 1 : op.n,
+              a = n === 1 ? mb.allocBlock() : mb.allocContiguous(n);
+            if (a) {
+              live.push({ a, n, id: id++ });
+              mcu.fill(a, n * 64, tag(id - 1));
+            }
+          } else if (op.t === "free" && live.length > 0) {
+            const k = op.pick % live.length,
+              l = live[k];
+            assert.is(l.n === 1 ? mb.freeBlock(l.a) : mb.freeContiguous(l.a, l.n), 0);
+            live.splice(k, 1);
+          } else if (op.t === "sleep") {
+            systemOff(
+              mcu,
+              sectionsOf(mcu, [{ base: STORES, size: BlockMirror.bytes(128) }].concat(live.map((l) => ({ base: l.a, size: l.n * 64 })))),
+              "sysoff",
+            );
+            wake(mcu);
+            mb = new MemBlocks(mcu, geo);
+            mirror = new BlockMirror(mcu, STORES, mb, false);
+            assert.is(rebuildMemBlocks(mb, mirror), null);
+            for (const l of live) for (let j = 0; j < l.n * 64; j += 61) assert.is(mcu.read8(l.a + j), tag(l.id));
+          }
+          assert.is(mb.validate(), null);
+          assert.is(
+            mb.stats().count,
+            live.reduce((c, l) => c + l.n, 0),
+          );
+          assert.ok(typeof mirror.runs() !== "string");
+        }
+      },
+    ),
+    { numRuns: 100 },
+  );
 });
 
 test("BlockMirror: a flipped bit or count is found and nothing is claimed; another geometry is refused; bad arguments", () => {
@@ -309,7 +394,10 @@ test("BlockMirror: a flipped bit or count is found and nothing is claimed; anoth
   const odd = new BlockMirror(mcu, STORES + 64, { base: B, blockSize: 64, numBlocks: 100 });
   mcu.write32(STORES + 64 + 16, 1 << 4); // bit 100 of a mirror of 100 blocks: past the end
   assert.match(String(odd.runs()), /mirror bit 100 is set past the last block \(100 blocks\)/);
-  assert.match(String(rebuildMemBlocks(fresh, new BlockMirror(mcu, STORES, { base: B, blockSize: 32, numBlocks: 256 }, false))), /the mirror records 256 blocks of 32 B at 0x20000000, the allocator has 128 of 64 B/);
+  assert.match(
+    String(rebuildMemBlocks(fresh, new BlockMirror(mcu, STORES, { base: B, blockSize: 32, numBlocks: 256 }, false))),
+    /the mirror records 256 blocks of 32 B at 0x20000000, the allocator has 128 of 64 B/,
+  );
   assert.throws(() => new BlockMirror(mcu, STORES, null as any), /geometry must be \{base, blockSize, numBlocks\}/);
   assert.throws(() => new BlockMirror(mcu, STORES, { base: B, blockSize: 64, numBlocks: 0 }), /numBlocks must be an integer >= 1, got 0/);
   assert.throws(() => new BlockMirror(mcu, 3, mb), /base must be a non-zero word-aligned address/);
@@ -319,14 +407,24 @@ test("BlockMirror: a flipped bit or count is found and nothing is claimed; anoth
 // ---------------------------------------------------------------- the sleep experiment
 
 /** experiments/system-off.json (Bangle.js 2, a firmware layout that leaves twelve 4 KiB sections free), four hours. */
-const SPEC: ExperimentSpec = { ...loadExperiment(fileURLToPath(new URL("../experiments/system-off.json", import.meta.url))).spec, durationSeconds: 4 * 3600 };
+const SPEC: ExperimentSpec = {
+  ...loadExperiment(fileURLToPath(new URL("../experiments/system-off.json", import.meta.url))).spec,
+  durationSeconds: 4 * 3600,
+};
 
 test("sleep experiment: System OFF with retention against System ON; every wake re-attaches with every kept burst intact; figures from the board file", () => {
   const r = runExperiment(SPEC);
-  assert.equal(r.policies.map((p) => p.policy), SLEEP_VARIANTS.slice());
-  for (const p of r.policies) { assert.is(p.dataErrors, 0); assert.is(p.failures, 0); }
+  assert.equal(
+    r.policies.map((p) => p.policy),
+    SLEEP_VARIANTS.slice(),
+  );
+  for (const p of r.policies) {
+    assert.is(p.dataErrors, 0);
+    assert.is(p.failures, 0);
+  }
   const [on, gated, off] = r.policies;
-  const b = loadBoard("BANGLEJS2"), v = b.voltage.value;
+  const b = loadBoard("BANGLEJS2"),
+    v = b.voltage.value;
   // All on in System ON idle: the board's full-retention figure, 3.16 uA, all the time.
   assert.ok(Math.abs(on.avgCurrent_uA - 3.16) < 1e-9);
   // System OFF: its own 0.40 uA the whole time, plus the retained sections.
@@ -340,9 +438,19 @@ test("sleep experiment: System OFF with retention against System ON; every wake 
 
 test("sleep experiment: experiments/system-off.json loads and runs; the spec's own rules name the field", () => {
   assert.equal(SPEC.sleep, { seconds: 600, burstBytes: 1024, keep: 24, offMode: "system-off" });
-  const bad = (d: any) => { try { validateExperiment(d, "x.json"); } catch (e) { return (e as Error).message; } return ""; };
+  const bad = (d: any) => {
+    try {
+      validateExperiment(d, "x.json");
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "";
+  };
   assert.match(bad({ ...SPEC, workload: { kind: "sensor-logger" } }), /\/workload: a sleep experiment runs its own burst program/);
-  assert.match(bad({ ...SPEC, allocator: { kind: "memblocks", region: "free" } }), /\/allocator\/kind: a sleep experiment keeps a granular heap's bookkeeping in retained RAM; expected "granular", got "memblocks"/);
+  assert.match(
+    bad({ ...SPEC, allocator: { kind: "memblocks", region: "free" } }),
+    /\/allocator\/kind: a sleep experiment keeps a granular heap's bookkeeping in retained RAM; expected "granular", got "memblocks"/,
+  );
   assert.match(bad({ ...SPEC, policies: ["all-on"] }), /\/policies: a sleep experiment compares all-on, gate-empty, system-off/);
   assert.match(bad({ ...SPEC, durationSeconds: undefined }), /\/durationSeconds: missing/);
   assert.match(bad({ ...SPEC, sleep: { seconds: 0, burstBytes: 1, keep: 1 } }), /\/sleep\/seconds: expected a value > 0/);
@@ -351,17 +459,27 @@ test("sleep experiment: experiments/system-off.json loads and runs; the spec's o
 });
 
 test("sleep experiment: a spec that was not validated is refused naming the field", () => {
-  const b = loadBoard("BANGLEJS2"), region = { base: 0x20030000, size: 0x8000 };
+  const b = loadBoard("BANGLEJS2"),
+    region = { base: 0x20030000, size: 0x8000 };
   const run = (s: any) => () => runSleepExperiment({ ...SPEC, ...s }, b, region);
   assert.throws(run({ sleep: null }), /sleep must be an object \{seconds, burstBytes, keep, offMode\?\}, got null/);
   assert.throws(run({ sleep: { seconds: -1, burstBytes: 8, keep: 1 } }), /sleep.seconds must be a number in \[0.001, 31536000\], got -1/);
   assert.throws(run({ sleep: { seconds: 60, burstBytes: 0.5, keep: 1 } }), /sleep.burstBytes must be an integer/);
   assert.throws(run({ sleep: { seconds: 60, burstBytes: 8, keep: 0 } }), /sleep.keep must be an integer in \[1, 65536\], got 0/);
-  assert.throws(run({ sleep: { seconds: 60, burstBytes: 8, keep: 1, offMode: "hibernate" } }), /sleep.offMode must be one of system-on-idle, system-off/);
+  assert.throws(
+    run({ sleep: { seconds: 60, burstBytes: 8, keep: 1, offMode: "hibernate" } }),
+    /sleep.offMode must be one of system-on-idle, system-off/,
+  );
   assert.throws(run({ powerMode: "turbo" }), /powerMode must be one of/);
   assert.throws(run({ durationSeconds: 0 }), /durationSeconds must be a number/);
-  assert.throws(run({ allocator: { kind: "onesize", region: "free" } }), /allocator.kind: a sleep experiment keeps a granular heap's bookkeeping/);
-  assert.throws(() => runSleepExperiment({ ...SPEC, sleep: { seconds: 60, burstBytes: 8, keep: 1 } }, b, { base: 0x20030000, size: 64 }), /allocator region of 64 bytes leaves no room for a heap after its 168 bytes of bookkeeping/);
+  assert.throws(
+    run({ allocator: { kind: "onesize", region: "free" } }),
+    /allocator.kind: a sleep experiment keeps a granular heap's bookkeeping/,
+  );
+  assert.throws(
+    () => runSleepExperiment({ ...SPEC, sleep: { seconds: 60, burstBytes: 8, keep: 1 } }, b, { base: 0x20030000, size: 64 }),
+    /allocator region of 64 bytes leaves no room for a heap after its 168 bytes of bookkeeping/,
+  );
   assert.throws(run({ sleep: { seconds: 60, burstBytes: 8, keep: 65536 } }), /the heap cannot hold the program's index of 524296 bytes/);
 });
 

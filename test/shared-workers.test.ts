@@ -9,7 +9,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Worker } from "node:worker_threads";
 import {
-  SharedMemory, AtomicsLock, createSharedRegion, attachSharedRegion, sharedMemoryConfig, type SharedRegion,
+  SharedMemory,
+  AtomicsLock,
+  createSharedRegion,
+  attachSharedRegion,
+  sharedMemoryConfig,
+  type SharedRegion,
 } from "../sim/shared-memory.js";
 import { MemoryManager, MEMORY_SHARED } from "../src/alloc/memory-manager.js";
 import { GranularHeap, GRANULAR_STATE_WORDS } from "../src/alloc/granular-heap.js";
@@ -27,7 +32,7 @@ test("SharedMemory: a Memory port over a SharedArrayBuffer; a second mapping see
   m.fill(BASE + 8, 8, 0xaa);
   m.writeBlock(BASE + 16, [1, 2, 3, 260], 0, 4);
   m.copy(BASE + 20, BASE + 16, 4);
-  const again = new SharedMemory(BASE, 64, m.buffer);   // visible through a second mapping
+  const again = new SharedMemory(BASE, 64, m.buffer); // visible through a second mapping
   assert.is(again.read32(BASE), 0x12345678);
   assert.is(again.read16(BASE + 4), 0xbeef);
   assert.is(again.read8(BASE + 6), 0xff);
@@ -56,7 +61,10 @@ test("AtomicsLock: enter/exit, bound hooks, only over shared memory", () => {
   exit();
   assert.not.ok(l.held());
   assert.is(l.waits, 0);
-  assert.throws(() => new AtomicsLock(new Int32Array(2)), (e: any) => e.code === "EINVAL" && /SharedArrayBuffer/.test(e.message));
+  assert.throws(
+    () => new AtomicsLock(new Int32Array(2)),
+    (e: any) => e.code === "EINVAL" && /SharedArrayBuffer/.test(e.message),
+  );
   assert.throws(() => new AtomicsLock(cell, 2), /index/);
 });
 
@@ -75,13 +83,17 @@ test("shared region: heaps attached to it (same thread) share every allocation, 
   assert.is(r2.heap.validate(), null);
   assert.throws(() => attachSharedRegion(null as any), /handle/);
   assert.throws(() => attachSharedRegion({ ...r.handle, meta: new SharedArrayBuffer(8) }), /meta/);
-  assert.throws(() => attachSharedRegion({ ...r.handle, size: 8192, memory: new SharedArrayBuffer(8192), meta: new SharedArrayBuffer(4096) }), /state must hold a heap/);
+  assert.throws(
+    () => attachSharedRegion({ ...r.handle, size: 8192, memory: new SharedArrayBuffer(8192), meta: new SharedArrayBuffer(4096) }),
+    /state must hold a heap/,
+  );
   assert.throws(() => createSharedRegion(BASE, 8), /size/);
 });
 
 test("shared region through MemoryManagers: one heap, each manager under its own name", () => {
   const r = createSharedRegion(BASE, 256);
-  const m1 = new MemoryManager(), m2 = new MemoryManager();
+  const m1 = new MemoryManager(),
+    m2 = new MemoryManager();
   assert.is(m1.initShared(sharedMemoryConfig(r, "shm-a")), 0);
   assert.is(m2.initShared(sharedMemoryConfig(r, "shm-b")), 0);
   const a = m1.allocateShared(128);
@@ -92,8 +104,21 @@ test("shared region through MemoryManagers: one heap, each manager under its own
   assert.is(m1.sharedHeap!.stats().used, 128);
   assert.is(m1.getSharedMemoryStartAddress(), BASE);
   // the managers' heaps joined the region heap's claim on r.memory (same state store); nothing else may claim it
-  assert.throws(() => new GranularHeap(r.memory, { base: BASE + 64, size: 64 }), (e: any) => e.code === "EBUSY" && /overlaps/.test(e.message));
-  assert.throws(() => new GranularHeap(r.memory, { base: BASE, size: 256, used: new Int32Array(1), ends: new Int32Array(1), state: new Int32Array(GRANULAR_STATE_WORDS) }), (e: any) => e.code === "EBUSY");
+  assert.throws(
+    () => new GranularHeap(r.memory, { base: BASE + 64, size: 64 }),
+    (e: any) => e.code === "EBUSY" && /overlaps/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      new GranularHeap(r.memory, {
+        base: BASE,
+        size: 256,
+        used: new Int32Array(1),
+        ends: new Int32Array(1),
+        state: new Int32Array(GRANULAR_STATE_WORDS),
+      }),
+    (e: any) => e.code === "EBUSY",
+  );
   assert.is(m1.close(), -EBUSY, "the shared heap has live allocations (m2's)");
   assert.is(m2.deallocate(BASE + 128, 128), 0);
   assert.is(m1.close(), 0);
@@ -102,9 +127,24 @@ test("shared region through MemoryManagers: one heap, each manager under its own
 });
 
 memoryContract(test, "SharedMemory", () => ({ mem: new SharedMemory(BASE, 256), base: BASE, size: 256 }));
-memoryContract(test, "SharedMemory, second mapping of a larger buffer", () => ({ mem: new SharedMemory(BASE, 128, new SharedArrayBuffer(256)), base: BASE, size: 128 }));
+memoryContract(test, "SharedMemory, second mapping of a larger buffer", () => ({
+  mem: new SharedMemory(BASE, 128, new SharedArrayBuffer(256)),
+  base: BASE,
+  size: 128,
+}));
 
-interface Result { id: number; allocs: number; frees: number; fails: number; overlaps: number; lost: number; patternErrors: number; freeErrors: number; spills: number; waits: number; }
+interface Result {
+  id: number;
+  allocs: number;
+  frees: number;
+  fails: number;
+  overlaps: number;
+  lost: number;
+  patternErrors: number;
+  freeErrors: number;
+  spills: number;
+  waits: number;
+}
 
 /**
  * Start `n` workers on region `r`, release them together, and collect their
@@ -112,28 +152,42 @@ interface Result { id: number; allocs: number; frees: number; fails: number; ove
  * the start fails the test instead of leaving the others waiting.
  */
 async function race(r: SharedRegion, n: number, mode: "heap" | "manager", iterations: number, maxLive: number): Promise<Result[]> {
-  const control = new SharedArrayBuffer(4), owners = new SharedArrayBuffer(4 * r.heap.granules);
+  const control = new SharedArrayBuffer(4),
+    owners = new SharedArrayBuffer(4 * r.heap.granules);
   const ctl = new Int32Array(control);
-  const ready: Promise<void>[] = [], done: Promise<Result>[] = [];
+  const ready: Promise<void>[] = [],
+    done: Promise<Result>[] = [];
   for (let id = 1; id <= n; id++) {
     const w = new Worker(WORKER, { workerData: { handle: r.handle, id, iterations, maxLive, mode, control, owners } });
     let onReady!: () => void;
-    ready.push(new Promise<void>((res) => { onReady = res; }));
-    done.push(new Promise<Result>((res, rej) => {
-      w.on("message", (m: any) => { if (m.ready) onReady(); else if (m.done) res(m.done); });
-      w.on("error", rej);
-      w.on("exit", (code) => rej(new Error("worker " + id + " exited with code " + code + " before sending its result")));
-    }));
+    ready.push(
+      new Promise<void>((res) => {
+        onReady = res;
+      }),
+    );
+    done.push(
+      new Promise<Result>((res, rej) => {
+        w.on("message", (m: any) => {
+          if (m.ready) onReady();
+          else if (m.done) res(m.done);
+        });
+        w.on("error", rej);
+        w.on("exit", (code) => rej(new Error("worker " + id + " exited with code " + code + " before sending its result")));
+      }),
+    );
   }
   const all = Promise.all(done);
   try {
-    await Promise.race([Promise.all(ready), all]);   // `all` settles first only when a worker failed
+    await Promise.race([Promise.all(ready), all]); // `all` settles first only when a worker failed
   } finally {
-    Atomics.store(ctl, 0, 1);                        // the start line (also frees waiting workers after a failure)
+    Atomics.store(ctl, 0, 1); // the start line (also frees waiting workers after a failure)
     Atomics.notify(ctl, 0);
   }
   const results = await all;
-  assert.ok(new Int32Array(owners).every((v) => v === 0), "every granule given back in the owner map");
+  assert.ok(
+    new Int32Array(owners).every((v) => v === 0),
+    "every granule given back in the owner map",
+  );
   return results;
 }
 

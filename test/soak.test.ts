@@ -15,7 +15,11 @@ test("soak: 1,000,000 operations per allocator, no violation", () => {
   const out = r.stdout + r.stderr;
   console.log(out.trim());
   for (const name of ["MemBlocks", "Onesize", "GranularHeap", "MemoryManager", "BankManager"]) {
-    assert.match(out, new RegExp(name + "\\s+1,000,000 ops\\s+0 violations"), name + " did not complete 1,000,000 operations without a violation");
+    assert.match(
+      out,
+      new RegExp(name + "\\s+1,000,000 ops\\s+0 violations"),
+      name + " did not complete 1,000,000 operations without a violation",
+    );
   }
   assert.match(out, "soak: no violations");
   assert.is(r.status, 0, "exit code");

@@ -21,7 +21,13 @@ import { throwsCode } from "./support/memory-contract.js";
 function recorder(board = "PUCKJS", note?: string) {
   const lines: string[] = [];
   const clock = { t: 100 };
-  const rec = new TraceRecorder(board, (l: string) => { lines.push(l); }, { now: () => clock.t, note });
+  const rec = new TraceRecorder(
+    board,
+    (l: string) => {
+      lines.push(l);
+    },
+    { now: () => clock.t, note },
+  );
   return { rec, lines, clock };
 }
 
@@ -32,8 +38,13 @@ function liveBytes(text: string): number {
   let live = 0;
   const ev = tr.events;
   for (let i = 0; i < ev.n; i++) {
-    if (ev.op[i] === OP_ALLOC) { sizes.set(ev.id[i], ev.a[i]); live += ev.a[i]; }
-    else { live -= sizes.get(ev.id[i])!; sizes.delete(ev.id[i]); }
+    if (ev.op[i] === OP_ALLOC) {
+      sizes.set(ev.id[i], ev.a[i]);
+      live += ev.a[i];
+    } else {
+      live -= sizes.get(ev.id[i])!;
+      sizes.delete(ev.id[i]);
+    }
   }
   return live;
 }
@@ -70,11 +81,11 @@ test("a free of part of a run: the run's free, then allocations of what stays li
   blocks.watch(rec);
   const run = blocks.allocContiguous(6);
   clock.t = 101;
-  assert.is(blocks.freeBlock(run + 64), 0);          // the third block: a part below and a part above stay
+  assert.is(blocks.freeBlock(run + 64), 0); // the third block: a part below and a part above stay
   clock.t = 102;
-  assert.is(blocks.freeBlock(run), 0);                // the first block of the part below
+  assert.is(blocks.freeBlock(run), 0); // the first block of the part below
   clock.t = 103;
-  assert.is(blocks.freeBlock(run + 5 * 32), 0);       // the last block of the part above
+  assert.is(blocks.freeBlock(run + 5 * 32), 0); // the last block of the part above
   assert.equal(lines.slice(1), [
     '{"t":0,"op":"alloc","id":1,"size":192}',
     '{"t":1,"op":"free","id":1}',
@@ -92,37 +103,72 @@ test("times: whole milliseconds, never decreasing (a clock set back, or NaN, rep
   const { rec, lines, clock } = recorder();
   const heap = new GranularHeap(new ArrayMemory(0x20000000, 1024), { base: 0x20000000, size: 1024 });
   heap.watch(rec);
-  for (const t of [100.0004, 100.0006, 101.2346, 99, NaN, 101.5]) { clock.t = t; heap.allocate(16); }
-  assert.equal(lines.slice(1).map((l) => JSON.parse(l).t), [0, 0.001, 1.235, 1.235, 1.235, 1.5]);
+  for (const t of [100.0004, 100.0006, 101.2346, 99, NaN, 101.5]) {
+    clock.t = t;
+    heap.allocate(16);
+  }
+  assert.equal(
+    lines.slice(1).map((l) => JSON.parse(l).t),
+    [0, 0.001, 1.235, 1.235, 1.235, 1.5],
+  );
   parseTrace(lines.join("\n"), "captured");
 });
 
 test("sinks: a line function; an object with write (a StorageFile) gets each line with its newline; the console by default", () => {
   const written: string[] = [];
-  const rec = new TraceRecorder("BANGLEJS2", { write: (s: string) => { written.push(s); } }, { now: () => 5 });
+  const rec = new TraceRecorder(
+    "BANGLEJS2",
+    {
+      write: (s: string) => {
+        written.push(s);
+      },
+    },
+    { now: () => 5 },
+  );
   rec.onAlloc(0x20000000, 16);
   assert.equal(written, ['{"ramkit-trace":1,"board":"BANGLEJS2"}\n', '{"t":0,"op":"alloc","id":1,"size":16}\n']);
-  const g = globalThis as any, printed: string[] = [];
-  g.print = (s: string) => { printed.push(s); };
-  try { new TraceRecorder("PIXLJS", undefined, { now: () => 0 }); } finally { delete g.print; }
+  const g = globalThis as any,
+    printed: string[] = [];
+  g.print = (s: string) => {
+    printed.push(s);
+  };
+  try {
+    new TraceRecorder("PIXLJS", undefined, { now: () => 0 });
+  } finally {
+    delete g.print;
+  }
   assert.equal(printed, ['{"ramkit-trace":1,"board":"PIXLJS"}']);
-  const logged: string[] = [], log = console.log;
-  console.log = (s: string) => { logged.push(s); };
-  try { new TraceRecorder("MDBT42Q", undefined, { now: () => 0 }); } finally { console.log = log; }
+  const logged: string[] = [],
+    log = console.log;
+  console.log = (s: string) => {
+    logged.push(s);
+  };
+  try {
+    new TraceRecorder("MDBT42Q", undefined, { now: () => 0 });
+  } finally {
+    console.log = log;
+  }
   assert.equal(logged, ['{"ramkit-trace":1,"board":"MDBT42Q"}']);
 });
 
 test("the engine's clock: getTime() where Espruino has it, else Date.now()", () => {
-  const g = globalThis as any, lines: string[] = [];
+  const g = globalThis as any,
+    lines: string[] = [];
   let t = 50;
   g.getTime = () => t;
   try {
-    const rec = new TraceRecorder("PUCKJS", (l: string) => { lines.push(l); });
+    const rec = new TraceRecorder("PUCKJS", (l: string) => {
+      lines.push(l);
+    });
     t = 52.25;
     rec.onAlloc(0x20000000, 8);
-  } finally { delete g.getTime; }
+  } finally {
+    delete g.getTime;
+  }
   assert.is(JSON.parse(lines[1]).t, 2.25);
-  const rec = new TraceRecorder("PUCKJS", (l: string) => { lines.push(l); });
+  const rec = new TraceRecorder("PUCKJS", (l: string) => {
+    lines.push(l);
+  });
   rec.onAlloc(0x20000000, 8);
   assert.ok(JSON.parse(lines[3]).t >= 0);
 });
@@ -144,13 +190,15 @@ test("bad arguments: EINVAL naming them", () => {
 test("through a bank manager: every managed allocator, and the pieces a forced switch-off frees", () => {
   const { rec, lines, clock } = recorder("HAND");
   const specs = [0, 1, 2, 3].map((i) => ({ name: "S" + i, base: 0x20000000 + i * 256, size: 256, gateable: true }));
-  const power = new StatePower(specs), mem = new ArrayMemory(0x20000000, 1024);
+  const power = new StatePower(specs),
+    mem = new ArrayMemory(0x20000000, 1024);
   const blocks = new MemBlocks(mem, { base: 0x20000000, size: 512, blockSize: 32 });
   const heap = new GranularHeap(mem, { base: 0x20000200, size: 512 });
   const bm = new BankManager(power, { policy: "gate-empty" });
-  bm.manage(blocks); bm.manage(heap);
+  bm.manage(blocks);
+  bm.manage(heap);
   bm.watch(rec);
-  blocks.allocContiguous(12);                          // 384 bytes over S0 and S1
+  blocks.allocContiguous(12); // 384 bytes over S0 and S1
   heap.allocate(100);
   clock.t = 101;
   const lost: any[] = [];
@@ -166,23 +214,30 @@ test("model: random MemBlocks verbs with the recorder attached; the trace's live
     fc.record({ k: fc.constant("freeBlock"), i: fc.nat() }),
     fc.record({ k: fc.constant("free"), i: fc.nat() }),
   );
-  fc.assert(fc.property(fc.array(op, { maxLength: 60 }), fc.boolean(), (ops, fifo) => {
-    const { rec, lines, clock } = recorder();
-    const blocks = new MemBlocks(new ArrayMemory(0x20000000, 2048), { base: 0x20000000, size: 2048, blockSize: 32 });
-    blocks.watch(rec);
-    const starts: number[] = [];
-    for (const o of ops) {
-      clock.t += 0.25;
-      if (o.k === "block") { const a = blocks.allocBlock(); if (a) starts.push(a); }
-      else if (o.k === "run") { const a = blocks.allocContiguous(o.n); if (a) for (let j = 0; j < o.n; j++) starts.push(a + 32 * j); }
-      else if (starts.length) {
-        const j = fifo ? 0 : o.i % starts.length;
-        const a = starts.splice(j, 1)[0];
-        assert.is(o.k === "freeBlock" ? blocks.freeBlock(a) : blocks.freeBlocks(1, [a]), 0);
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 60 }), fc.boolean(), (ops, fifo) => {
+      const { rec, lines, clock } = recorder();
+      const blocks = new MemBlocks(new ArrayMemory(0x20000000, 2048), { base: 0x20000000, size: 2048, blockSize: 32 });
+      blocks.watch(rec);
+      const starts: number[] = [];
+      for (const o of ops) {
+        clock.t += 0.25;
+        if (o.k === "block") {
+          const a = blocks.allocBlock();
+          if (a) starts.push(a);
+        } else if (o.k === "run") {
+          const a = blocks.allocContiguous(o.n);
+          if (a) for (let j = 0; j < o.n; j++) starts.push(a + 32 * j);
+        } else if (starts.length) {
+          const j = fifo ? 0 : o.i % starts.length;
+          const a = starts.splice(j, 1)[0];
+          assert.is(o.k === "freeBlock" ? blocks.freeBlock(a) : blocks.freeBlocks(1, [a]), 0);
+        }
+        assert.is(liveBytes(lines.join("\n")), blocks.stats().used);
       }
-      assert.is(liveBytes(lines.join("\n")), blocks.stats().used);
-    }
-  }), { numRuns: 100 });
+    }),
+    { numRuns: 100 },
+  );
 });
 
 test("a recorded trace replays in the simulator under every policy", () => {
@@ -192,12 +247,18 @@ test("a recorded trace replays in the simulator under every policy", () => {
   const live: number[] = [];
   for (let i = 0; i < 200; i++) {
     clock.t += 0.5;
-    live.push(heap.allocate(16 + (i * 37) % 300));
+    live.push(heap.allocate(16 + ((i * 37) % 300)));
     if (i % 3 === 2) heap.free(live.splice(i % live.length, 1)[0]);
   }
   const text = lines.join("\n") + "\n";
-  const r = runExperiment({ board: "BANGLEJS2", allocator: { kind: "granular", region: "free" }, trace: "captured.jsonl" }, { traceText: text });
-  assert.equal(r.policies.map((p) => p.policy), POLICY_NAMES.slice());
+  const r = runExperiment(
+    { board: "BANGLEJS2", allocator: { kind: "granular", region: "free" }, trace: "captured.jsonl" },
+    { traceText: text },
+  );
+  assert.equal(
+    r.policies.map((p) => p.policy),
+    POLICY_NAMES.slice(),
+  );
   for (const p of r.policies) {
     assert.is(p.failures, 0, p.policy + " failures");
     assert.is(p.dataErrors || 0, 0, p.policy + " data errors");

@@ -30,8 +30,14 @@ function bad(...lines: string[]): string {
 }
 
 test("a valid trace: header, allocs and frees become events with fresh ids per allocation", () => {
-  const text = [HEAD, '{"t": 0, "op": "alloc", "id": 1, "size": 244}', "", '{"t": 0.5, "op": "free", "id": 1}',
-    '{"t": 0.5, "op": "alloc", "id": 1, "size": 8, "pool": "ble"}', '{"t": 2, "op": "alloc", "id": "x", "size": 16}'].join("\n");
+  const text = [
+    HEAD,
+    '{"t": 0, "op": "alloc", "id": 1, "size": 244}',
+    "",
+    '{"t": 0.5, "op": "free", "id": 1}',
+    '{"t": 0.5, "op": "alloc", "id": 1, "size": 8, "pool": "ble"}',
+    '{"t": 2, "op": "alloc", "id": "x", "size": 16}',
+  ].join("\n");
   const tr = parseTrace(text, "t.jsonl");
   assert.is(tr.board, "BANGLEJS2");
   assert.is(tr.events.n, 4);
@@ -46,9 +52,15 @@ test("a valid trace: header, allocs and frees become events with fresh ids per a
 });
 
 test("formatTrace writes what parseTrace reads", () => {
-  const text = formatTrace("PUCKJS", [
-    { t: 0, op: "alloc", id: "a", size: 10, pool: "p" }, { t: 1, op: "free", id: "a" }, { t: 1, op: "alloc", id: 3, size: 4 },
-  ], "made by a test");
+  const text = formatTrace(
+    "PUCKJS",
+    [
+      { t: 0, op: "alloc", id: "a", size: 10, pool: "p" },
+      { t: 1, op: "free", id: "a" },
+      { t: 1, op: "alloc", id: 3, size: 4 },
+    ],
+    "made by a test",
+  );
   const tr = parseTrace(text, "x");
   assert.is(tr.board, "PUCKJS");
   assert.is(tr.note, "made by a test");
@@ -57,7 +69,10 @@ test("formatTrace writes what parseTrace reads", () => {
 });
 
 test("bad JSON names the line", () => {
-  assert.match(bad('{"t": 0, "op": "alloc", "id": 1, "size": 4}', '{"t": 1, "op": "free", "id": 1'), /t\.jsonl:3: expected one JSON object per line/);
+  assert.match(
+    bad('{"t": 0, "op": "alloc", "id": 1, "size": 4}', '{"t": 1, "op": "free", "id": 1'),
+    /t\.jsonl:3: expected one JSON object per line/,
+  );
 });
 
 test("the header: missing, wrong version, bad board, unknown field", () => {
@@ -82,14 +97,29 @@ test("missing and wrong-typed fields name the line and the field", () => {
   assert.match(bad('{"t": 0, "id": 1, "size": 4}'), /t\.jsonl:2: field "op": missing/);
   assert.match(bad('{"t": 0, "op": "malloc", "id": 1, "size": 4}'), /t\.jsonl:2: field "op": expected "alloc" or "free", got "malloc"/);
   assert.match(bad('{"t": 0, "op": "alloc", "size": 4}'), /t\.jsonl:2: field "id": missing/);
-  assert.match(bad('{"t": 0, "op": "alloc", "id": 1.5, "size": 4}'), /t\.jsonl:2: field "id": expected a non-empty string or an integer >= 0, got 1\.5/);
+  assert.match(
+    bad('{"t": 0, "op": "alloc", "id": 1.5, "size": 4}'),
+    /t\.jsonl:2: field "id": expected a non-empty string or an integer >= 0, got 1\.5/,
+  );
   assert.match(bad('{"t": 0, "op": "alloc", "id": ""}'), /field "id": expected a non-empty string/);
   assert.match(bad('{"t": 0, "op": "alloc", "id": 1}'), /t\.jsonl:2: field "size": missing/);
-  assert.match(bad('{"t": 0, "op": "alloc", "id": 1, "size": "4"}'), /t\.jsonl:2: field "size": expected an integer in \[1, 2\^32\) \(bytes\), got "4"/);
+  assert.match(
+    bad('{"t": 0, "op": "alloc", "id": 1, "size": "4"}'),
+    /t\.jsonl:2: field "size": expected an integer in \[1, 2\^32\) \(bytes\), got "4"/,
+  );
   assert.match(bad('{"t": 0, "op": "alloc", "id": 1, "size": 0}'), /field "size": expected an integer in \[1, 2\^32\)/);
-  assert.match(bad('{"t": 0, "op": "alloc", "id": 1, "size": 4, "pool": 3}'), /t\.jsonl:2: field "pool": expected a non-empty string, got 3/);
-  assert.match(bad('{"t": 0, "op": "alloc", "id": 1, "size": 4, "adress": 5}'), /t\.jsonl:2: field "adress": not an event field; valid: t, op, id, size, pool/);
-  assert.match(bad('{"t": 0, "op": "alloc", "id": 1, "size": 4}', '{"t": 1, "op": "free", "id": 1, "size": 4}'), /t\.jsonl:3: field "size": not allowed on a free/);
+  assert.match(
+    bad('{"t": 0, "op": "alloc", "id": 1, "size": 4, "pool": 3}'),
+    /t\.jsonl:2: field "pool": expected a non-empty string, got 3/,
+  );
+  assert.match(
+    bad('{"t": 0, "op": "alloc", "id": 1, "size": 4, "adress": 5}'),
+    /t\.jsonl:2: field "adress": not an event field; valid: t, op, id, size, pool/,
+  );
+  assert.match(
+    bad('{"t": 0, "op": "alloc", "id": 1, "size": 4}', '{"t": 1, "op": "free", "id": 1, "size": 4}'),
+    /t\.jsonl:3: field "size": not allowed on a free/,
+  );
   assert.match(bad("[1, 2]"), /t\.jsonl:2: expected an event object/);
 });
 
@@ -99,11 +129,18 @@ test("time going backwards names both lines", () => {
 });
 
 test("free of an unknown id, double free, alloc of a live id", () => {
-  assert.match(bad('{"t": 0, "op": "free", "id": "nope"}'), /t\.jsonl:2: field "id": free of unknown id "nope" \(no alloc of it before this line\)/);
-  assert.match(bad('{"t": 0, "op": "alloc", "id": 7, "size": 4}', '{"t": 1, "op": "free", "id": 7}', '{"t": 2, "op": "free", "id": 7}'),
-    /t\.jsonl:4: field "id": double free of id 7 \(already freed at line 3\)/);
-  assert.match(bad('{"t": 0, "op": "alloc", "id": "a", "size": 4}', '{"t": 1, "op": "alloc", "id": "a", "size": 4}'),
-    /t\.jsonl:3: field "id": id "a" is already live \(allocated at line 2 and not freed\)/);
+  assert.match(
+    bad('{"t": 0, "op": "free", "id": "nope"}'),
+    /t\.jsonl:2: field "id": free of unknown id "nope" \(no alloc of it before this line\)/,
+  );
+  assert.match(
+    bad('{"t": 0, "op": "alloc", "id": 7, "size": 4}', '{"t": 1, "op": "free", "id": 7}', '{"t": 2, "op": "free", "id": 7}'),
+    /t\.jsonl:4: field "id": double free of id 7 \(already freed at line 3\)/,
+  );
+  assert.match(
+    bad('{"t": 0, "op": "alloc", "id": "a", "size": 4}', '{"t": 1, "op": "alloc", "id": "a", "size": 4}'),
+    /t\.jsonl:3: field "id": id "a" is already live \(allocated at line 2 and not freed\)/,
+  );
   // 7 and "7" are different ids.
   assert.match(bad('{"t": 0, "op": "alloc", "id": 7, "size": 4}', '{"t": 1, "op": "free", "id": "7"}'), /free of unknown id "7"/);
 });
@@ -132,7 +169,14 @@ test("readTrace: a missing file is ENOENT; the example trace is valid", () => {
 test("a malformed trace runs nothing: runExperiment throws before any policy", () => {
   let ran = 0;
   const spec: ExperimentSpec = { board: "BANGLEJS2", allocator: { kind: "granular", region: "free" }, trace: "inline.jsonl" };
-  const e = thrown(() => runExperiment(spec, { traceText: HEAD + '\n{"t": 0, "op": "free", "id": 1}\n', onPolicy: () => { ran++; } }));
+  const e = thrown(() =>
+    runExperiment(spec, {
+      traceText: HEAD + '\n{"t": 0, "op": "free", "id": 1}\n',
+      onPolicy: () => {
+        ran++;
+      },
+    }),
+  );
   assert.is(e.code, "EINVAL");
   assert.match(e.message, /inline\.jsonl:2: field "id": free of unknown id 1/);
   assert.is(ran, 0);
@@ -140,11 +184,22 @@ test("a malformed trace runs nothing: runExperiment throws before any policy", (
 
 test("the hand-written example trace replays under every policy, with the same live bytes", () => {
   const spec: ExperimentSpec = {
-    board: "BANGLEJS2", allocator: { kind: "granular", region: "free" }, trace: EXAMPLE,
-    firmware: { assumption: "the pool in RAM2-RAM7", reserved: [{ name: "SoftDevice", kind: "softdevice", base: "0x20000000", size: 15216 }, { name: "rest", kind: "other", base: "0x20010000", size: 0x30000 }] },
+    board: "BANGLEJS2",
+    allocator: { kind: "granular", region: "free" },
+    trace: EXAMPLE,
+    firmware: {
+      assumption: "the pool in RAM2-RAM7",
+      reserved: [
+        { name: "SoftDevice", kind: "softdevice", base: "0x20000000", size: 15216 },
+        { name: "rest", kind: "other", base: "0x20010000", size: 0x30000 },
+      ],
+    },
   };
   const r = runExperiment(spec);
-  assert.equal(r.policies.map((p) => p.policy), POLICY_NAMES.slice());
+  assert.equal(
+    r.policies.map((p) => p.policy),
+    POLICY_NAMES.slice(),
+  );
   assert.is(r.durationSeconds, 600);
   for (const p of r.policies) {
     assert.is(p.failures, 0, p.policy);

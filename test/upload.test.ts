@@ -15,9 +15,15 @@ const APP = 'var rk = require("ramkit");\nprint(rk.VERSION);\n';
 
 /** The bytes the upload file writes to Storage file `name`, reassembled by offset; null if it writes none. */
 function storedFile(upload: string, name: string): { bytes: Buffer; declared: number } | null {
-  const re = new RegExp('require\\("Storage"\\)\\.write\\(' + JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ',atob\\("([A-Za-z0-9+/=]*)"\\),(\\d+)(?:,(\\d+))?\\)', "g");
+  const re = new RegExp(
+    'require\\("Storage"\\)\\.write\\(' +
+      JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&") +
+      ',atob\\("([A-Za-z0-9+/=]*)"\\),(\\d+)(?:,(\\d+))?\\)',
+    "g",
+  );
   const parts: [number, Buffer][] = [];
-  let declared = -1, m;
+  let declared = -1,
+    m;
   while ((m = re.exec(upload)) !== null) {
     parts.push([Number(m[2]), Buffer.from(m[1], "base64")]);
     if (m[3] !== undefined) declared = Number(m[3]);
@@ -31,12 +37,19 @@ function storedFile(upload: string, name: string): { bytes: Buffer; declared: nu
 for (const bundle of BUNDLE_NAMES.map((n) => n + ".min.js")) {
   test("espruino CLI: an upload file that stores dist/" + bundle + " as module ramkit, then runs the app", () => {
     const file = join("dist", bundle);
-    if (!existsSync(file) || !existsSync(CLI)) { console.log("  (skipped: run `npm run build` / `npm ci`)"); return; }
+    if (!existsSync(file) || !existsSync(CLI)) {
+      console.log("  (skipped: run `npm run build` / `npm ci`)");
+      return;
+    }
     const dir = mkdtempSync(join(tmpdir(), "ramkit-upload-"));
     try {
       writeFileSync(join(dir, "app.js"), APP);
       const out = join(dir, "upload.js");
-      const r = spawnSync(CLI, ["--no-ble", "-n", "--config", "MODULE_URL=", "-o", out, "--storage", "ramkit:" + file, join(dir, "app.js")], { encoding: "utf8", timeout: 60000 });
+      const r = spawnSync(
+        CLI,
+        ["--no-ble", "-n", "--config", "MODULE_URL=", "-o", out, "--storage", "ramkit:" + file, join(dir, "app.js")],
+        { encoding: "utf8", timeout: 60000 },
+      );
       assert.is(r.status, 0, r.stdout + r.stderr);
       const upload = readFileSync(out, "utf8");
       const stored = storedFile(upload, "ramkit");

@@ -14,7 +14,11 @@ function ctxFor(kind: string, seed = 1, durationSeconds = DAY) {
 }
 
 function thrown(fn: () => unknown): string {
-  try { fn(); } catch (e) { return (e as Error).message; }
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
   assert.unreachable("expected a throw");
   return "";
 }
@@ -22,7 +26,13 @@ function thrown(fn: () => unknown): string {
 /** Columns of an event list as plain arrays (for deep comparisons). */
 function columns(ev: EventList) {
   const n = ev.n;
-  return [Array.from(ev.t.subarray(0, n)), Array.from(ev.op.subarray(0, n)), Array.from(ev.id.subarray(0, n)), Array.from(ev.a.subarray(0, n)), Array.from(ev.b.subarray(0, n))];
+  return [
+    Array.from(ev.t.subarray(0, n)),
+    Array.from(ev.op.subarray(0, n)),
+    Array.from(ev.id.subarray(0, n)),
+    Array.from(ev.a.subarray(0, n)),
+    Array.from(ev.b.subarray(0, n)),
+  ];
 }
 
 /**
@@ -31,9 +41,11 @@ function columns(ev: EventList) {
  * writes inside the allocation.
  */
 function checkWellFormed(ev: EventList, duration: number, blockSize: number): void {
-  const size = new Map<number, number>(), freed = new Set<number>();
+  const size = new Map<number, number>(),
+    freed = new Set<number>();
   for (let i = 0; i < ev.n; i++) {
-    const t = ev.t[i], id = ev.id[i];
+    const t = ev.t[i],
+      id = ev.id[i];
     assert.ok(t >= 0 && t < duration, "time " + t);
     if (i > 0) assert.ok(t >= ev.t[i - 1], "time order at " + i);
     if (ev.op[i] === OP_ALLOC) {
@@ -68,31 +80,50 @@ for (const kind of WORKLOAD_KINDS) {
 test("sensor logger: one record a second while logging, flushes at most flushSeconds apart, everything freed at a session's end", () => {
   const ctx = ctxFor("sensor-logger");
   const all = generateWorkload("sensor-logger", { sessionMeanSeconds: 0, recordBytes: 32 }, ctx);
-  let writes = 0, allocs = 0, frees = 0;
+  let writes = 0,
+    allocs = 0,
+    frees = 0;
   for (let i = 0; i < all.n; i++) {
-    if (all.op[i] === OP_WRITE) { writes++; assert.is(all.a[i], 32); }
-    if (all.op[i] === OP_ALLOC) { allocs++; assert.is(all.a[i], 256); }
+    if (all.op[i] === OP_WRITE) {
+      writes++;
+      assert.is(all.a[i], 32);
+    }
+    if (all.op[i] === OP_ALLOC) {
+      allocs++;
+      assert.is(all.a[i], 256);
+    }
     if (all.op[i] === OP_FREE) frees++;
   }
   assert.is(writes, DAY, "a record every second for a day");
   assert.is(allocs, DAY / 8, "8 records of 32 bytes per 256-byte block");
   // Logging all the time: the flush every 20 minutes frees every full block; the last flush is at 23:40.
-  assert.is(frees, 71 * 1200 / 8);
+  assert.is(frees, (71 * 1200) / 8);
   // With sessions: a session's end frees everything (live bytes come back to 0).
   const s = generateWorkload("sensor-logger", undefined, ctx);
-  let live = 0, zeros = 0;
+  let live = 0,
+    zeros = 0;
   for (let i = 0; i < s.n; i++) {
     if (s.op[i] === OP_ALLOC) live++;
-    if (s.op[i] === OP_FREE) { live--; if (live === 0) zeros++; }
+    if (s.op[i] === OP_FREE) {
+      live--;
+      if (live === 0) zeros++;
+    }
   }
   assert.ok(zeros >= 5, "sessions in a day: " + zeros);
-  assert.match(thrown(() => generateWorkload("sensor-logger", { recordBytes: 300 }, ctx)), /recordBytes \(300\) must not exceed the block \(256 bytes\)/);
+  assert.match(
+    thrown(() => generateWorkload("sensor-logger", { recordBytes: 300 }, ctx)),
+    /recordBytes \(300\) must not exceed the block \(256 bytes\)/,
+  );
 });
 
 test("DMA scatter-gather: each transfer takes minBlocks..maxBlocks blocks at once", () => {
   const ev = generateWorkload("dma-sg", { minBlocks: 3, maxBlocks: 5 }, ctxFor("dma-sg"));
   const seen = new Set<number>();
-  for (let i = 0; i < ev.n; i++) if (ev.op[i] === OP_ALLOC) { assert.ok(ev.b[i] >= 3 && ev.b[i] <= 5); seen.add(ev.b[i]); }
+  for (let i = 0; i < ev.n; i++)
+    if (ev.op[i] === OP_ALLOC) {
+      assert.ok(ev.b[i] >= 3 && ev.b[i] <= 5);
+      seen.add(ev.b[i]);
+    }
   assert.equal([...seen].sort(), [3, 4, 5]);
 });
 
@@ -100,14 +131,18 @@ test("BLE packets: packets live one connection interval unless held", () => {
   const ev = generateWorkload("ble-packets", { heldFraction: 0, connIntervalMs: 30 }, ctxFor("ble-packets"));
   const at = new Map<number, number>();
   for (let i = 0; i < ev.n; i++) {
-    if (ev.op[i] === OP_ALLOC) { at.set(ev.id[i], ev.t[i]); assert.is(ev.a[i], 244); }
+    if (ev.op[i] === OP_ALLOC) {
+      at.set(ev.id[i], ev.t[i]);
+      assert.is(ev.a[i], 244);
+    }
     if (ev.op[i] === OP_FREE) assert.ok(Math.abs(ev.t[i] - at.get(ev.id[i])! - 0.03) < 1e-9);
   }
 });
 
 test("mixed heap: sizes within [minBytes, maxBytes], many small and few large", () => {
   const ev = generateWorkload("mixed-heap", { ratePerSecond: 1 }, ctxFor("mixed-heap"));
-  let small = 0, large = 0;
+  let small = 0,
+    large = 0;
   for (let i = 0; i < ev.n; i++) {
     if (ev.op[i] !== OP_ALLOC) continue;
     assert.ok(ev.a[i] >= 16 && ev.a[i] <= 2048);
@@ -121,15 +156,42 @@ test("parameters: defaults filled in; unknown names, out-of-range values and wro
   const p = workloadParams("ble-packets", { burstsPerMinute: 5 });
   assert.is(p.burstsPerMinute, 5);
   assert.is(p.packetBytes, 244);
-  assert.match(thrown(() => workloadParams("nope")), /workload\.kind must be one of sensor-logger, ble-packets, dma-sg, mixed-heap, got "nope"/);
-  assert.match(thrown(() => workloadParams("ble-packets", { burstz: 1 })), /workload\.params\.burstz is not a parameter of ble-packets; valid: burstsPerMinute/);
-  assert.match(thrown(() => workloadParams("ble-packets", { packetBytes: 2.5 })), /workload\.params\.packetBytes must be an integer in \[1, 65536\] \(bytes per packet buffer\), got 2\.5/);
-  assert.match(thrown(() => workloadParams("ble-packets", { heldFraction: 2 })), /workload\.params\.heldFraction must be a number in \[0, 1\]/);
-  assert.match(thrown(() => workloadParams("ble-packets", { heldFraction: "0.5" as any })), /heldFraction .*got "0\.5"/);
-  assert.match(thrown(() => generateWorkload("dma-sg", undefined, { ...ctxFor("dma-sg"), allocator: "granular" })), /dma-sg runs on memblocks, not on allocator\.kind "granular"/);
-  assert.match(thrown(() => generateWorkload("dma-sg", { minBlocks: 9, maxBlocks: 2 }, ctxFor("dma-sg"))), /minBlocks \(9\) must not exceed workload\.params\.maxBlocks \(2\)/);
-  assert.match(thrown(() => generateWorkload("mixed-heap", { shortFraction: 0.8, mediumFraction: 0.5 }, ctxFor("mixed-heap"))), /shortFraction \+ mediumFraction must be at most 1/);
-  assert.match(thrown(() => generateWorkload("mixed-heap", undefined, { ...ctxFor("mixed-heap"), durationSeconds: 0 })), /durationSeconds must be a number > 0/);
+  assert.match(
+    thrown(() => workloadParams("nope")),
+    /workload\.kind must be one of sensor-logger, ble-packets, dma-sg, mixed-heap, got "nope"/,
+  );
+  assert.match(
+    thrown(() => workloadParams("ble-packets", { burstz: 1 })),
+    /workload\.params\.burstz is not a parameter of ble-packets; valid: burstsPerMinute/,
+  );
+  assert.match(
+    thrown(() => workloadParams("ble-packets", { packetBytes: 2.5 })),
+    /workload\.params\.packetBytes must be an integer in \[1, 65536\] \(bytes per packet buffer\), got 2\.5/,
+  );
+  assert.match(
+    thrown(() => workloadParams("ble-packets", { heldFraction: 2 })),
+    /workload\.params\.heldFraction must be a number in \[0, 1\]/,
+  );
+  assert.match(
+    thrown(() => workloadParams("ble-packets", { heldFraction: "0.5" as any })),
+    /heldFraction .*got "0\.5"/,
+  );
+  assert.match(
+    thrown(() => generateWorkload("dma-sg", undefined, { ...ctxFor("dma-sg"), allocator: "granular" })),
+    /dma-sg runs on memblocks, not on allocator\.kind "granular"/,
+  );
+  assert.match(
+    thrown(() => generateWorkload("dma-sg", { minBlocks: 9, maxBlocks: 2 }, ctxFor("dma-sg"))),
+    /minBlocks \(9\) must not exceed workload\.params\.maxBlocks \(2\)/,
+  );
+  assert.match(
+    thrown(() => generateWorkload("mixed-heap", { shortFraction: 0.8, mediumFraction: 0.5 }, ctxFor("mixed-heap"))),
+    /shortFraction \+ mediumFraction must be at most 1/,
+  );
+  assert.match(
+    thrown(() => generateWorkload("mixed-heap", undefined, { ...ctxFor("mixed-heap"), durationSeconds: 0 })),
+    /durationSeconds must be a number > 0/,
+  );
 });
 
 test("the experiment schema lists exactly each workload's parameters with the same ranges", () => {
@@ -155,7 +217,13 @@ test("EventList.sort is stable and keeps columns together", () => {
   ev.push(2, OP_FREE, 0, 0, 0);
   ev.push(1, OP_FREE, 1, 0, 0);
   ev.sort();
-  assert.equal(columns(ev), [[1, 1, 2, 2], [OP_ALLOC, OP_FREE, OP_ALLOC, OP_FREE], [1, 1, 0, 0], [11, 0, 10, 0], [0, 0, 0, 0]]);
+  assert.equal(columns(ev), [
+    [1, 1, 2, 2],
+    [OP_ALLOC, OP_FREE, OP_ALLOC, OP_FREE],
+    [1, 1, 0, 0],
+    [11, 0, 10, 0],
+    [0, 0, 0, 0],
+  ]);
   assert.is(ev.ids, 2);
   assert.is(ev.end(), 2);
 });

@@ -9,8 +9,8 @@
 
 var BENCH_ADAPTERS = [];
 var BENCH_WORKLOADS = ["fixed32-lifo", "fixed32-fifo", "contig-frag", "mix16-256", "mix16-256-lifo", "mix16-256-fifo"];
-var BENCH_REGION = 65536;   // bytes of every workload's region
-var BENCH_BLOCK = 32;       // block size of fixed32-* and contig-frag
+var BENCH_REGION = 65536; // bytes of every workload's region
+var BENCH_BLOCK = 32; // block size of fixed32-* and contig-frag
 
 var BENCH_COPIES = 0;
 
@@ -19,17 +19,27 @@ var BENCH_COPIES = 0;
 // source, and copies sharing a cached script share its type feedback, which
 // turns the call sites megamorphic (measured: 2-5x slower, at random).
 function benchFresh() {
-  return eval("// kernels copy " + (++BENCH_COPIES) + "\n(function () {\n" + BENCH_KERNELS_SRC + "\nreturn { fixedCycles: fixedCycles, fixedTimed: fixedTimed, " +
-    "contigSteps: contigSteps, contigTimed: contigTimed, mixSteps: mixSteps, mixTimed: mixTimed };\n})()");
+  return eval(
+    "// kernels copy " +
+      ++BENCH_COPIES +
+      "\n(function () {\n" +
+      BENCH_KERNELS_SRC +
+      "\nreturn { fixedCycles: fixedCycles, fixedTimed: fixedTimed, " +
+      "contigSteps: contigSteps, contigTimed: contigTimed, mixSteps: mixSteps, mixTimed: mixTimed };\n})()"
+  );
 }
 
 // xorshift32 stream with a fixed seed: every adapter sees the same requests.
 function benchStream(len, seed) {
-  var out = new Uint32Array(len), x = seed >>> 0, i;
+  var out = new Uint32Array(len),
+    x = seed >>> 0,
+    i;
   for (i = 0; i < len; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x;
   }
   return out;
@@ -37,7 +47,9 @@ function benchStream(len, seed) {
 
 var BENCH_RND = benchStream(1 << 16, 0x9e3779b9);
 
-function benchFail(msg) { throw new Error(msg); }
+function benchFail(msg) {
+  throw new Error(msg);
+}
 
 function benchHas(list, x) {
   for (var i = 0; i < list.length; i++) if (list[i] === x) return true;
@@ -45,13 +57,17 @@ function benchHas(list, x) {
 }
 
 function benchMedian(xs) {
-  var s = xs.slice().sort(function (a, b) { return a - b; }), m = s.length >> 1;
+  var s = xs.slice().sort(function (a, b) {
+      return a - b;
+    }),
+    m = s.length >> 1;
   return s.length & 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 // The host object an adapter's make() receives for one case.
 function benchHostFor(workload) {
-  var h = {}, k;
+  var h = {},
+    k;
   for (k in host) if (Object.prototype.hasOwnProperty.call(host, k)) h[k] = host[k];
   h.workload = workload;
   h.regionBytes = BENCH_REGION;
@@ -62,7 +78,11 @@ function benchHostFor(workload) {
 // fixed32-*: before timing, check that a fill gives unique 4-aligned
 // addresses and that the pool refills to the same count after a free-all.
 function benchProbeFixed(name, pool, scratch) {
-  var seen = {}, n = 0, m = 0, a, k;
+  var seen = {},
+    n = 0,
+    m = 0,
+    a,
+    k;
   while (n < scratch.length && (a = pool.alloc(BENCH_BLOCK)) !== 0) {
     if (seen[a]) benchFail(name + ": duplicate address " + a);
     if (a % 4 !== 0 || a < 0) benchFail(name + ": bad address " + a);
@@ -78,11 +98,17 @@ function benchProbeFixed(name, pool, scratch) {
 }
 
 function benchFixedCase(c, lifo) {
-  var K = c.K, pool = c.pool, scratch = new Float64Array(4096);
+  var K = c.K,
+    pool = c.pool,
+    scratch = new Float64Array(4096);
   c.info.blocksPerFill = benchProbeFixed(c.adapter.name, pool, scratch);
-  c.run = function (units) { return K.fixedCycles(pool, units, BENCH_BLOCK, lifo, scratch); };
+  c.run = function (units) {
+    return K.fixedCycles(pool, units, BENCH_BLOCK, lifo, scratch);
+  };
   c.timedUnits = BENCH_CONFIG.quick ? 2 : 8;
-  c.timedRecords = function (units, batch) { return Math.ceil(units * 2 * scratch.length / batch) + 1; };
+  c.timedRecords = function (units, batch) {
+    return Math.ceil((units * 2 * scratch.length) / batch) + 1;
+  };
   c.timed = function (clock, times, batch, units) {
     return K.fixedTimed(pool, units, BENCH_BLOCK, lifo, scratch, clock, times, batch);
   };
@@ -91,7 +117,13 @@ function benchFixedCase(c, lifo) {
 // contig-frag setup: fill the region with single blocks, then free 3 of every
 // 4 (chosen by the random stream, in allocation order), pinning the rest.
 function benchContigCase(c) {
-  var K = c.K, pool = c.pool, addrs = new Float64Array(4096), n = 0, a, k, pinned = 0;
+  var K = c.K,
+    pool = c.pool,
+    addrs = new Float64Array(4096),
+    n = 0,
+    a,
+    k,
+    pinned = 0;
   while (n < addrs.length && (a = pool.alloc(BENCH_BLOCK)) !== 0) addrs[n++] = a;
   if (n === 0) benchFail(c.adapter.name + ": first alloc returned 0");
   for (k = 0; k < n; k++) {
@@ -104,11 +136,19 @@ function benchContigCase(c) {
   c.info.blocks = n;
   c.info.pinned = pinned;
   c.st = st;
-  c.run = function (units) { return K.contigSteps(pool, units * 256, st); };
+  c.run = function (units) {
+    return K.contigSteps(pool, units * 256, st);
+  };
   c.timedUnits = BENCH_CONFIG.quick ? 20 : 80;
-  c.timedRecords = function (units, batch) { return Math.ceil(units * 256 * 2 / batch) + 1; };
-  c.timed = function (clock, times, batch, units) { return K.contigTimed(pool, units * 256, st, clock, times, batch); };
-  c.finish = function () { c.info.fails = st.fails; };
+  c.timedRecords = function (units, batch) {
+    return Math.ceil((units * 256 * 2) / batch) + 1;
+  };
+  c.timed = function (clock, times, batch, units) {
+    return K.contigTimed(pool, units * 256, st, clock, times, batch);
+  };
+  c.finish = function () {
+    c.info.fails = st.fails;
+  };
 }
 
 // mix16-256 (order 0: a random victim), mix16-256-lifo (1: the newest),
@@ -116,16 +156,37 @@ function benchContigCase(c) {
 // 20,000 steps of warm-up. Live blocks sit in a ring of 4096 slots (a power
 // of two; about 240 blocks are live at 50% occupancy).
 function benchMixCase(c, order) {
-  var K = c.K, pool = c.pool;
-  var st = { rnd: BENCH_RND, r: 0, live: new Float64Array(4096), liveSz: new Float64Array(4096), n: 0, head: 0, bytes: 0,
-    target: BENCH_REGION / 2, order: order, fails: 0, steps: 0, bytesSum: 0 };
+  var K = c.K,
+    pool = c.pool;
+  var st = {
+    rnd: BENCH_RND,
+    r: 0,
+    live: new Float64Array(4096),
+    liveSz: new Float64Array(4096),
+    n: 0,
+    head: 0,
+    bytes: 0,
+    target: BENCH_REGION / 2,
+    order: order,
+    fails: 0,
+    steps: 0,
+    bytesSum: 0
+  };
   K.mixSteps(pool, 20000, st);
-  st.fails = 0; st.steps = 0; st.bytesSum = 0;
+  st.fails = 0;
+  st.steps = 0;
+  st.bytesSum = 0;
   c.st = st;
-  c.run = function (units) { return K.mixSteps(pool, units * 1000, st); };
+  c.run = function (units) {
+    return K.mixSteps(pool, units * 1000, st);
+  };
   c.timedUnits = BENCH_CONFIG.quick ? 10 : 40;
-  c.timedRecords = function (units, batch) { return Math.ceil(units * 1000 / batch) + 1; };
-  c.timed = function (clock, times, batch, units) { return K.mixTimed(pool, units * 1000, st, clock, times, batch); };
+  c.timedRecords = function (units, batch) {
+    return Math.ceil((units * 1000) / batch) + 1;
+  };
+  c.timed = function (clock, times, batch, units) {
+    return K.mixTimed(pool, units * 1000, st, clock, times, batch);
+  };
   c.finish = function () {
     c.info.fails = st.fails;
     c.info.steps = st.steps;
@@ -151,7 +212,9 @@ function benchMakeCase(ad, workload) {
 
 // Units per sample so that one sample takes about `ms` milliseconds.
 function benchCalibrate(c, ms) {
-  var units = 1, t0, dt;
+  var units = 1,
+    t0,
+    dt;
   c.run(1);
   for (;;) {
     t0 = host.nowMs();
@@ -160,13 +223,20 @@ function benchCalibrate(c, ms) {
     if (dt >= ms / 4 || units >= 0x40000000) break;
     units *= 2;
   }
-  c.units = Math.max(1, Math.round(units * ms / Math.max(dt, 0.001)));
+  c.units = Math.max(1, Math.round((units * ms) / Math.max(dt, 0.001)));
 }
 
 // Median clock overhead (ns) of one read, as seen by the timed kernels.
 function benchClockOverhead(clock, toNs) {
-  var d = [], i, t0, t1;
-  for (i = 0; i < 2001; i++) { t0 = clock(); t1 = clock(); d.push((t1 - t0) * toNs); }
+  var d = [],
+    i,
+    t0,
+    t1;
+  for (i = 0; i < 2001; i++) {
+    t0 = clock();
+    t1 = clock();
+    d.push((t1 - t0) * toNs);
+  }
   return benchMedian(d);
 }
 
@@ -177,25 +247,40 @@ function benchClockOverhead(clock, toNs) {
 // shared machine does not).
 function benchTiming(c) {
   var perOp = typeof host.nowNs === "function";
-  var clock = perOp ? host.nowNs : host.nowMs, toNs = perOp ? 1 : 1e6;
-  var batch = perOp ? 1 : BENCH_CONFIG.batch, units = c.timedUnits, passes = BENCH_CONFIG.quick ? 3 : 5;
-  var times = new Float64Array(c.timedRecords(units, batch)), p, n, i, xs, records = 0;
+  var clock = perOp ? host.nowNs : host.nowMs,
+    toNs = perOp ? 1 : 1e6;
+  var batch = perOp ? 1 : BENCH_CONFIG.batch,
+    units = c.timedUnits,
+    passes = BENCH_CONFIG.quick ? 3 : 5;
+  var times = new Float64Array(c.timedRecords(units, batch)),
+    p,
+    n,
+    i,
+    xs,
+    records = 0;
   var best = null;
   for (p = 0; p < passes; p++) {
     n = c.timed(clock, times, batch, units);
     xs = [];
-    for (i = 0; i < n; i++) xs.push(times[i] * toNs / batch);
-    xs.sort(function (a, b) { return a - b; });
+    for (i = 0; i < n; i++) xs.push((times[i] * toNs) / batch);
+    xs.sort(function (a, b) {
+      return a - b;
+    });
     records += n;
     if (best === null || xs[n - 1] < best.maxNs) {
       best = { p50Ns: xs[Math.floor(0.5 * (n - 1))], p99Ns: xs[Math.floor(0.99 * (n - 1))], maxNs: xs[n - 1] };
     }
   }
   return {
-    mode: perOp ? "per-op" : "batch", batch: batch, passes: passes, records: records,
+    mode: perOp ? "per-op" : "batch",
+    batch: batch,
+    passes: passes,
+    records: records,
     clock: perOp ? "process.hrtime.bigint" : host.clockName,
     clockNs: benchClockOverhead(clock, toNs),
-    p50Ns: best.p50Ns, p99Ns: best.p99Ns, maxNs: best.maxNs
+    p50Ns: best.p50Ns,
+    p99Ns: best.p99Ns,
+    maxNs: best.maxNs
   };
 }
 
@@ -205,12 +290,23 @@ function benchFmt(x) {
   return x.toFixed(0);
 }
 
-function benchPad(s, n) { s = String(s); while (s.length < n) s += " "; return s; }
+function benchPad(s, n) {
+  s = String(s);
+  while (s.length < n) s += " ";
+  return s;
+}
 
 // Which adapters run: all, or those named in BENCH_CONFIG.only (an adapter
 // or a workload name), plus the ref adapter of every workload selected.
 function benchSelect() {
-  var only = BENCH_CONFIG.only, cases = [], refs = {}, i, j, ad, w, want;
+  var only = BENCH_CONFIG.only,
+    cases = [],
+    refs = {},
+    i,
+    j,
+    ad,
+    w,
+    want;
   for (i = 0; i < BENCH_ADAPTERS.length; i++) {
     ad = BENCH_ADAPTERS[i];
     for (j = 0; j < ad.workloads.length; j++) {
@@ -238,9 +334,28 @@ function benchSelect() {
 }
 
 function benchMain() {
-  var sel = benchSelect(), cases = [], out = [], i, r, c, t0, ops, dt;
-  host.print("# " + host.engine + " " + host.version + ": " + sel.cases.length + " cases, " +
-    BENCH_CONFIG.rounds + " rounds x ~" + BENCH_CONFIG.sampleMs + " ms");
+  var sel = benchSelect(),
+    cases = [],
+    out = [],
+    i,
+    r,
+    c,
+    t0,
+    ops,
+    dt;
+  host.print(
+    "# " +
+      host.engine +
+      " " +
+      host.version +
+      ": " +
+      sel.cases.length +
+      " cases, " +
+      BENCH_CONFIG.rounds +
+      " rounds x ~" +
+      BENCH_CONFIG.sampleMs +
+      " ms"
+  );
   for (i = 0; i < sel.cases.length; i++) {
     var sc = sel.cases[i];
     try {
@@ -269,7 +384,12 @@ function benchMain() {
   }
   for (i = 0; i < cases.length; i++) {
     c = cases[i];
-    var ref = sel.refs[c.workload], refCase = null, j, goal = null, ratio = null, bestRatio = null;
+    var ref = sel.refs[c.workload],
+      refCase = null,
+      j,
+      goal = null,
+      ratio = null,
+      bestRatio = null;
     for (j = 0; j < cases.length; j++) if (ref && cases[j].adapter === ref && cases[j].workload === c.workload) refCase = cases[j];
     if (refCase) {
       ratio = c.median / refCase.median;
@@ -280,19 +400,42 @@ function benchMain() {
     var g = c.adapter.goals && c.adapter.goals[c.workload];
     if (g && typeof g[host.engine] === "number") goal = g[host.engine];
     out.push({
-      adapter: c.adapter.name, workload: c.workload, ref: !!c.adapter.ref, refAdapter: ref ? ref.name : null,
-      opsPerSec: c.median, minOpsPerSec: Math.min.apply(null, c.samples), maxOpsPerSec: Math.max.apply(null, c.samples),
-      samples: c.samples, unitsPerSample: c.units, ratio: ratio, bestRatio: bestRatio, goal: goal,
-      goalMet: goal === null ? null : (ratio === null ? null : ratio >= goal),
-      timing: c.timing, info: c.info
+      adapter: c.adapter.name,
+      workload: c.workload,
+      ref: !!c.adapter.ref,
+      refAdapter: ref ? ref.name : null,
+      opsPerSec: c.median,
+      minOpsPerSec: Math.min.apply(null, c.samples),
+      maxOpsPerSec: Math.max.apply(null, c.samples),
+      samples: c.samples,
+      unitsPerSample: c.units,
+      ratio: ratio,
+      bestRatio: bestRatio,
+      goal: goal,
+      goalMet: goal === null ? null : ratio === null ? null : ratio >= goal,
+      timing: c.timing,
+      info: c.info
     });
-    host.print("  " + benchPad(c.workload, 16) + benchPad(c.adapter.name, 14) + benchPad(benchFmt(c.median) + " ops/s", 16) +
-      (ratio === null ? benchPad("", 9) : benchPad("x" + ratio.toFixed(3), 9)) +
-      benchPad("p99 " + c.timing.p99Ns.toFixed(0) + " ns", 14) + benchPad("max " + c.timing.maxNs.toFixed(0) + " ns", 16) +
-      (goal === null ? "" : "goal x" + goal + (ratio !== null && ratio >= goal ? " met" : " NOT met")));
+    host.print(
+      "  " +
+        benchPad(c.workload, 16) +
+        benchPad(c.adapter.name, 14) +
+        benchPad(benchFmt(c.median) + " ops/s", 16) +
+        (ratio === null ? benchPad("", 9) : benchPad("x" + ratio.toFixed(3), 9)) +
+        benchPad("p99 " + c.timing.p99Ns.toFixed(0) + " ns", 14) +
+        benchPad("max " + c.timing.maxNs.toFixed(0) + " ns", 16) +
+        (goal === null ? "" : "goal x" + goal + (ratio !== null && ratio >= goal ? " met" : " NOT met"))
+    );
   }
-  host.print("BENCH_JSON " + JSON.stringify({
-    engine: host.engine, version: host.version, rounds: BENCH_CONFIG.rounds, sampleMs: BENCH_CONFIG.sampleMs,
-    quick: !!BENCH_CONFIG.quick, results: out
-  }));
+  host.print(
+    "BENCH_JSON " +
+      JSON.stringify({
+        engine: host.engine,
+        version: host.version,
+        rounds: BENCH_CONFIG.rounds,
+        sampleMs: BENCH_CONFIG.sampleMs,
+        quick: !!BENCH_CONFIG.quick,
+        results: out
+      })
+  );
 }

@@ -19,11 +19,15 @@ import { join } from "node:path";
 import { buildScript, hasCommand } from "./run.mjs";
 
 const argv = process.argv.slice(2);
-let only = null, units = 2;
+let only = null,
+  units = 2;
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === "--only") only = (argv[++i] || "").split(",").filter(Boolean);
   else if (argv[i] === "--units") units = Number(argv[++i]);
-  else { console.error("usage: node scripts/bench/duk-count.mjs [--only NAME[,NAME]] [--units N]"); process.exit(2); }
+  else {
+    console.error("usage: node scripts/bench/duk-count.mjs [--only NAME[,NAME]] [--units N]");
+    process.exit(2);
+  }
 }
 if (!hasCommand("duk") || !hasCommand("valgrind")) {
   console.log("duk-count: skipped, needs `duk` and `valgrind` (Debian: apt-get install duktape valgrind)");
@@ -32,7 +36,8 @@ if (!hasCommand("duk") || !hasCommand("valgrind")) {
 
 // The script's last statement: list the cases, or run one case `u` units.
 const LIST = `var s = benchSelect(); for (var i = 0; i < s.cases.length; i++) host.print("CASE " + s.cases[i].adapter.name + " " + s.cases[i].workload);`;
-const RUN = (name, wl, u) => `var s = benchSelect(), c = null; for (var i = 0; i < s.cases.length; i++) ` +
+const RUN = (name, wl, u) =>
+  `var s = benchSelect(), c = null; for (var i = 0; i < s.cases.length; i++) ` +
   `if (s.cases[i].adapter.name === ${JSON.stringify(name)} && s.cases[i].workload === ${JSON.stringify(wl)}) c = benchMakeCase(s.cases[i].adapter, s.cases[i].workload); ` +
   `host.print("OPS " + (${u} > 0 ? c.run(${u}) : 0));`;
 
@@ -52,7 +57,8 @@ try {
   const cases = [...run(LIST, false).out.matchAll(/^CASE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]);
   const rows = [];
   for (const [name, wl] of cases) {
-    const a = run(RUN(name, wl, 0), true), b = run(RUN(name, wl, units), true);
+    const a = run(RUN(name, wl, 0), true),
+      b = run(RUN(name, wl, units), true);
     const ops = Number(/OPS (\d+)/.exec(b.out)[1]);
     rows.push({ adapter: name, workload: wl, ops, perOp: (b.instr - a.instr) / ops });
   }
@@ -62,7 +68,16 @@ try {
     const ref = rs.find((r) => ["flist", "bytemap"].includes(r.adapter));
     for (const r of rs) {
       const ratio = ref ? (ref.perOp / r.perOp).toFixed(3) : "—";
-      console.log("  " + r.adapter.padEnd(12) + String(Math.round(r.perOp)).padStart(8) + " instructions/op   x" + ratio + " (ref/this)   " + r.ops + " ops");
+      console.log(
+        "  " +
+          r.adapter.padEnd(12) +
+          String(Math.round(r.perOp)).padStart(8) +
+          " instructions/op   x" +
+          ratio +
+          " (ref/this)   " +
+          r.ops +
+          " ops",
+      );
     }
   }
 } finally {

@@ -36,7 +36,10 @@ function parseArgs(argv) {
     else if (a === "--only" || a === "--engines") {
       const v = argv[++i];
       if (!v) usage(a + " needs a value");
-      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+      const list = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (a === "--only") o.only = (o.only || []).concat(list);
       else o.engines = list;
     } else if (a === "-h" || a === "--help") usage();
@@ -78,19 +81,22 @@ const PRELUDE = {
 
 /** The bundle as a function body: defines `rk` in a plain script. */
 function bundleLoader(text) {
-  return "var rk = (function () { var exports = {}; var module = { exports: exports };\n" + text +
-    "\nreturn module.exports; })();\n";
+  return "var rk = (function () { var exports = {}; var module = { exports: exports };\n" + text + "\nreturn module.exports; })();\n";
 }
 
 export function adapterFiles() {
   const dir = join(HERE, "adapters");
-  return readdirSync(dir).filter((f) => f.endsWith(".js")).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".js"))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** The whole script for `engine`; `main` is its last statement (benchMain() by default). */
 export function buildScript(engine, opts, main) {
   const cfg = {
-    quick: opts.quick, only: opts.only,
+    quick: opts.quick,
+    only: opts.only,
     rounds: opts.quick ? 3 : 9,
     sampleMs: opts.quick ? 40 : 150,
     batch: 32,
@@ -113,7 +119,9 @@ function runEngine(engine, script, dir) {
   const cmd = engine === "node" ? process.execPath : "duk";
   return new Promise((res) => {
     const child = spawn(cmd, [file], { stdio: ["ignore", "pipe", "pipe"] });
-    let buf = "", json = null, err = "";
+    let buf = "",
+      json = null,
+      err = "";
     child.stdout.on("data", (d) => {
       buf += d;
       let i;
@@ -124,7 +132,9 @@ function runEngine(engine, script, dir) {
         else console.log("[" + engine + "] " + line);
       }
     });
-    child.stderr.on("data", (d) => { err += d; });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
     child.on("close", (code) => {
       if (code !== 0 || !json) {
         console.error("[" + engine + "] exited with " + code + (err ? ":\n" + err : ""));
@@ -154,17 +164,25 @@ function merge(old, runs, knownAdapters, sizes, opts) {
   for (const run of runs) {
     engines[run.engine] = { version: run.version, rounds: run.rounds, sampleMs: run.sampleMs, date: now };
     for (const r of run.results) {
-      byKey.set(run.engine + "|" + r.workload + "|" + r.adapter, Object.assign({ engine: run.engine }, r, { quick: !!opts.quick, date: now }));
+      byKey.set(
+        run.engine + "|" + r.workload + "|" + r.adapter,
+        Object.assign({ engine: run.engine }, r, { quick: !!opts.quick, date: now }),
+      );
     }
   }
   const order = (r) => [r.engine === "node" ? 0 : 1, WORKLOAD_ORDER.indexOf(r.workload), r.ref ? 0 : 1, r.adapter];
   const results = [...byKey.values()].sort((a, b) => {
-    const x = order(a), y = order(b);
+    const x = order(a),
+      y = order(b);
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
     return 0;
   });
   return {
-    generated: now, host: { node: process.version, platform: process.platform + "/" + process.arch }, engines, bundle: sizes, results,
+    generated: now,
+    host: { node: process.version, platform: process.platform + "/" + process.arch },
+    engines,
+    bundle: sizes,
+    results,
     fifoLifo: fifoLifoChecks(results),
   };
 }
@@ -185,10 +203,17 @@ export function fifoLifoChecks(rows) {
     if (l.workload !== FIFO_LIFO.lifo || !ok(l)) continue;
     const f = rows.find((r) => r.engine === l.engine && r.adapter === l.adapter && r.workload === FIFO_LIFO.fifo);
     if (!ok(f)) continue;
-    const ratio = f.opsPerSec / l.opsPerSec, goal = l.ref ? null : 1 / FIFO_LIFO.within;
+    const ratio = f.opsPerSec / l.opsPerSec,
+      goal = l.ref ? null : 1 / FIFO_LIFO.within;
     out.push({
-      engine: l.engine, adapter: l.adapter, lifoOpsPerSec: l.opsPerSec, fifoOpsPerSec: f.opsPerSec,
-      ratio, goal, goalMet: goal === null ? null : ratio >= goal, quick: !!(l.quick || f.quick),
+      engine: l.engine,
+      adapter: l.adapter,
+      lifoOpsPerSec: l.opsPerSec,
+      fifoOpsPerSec: f.opsPerSec,
+      ratio,
+      goal,
+      goalMet: goal === null ? null : ratio >= goal,
+      quick: !!(l.quick || f.quick),
     });
   }
   return out;
@@ -210,33 +235,54 @@ function tables(data) {
     const rs = data.results.filter((r) => r.engine === engine);
     if (!rs.length) continue;
     const e = data.engines[engine] || {};
-    const timing = engine === "node"
-      ? "p99 and max: per-op times (process.hrtime.bigint; each includes one clock read, see clockNs in the JSON)"
-      : "p99 and max: mean ns/op of batches of 32 ops (performance.now costs ~1 µs and steps ~0.25 µs here, too coarse per op)";
-    lines.push("### " + engine + " " + (e.version || ""), "", "ops/s and × ref: medians of the rounds (goals are read on these); best × ref: the adapter's best round over the ref's best round. " +
-      timing + "; figures of the timed pass with the smallest max.", "");
-    lines.push("| workload | adapter | ops/s | × ref | best × ref | p99 | max | goal | met | notes |", "|---|---|---:|---:|---:|---:|---:|---:|---|---|");
+    const timing =
+      engine === "node"
+        ? "p99 and max: per-op times (process.hrtime.bigint; each includes one clock read, see clockNs in the JSON)"
+        : "p99 and max: mean ns/op of batches of 32 ops (performance.now costs ~1 µs and steps ~0.25 µs here, too coarse per op)";
+    lines.push(
+      "### " + engine + " " + (e.version || ""),
+      "",
+      "ops/s and × ref: medians of the rounds (goals are read on these); best × ref: the adapter's best round over the ref's best round. " +
+        timing +
+        "; figures of the timed pass with the smallest max.",
+      "",
+    );
+    lines.push(
+      "| workload | adapter | ops/s | × ref | best × ref | p99 | max | goal | met | notes |",
+      "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
+    );
     for (const r of rs) {
-      if (r.error) { lines.push(`| ${r.workload} | ${r.adapter} | error | | | | | | | ${r.error.replace(/\|/g, "/")} |`); continue; }
+      if (r.error) {
+        lines.push(`| ${r.workload} | ${r.adapter} | error | | | | | | | ${r.error.replace(/\|/g, "/")} |`);
+        continue;
+      }
       const notes = [];
       if (r.ref) notes.push("ref");
       if (r.info && r.info.blocksPerFill) notes.push(r.info.blocksPerFill + " blocks/fill");
       if (r.info && typeof r.info.fails === "number") notes.push("fails " + r.info.fails);
       if (r.info && typeof r.info.occupancy === "number") notes.push("occupancy " + (r.info.occupancy * 100).toFixed(1) + "%");
       if (r.quick) notes.push("quick run");
-      lines.push(`| ${r.workload} | ${r.adapter} | ${fmtOps(r.opsPerSec)} | ${r.ratio == null ? "—" : r.ratio.toFixed(2)} | ` +
-        `${r.bestRatio == null ? "—" : r.bestRatio.toFixed(2)} | ` +
-        `${fmtNs(r.timing.p99Ns)} | ${fmtNs(r.timing.maxNs)} | ${r.goal == null ? "—" : "≥ " + r.goal} | ` +
-        `${r.goalMet == null ? "—" : r.goalMet ? "yes" : "**no**"} | ${notes.join(", ")} |`);
+      lines.push(
+        `| ${r.workload} | ${r.adapter} | ${fmtOps(r.opsPerSec)} | ${r.ratio == null ? "—" : r.ratio.toFixed(2)} | ` +
+          `${r.bestRatio == null ? "—" : r.bestRatio.toFixed(2)} | ` +
+          `${fmtNs(r.timing.p99Ns)} | ${fmtNs(r.timing.maxNs)} | ${r.goal == null ? "—" : "≥ " + r.goal} | ` +
+          `${r.goalMet == null ? "—" : r.goalMet ? "yes" : "**no**"} | ${notes.join(", ")} |`,
+      );
     }
     lines.push("");
     const checks = (data.fifoLifo || []).filter((c) => c.engine === engine);
     if (checks.length) {
-      lines.push(`FIFO within ${FIFO_LIFO.within}× of LIFO (${FIFO_LIFO.fifo} ops/s ÷ ${FIFO_LIFO.lifo} ops/s, goal ≥ ${(1 / FIFO_LIFO.within).toFixed(2)}):`, "",
-        "| adapter | LIFO ops/s | FIFO ops/s | FIFO ÷ LIFO | met | notes |", "|---|---:|---:|---:|---|---|");
+      lines.push(
+        `FIFO within ${FIFO_LIFO.within}× of LIFO (${FIFO_LIFO.fifo} ops/s ÷ ${FIFO_LIFO.lifo} ops/s, goal ≥ ${(1 / FIFO_LIFO.within).toFixed(2)}):`,
+        "",
+        "| adapter | LIFO ops/s | FIFO ops/s | FIFO ÷ LIFO | met | notes |",
+        "|---|---:|---:|---:|---|---|",
+      );
       for (const c of checks) {
-        lines.push(`| ${c.adapter} | ${fmtOps(c.lifoOpsPerSec)} | ${fmtOps(c.fifoOpsPerSec)} | ${c.ratio.toFixed(2)} | ` +
-          `${c.goalMet === null ? "— (ref)" : c.goalMet ? "yes" : "**no**"} | ${c.quick ? "quick run" : ""} |`);
+        lines.push(
+          `| ${c.adapter} | ${fmtOps(c.lifoOpsPerSec)} | ${fmtOps(c.fifoOpsPerSec)} | ${c.ratio.toFixed(2)} | ` +
+            `${c.goalMet === null ? "— (ref)" : c.goalMet ? "yes" : "**no**"} | ${c.quick ? "quick run" : ""} |`,
+        );
       }
       lines.push("");
     }
@@ -250,7 +296,8 @@ function tables(data) {
 function writeDoc(data) {
   const block = tables(data);
   let text = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Benchmarks\n\n## Results\n\n";
-  const i = text.indexOf(BEGIN.slice(0, 24)), j = text.indexOf(END);
+  const i = text.indexOf(BEGIN.slice(0, 24)),
+    j = text.indexOf(END);
   if (i >= 0 && j > i) text = text.slice(0, i) + block + text.slice(j + END.length);
   else text = text.replace(/\s*$/, "\n\n") + block + "\n";
   writeFileSync(DOC, text);
@@ -274,7 +321,10 @@ async function main() {
       }
       script[engine] = buildScript(engine, opts);
       const res = await runEngine(engine, script[engine], dir);
-      if (!res) { failed = true; continue; }
+      if (!res) {
+        failed = true;
+        continue;
+      }
       if (res.results.some((r) => r.error)) failed = true;
       runs.push(res);
     }
@@ -290,15 +340,25 @@ async function main() {
   const data = merge(old, runs, known, bundleSizes(), opts);
   writeFileSync(RESULTS, JSON.stringify(data, null, 1) + "\n");
   writeDoc(data);
-  const missed = runs.flatMap((r) => r.results.filter((x) => x.goalMet === false).map((x) => r.engine + " " + x.workload + " " + x.adapter));
+  const missed = runs.flatMap((r) =>
+    r.results.filter((x) => x.goalMet === false).map((x) => r.engine + " " + x.workload + " " + x.adapter),
+  );
   // FIFO/LIFO check over this run's rows only (the tables use the merged rows)
   const fresh = fifoLifoChecks(runs.flatMap((r) => r.results.map((x) => Object.assign({ engine: r.engine }, x))));
   for (const c of fresh) {
-    console.log(`[${c.engine}] FIFO/LIFO ${c.adapter}: ${fmtOps(c.fifoOpsPerSec)} / ${fmtOps(c.lifoOpsPerSec)} ops/s = ` +
-      `${c.ratio.toFixed(3)}` + (c.goal === null ? " (ref, no goal)" : `, goal >= ${c.goal.toFixed(3)} (within ${FIFO_LIFO.within}x) ${c.goalMet ? "met" : "NOT met"}`));
+    console.log(
+      `[${c.engine}] FIFO/LIFO ${c.adapter}: ${fmtOps(c.fifoOpsPerSec)} / ${fmtOps(c.lifoOpsPerSec)} ops/s = ` +
+        `${c.ratio.toFixed(3)}` +
+        (c.goal === null
+          ? " (ref, no goal)"
+          : `, goal >= ${c.goal.toFixed(3)} (within ${FIFO_LIFO.within}x) ${c.goalMet ? "met" : "NOT met"}`),
+    );
     if (c.goalMet === false) missed.push(c.engine + " FIFO/LIFO " + c.adapter);
   }
-  console.log("wrote docs/bench-results.json and docs/BENCHMARKS.md" + (missed.length ? "; goals not met: " + missed.join("; ") : "; all goals measured were met"));
+  console.log(
+    "wrote docs/bench-results.json and docs/BENCHMARKS.md" +
+      (missed.length ? "; goals not met: " + missed.join("; ") : "; all goals measured were met"),
+  );
   process.exit(failed ? 1 : 0);
 }
 

@@ -60,7 +60,11 @@ async function timed(workers) {
   return { ms, rows: JSON.stringify(sweepRows(out)) };
 }
 
-const median = (xs) => { const s = xs.slice().sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 const times = { 1: [], 2: [] };
 let rows = null;
@@ -68,24 +72,54 @@ for (let r = 0; r < opts.rounds; r++) {
   for (const w of r % 2 === 0 ? [1, 2] : [2, 1]) {
     const t = await timed(w);
     if (rows === null) rows = t.rows;
-    else if (rows !== t.rows) { console.error("bench sweep: the " + w + "-worker run gave different rows"); process.exit(1); }
+    else if (rows !== t.rows) {
+      console.error("bench sweep: the " + w + "-worker run gave different rows");
+      process.exit(1);
+    }
     times[w].push(t.ms);
     if (!opts.json) console.error("round " + (r + 1) + ": " + w + " worker" + (w > 1 ? "s" : "") + " " + (t.ms / 1000).toFixed(2) + " s");
   }
 }
 
-const m1 = median(times[1]), m2 = median(times[2]);
-const b1 = Math.min(...times[1]), b2 = Math.min(...times[2]);
+const m1 = median(times[1]),
+  m2 = median(times[2]);
+const b1 = Math.min(...times[1]),
+  b2 = Math.min(...times[2]);
 const result = {
-  experiments: tasks, simulatedSeconds: opts.duration, rounds: opts.rounds, cores: availableParallelism(),
+  experiments: tasks,
+  simulatedSeconds: opts.duration,
+  rounds: opts.rounds,
+  cores: availableParallelism(),
   oneWorker: { medianMs: Math.round(m1), bestMs: Math.round(b1) },
   twoWorkers: { medianMs: Math.round(m2), bestMs: Math.round(b2) },
-  speedup: Number((m1 / m2).toFixed(3)), bestSpeedup: Number((b1 / b2).toFixed(3)), goal: GOAL, met: m1 / m2 >= GOAL,
+  speedup: Number((m1 / m2).toFixed(3)),
+  bestSpeedup: Number((b1 / b2).toFixed(3)),
+  goal: GOAL,
+  met: m1 / m2 >= GOAL,
 };
 if (opts.json) console.log(JSON.stringify(result));
 else {
-  console.log("sweep of " + tasks + " experiments (" + opts.duration + " simulated s each, every policy), " + opts.rounds + " rounds, " + result.cores + " cores");
+  console.log(
+    "sweep of " +
+      tasks +
+      " experiments (" +
+      opts.duration +
+      " simulated s each, every policy), " +
+      opts.rounds +
+      " rounds, " +
+      result.cores +
+      " cores",
+  );
   console.log("  1 worker:  median " + (m1 / 1000).toFixed(2) + " s, best " + (b1 / 1000).toFixed(2) + " s");
   console.log("  2 workers: median " + (m2 / 1000).toFixed(2) + " s, best " + (b2 / 1000).toFixed(2) + " s");
-  console.log("  speed-up:  " + result.speedup.toFixed(2) + "x median (best rounds: " + result.bestSpeedup.toFixed(2) + "x); goal >= " + GOAL + "x: " + (result.met ? "met" : "NOT met"));
+  console.log(
+    "  speed-up:  " +
+      result.speedup.toFixed(2) +
+      "x median (best rounds: " +
+      result.bestSpeedup.toFixed(2) +
+      "x); goal >= " +
+      GOAL +
+      "x: " +
+      (result.met ? "met" : "NOT met"),
+  );
 }

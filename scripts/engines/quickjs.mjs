@@ -64,10 +64,13 @@ export async function runQuickJS(script, filename, { espruino = false, timeoutMs
   const QuickJS = await modulePromise;
   const vm = QuickJS.newContext();
   const lines = [];
-  let error = null, notes = "";
+  let error = null,
+    notes = "";
   try {
     vm.runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + timeoutMs));
-    const print = vm.newFunction("print", (...args) => { lines.push(args.map((h) => String(vm.dump(h))).join(" ")); });
+    const print = vm.newFunction("print", (...args) => {
+      lines.push(args.map((h) => String(vm.dump(h))).join(" "));
+    });
     vm.setProp(vm.global, "print", print);
     const consoleObj = vm.newObject();
     vm.setProp(consoleObj, "log", print);
@@ -76,13 +79,20 @@ export async function runQuickJS(script, filename, { espruino = false, timeoutMs
     print.dispose();
     if (espruino) {
       const r = vm.evalCode(ESPRUINO_PROFILE, "espruino-profile.js");
-      if (r.error) { error = "espruino profile: " + describe(vm.dump(r.error)); r.error.dispose(); }
-      else { notes = "could not remove (not configurable): " + vm.dump(r.value); r.value.dispose(); }
+      if (r.error) {
+        error = "espruino profile: " + describe(vm.dump(r.error));
+        r.error.dispose();
+      } else {
+        notes = "could not remove (not configurable): " + vm.dump(r.value);
+        r.value.dispose();
+      }
     }
     if (!error) {
       const r = vm.evalCode(script, filename);
-      if (r.error) { error = "uncaught: " + describe(vm.dump(r.error)); r.error.dispose(); }
-      else r.value.dispose();
+      if (r.error) {
+        error = "uncaught: " + describe(vm.dump(r.error));
+        r.error.dispose();
+      } else r.value.dispose();
     }
   } finally {
     vm.dispose();
@@ -91,6 +101,7 @@ export async function runQuickJS(script, filename, { espruino = false, timeoutMs
 }
 
 function describe(e) {
-  if (e && typeof e === "object") return (e.name || "Error") + ": " + e.message + (e.stack ? " | " + String(e.stack).split("\n").slice(0, 2).join(" | ") : "");
+  if (e && typeof e === "object")
+    return (e.name || "Error") + ": " + e.message + (e.stack ? " | " + String(e.stack).split("\n").slice(0, 2).join(" | ") : "");
   return String(e);
 }

@@ -23,7 +23,18 @@ function run(espruino, dir, name, script, timeoutMs) {
   const r = spawnSync(espruino, [file], { cwd: dir, input: "", encoding: "utf8", timeout: timeoutMs || 120000 });
   const out = (r.stdout || "").replace(/\r/g, "");
   if (r.status !== 0 || /Uncaught|ERROR/.test(out)) {
-    throw new Error("espruino " + name + " failed (exit " + r.status + "):\n" + out.split("\n").filter((l) => /Uncaught|ERROR|at line/.test(l)).slice(0, 8).join("\n"));
+    throw new Error(
+      "espruino " +
+        name +
+        " failed (exit " +
+        r.status +
+        "):\n" +
+        out
+          .split("\n")
+          .filter((l) => /Uncaught|ERROR|at line/.test(l))
+          .slice(0, 8)
+          .join("\n"),
+    );
   }
   const res = {};
   for (const m of out.matchAll(/^RESULT (\S+) (.*)$/gm)) res[m[1]] = m[2];
@@ -44,14 +55,21 @@ function installCost(espruino, dir, text, base) {
   const flash = join(dir, "espruino.flash");
   if (existsSync(flash)) rmSync(flash);
   const name = base === undefined ? "ramkit" : "ramkit-debug";
-  const write = (base === undefined ? "" : `require("Storage").write("ramkit", ${JSON.stringify(base)});\n`) +
+  const write =
+    (base === undefined ? "" : `require("Storage").write("ramkit", ${JSON.stringify(base)});\n`) +
     `require("Storage").write(${JSON.stringify(name)}, ${JSON.stringify(text)});\n`;
   run(espruino, dir, "write.js", write);
   const storage = Number(run(espruino, dir, "load.js", measured("storage", `rk = require(${JSON.stringify(name)});`)).storage);
   rmSync(flash);
   const cache = (n, t) => `Modules.addCached(${JSON.stringify(n)}, function () {\n${t}\n});\n`;
-  const ram = Number(run(espruino, dir, "ram.js", measured("ram", (base === undefined ? "" : cache("ramkit", base)) + cache(name, text) +
-    `rk = require(${JSON.stringify(name)});`)).ram);
+  const ram = Number(
+    run(
+      espruino,
+      dir,
+      "ram.js",
+      measured("ram", (base === undefined ? "" : cache("ramkit", base)) + cache(name, text) + `rk = require(${JSON.stringify(name)});`),
+    ).ram,
+  );
   return { storage, ram };
 }
 
@@ -73,7 +91,8 @@ export function measureFootprint(espruino, bundles) {
         const c = installCost(espruino, dir, b);
         out[name] = { storage: c.storage - empty.storage, ram: c.ram - empty.ram };
       } else {
-        const both = installCost(espruino, dir, b.text, b.base), alone = installCost(espruino, dir, b.base);
+        const both = installCost(espruino, dir, b.text, b.base),
+          alone = installCost(espruino, dir, b.base);
         out[name] = { storage: both.storage - alone.storage, ram: both.ram - alone.ram };
       }
     }
@@ -122,7 +141,12 @@ CK.prototype.free = function (a) {
 export const SPEED_CASES = [
   ["FL", "p.a()", "p.f(a)", "new FL(NB)"],
   ["CK", "p.alloc(32)", "p.free(a)", "new CK(NB)"],
-  ["MemBlocks", "p.allocBlock()", "p.freeBlock(a)", "new rk.MemBlocks(new rk.ArrayMemory(RB, NB * BS), { base: RB, size: NB * BS, blockSize: BS })"],
+  [
+    "MemBlocks",
+    "p.allocBlock()",
+    "p.freeBlock(a)",
+    "new rk.MemBlocks(new rk.ArrayMemory(RB, NB * BS), { base: RB, size: NB * BS, blockSize: BS })",
+  ],
   ["Onesize", "p.allocate(32)", "p.free(a)", "new rk.Onesize(new rk.ArrayMemory(RB, NB * BS), { base: RB, size: NB * BS, blockSize: BS })"],
 ];
 

@@ -26,7 +26,8 @@ export function fullExports() {
  */
 export async function onlyBundle(names) {
   const valid = fullExports();
-  for (const n of names) if (!valid.includes(n)) throw new Error("--only: " + JSON.stringify(n) + " is not an export of ramkit; exports: " + valid.join(", "));
+  for (const n of names)
+    if (!valid.includes(n)) throw new Error("--only: " + JSON.stringify(n) + " is not an export of ramkit; exports: " + valid.join(", "));
   const { rollup } = await import("rollup");
   // rollup.config.js and the TypeScript plugin read paths relative to the repository.
   const cwd = process.cwd();
@@ -46,13 +47,16 @@ async function build(rollup, names, withVersion) {
   const virtual = {
     name: "ramkit-only",
     resolveId: (id) => (id === entry ? id : null),
-    load: (id) => (id === entry ? "export { " + wanted.join(", ") + " } from " + JSON.stringify(join(ROOT, "src", "index.ts")) + ";\n" : null),
+    load: (id) =>
+      id === entry ? "export { " + wanted.join(", ") + " } from " + JSON.stringify(join(ROOT, "src", "index.ts")) + ";\n" : null,
   };
   const bundle = await rollup({
     input: entry,
     external: full.external,
     plugins: [virtual].concat(full.plugins.filter((p) => p && p.name !== "dist-package-json")),
-    onwarn: (w, warn) => { if (w.code !== "EMPTY_BUNDLE") warn(w); },
+    onwarn: (w, warn) => {
+      if (w.code !== "EMPTY_BUNDLE") warn(w);
+    },
   });
   try {
     const minified = full.output.find((o) => o.file.endsWith(".min.js"));

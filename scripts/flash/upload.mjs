@@ -37,7 +37,10 @@ export const UPLOAD_MODULES = ["ramkit", "ramkit-board", "ramkit-debug"];
 
 /** Names of the board files in boards/, sorted. */
 export function boardNames() {
-  return readdirSync(join(ROOT, "boards")).filter((f) => f.endsWith(".json") && f !== "board.schema.json").map((f) => f.slice(0, -5)).sort();
+  return readdirSync(join(ROOT, "boards"))
+    .filter((f) => f.endsWith(".json") && f !== "board.schema.json")
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 /** A Bluetooth address as the CLI recognises one (its `-p aa:bb:cc:dd:ee:ff`). */
@@ -68,7 +71,13 @@ export function moduleText(name, code) {
  * size, basis) and regions (name, base, size). Numbers, not "0x…" strings.
  */
 export function boardData(board) {
-  const out = { name: board.name, title: board.title, chip: board.chip.part, ramPower: board.ramPower, ram: { base: board.ram.base, size: board.ram.size } };
+  const out = {
+    name: board.name,
+    title: board.title,
+    chip: board.chip.part,
+    ramPower: board.ramPower,
+    ram: { base: board.ram.base, size: board.ram.size },
+  };
   out.banks = board.banks.map((b) => {
     const bank = { name: b.name };
     if (b.powerRegister !== undefined) bank.powerRegister = b.powerRegister;
@@ -141,9 +150,11 @@ export function cliArgs({ source, boardJson, out = null, port = null, storage = 
  * the lines is skipped.
  */
 export function extractTrace(output) {
-  const lines = String(output).split(/\r?\n/).map((l) => l.replace(/^--\] /, "").trim());
+  const lines = String(output)
+    .split(/\r?\n/)
+    .map((l) => l.replace(/^--\] /, "").trim());
   let start = -1;
-  for (let i = 0; i < lines.length; i++) if (lines[i].startsWith("{\"ramkit-trace\":")) start = i;
+  for (let i = 0; i < lines.length; i++) if (lines[i].startsWith('{"ramkit-trace":')) start = i;
   if (start < 0) return null;
   const keep = [lines[start]];
   for (let i = start + 1; i < lines.length; i++) if (/^\{"t":/.test(lines[i])) keep.push(lines[i]);
@@ -154,4 +165,3 @@ export function extractTrace(output) {
 export function bundleChoices(names) {
   return names.flatMap((n) => [n + ".min.js", n + ".js"]);
 }
-

@@ -28,7 +28,7 @@
 import type { Memory } from "../hal/ports.js";
 import type { AllocStats, RegionOptions, Watcher } from "./api.js";
 import { EFAULT, EINVAL, ENOMEM, makeError } from "../core/errors.js";
-import { hasTypedArrays, Store } from "../core/storage.js";
+import { hasTypedArrays, type Store } from "../core/storage.js";
 import { claimRegion } from "../hal/claims.js";
 
 // ------------------------------------------------------------------ state block
@@ -44,7 +44,15 @@ export var GRANULAR_STATE_WORDS = 40;
 //  7 + k, k = 1..32: no free run of k granules (of 32 or more for k = 32)
 //    starts in a used[] word below this one. A cache that keeps first fit from
 //    rescanning the crowded low words; non-decreasing in k.
-var S_GRANULES = 0, S_SHIFT = 1, S_USED = 2, S_PEAK = 3, S_LIVE = 4, S_FAILED = 5, S_REJECTED = 6, S_FULL = 7, S_RUN = 7;
+var S_GRANULES = 0,
+  S_SHIFT = 1,
+  S_USED = 2,
+  S_PEAK = 3,
+  S_LIVE = 4,
+  S_FAILED = 5,
+  S_REJECTED = 6,
+  S_FULL = 7,
+  S_RUN = 7;
 
 /**
  * Words needed by each bitmap (`used`, `ends`) of a heap of `size` bytes in
@@ -67,7 +75,7 @@ export function granularBitmapWords(size: number, granule?: number): number {
 // the floor is exact for every 32-bit x.
 
 var BIT: Store = hasTypedArrays ? new Uint8Array(32) : [];
-for (var bitIndex = 0; bitIndex < 32; bitIndex++) BIT[(0x077CB531 << bitIndex) >>> 27] = bitIndex;
+for (var bitIndex = 0; bitIndex < 32; bitIndex++) BIT[(0x077cb531 << bitIndex) >>> 27] = bitIndex;
 var clz: ((x: number) => number) | null = typeof (Math as any).clz32 === "function" ? (Math as any).clz32 : null;
 
 // ------------------------------------------------------------------ options and statistics
@@ -192,20 +200,40 @@ export class GranularHeap {
    * O(W) (the bitmaps are cleared), O(1) with attach.
    */
   constructor(memory: Memory, options: GranularHeapOptions) {
-    var o: any = options, gr, base, size, en, ex, sh = 0, n, nw, t, st: any[] = [], k, s, len, what, i;
+    var o: any = options,
+      gr,
+      base,
+      size,
+      en,
+      ex,
+      sh = 0,
+      n,
+      nw,
+      t,
+      st: any[] = [],
+      k,
+      s,
+      len,
+      what,
+      i;
     if (!memory || typeof memory.read8 !== "function") throw makeError("EINVAL", "memory must be a Memory port, got " + memory);
     if (!o || typeof o !== "object") throw makeError("EINVAL", "options must be an object with base and size, got " + o);
     gr = o.granule === undefined ? 16 : o.granule;
-    if (typeof gr !== "number" || !(gr >= 1 && gr <= 0x80000000 && Math.floor(gr) === gr && (gr & (gr - 1)) === 0)) throw makeError("EINVAL", "granule must be a power of two of at least 1, got " + gr);
+    if (typeof gr !== "number" || !(gr >= 1 && gr <= 0x80000000 && Math.floor(gr) === gr && (gr & (gr - 1)) === 0))
+      throw makeError("EINVAL", "granule must be a power of two of at least 1, got " + gr);
     base = o.base;
-    if (typeof base !== "number" || Math.floor(base) !== base || base <= 0 || base > 0xffffffff) throw makeError("EINVAL", "base must be a non-zero 32-bit unsigned address, got " + base);
+    if (typeof base !== "number" || Math.floor(base) !== base || base <= 0 || base > 0xffffffff)
+      throw makeError("EINVAL", "base must be a non-zero 32-bit unsigned address, got " + base);
     if (base % gr !== 0) throw makeError("EINVAL", "base must be a multiple of the granule (" + gr + "), got 0x" + base.toString(16));
     size = o.size;
-    if (typeof size !== "number" || size !== size || Math.floor(size) !== size || size < gr || size > 0xffffffff) throw makeError("EINVAL", "size must be an integer in [" + gr + ", 4294967295], got " + size);
+    if (typeof size !== "number" || size !== size || Math.floor(size) !== size || size < gr || size > 0xffffffff)
+      throw makeError("EINVAL", "size must be an integer in [" + gr + ", 4294967295], got " + size);
     if (base + size > 0x100000000) throw makeError("EINVAL", "base + size must not pass 2^32, got 0x" + (base + size).toString(16));
-    en = o.enter; ex = o.exit;
+    en = o.enter;
+    ex = o.exit;
     if ((en === undefined) !== (ex === undefined)) throw makeError("EINVAL", "enter and exit must be given together");
-    if (en !== undefined && (typeof en !== "function" || typeof ex !== "function")) throw makeError("EINVAL", "enter and exit must be functions");
+    if (en !== undefined && (typeof en !== "function" || typeof ex !== "function"))
+      throw makeError("EINVAL", "enter and exit must be functions");
     for (t = gr; t > 1; t = t / 2) sh++;
     n = Math.floor(size / gr);
     nw = (n + 31) >> 5;
@@ -221,14 +249,32 @@ export class GranularHeap {
       if (s === undefined) {
         s = hasTypedArrays ? new Int32Array(len) : [];
         for (i = 0; i < len; i++) s[i] = 0;
-      } else if (!(s !== null && typeof s === "object" && ((hasTypedArrays && s instanceof Int32Array) || Array.isArray(s)) && s.length >= len)) {
-        throw makeError("EINVAL", what + " must be an Int32Array or a plain array of at least " + len + " words, got " +
-          (s !== null && typeof s === "object" ? (Array.isArray(s) ? "an array of " + s.length : "an object of length " + s.length) : typeof s === "string" ? "\"" + s + "\"" : String(s)));
+      } else if (
+        !(s !== null && typeof s === "object" && ((hasTypedArrays && s instanceof Int32Array) || Array.isArray(s)) && s.length >= len)
+      ) {
+        throw makeError(
+          "EINVAL",
+          what +
+            " must be an Int32Array or a plain array of at least " +
+            len +
+            " words, got " +
+            (s !== null && typeof s === "object"
+              ? Array.isArray(s)
+                ? "an array of " + s.length
+                : "an object of length " + s.length
+              : typeof s === "string"
+                ? '"' + s + '"'
+                : String(s))
+        );
       }
       st.push(s);
     }
     s = st[2];
-    if (o.attach && (s[S_GRANULES] !== n || s[S_SHIFT] !== sh)) throw makeError("EINVAL", "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + s[S_GRANULES] + " of " + (1 << s[S_SHIFT]));
+    if (o.attach && (s[S_GRANULES] !== n || s[S_SHIFT] !== sh))
+      throw makeError(
+        "EINVAL",
+        "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + s[S_GRANULES] + " of " + (1 << s[S_SHIFT])
+      );
     claimRegion(memory, base, n * gr, s);
     this._state = s;
     this._used = st[0];
@@ -275,7 +321,16 @@ export class GranularHeap {
    * worst case.
    */
   allocate(size: number, alignment?: number, hint?: number): number {
-    var s = this._state, u = this._used, n = 0, r = 0, g, i, j, b, l, w;
+    var s = this._state,
+      u = this._used,
+      n = 0,
+      r = 0,
+      g,
+      i,
+      j,
+      b,
+      l,
+      w;
     if (this._enter !== null) this._enter();
     g = this._place(size, alignment, hint, false);
     if (g < 0) {
@@ -285,7 +340,10 @@ export class GranularHeap {
     } else {
       // mark granules [g, g + n) used and g + n - 1 an end; move the full-word mark past full words
       n = ((size - 1) >>> this._shift) + 1;
-      i = g >> 5; b = g & 31; l = g + n - 1; j = l >> 5;
+      i = g >> 5;
+      b = g & 31;
+      l = g + n - 1;
+      j = l >> 5;
       if (i === j) u[i] |= (b + n === 32 ? -1 : (1 << (b + n)) - 1) & (-1 << b);
       else {
         u[i] |= -1 << b;
@@ -323,7 +381,22 @@ export class GranularHeap {
    * O(1) + O(n / 32) + O(r / 32) (r: the free run it merges into).
    */
   free(address: number, size?: number): number {
-    var s = this._state, u = this._used, e = this._ends, sh = this._shift, nw = this._words, r = -EINVAL, n = 0, off, g, p, i, j, b, l, x, w;
+    var s = this._state,
+      u = this._used,
+      e = this._ends,
+      sh = this._shift,
+      nw = this._words,
+      r = -EINVAL,
+      n = 0,
+      off,
+      g,
+      p,
+      i,
+      j,
+      b,
+      l,
+      x,
+      w;
     if (address === 0) return 0;
     if (this._enter !== null) this._enter();
     if (typeof address === "number") {
@@ -332,26 +405,34 @@ export class GranularHeap {
       g = off >>> sh;
       p = g - 1;
       // a start: on a granule of the region, used, and the first granule or after a free granule or an end
-      if (off >= 0 && off < this.size && off === (off >>> 0) && (off & this._granuleMask) === 0 && (u[g >> 5] & (1 << (g & 31))) !== 0 &&
-        (g === 0 || (u[p >> 5] & (1 << (p & 31))) === 0 || (e[p >> 5] & (1 << (p & 31))) !== 0)) {
+      if (
+        off >= 0 &&
+        off < this.size &&
+        off === off >>> 0 &&
+        (off & this._granuleMask) === 0 &&
+        (u[g >> 5] & (1 << (g & 31))) !== 0 &&
+        (g === 0 || (u[p >> 5] & (1 << (p & 31))) === 0 || (e[p >> 5] & (1 << (p & 31))) !== 0)
+      ) {
         // l: its end, the first end bit at or after g (an end always exists on an intact heap)
         i = g >> 5;
         x = e[i] >>> (g & 31);
-        if (x !== 0) l = g + BIT[((x & -x) * 0x077CB531) >>> 27];
+        if (x !== 0) l = g + BIT[((x & -x) * 0x077cb531) >>> 27];
         else {
           for (i++; i < nw && e[i] === 0; i++);
           l = -1;
           if (i < nw) {
             x = e[i];
-            l = (i << 5) + BIT[((x & -x) * 0x077CB531) >>> 27];
+            l = (i << 5) + BIT[((x & -x) * 0x077cb531) >>> 27];
           }
         }
         n = l - g + 1;
         if (l < 0) n = 0;
-        else if (size !== undefined && size !== null && (size !== (size >>> 0) || size === 0 || ((size - 1) >>> sh) + 1 !== n)) r = -EINVAL;
+        else if (size !== undefined && size !== null && (size !== size >>> 0 || size === 0 || ((size - 1) >>> sh) + 1 !== n)) r = -EINVAL;
         else {
           // clear granules [g, g + n) and the end bit of g + n - 1
-          i = g >> 5; b = g & 31; j = l >> 5;
+          i = g >> 5;
+          b = g & 31;
+          j = l >> 5;
           if (i === j) u[i] &= ~((b + n === 32 ? -1 : (1 << (b + n)) - 1) & (-1 << b));
           else {
             u[i] &= ~(-1 << b);
@@ -377,13 +458,13 @@ export class GranularHeap {
           l = g + n;
           i = l >> 5;
           x = i < nw ? u[i] >>> (l & 31) : 1;
-          if (x !== 0) l += BIT[((x & -x) * 0x077CB531) >>> 27];
+          if (x !== 0) l += BIT[((x & -x) * 0x077cb531) >>> 27];
           else {
             for (i++; i < nw && u[i] === 0; i++);
             l = nw << 5;
             if (i < nw) {
               x = u[i];
-              l = (i << 5) + BIT[((x & -x) * 0x077CB531) >>> 27];
+              l = (i << 5) + BIT[((x & -x) * 0x077cb531) >>> 27];
             }
           }
           // a run of k ≤ its length may now start in word p >> 5: lower those bounds
@@ -420,13 +501,35 @@ export class GranularHeap {
    * of every k ≥ n are raised to it. a > 1: free run by free run.
    */
   _place(size: number, alignment: number | undefined, hint: number | undefined, atHint: boolean): number {
-    var s = this._state, u = this._used, nw = this._words, sh = this._shift, a = 1, o = 0, h = 0, p, n, run, start, g, v, x, k, t, i, m, exact;
-    if (size !== (size >>> 0) || size === 0 ||
-      (alignment !== undefined && (alignment !== (alignment >>> 0) || alignment === 0 || (alignment & (alignment - 1)) !== 0)) ||
-      (hint !== undefined && hint !== null && hint !== (hint >>> 0))) return -EINVAL;
+    var s = this._state,
+      u = this._used,
+      nw = this._words,
+      sh = this._shift,
+      a = 1,
+      o = 0,
+      h = 0,
+      p,
+      n,
+      run,
+      start,
+      g,
+      v,
+      x,
+      k,
+      t,
+      i,
+      m,
+      exact;
+    if (
+      size !== size >>> 0 ||
+      size === 0 ||
+      (alignment !== undefined && (alignment !== alignment >>> 0 || alignment === 0 || (alignment & (alignment - 1)) !== 0)) ||
+      (hint !== undefined && hint !== null && hint !== hint >>> 0)
+    )
+      return -EINVAL;
     if (alignment !== undefined && alignment > this.granule) {
       a = alignment >>> sh;
-      o = ((alignment - this._base % alignment) % alignment) >>> sh;
+      o = ((alignment - (this._base % alignment)) % alignment) >>> sh;
       // no granule of the region has the alignment: a request that can never succeed
       if (o >= this._granules) return -EINVAL;
     }
@@ -444,8 +547,11 @@ export class GranularHeap {
       i = s[S_RUN + (n < 32 ? n : 32)];
       if (i < s[S_FULL]) i = s[S_FULL];
       if (a === 1) {
-        run = 0; start = 0; m = 0; exact = true;
-        if ((p >> 5) > i || ((p >> 5) === i && (p & 31) !== 0)) {
+        run = 0;
+        start = 0;
+        m = 0;
+        exact = true;
+        if (p >> 5 > i || (p >> 5 === i && (p & 31) !== 0)) {
           // start at the hint: the granules below it in its word count as used
           i = p >> 5;
           m = (1 << (p & 31)) - 1;
@@ -457,16 +563,28 @@ export class GranularHeap {
           if (v === 0) {
             if (run === 0) start = i << 5;
             run += 32;
-            if (run >= n) { g = start; break; }
+            if (run >= n) {
+              g = start;
+              break;
+            }
             continue;
           }
-          if (v === -1) { run = 0; continue; }
-          if (run !== 0 && run + BIT[((v & -v) * 0x077CB531) >>> 27] >= n) { g = start; break; }
+          if (v === -1) {
+            run = 0;
+            continue;
+          }
+          if (run !== 0 && run + BIT[((v & -v) * 0x077cb531) >>> 27] >= n) {
+            g = start;
+            break;
+          }
           if (n < 32) {
             x = ~v;
             for (k = 1; k + k <= n; k += k) x &= x >>> k;
             if (k < n) x &= x >>> (n - k);
-            if (x !== 0) { g = (i << 5) + BIT[((x & -x) * 0x077CB531) >>> 27]; break; }
+            if (x !== 0) {
+              g = (i << 5) + BIT[((x & -x) * 0x077cb531) >>> 27];
+              break;
+            }
           }
           t = clz !== null ? clz(v) : 31 - Math.floor(Math.log(v >>> 0) / Math.LN2 + 1e-13);
           run = t;
@@ -490,7 +608,7 @@ export class GranularHeap {
             x = ~u[i];
           }
           // the first free granule f = p + ..., the first aligned granule t from there
-          p += BIT[((x & -x) * 0x077CB531) >>> 27];
+          p += BIT[((x & -x) * 0x077cb531) >>> 27];
           t = p + ((o - p) & (a - 1));
           if (t + n > this._granules) break;
           // p: the first used granule after the free one (the tail bits past the last granule are used)
@@ -501,8 +619,11 @@ export class GranularHeap {
             p = i << 5;
             x = i < nw ? u[i] : 1;
           }
-          p += BIT[((x & -x) * 0x077CB531) >>> 27];
-          if (t + n <= p) { g = t; break; }
+          p += BIT[((x & -x) * 0x077cb531) >>> 27];
+          if (t + n <= p) {
+            g = t;
+            break;
+          }
         }
       }
       if (g >= 0) return g;
@@ -519,7 +640,9 @@ export class GranularHeap {
    * section. O(1).
    */
   stats(out?: AllocStats): AllocStats {
-    var s = this._state, gr = this.granule, r = typeof out === "object" && out !== null ? out : ({} as AllocStats);
+    var s = this._state,
+      gr = this.granule,
+      r = typeof out === "object" && out !== null ? out : ({} as AllocStats);
     if (this._enter !== null) this._enter();
     r.used = s[S_USED] * gr;
     r.free = (this._granules - s[S_USED]) * gr;
@@ -539,7 +662,7 @@ export class GranularHeap {
    */
   watch(watcher: Watcher): number {
     var w = this._watchers;
-    if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") return this.lastError = -EINVAL;
+    if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") return (this.lastError = -EINVAL);
     if (w === null) this._watchers = [watcher];
     else if (w.indexOf(watcher) < 0) w.push(watcher);
     return 0;

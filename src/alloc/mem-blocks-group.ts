@@ -74,8 +74,20 @@ export class MemBlocksGroup {
       var o = list[i];
       if (o === allocator) fail("EINVAL", "allocator is already in the group (index " + i + ")");
       if (allocator.base < o.base + o.size && o.base < allocator.base + allocator.size) {
-        fail("EINVAL", "allocator region 0x" + allocator.base.toString(16) + "+" + allocator.size +
-          " overlaps allocator " + i + " (0x" + o.base.toString(16) + "+" + o.size + ")");
+        fail(
+          "EINVAL",
+          "allocator region 0x" +
+            allocator.base.toString(16) +
+            "+" +
+            allocator.size +
+            " overlaps allocator " +
+            i +
+            " (0x" +
+            o.base.toString(16) +
+            "+" +
+            o.size +
+            ")"
+        );
       }
     }
     list.push(allocator);
@@ -84,7 +96,8 @@ export class MemBlocksGroup {
 
   /** The allocator whose region holds `address`, or null. O(allocators). */
   findAllocator(address: number): MemBlocks | null {
-    var list = this.allocators, o;
+    var list = this.allocators,
+      o;
     for (var i = 0; i < list.length; i++) {
       o = address - list[i].base; // owns() is the debug add-on's
       if (typeof address === "number" && o >= 0 && o < list[i].size) return list[i];
@@ -111,13 +124,20 @@ export class MemBlocksGroup {
     }
     if (!isIndex(count)) return -EINVAL;
     if (count === 0) {
-      if (chosen) { chosen.blockSize = 0; chosen.allocator = null; }
+      if (chosen) {
+        chosen.blockSize = 0;
+        chosen.allocator = null;
+      }
       return 0;
     }
     var i = this._choose(this, cfg);
     if (!isIndex(i) || i >= this.allocators.length) return -EINVAL;
-    var mb = this.allocators[i], r = mb.allocBlocks(count, out);
-    if (r === 0 && chosen) { chosen.blockSize = mb.blockSize; chosen.allocator = mb; }
+    var mb = this.allocators[i],
+      r = mb.allocBlocks(count, out);
+    if (r === 0 && chosen) {
+      chosen.blockSize = mb.blockSize;
+      chosen.allocator = mb;
+    }
     return r;
   }
 

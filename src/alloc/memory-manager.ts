@@ -30,7 +30,7 @@ import type { Memory } from "../hal/ports.js";
 import type { AllocStats, Watcher } from "./api.js";
 import { EBUSY, EEXIST, EFAULT, EINVAL, ENOMEM, makeError } from "../core/errors.js";
 import { releaseRegion } from "../hal/claims.js";
-import { GranularHeap, GranularHeapOptions } from "./granular-heap.js";
+import { GranularHeap, type GranularHeapOptions } from "./granular-heap.js";
 
 /** memoryType(): the address lies in the normal heap's region. */
 export var MEMORY_NORMAL = "NORMAL";
@@ -73,7 +73,13 @@ export interface RegionLike {
  * A host helper over board files: not in the granular board bundle.
  */
 export function regionConfig(memory: Memory, region: RegionLike, options?: { [k: string]: any }): SharedMemoryConfig {
-  var c: any = { memory: memory, base: region ? region.base : undefined, size: region ? region.size : undefined, name: region ? region.name : undefined }, k;
+  var c: any = {
+      memory: memory,
+      base: region ? region.base : undefined,
+      size: region ? region.size : undefined,
+      name: region ? region.name : undefined
+    },
+    k;
   if (options) for (k in options) if (Object.prototype.hasOwnProperty.call(options, k)) c[k] = options[k];
   return c as SharedMemoryConfig;
 }
@@ -84,7 +90,8 @@ export function regionConfig(memory: Memory, region: RegionLike, options?: { [k:
  * board bundle.
  */
 export function findRegion(board: { regions?: RegionLike[] }, name: string): RegionLike | null {
-  var r = board && board.regions, i;
+  var r = board && board.regions,
+    i;
   if (r) for (i = 0; i < r.length; i++) if (r[i] && r[i].name === name) return r[i];
   return null;
 }
@@ -174,8 +181,10 @@ export class MemoryManager {
    */
   constructor(memory?: Memory, options?: MemoryManagerOptions) {
     var r, h: any;
-    if (memory !== undefined && memory !== null && typeof memory.read8 !== "function") throw makeError("EINVAL", "memory must be a Memory port, got " + memory);
-    if (options !== undefined && (!options || typeof options !== "object")) throw makeError("EINVAL", "options must be an object with base and size, got " + options);
+    if (memory !== undefined && memory !== null && typeof memory.read8 !== "function")
+      throw makeError("EINVAL", "memory must be a Memory port, got " + memory);
+    if (options !== undefined && (!options || typeof options !== "object"))
+      throw makeError("EINVAL", "options must be an object with base and size, got " + options);
     this.normalHeap = null;
     this.sharedHeap = null;
     this.lastError = 0;
@@ -214,7 +223,8 @@ export class MemoryManager {
    * words).
    */
   allocate(size: number, alignment?: number, hint?: number): number {
-    var h = this.normalHeap, a = h === null ? 0 : h.allocate(size, alignment, hint);
+    var h = this.normalHeap,
+      a = h === null ? 0 : h.allocate(size, alignment, hint);
     if (a === 0) {
       this.lastError = h === null ? -ENOMEM : h.lastError;
       this._failures++;
@@ -232,7 +242,8 @@ export class MemoryManager {
    * number or the size does not match (nothing is freed). O(1) + O(n / 32).
    */
   free(address: number, size?: number): number {
-    var h = this.sharedHeap, r = -EINVAL;
+    var h = this.sharedHeap,
+      r = -EINVAL;
     if (address === 0) return 0;
     if (typeof address === "number") {
       // the region it lies in (a heap refuses addresses outside its own)
@@ -254,7 +265,10 @@ export class MemoryManager {
    * (-EINVAL) without spilling. O(W) per heap tried.
    */
   allocateShared(size: number, alignment?: number, hint?: number): number {
-    var s = this.sharedHeap, n = this.normalHeap, a = 0, e = -ENOMEM;
+    var s = this.sharedHeap,
+      n = this.normalHeap,
+      a = 0,
+      e = -ENOMEM;
     if (s !== null) {
       a = s.allocate(size, alignment, hint);
       if (a !== 0) return a;
@@ -276,7 +290,8 @@ export class MemoryManager {
 
   /** MEMORY_SHARED, MEMORY_NORMAL or MEMORY_OTHER: which region `address` lies in (not whether it is allocated). O(1). */
   memoryType(address: number): string {
-    var s = this.sharedHeap, n = this.normalHeap;
+    var s = this.sharedHeap,
+      n = this.normalHeap;
     if (typeof address !== "number" || address === 0) return MEMORY_OTHER;
     if (s !== null && address >= s.base && address - s.base < s.size) return MEMORY_SHARED;
     return n !== null && address >= n.base && address - n.base < n.size ? MEMORY_NORMAL : MEMORY_OTHER;
@@ -289,11 +304,20 @@ export class MemoryManager {
    * spilled allocation is none). O(1).
    */
   stats(out?: AllocStats): AllocStats {
-    var r = typeof out === "object" && out !== null ? out : ({} as AllocStats), h = this.normalHeap, u = 0, f = 0, p = 0, c = 0, k;
+    var r = typeof out === "object" && out !== null ? out : ({} as AllocStats),
+      h = this.normalHeap,
+      u = 0,
+      f = 0,
+      p = 0,
+      c = 0,
+      k;
     for (k = 0; k < 2; k++) {
       if (h !== null) {
         h.stats(r);
-        u += r.used; f += r.free; p += r.peak; c += r.count;
+        u += r.used;
+        f += r.free;
+        p += r.peak;
+        c += r.count;
       }
       h = this.sharedHeap;
     }
@@ -332,11 +356,21 @@ export class MemoryManager {
    * the refusal, kept as the Error the constructor throws.
    */
   _init(config: any, shared: boolean): number {
-    var other = shared ? this.normalHeap : this.sharedHeap, name = config && config.name, code = "EINVAL", why = "", h: any = null, e: any;
-    if ((shared ? this.sharedHeap : this.normalHeap) !== null) { code = "EBUSY"; why = (shared ? "shared" : "normal") + " memory is already set up"; }
-    else if (shared && (typeof name !== "string" || name.length === 0 || name.indexOf("\u0000") >= 0)) why = "name must be a non-empty string without NUL, got " + name;
-    else if (shared && MemoryManager._names.indexOf(name) >= 0) { code = "EEXIST"; why = "name \"" + name + "\" is already in use"; }
-    else if (!config || typeof config !== "object") why = "config must be an object with base and size, got " + config;
+    var other = shared ? this.normalHeap : this.sharedHeap,
+      name = config && config.name,
+      code = "EINVAL",
+      why = "",
+      h: any = null,
+      e: any;
+    if ((shared ? this.sharedHeap : this.normalHeap) !== null) {
+      code = "EBUSY";
+      why = (shared ? "shared" : "normal") + " memory is already set up";
+    } else if (shared && (typeof name !== "string" || name.length === 0 || name.indexOf("\u0000") >= 0))
+      why = "name must be a non-empty string without NUL, got " + name;
+    else if (shared && MemoryManager._names.indexOf(name) >= 0) {
+      code = "EEXIST";
+      why = 'name "' + name + '" is already in use';
+    } else if (!config || typeof config !== "object") why = "config must be an object with base and size, got " + config;
     else if (config.size === 0) why = "size must be at least one granule, got 0";
     else {
       try {
@@ -350,14 +384,22 @@ export class MemoryManager {
       if (h !== null && other !== null && h.base < other.base + other.size && other.base < h.base + h.size) {
         releaseRegion(h.memory, h._state);
         code = "EBUSY";
-        why = "the region [0x" + h.base.toString(16) + ", 0x" + (h.base + h.size).toString(16) + ") overlaps the manager's other region [0x" +
-          other.base.toString(16) + ", 0x" + (other.base + other.size).toString(16) + ")";
+        why =
+          "the region [0x" +
+          h.base.toString(16) +
+          ", 0x" +
+          (h.base + h.size).toString(16) +
+          ") overlaps the manager's other region [0x" +
+          other.base.toString(16) +
+          ", 0x" +
+          (other.base + other.size).toString(16) +
+          ")";
         h = null;
       }
     }
     if (h === null) {
       this._initError = makeError(code, why);
-      return this.lastError = code === "EBUSY" ? -EBUSY : code === "EEXIST" ? -EEXIST : -EINVAL;
+      return (this.lastError = code === "EBUSY" ? -EBUSY : code === "EEXIST" ? -EEXIST : -EINVAL);
     }
     // the heap names the manager to its watchers, which are the manager's
     h._watchers = this._watchers;

@@ -305,10 +305,15 @@ export class Onesize implements Allocator {
     }
     if (!options || typeof options !== "object") fail("EINVAL", "options must be an object, got " + options);
     // The checks are written out here (no helper functions: each costs RAM on a board).
-    var al = options.alignment, base = options.base, size = options.size, bs = options.blockSize, en = options.enter, ex = options.exit;
+    var al = options.alignment,
+      base = options.base,
+      size = options.size,
+      bs = options.blockSize,
+      en = options.enter,
+      ex = options.exit;
     var n: number, i: number, k: number, names: string[];
     if (al === undefined) al = 4;
-    else if (typeof al !== "number" || Math.floor(al) !== al || al < 4 || al > 0x80000000 || (al & al - 1) !== 0) {
+    else if (typeof al !== "number" || Math.floor(al) !== al || al < 4 || al > 0x80000000 || (al & (al - 1)) !== 0) {
       fail("EINVAL", "alignment must be a power of two of at least 4, got " + al);
     }
     if (typeof base !== "number" || Math.floor(base) !== base || base <= 0 || base > 0xffffffff) {
@@ -331,8 +336,15 @@ export class Onesize implements Allocator {
     // The view is used only when its words line up with the blocks (a block's
     // first word is then one whole word of the view), it covers the pool and
     // it is a typed array (the pool's words are then a Uint32Array over its buffer).
-    if (v && (typeof Uint32Array === "undefined" || (base - v.base) % 4 !== 0 || base < v.base || base + n * bs > v.base + v.words.length * 4 ||
-        !((v.words as any).buffer instanceof ArrayBuffer))) v = null;
+    if (
+      v &&
+      (typeof Uint32Array === "undefined" ||
+        (base - v.base) % 4 !== 0 ||
+        base < v.base ||
+        base + n * bs > v.base + v.words.length * 4 ||
+        !((v.words as any).buffer instanceof ArrayBuffer))
+    )
+      v = null;
     // ESPRUINO: the two hot methods as the instance's first properties: a
     // method found on the prototype is looked up after every instance field
     // (the interpreter scans an object's properties in creation order). Then
@@ -343,7 +355,7 @@ export class Onesize implements Allocator {
     this._states = typeof Uint8Array !== "undefined" ? new Uint8Array(n + 1) : [];
     this._blockSize = bs;
     this._base = base;
-    this._words = v ? new Uint32Array((v.words as any).buffer, (v.words as any).byteOffset + base - v.base, n * bs / 4) : null;
+    this._words = v ? new Uint32Array((v.words as any).buffer, (v.words as any).byteOffset + base - v.base, (n * bs) / 4) : null;
     this._room = 0;
     this._okSize = bs;
     this._usedState = St.Used;
@@ -379,13 +391,20 @@ export class Onesize implements Allocator {
       if (lockedVerbs === null) {
         lockedVerbs = [];
         for (i = 0; i < names.length; i++) {
-          lockedVerbs.push((function (name: string): any {
-            return function (this: any, a?: any, b?: any): any {
-              var h = this._enter, x = this._exit;
-              if (h) h();
-              try { return (Onesize.prototype as any)[name].call(this, a, b); } finally { if (x) x(); }
-            };
-          })(names[i]));
+          lockedVerbs.push(
+            (function (name: string): any {
+              return function (this: any, a?: any, b?: any): any {
+                var h = this._enter,
+                  x = this._exit;
+                if (h) h();
+                try {
+                  return (Onesize.prototype as any)[name].call(this, a, b);
+                } finally {
+                  if (x) x();
+                }
+              };
+            })(names[i])
+          );
         }
       }
       this._enter = en;
@@ -412,7 +431,13 @@ export class Onesize implements Allocator {
    * _fail.
    */
   allocate(size: number, alignment?: number): number {
-    var a = this._head, bs = this._blockSize, st = this._states, w = this._words, o: number, k: number, n: number;
+    var a = this._head,
+      bs = this._blockSize,
+      st = this._states,
+      w = this._words,
+      o: number,
+      k: number,
+      n: number;
     if (size !== this._okSize || alignment !== undefined || a === 0) return this._allocSlow(0, size, alignment);
     o = a - this._base;
     n = w !== null ? w[o / 4] : this._port.read32(a);
@@ -436,15 +461,20 @@ export class Onesize implements Allocator {
    * the block's address, or 0.
    */
   _allocSlow(a: number, size: number, alignment?: number): number {
-    var st = this._states, bs = this._blockSize, i: number, k: number, ws: Watcher[] | null;
+    var st = this._states,
+      bs = this._blockSize,
+      i: number,
+      k: number,
+      ws: Watcher[] | null;
     if (a === 0) {
-      if ((size >>> 0) !== size || size > bs || size === 0) return this._fail(-EINVAL, Why.Size, size, 0);
+      if (size >>> 0 !== size || size > bs || size === 0) return this._fail(-EINVAL, Why.Size, size, 0);
       this._okSize = size;
       // The pool's alignment (the lowest set bit of base | blockSize, which every
       // block address is a multiple of) is a power of two: its divisors are the
       // powers of two up to it.
       i = this._base | bs;
-      if (alignment !== undefined && ((alignment >>> 0) !== alignment || ((i & -i) >>> 0) % alignment !== 0)) return this._fail(-EINVAL, Why.Align, alignment, 0);
+      if (alignment !== undefined && (alignment >>> 0 !== alignment || ((i & -i) >>> 0) % alignment !== 0))
+        return this._fail(-EINVAL, Why.Align, alignment, 0);
       if (this._head !== 0) return Onesize.prototype.allocate.call(this, size);
       i = this._bump;
       if (st[i] !== St.Fresh) {
@@ -480,7 +510,10 @@ export class Onesize implements Allocator {
    * O(1): one link write.
    */
   free(address: number): number {
-    var st = this._states, w = this._words, o = address - this._base, i = o / this._blockSize;
+    var st = this._states,
+      w = this._words,
+      o = address - this._base,
+      i = o / this._blockSize;
     if ((i & 0x7fffffff) !== i || st[i] !== this._usedState || typeof address !== "number") return this._freeSlow(address);
     if (w !== null) w[o / 4] = this._head;
     else this._port.write32(address, this._head);
@@ -492,10 +525,16 @@ export class Onesize implements Allocator {
 
   /** What free leaves out: free(0), the refusals, and a free while watchers are attached (which it tells them of). */
   _freeSlow(address: number): number {
-    var st = this._states, bs = this._blockSize, o = address - this._base, i = o / bs, ws = this._watchers, k: number;
+    var st = this._states,
+      bs = this._blockSize,
+      o = address - this._base,
+      i = o / bs,
+      ws = this._watchers,
+      k: number;
     if (address === 0) return 0;
     if (typeof address !== "number") return this._fail(-EINVAL, Why.FreeType, address, 0);
-    if ((i & 0x7fffffff) !== i || st[i] !== St.Used) return this._fail(-EFAULT, Why.FreeBad, address, (i & 0x7fffffff) === i && i < this._nblocks ? st[i] : -1);
+    if ((i & 0x7fffffff) !== i || st[i] !== St.Used)
+      return this._fail(-EFAULT, Why.FreeBad, address, (i & 0x7fffffff) === i && i < this._nblocks ? st[i] : -1);
     if (this._words !== null) this._words[o / 4] = this._head;
     else this._port.write32(address, this._head);
     this._head = address;
@@ -519,7 +558,10 @@ export class Onesize implements Allocator {
     this._errArg2 = arg2;
     if (why === Why.Link) this._states[(arg - this._base) / this._blockSize] = St.Free;
     if (why <= Why.FreeBad) this._failures++;
-    if (why <= Why.Cycle) (this._tally || (this._tally = [0, 0, 0, 0]))[why <= Why.Margin ? 0 : why <= Why.Keep ? 1 : why <= Why.Lost ? 3 : why <= Why.FreeBad ? 2 : 3]++;
+    if (why <= Why.Cycle)
+      (this._tally || (this._tally = [0, 0, 0, 0]))[
+        why <= Why.Margin ? 0 : why <= Why.Keep ? 1 : why <= Why.Lost ? 3 : why <= Why.FreeBad ? 2 : 3
+      ]++;
     return why <= Why.Lost ? 0 : code;
   }
 
@@ -531,7 +573,9 @@ export class Onesize implements Allocator {
    * are whole blocks; released blocks are in neither used nor free. O(1).
    */
   stats(out?: AllocStats): AllocStats {
-    var s = out !== null && typeof out === "object" ? out : ({} as AllocStats), bs = this._blockSize, used = this._mark - this._room;
+    var s = out !== null && typeof out === "object" ? out : ({} as AllocStats),
+      bs = this._blockSize,
+      used = this._mark - this._room;
     s.used = used * bs;
     s.free = (this._nblocks - used - this._released) * bs;
     s.peak = this._peak * bs;
@@ -570,10 +614,15 @@ export class Onesize implements Allocator {
    * with -EINVAL. `allocateX(size, 0)` is `allocate(size)`. O(1).
    */
   allocateX(size: number, margin: number): number {
-    if ((margin >>> 0) !== margin) {
+    if (margin >>> 0 !== margin) {
       return this._fail(-EINVAL, Why.Margin, margin, 0);
     }
-    if (this._nblocks - (this._mark - this._room) - this._released <= margin && (size >>> 0) === size && size !== 0 && size <= this._blockSize) {
+    if (
+      this._nblocks - (this._mark - this._room) - this._released <= margin &&
+      size >>> 0 === size &&
+      size !== 0 &&
+      size <= this._blockSize
+    ) {
       return this._fail(-ENOMEM, Why.Keep, margin, 0);
     }
     return Onesize.prototype.allocate.call(this, size);
@@ -587,7 +636,12 @@ export class Onesize implements Allocator {
    * one, when no block is released and nothing watches).
    */
   freeAll(): number {
-    var st = this._states, n = this._nblocks, ws = this._watchers, i: number, k: number, s: number;
+    var st = this._states,
+      n = this._nblocks,
+      ws = this._watchers,
+      i: number,
+      k: number,
+      s: number;
     this._head = 0;
     this._bump = 0;
     if (this._released === 0 && ws === null) {
@@ -621,10 +675,32 @@ export class Onesize implements Allocator {
    * the memory off. O(n).
    */
   releaseRange(base: number, size: number): number {
-    var st = this._states, n = this._nblocks, b = this._base, bs = this._blockSize, m = this._port;
-    var lo: number, hi: number, i: number, k: number, c = 0, limit = 0, a: number, next: number, head: number, keep: number, keepNext: number, used: number;
-    if (typeof base !== "number" || (base >>> 0) !== base || base === 0 ||
-        typeof size !== "number" || (size >>> 0) !== size || size === 0 || base + size > 0x100000000) {
+    var st = this._states,
+      n = this._nblocks,
+      b = this._base,
+      bs = this._blockSize,
+      m = this._port;
+    var lo: number,
+      hi: number,
+      i: number,
+      k: number,
+      c = 0,
+      limit = 0,
+      a: number,
+      next: number,
+      head: number,
+      keep: number,
+      keepNext: number,
+      used: number;
+    if (
+      typeof base !== "number" ||
+      base >>> 0 !== base ||
+      base === 0 ||
+      typeof size !== "number" ||
+      size >>> 0 !== size ||
+      size === 0 ||
+      base + size > 0x100000000
+    ) {
       return this._fail(-EINVAL, Why.Range, base, size);
     }
     // Every block that overlaps the range, clipped to the pool.
@@ -646,12 +722,14 @@ export class Onesize implements Allocator {
         }
         next = m.read32(a);
         k = (next - b) / bs;
-        if (next !== 0 && ((k >>> 0) !== k || k >= n || st[k] !== St.Free)) {
+        if (next !== 0 && (k >>> 0 !== k || k >= n || st[k] !== St.Free)) {
           return this._fail(-EFAULT, Why.Walk, a, next);
         }
       }
       // Unlink the range's blocks: each kept block is relinked only when its successor changed.
-      head = 0; keep = 0; keepNext = 0;
+      head = 0;
+      keep = 0;
+      keepNext = 0;
       for (a = this._head; a !== 0; a = next) {
         next = m.read32(a);
         k = (a - b) / bs;
@@ -667,7 +745,10 @@ export class Onesize implements Allocator {
       c = 0;
     }
     for (i = lo; i < hi; i++) {
-      if (st[i] === St.Fresh || st[i] === St.Free) { st[i] = St.Released; c++; }
+      if (st[i] === St.Fresh || st[i] === St.Free) {
+        st[i] = St.Released;
+        c++;
+      }
     }
     this._released += c;
     used = this._mark - this._room;
@@ -693,10 +774,27 @@ export class Onesize implements Allocator {
    * still off leaves the pool unchanged. O(n).
    */
   reclaimRange(base: number, size: number): number {
-    var st = this._states, n = this._nblocks, b = this._base, bs = this._blockSize, m = this._port, nb = this._bump;
-    var lo: number, hi: number, i: number, prev = -1, first = -1, c = 0;
-    if (typeof base !== "number" || (base >>> 0) !== base || base === 0 ||
-        typeof size !== "number" || (size >>> 0) !== size || size === 0 || base + size > 0x100000000) {
+    var st = this._states,
+      n = this._nblocks,
+      b = this._base,
+      bs = this._blockSize,
+      m = this._port,
+      nb = this._bump;
+    var lo: number,
+      hi: number,
+      i: number,
+      prev = -1,
+      first = -1,
+      c = 0;
+    if (
+      typeof base !== "number" ||
+      base >>> 0 !== base ||
+      base === 0 ||
+      typeof size !== "number" ||
+      size >>> 0 !== size ||
+      size === 0 ||
+      base + size > 0x100000000
+    ) {
       return this._fail(-EINVAL, Why.Range, base, size);
     }
     // Only the blocks that lie entirely inside the range.
@@ -746,11 +844,20 @@ export class Onesize implements Allocator {
 declare var WebAssembly: any;
 if (typeof WebAssembly === "object") {
   (function (P: any): void {
-    var allocateDiv = P.allocate, freeDiv = P.free;
+    var allocateDiv = P.allocate,
+      freeDiv = P.free;
     P._allocateDiv = allocateDiv;
     P._freeDiv = freeDiv;
     P.allocate = function (this: Onesize, size: number, alignment?: number): number {
-      var a = this._head, st = this._states, bs = this._blockSize, w = this._words, sh = this._shift, b: number, k: number, n: number, o: number;
+      var a = this._head,
+        st = this._states,
+        bs = this._blockSize,
+        w = this._words,
+        sh = this._shift,
+        b: number,
+        k: number,
+        n: number,
+        o: number;
       if (sh < 0) return allocateDiv.call(this, size, alignment);
       if (size !== this._okSize || alignment !== undefined || a === 0) return this._allocSlow(0, size, alignment);
       b = this._base;
@@ -763,7 +870,12 @@ if (typeof WebAssembly === "object") {
       return --this._room < 0 ? this._allocSlow(a, 0, 0) : a;
     };
     P.free = function (this: Onesize, address: number): number {
-      var st = this._states, bs = this._blockSize, w = this._words, sh = this._shift, o = address - this._base, i = o >>> sh;
+      var st = this._states,
+        bs = this._blockSize,
+        w = this._words,
+        sh = this._shift,
+        o = address - this._base,
+        i = o >>> sh;
       if (sh < 0) return freeDiv.call(this, address);
       if (i * bs !== o || st[i] !== this._usedState || typeof address !== "number") return this._freeSlow(address);
       if (w !== null) w[o >>> 2] = this._head;

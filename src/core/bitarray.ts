@@ -26,7 +26,7 @@
  * add-on (src/debug/mem-blocks.ts).
  * Count-trailing-zeros uses a 256-entry byte table (ESPRUINO: no Math.clz32).
  */
-import { bytes, words, fillArr, Store } from "./storage.js";
+import { bytes, words, fillArr, type Store } from "./storage.js";
 import { EINVAL, ENOSPC, EFAULT, EEXIST, ENOENT, checkInt } from "./errors.js";
 
 /** Trailing zeros, leading zeros (of 8 bits) and popcount of each byte value (8, 8, 0 for 0). */
@@ -38,9 +38,13 @@ var POP8: Store = bytes(256);
 CTZ8[0] = 8;
 CLZ8[0] = 8;
 for (var tabByte = 1, tabLow = 0, tabHigh = 0; tabByte < 256; tabByte++) {
-  for (tabLow = 0; ((tabByte >> tabLow) & 1) === 0; tabLow++) { /* count */ }
+  for (tabLow = 0; ((tabByte >> tabLow) & 1) === 0; tabLow++) {
+    /* count */
+  }
   CTZ8[tabByte] = tabLow;
-  for (tabHigh = 7; (tabByte >> tabHigh) === 0; tabHigh--) { /* count */ }
+  for (tabHigh = 7; tabByte >> tabHigh === 0; tabHigh--) {
+    /* count */
+  }
   CLZ8[tabByte] = 7 - tabHigh;
   POP8[tabByte] = POP8[tabByte >> 1] + (tabByte & 1);
 }
@@ -142,7 +146,8 @@ export class BitArray {
    * to those words. O(hi - lo + numWords / 1024).
    */
   _fix(lo: number, hi: number): void {
-    var w = this._words, s = this._summary;
+    var w = this._words,
+      s = this._summary;
     for (var i = lo; i <= hi; i++) {
       if (w[i] === -1) s[i >> 5] &= ~(1 << (i & 31));
       else s[i >> 5] |= 1 << (i & 31);
@@ -164,7 +169,10 @@ export class BitArray {
 
   /** Lowest word index ≥ `from` with a clear bit, or numWords. O(numWords / 1024). */
   _next(from: number): number {
-    var s = this._summary, k = from >> 5, ns = s.length, x;
+    var s = this._summary,
+      k = from >> 5,
+      ns = s.length,
+      x;
     if (k >= ns) return this.numWords;
     x = s[k] & (-1 << (from & 31));
     while (x === 0) {
@@ -184,8 +192,12 @@ export class BitArray {
    * must be valid. O(num / 32).
    */
   _match(num: number, offset: number, want: number): boolean {
-    var w = this._words, si = offset >> 5, ei = (offset + num - 1) >> 5;
-    var sm = -1 << (offset & 31), e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
+    var w = this._words,
+      si = offset >> 5,
+      ei = (offset + num - 1) >> 5;
+    var sm = -1 << (offset & 31),
+      e = (offset + num - 1) & 31,
+      em = e === 31 ? -1 : (1 << (e + 1)) - 1;
     var flip = want ? -1 : 0; // (word ^ flip) has a 1 where a bit differs from `want`
     if (si === ei) return ((w[si] ^ flip) & sm & em) === 0;
     if (((w[si] ^ flip) & sm) !== 0 || ((w[ei] ^ flip) & em) !== 0) return false;
@@ -199,15 +211,25 @@ export class BitArray {
    * the engine has it.
    */
   _paint(num: number, offset: number, on: boolean): void {
-    var w = this._words, si = offset >> 5, ei = (offset + num - 1) >> 5;
-    var sm = -1 << (offset & 31), e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
+    var w = this._words,
+      si = offset >> 5,
+      ei = (offset + num - 1) >> 5;
+    var sm = -1 << (offset & 31),
+      e = (offset + num - 1) & 31,
+      em = e === 31 ? -1 : (1 << (e + 1)) - 1;
     if (si === ei) sm &= em;
     if (on) {
       w[si] |= sm;
-      if (si !== ei) { w[ei] |= em; fillArr(w, -1, si + 1, ei); }
+      if (si !== ei) {
+        w[ei] |= em;
+        fillArr(w, -1, si + 1, ei);
+      }
     } else {
       w[si] &= ~sm;
-      if (si !== ei) { w[ei] &= ~em; fillArr(w, 0, si + 1, ei); }
+      if (si !== ei) {
+        w[ei] &= ~em;
+        fillArr(w, 0, si + 1, ei);
+      }
     }
     this._fix(si, ei);
   }
@@ -215,7 +237,8 @@ export class BitArray {
   /** Set bit `bit`: 0, or -EINVAL when it is not a bit of the array. O(1). */
   set(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    var i = bit >> 5, w = this._words;
+    var i = bit >> 5,
+      w = this._words;
     if ((w[i] |= 1 << (bit & 31)) === -1) this._full(i);
     return 0;
   }
@@ -223,7 +246,8 @@ export class BitArray {
   /** Clear bit `bit`: 0, or -EINVAL. O(1). */
   clear(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    var i = bit >> 5, w = this._words;
+    var i = bit >> 5,
+      w = this._words;
     if (w[i] === -1) this._freed(i);
     w[i] &= ~(1 << (bit & 31));
     return 0;
@@ -232,7 +256,7 @@ export class BitArray {
   /** Value of bit `bit` (1 or 0), or -EINVAL. O(1). */
   test(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    return (this._words[(bit >> 5)] >>> (bit & 31)) & 1;
+    return (this._words[bit >> 5] >>> (bit & 31)) & 1;
   }
 
   /** Set bit `bit` and return its previous value (1 or 0), or -EINVAL. O(1). */
@@ -254,7 +278,9 @@ export class BitArray {
    * O(1), plus O(numBits / 1024) when it fills the lowest non-full word.
    */
   allocBit(): number {
-    var w = this._words, i = this._hint, x = ~w[i];
+    var w = this._words,
+      i = this._hint,
+      x = ~w[i];
     if (x === 0) return -ENOSPC; // the hint is on the sentinel: all full
     var b = ctz32(x);
     if ((w[i] |= 1 << b) === -1) this._full(i);
@@ -267,7 +293,10 @@ export class BitArray {
    */
   freeBit(bit: number): number {
     if (!isIndex(bit) || bit >= this.numBits) return -EINVAL;
-    var w = this._words, i = bit >> 5, m = 1 << (bit & 31), v = w[i];
+    var w = this._words,
+      i = bit >> 5,
+      m = 1 << (bit & 31),
+      v = w[i];
     if ((v & m) === 0) return -EFAULT;
     w[i] = v ^ m;
     if (v === -1) this._freed(i);
@@ -297,10 +326,20 @@ export class BitArray {
    */
   _findRun(num: number): number {
     if (num > 32) return this._findLongRun(num);
-    var w = this._words, nw = this.numWords, top = 0, i, v, r, k, c;
+    var w = this._words,
+      nw = this.numWords,
+      top = 0,
+      i,
+      v,
+      r,
+      k,
+      c;
     for (i = this._hint; i < nw; i++) {
       v = w[i];
-      if (v === -1) { top = 0; continue; }
+      if (v === -1) {
+        top = 0;
+        continue;
+      }
       r = ~v; // 1 = clear
       // a run that starts in the clear bits at the top of the previous word
       if (top !== 0) {
@@ -323,7 +362,15 @@ export class BitArray {
 
   /** _findRun for num > 32: walks the clear and set runs of each word. O(words + runs). */
   _findLongRun(num: number): number {
-    var w = this._words, nw = this.numWords, start = 0, len = 0, i, v, b, r, z;
+    var w = this._words,
+      nw = this.numWords,
+      start = 0,
+      len = 0,
+      i,
+      v,
+      b,
+      r,
+      z;
     for (i = this._hint; i < nw; i++) {
       v = w[i];
       if (v === 0) {
@@ -332,7 +379,10 @@ export class BitArray {
         if (len >= num) return start;
         continue;
       }
-      if (v === -1) { len = 0; continue; }
+      if (v === -1) {
+        len = 0;
+        continue;
+      }
       b = 0;
       while (b < 32) {
         r = v >>> b;
@@ -403,8 +453,12 @@ export class BitArray {
   /** Number of set bits in [offset, offset + num), or -EINVAL. O(num / 32). */
   popcountRegion(num: number, offset: number): number {
     if (this._region(num, offset) !== 0) return -EINVAL;
-    var w = this._words, si = offset >> 5, ei = (offset + num - 1) >> 5;
-    var sm = -1 << (offset & 31), e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
+    var w = this._words,
+      si = offset >> 5,
+      ei = (offset + num - 1) >> 5;
+    var sm = -1 << (offset & 31),
+      e = (offset + num - 1) & 31,
+      em = e === 31 ? -1 : (1 << (e + 1)) - 1;
     if (si === ei) return popcount32(w[si] & sm & em);
     var n = popcount32(w[si] & sm) + popcount32(w[ei] & em);
     for (var i = si + 1; i < ei; i++) n += popcount32(w[i]);
@@ -418,9 +472,13 @@ export class BitArray {
    */
   findNthSet(n: number, num: number, offset: number): number {
     if (!isIndex(n) || n === 0 || this._region(num, offset) !== 0) return -EINVAL;
-    var w = this._words, i = offset >> 5, ei = (offset + num - 1) >> 5;
-    var e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
-    var x = w[i] & (-1 << (offset & 31)), c;
+    var w = this._words,
+      i = offset >> 5,
+      ei = (offset + num - 1) >> 5;
+    var e = (offset + num - 1) & 31,
+      em = e === 31 ? -1 : (1 << (e + 1)) - 1;
+    var x = w[i] & (-1 << (offset & 31)),
+      c;
     for (;;) {
       if (i === ei) x &= em;
       c = popcount32(x);
@@ -439,8 +497,13 @@ export class BitArray {
    */
   xor(other: BitArray, num: number, offset: number): number {
     if (!(other instanceof BitArray) || other.numBits !== this.numBits || this._region(num, offset) !== 0) return -EINVAL;
-    var w = this._words, o = other._words, si = offset >> 5, ei = (offset + num - 1) >> 5;
-    var sm = -1 << (offset & 31), e = (offset + num - 1) & 31, em = e === 31 ? -1 : (1 << (e + 1)) - 1;
+    var w = this._words,
+      o = other._words,
+      si = offset >> 5,
+      ei = (offset + num - 1) >> 5;
+    var sm = -1 << (offset & 31),
+      e = (offset + num - 1) & 31,
+      em = e === 31 ? -1 : (1 << (e + 1)) - 1;
     if (si === ei) sm &= em;
     w[si] ^= o[si] & sm;
     if (si !== ei) {

@@ -108,7 +108,8 @@ export interface Board {
 /** The sections of a board as `StatePower` specs. */
 export function boardSectionSpecs(b: Board): { name: string; base: number; size: number; gateable: boolean }[] {
   var out: { name: string; base: number; size: number; gateable: boolean }[] = [];
-  if (!b || typeof b !== "object" || !b.sections || typeof b.sections.length !== "number") fail("EINVAL", "board must be a loaded board with sections, got " + b);
+  if (!b || typeof b !== "object" || !b.sections || typeof b.sections.length !== "number")
+    fail("EINVAL", "board must be a loaded board with sections, got " + b);
   for (var i = 0; i < b.sections.length; i++) {
     var s = b.sections[i];
     out.push({ name: s.name, base: s.base, size: s.size, gateable: s.gateable });

@@ -29,12 +29,21 @@ export var ENOSPC = 28;
 
 /** Error codes by name, for messages and lookups. */
 export var errnoNames: { [code: number]: string } = {
-  1: "EPERM", 2: "ENOENT", 11: "EAGAIN", 12: "ENOMEM", 14: "EFAULT",
-  16: "EBUSY", 17: "EEXIST", 22: "EINVAL", 28: "ENOSPC"
+  1: "EPERM",
+  2: "ENOENT",
+  11: "EAGAIN",
+  12: "ENOMEM",
+  14: "EFAULT",
+  16: "EBUSY",
+  17: "EEXIST",
+  22: "EINVAL",
+  28: "ENOSPC"
 };
 
 /** The error thrown for configuration mistakes: an Error with a string `code`. */
-export interface CodedError extends Error { code: string; }
+export interface CodedError extends Error {
+  code: string;
+}
 
 /** Make (not throw) an Error whose `.code` is `code` (for example "EINVAL"). */
 export function makeError(code: string, message: string): CodedError {
@@ -48,8 +57,12 @@ export function makeError(code: string, message: string): CodedError {
  * differ), anything else as String(v) ("an object" when even that throws).
  */
 export function show(v: any): string {
-  if (typeof v === "string") return "\"" + v + "\"";
-  try { return String(v); } catch (e) { return "an object"; }
+  if (typeof v === "string") return '"' + v + '"';
+  try {
+    return String(v);
+  } catch (e) {
+    return "an object";
+  }
 }
 
 /** Throw `makeError(code, message)`. */

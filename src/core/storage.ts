@@ -23,11 +23,15 @@ export var hasTypedArrays = typeof Uint8Array !== "undefined" && typeof Int32Arr
  * RangeError), so the store factory decides.
  */
 function count(n: any): void {
-  if (n !== undefined && (typeof n !== "number" || !(n >= 0 && n < 0x100000000))) fail("EINVAL", "a store length must be a number in [0, 2^32), got " + n);
+  if (n !== undefined && (typeof n !== "number" || !(n >= 0 && n < 0x100000000)))
+    fail("EINVAL", "a store length must be a number in [0, 2^32), got " + n);
 }
 
 /** A byte or word store: a typed array, or a plain array of numbers. */
-export interface Store { [i: number]: number; length: number; }
+export interface Store {
+  [i: number]: number;
+  length: number;
+}
 
 /** `n` zeroed entries of a plain array; EINVAL unless n is an integer in [0, 2^32). */
 function plain(n: number): number[] {
@@ -62,7 +66,10 @@ export function uwords(n: number): Store {
 /** Set `a[from..to)` to `v`. Native `fill` where the engine has it. */
 export function fillArr(a: Store, v: number, from: number, to: number): void {
   if (!a || typeof a !== "object" || typeof a.length !== "number") fail("EINVAL", "the store must be an array or typed array, got " + a);
-  if (typeof (a as any).fill === "function") { (a as any).fill(v, from, to); return; }
+  if (typeof (a as any).fill === "function") {
+    (a as any).fill(v, from, to);
+    return;
+  }
   for (var i = from; i < to; i++) a[i] = v;
 }
 

@@ -13,8 +13,16 @@ export function debugBankManager(C: any): void {
 
   /** Cheap checks of the counters. O(1). */
   P.invariantsHold = function (this: BankManager): boolean {
-    return this._used >= 0 && this._count >= 0 && this._peak >= this._used && (this._used === 0) === (this._count === 0) &&
-      this.switchOns >= 0 && this.switchOffs >= 0 && this.lost >= 0 && this._fail >= 0;
+    return (
+      this._used >= 0 &&
+      this._count >= 0 &&
+      this._peak >= this._used &&
+      (this._used === 0) === (this._count === 0) &&
+      this.switchOns >= 0 &&
+      this.switchOffs >= 0 &&
+      this.lost >= 0 &&
+      this._fail >= 0
+    );
   };
 
   /**
@@ -26,15 +34,31 @@ export function debugBankManager(C: any): void {
    * allocations + sections × allocators + the allocators' validate).
    */
   P.validate = function (this: BankManager): string | null {
-    var A = this.allocators, P2 = this.power, n = this._sb.length, sum = 0, c = 0, used = 0, s, k, x, a, m, v;
-    if (!this.invariantsHold()) return "counters: used " + this._used + ", count " + this._count + ", peak " + this._peak + " do not hold together";
+    var A = this.allocators,
+      P2 = this.power,
+      n = this._sb.length,
+      sum = 0,
+      c = 0,
+      used = 0,
+      s,
+      k,
+      x,
+      a,
+      m,
+      v;
+    if (!this.invariantsHold())
+      return "counters: used " + this._used + ", count " + this._count + ", peak " + this._peak + " do not hold together";
     for (s = 0; s < n; s++) {
       for (m = 0, k = 0; k < A.length; k++) {
-        if (this._la[k][s] < 0 || this._la[k][s] > this._cv[k][s]) return "section " + P2.sectionName(s) + ": allocator " + k + " has " + this._la[k][s] + " live bytes in a part of " + this._cv[k][s];
+        if (this._la[k][s] < 0 || this._la[k][s] > this._cv[k][s])
+          return (
+            "section " + P2.sectionName(s) + ": allocator " + k + " has " + this._la[k][s] + " live bytes in a part of " + this._cv[k][s]
+          );
         m += this._la[k][s];
       }
       if (this.live[s] !== m) return "section " + P2.sectionName(s) + ": live " + this.live[s] + " is not the allocators' sum " + m;
-      if (this.live[s] > 0 && P2.getPower(s) !== "on") return "section " + P2.sectionName(s) + " is " + P2.getPower(s) + " but holds " + this.live[s] + " live bytes";
+      if (this.live[s] > 0 && P2.getPower(s) !== "on")
+        return "section " + P2.sectionName(s) + " is " + P2.getPower(s) + " but holds " + this.live[s] + " live bytes";
       if (P2.getPower(s) !== "on" && this._rsv[s]) return "section " + P2.sectionName(s) + " is reserved but " + P2.getPower(s);
       sum += this.live[s];
     }
@@ -70,7 +94,13 @@ export function debugBankManager(C: any): void {
   P.sectionTable = function (this: BankManager) {
     var out: { name: string; state: string; live: number; reserved: boolean; managed: boolean }[] = [];
     for (var s = 0; s < this._sb.length; s++) {
-      out.push({ name: this.power.sectionName(s), state: this.power.getPower(s), live: this.live[s], reserved: !!this._rsv[s], managed: !!this._m[s] });
+      out.push({
+        name: this.power.sectionName(s),
+        state: this.power.getPower(s),
+        live: this.live[s],
+        reserved: !!this._rsv[s],
+        managed: !!this._m[s]
+      });
     }
     return out;
   };

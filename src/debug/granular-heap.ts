@@ -28,7 +28,16 @@ import { ctz32 as tz32, popcount32 as pop32 } from "../core/bitarray.js";
 
 // The state block's length and offsets (see ../alloc/granular-heap.ts; not
 // imported, so that the add-on bundle holds no lean code).
-var STATE_WORDS = 40, S_GRANULES = 0, S_SHIFT = 1, S_USED = 2, S_PEAK = 3, S_LIVE = 4, S_FAILED = 5, S_REJECTED = 6, S_FULL = 7, S_RUN = 7;
+var STATE_WORDS = 40,
+  S_GRANULES = 0,
+  S_SHIFT = 1,
+  S_USED = 2,
+  S_PEAK = 3,
+  S_LIVE = 4,
+  S_FAILED = 5,
+  S_REJECTED = 6,
+  S_FULL = 7,
+  S_RUN = 7;
 
 /** Mask of bits [0, k) for k in 0..32. */
 function lowMask(k: number): number {
@@ -37,7 +46,12 @@ function lowMask(k: number): number {
 
 /** First granule at or after `p` whose used bit is `bit` (0 or 1), or the granule count when there is none. */
 function nextWith(h: GranularHeap, p: number, bit: number): number {
-  var u = h._used, nw = h._words, n = h._granules, flip = bit ? 0 : -1, i = p >> 5, x;
+  var u = h._used,
+    nw = h._words,
+    n = h._granules,
+    flip = bit ? 0 : -1,
+    i = p >> 5,
+    x;
   if (i >= nw) return n;
   x = (u[i] ^ flip) >>> (p & 31);
   if (x !== 0) p += tz32(x);
@@ -50,7 +64,10 @@ function nextWith(h: GranularHeap, p: number, bit: number): number {
 
 /** The largest run of free granules, in granules, without the hooks. O(W). */
 function largestRun(h: GranularHeap): number {
-  var best = 0, n = h._granules, f = nextWith(h, 0, 0), e;
+  var best = 0,
+    n = h._granules,
+    f = nextWith(h, 0, 0),
+    e;
   while (f < n) {
     e = nextWith(h, f, 1);
     if (e - f > best) best = e - f;
@@ -65,10 +82,17 @@ function largestRun(h: GranularHeap): number {
  * without the hooks.
  */
 function granulesAt(h: GranularHeap, address: number): number {
-  var u = h._used, e = h._ends, nw = h._words, off, g, p, i, x;
+  var u = h._used,
+    e = h._ends,
+    nw = h._words,
+    off,
+    g,
+    p,
+    i,
+    x;
   if (typeof address !== "number") return -EINVAL;
   off = address - h._base;
-  if (!(off >= 0 && off < h.size) || off !== (off >>> 0) || (off & h._granuleMask) !== 0) return -EFAULT;
+  if (!(off >= 0 && off < h.size) || off !== off >>> 0 || (off & h._granuleMask) !== 0) return -EFAULT;
   g = off >>> h._shift;
   p = g - 1;
   if ((u[g >> 5] & (1 << (g & 31))) === 0) return -EFAULT;
@@ -81,22 +105,49 @@ function granulesAt(h: GranularHeap, address: number): number {
 }
 
 function counterCheck(h: GranularHeap): boolean {
-  var s = h._state, used = s[S_USED], n = h._granules;
-  return s[S_GRANULES] === n && s[S_SHIFT] === h._shift && used >= 0 && used <= n &&
-    s[S_LIVE] >= 0 && s[S_LIVE] <= used && s[S_PEAK] >= used && s[S_PEAK] <= n &&
-    s[S_FULL] >= 0 && s[S_FULL] <= h._words && s[S_FAILED] >= 0 && s[S_REJECTED] >= 0;
+  var s = h._state,
+    used = s[S_USED],
+    n = h._granules;
+  return (
+    s[S_GRANULES] === n &&
+    s[S_SHIFT] === h._shift &&
+    used >= 0 &&
+    used <= n &&
+    s[S_LIVE] >= 0 &&
+    s[S_LIVE] <= used &&
+    s[S_PEAK] >= used &&
+    s[S_PEAK] <= n &&
+    s[S_FULL] >= 0 &&
+    s[S_FULL] <= h._words &&
+    s[S_FAILED] >= 0 &&
+    s[S_REJECTED] >= 0
+  );
 }
 
 /** The full check, without the hooks (see validate). */
 function check(h: GranularHeap): string | null {
-  var u = h._used, e = h._ends, s = h._state, nw = h._words, n = h._granules, t = n & 31;
-  var used = 0, live = 0, i, v, w, m, next, vm, c;
+  var u = h._used,
+    e = h._ends,
+    s = h._state,
+    nw = h._words,
+    n = h._granules,
+    t = n & 31;
+  var used = 0,
+    live = 0,
+    i,
+    v,
+    w,
+    m,
+    next,
+    vm,
+    c;
   if (!counterCheck(h)) {
     c = "";
     for (i = 0; i < STATE_WORDS; i++) c += (i ? "," : "") + s[i];
     return "counters out of range: " + c;
   }
-  if (t !== 0 && ((u[nw - 1] & (-1 << t)) !== (-1 << t) || (e[nw - 1] & (-1 << t)) !== 0)) return "tail bits past granule " + n + " are not used-without-end";
+  if (t !== 0 && ((u[nw - 1] & (-1 << t)) !== -1 << t || (e[nw - 1] & (-1 << t)) !== 0))
+    return "tail bits past granule " + n + " are not used-without-end";
   for (i = 0; i < nw; i++) {
     m = i === nw - 1 ? lowMask(n - (i << 5)) : -1;
     vm = u[i] & m;
@@ -112,12 +163,14 @@ function check(h: GranularHeap): string | null {
   if (used !== s[S_USED]) return "used counter " + s[S_USED] + " but " + used + " granules are marked";
   if (live !== s[S_LIVE]) return "live counter " + s[S_LIVE] + " but " + live + " allocations are marked";
   for (i = 1; i <= 32; i++) {
-    if (s[S_RUN + i] < 0 || s[S_RUN + i] > nw || (i > 1 && s[S_RUN + i] < s[S_RUN + i - 1])) return "run bound " + i + " is " + s[S_RUN + i] + ", out of order or range";
+    if (s[S_RUN + i] < 0 || s[S_RUN + i] > nw || (i > 1 && s[S_RUN + i] < s[S_RUN + i - 1]))
+      return "run bound " + i + " is " + s[S_RUN + i] + ", out of order or range";
   }
   for (i = nextWith(h, 0, 0); i < n; i = nextWith(h, next, 0)) {
     next = nextWith(h, i, 1);
     v = next - i;
-    if (i >> 5 < s[S_RUN + (v < 32 ? v : 32)]) return "free run of " + v + " at granule " + i + " lies below its run bound " + s[S_RUN + (v < 32 ? v : 32)];
+    if (i >> 5 < s[S_RUN + (v < 32 ? v : 32)])
+      return "free run of " + v + " at granule " + i + " lies below its run bound " + s[S_RUN + (v < 32 ? v : 32)];
   }
   return null;
 }
@@ -129,8 +182,10 @@ function check(h: GranularHeap): string | null {
 export function granularErrorText(code: number): string {
   if (code === 0) return "no call has failed";
   if (code === -ENOMEM) return "-ENOMEM: no free run of granules was long enough for the allocation (see largestFree())";
-  if (code === -EINVAL) return "-EINVAL: a bad argument: allocate's size must be an integer in [1, 2^32), its alignment a power of two and its hint an address or 0; free's address must be a number, and its size, when given, must round to the allocation's granules";
-  if (code === -EFAULT) return "-EFAULT: the address freed is not the start of a live allocation (outside the region, not on a granule, free, inside an allocation, or freed already)";
+  if (code === -EINVAL)
+    return "-EINVAL: a bad argument: allocate's size must be an integer in [1, 2^32), its alignment a power of two and its hint an address or 0; free's address must be a number, and its size, when given, must round to the allocation's granules";
+  if (code === -EFAULT)
+    return "-EFAULT: the address freed is not the start of a live allocation (outside the region, not on a granule, free, inside an allocation, or freed already)";
   if (code === -EBUSY) return "-EBUSY: close() was refused because allocations are live";
   if (code === -ENOENT) return "-ENOENT: unwatch() was given a watcher that does not watch this allocator";
   return "error " + code;
@@ -146,8 +201,9 @@ export function debugGranularHeap(C: any): void {
   };
 
   P.unwatch = function (this: GranularHeap, watcher: Watcher): number {
-    var w = this._watchers, i = w === null ? -1 : w.indexOf(watcher);
-    if (i < 0) return this.lastError = -ENOENT;
+    var w = this._watchers,
+      i = w === null ? -1 : w.indexOf(watcher);
+    if (i < 0) return (this.lastError = -ENOENT);
     (w as Watcher[]).splice(i, 1);
     return 0;
   };
@@ -167,7 +223,7 @@ export function debugGranularHeap(C: any): void {
     if (this._enter !== null) this._enter();
     if (this._state[S_LIVE] !== 0) r = -EBUSY;
     if (this._exit !== null) this._exit();
-    if (r !== 0) return this.lastError = r;
+    if (r !== 0) return (this.lastError = r);
     releaseRegion(this.memory, this._state);
     return 0;
   };
@@ -205,7 +261,10 @@ export function debugGranularHeap(C: any): void {
   };
 
   P.fullStats = function (this: GranularHeap, out?: GranularStats): GranularStats {
-    var s = this._state, g = this.granule, r = typeof out === "object" && out !== null ? out : ({} as GranularStats), free;
+    var s = this._state,
+      g = this.granule,
+      r = typeof out === "object" && out !== null ? out : ({} as GranularStats),
+      free;
     if (this._enter !== null) this._enter();
     free = (this._granules - s[S_USED]) * g;
     r.used = s[S_USED] * g;

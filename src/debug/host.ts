@@ -13,5 +13,13 @@ import { BankManager } from "../power/bank-manager.js";
 import { installDebug } from "./index.js";
 import * as fw from "../fw/index.js";
 
-installDebug({ MemBlocks: MemBlocks, MemBlocksGroup: MemBlocksGroup, BitArray: BitArray, Onesize: Onesize, GranularHeap: GranularHeap, MemoryManager: MemoryManager, BankManager: BankManager });
+installDebug({
+  MemBlocks: MemBlocks,
+  MemBlocksGroup: MemBlocksGroup,
+  BitArray: BitArray,
+  Onesize: Onesize,
+  GranularHeap: GranularHeap,
+  MemoryManager: MemoryManager,
+  BankManager: BankManager
+});
 installDebug(fw);

@@ -28,7 +28,10 @@ import { releaseRegion } from "../hal/claims.js";
 var WATCHED_BIAS = -0x10000000;
 
 /** A Zephyr-style listener registration: the listener and the watcher that calls it. */
-interface Listening { fn: MemBlocksListener; watcher: Watcher; }
+interface Listening {
+  fn: MemBlocksListener;
+  watcher: Watcher;
+}
 
 /** The usage counter's bias now: see MemBlocks._s. */
 function bias(mb: MemBlocks): number {
@@ -42,13 +45,20 @@ function usedBlocks(mb: MemBlocks): number {
 
 /** BitArray's cheap checks: hint, sentinel and padding in range. O(1). */
 function bitsHold(b: BitArray): boolean {
-  var w = b._words, h = b._hint, nw = b.numWords;
+  var w = b._words,
+    h = b._hint,
+    nw = b.numWords;
   return h >= 0 && h <= nw && (h === nw) === (w[h] === -1) && w[nw] === -1 && (w[nw - 1] & b._padMask) === b._padMask;
 }
 
 /** BitArray's full check: null, or the first problem. O(numWords). */
 function bitsProblem(b: BitArray): string | null {
-  var w = b._words, s = b._summary, nw = b.numWords, low = nw, i, free;
+  var w = b._words,
+    s = b._summary,
+    nw = b.numWords,
+    low = nw,
+    i,
+    free;
   if (nw !== (b.numBits + 31) >>> 5 || w.length !== nw + 1) return "numWords " + nw + " does not fit numBits " + b.numBits;
   if ((w[nw - 1] & b._padMask) !== b._padMask) return "padding bits of the last word are not set";
   if (w[nw] !== -1) return "sentinel word is not -1";
@@ -79,8 +89,12 @@ export function debugBitArray(C: any): void {
 /** Register `fn` with a watcher that calls it for allocations (which 0) or frees (which 1). */
 function listen(mb: MemBlocks, fn: MemBlocksListener, which: number): number {
   if (typeof fn !== "function") fail("EINVAL", "listener must be a function (allocator, address, bytes), got " + fn);
-  var none = function (): void { /* the other kind of event */ };
-  var call = function (address: number, bytes: number, allocator: any): void { fn(allocator, address, bytes); };
+  var none = function (): void {
+    /* the other kind of event */
+  };
+  var call = function (address: number, bytes: number, allocator: any): void {
+    fn(allocator, address, bytes);
+  };
   var w: Watcher = which === 0 ? { onAlloc: call, onFree: none } : { onAlloc: none, onFree: call };
   var m = mb as any;
   if (!m._listening) m._listening = [];
@@ -124,7 +138,8 @@ export function debugMemBlocks(C: any): void {
 
   /** Remove `watcher` (its first registration): 0, or -ENOENT (lastError too) when it is not watching. O(watchers). */
   p.unwatch = function (this: MemBlocks, watcher: Watcher): number {
-    var list = this._x, i = list === null ? -1 : list.indexOf(watcher);
+    var list = this._x,
+      i = list === null ? -1 : list.indexOf(watcher);
     if (i < 0) return (this.lastError = -ENOENT);
     list = (list as Watcher[]).slice(0); // copy on write: a watcher may unwatch itself during a call
     list.splice(i, 1);
@@ -163,7 +178,8 @@ export function debugMemBlocks(C: any): void {
 
   /** Whether the `count` blocks from the block holding `address` are all free; false for count 0 or a run leaving the region. O(count). */
   p.isRegionFree = function (this: MemBlocks, address: number, count: number): boolean {
-    var k = runStart(this, address, count), i;
+    var k = runStart(this, address, count),
+      i;
     if (!(count === count >>> 0 && count > 0 && k >= 0)) return false;
     for (i = k + 32; i < k + count + 32; i++) if ((this._w[i >> 5] >>> (i & 31)) & 1) return false; // block i - 32 is taken
     return true;
@@ -171,11 +187,23 @@ export function debugMemBlocks(C: any): void {
 
   /** Cheap checks of the counters, the hint and the watcher state. O(1). */
   p.invariantsHold = function (this: MemBlocks): boolean {
-    var u = usedBlocks(this), on = this._x !== null, w = this._w, nw = (this.numBlocks + 31) >> 5;
-    return u >= 0 && u <= this._p && this._p <= this.numBlocks && this._n >= 0 &&
-      this._l === (on ? 0 : this.numBlocks + 32) && (!on || (this._x as Watcher[]).length > 0) &&
-      w.length === 2 * nw + 3 && this._h >= 1 && this._h <= nw + 1 && w[this._h] !== -1 === (this._h <= nw) &&
-      this._a === this._b + this._h * 32 * this._z;
+    var u = usedBlocks(this),
+      on = this._x !== null,
+      w = this._w,
+      nw = (this.numBlocks + 31) >> 5;
+    return (
+      u >= 0 &&
+      u <= this._p &&
+      this._p <= this.numBlocks &&
+      this._n >= 0 &&
+      this._l === (on ? 0 : this.numBlocks + 32) &&
+      (!on || (this._x as Watcher[]).length > 0) &&
+      w.length === 2 * nw + 3 &&
+      this._h >= 1 &&
+      this._h <= nw + 1 &&
+      (w[this._h] !== -1) === this._h <= nw &&
+      this._a === this._b + this._h * 32 * this._z
+    );
   };
 
   /**
@@ -185,13 +213,35 @@ export function debugMemBlocks(C: any): void {
    * O(numBlocks / 32).
    */
   p.validate = function (this: MemBlocks): string | null {
-    var u = usedBlocks(this), n = this.numBlocks, z = this.blockSize, nw = (n + 31) >> 5, w = this._w, o = nw + 1, b, i, x, set = 0, low = nw + 1;
-    if (!(z >= 4 && (z & z - 1) === 0) || this._z !== z || this.size !== z * n || this._b !== this.base - 32 * z) {
+    var u = usedBlocks(this),
+      n = this.numBlocks,
+      z = this.blockSize,
+      nw = (n + 31) >> 5,
+      w = this._w,
+      o = nw + 1,
+      b,
+      i,
+      x,
+      set = 0,
+      low = nw + 1;
+    if (!(z >= 4 && (z & (z - 1)) === 0) || this._z !== z || this.size !== z * n || this._b !== this.base - 32 * z) {
       return "blockSize, size, numBlocks and the private copies disagree";
     }
     if (!this.invariantsHold()) {
-      return "counters, hint or watcher state out of range: used " + u + ", peak " + this._p + ", blocks " + n +
-        ", hint " + this._h + ", limit " + this._l + ", failures " + this._n;
+      return (
+        "counters, hint or watcher state out of range: used " +
+        u +
+        ", peak " +
+        this._p +
+        ", blocks " +
+        n +
+        ", hint " +
+        this._h +
+        ", limit " +
+        this._l +
+        ", failures " +
+        this._n
+      );
     }
     for (b = 0; b < 31 && b < n; b++) if (this._t[(1 << b) % 37] !== b * z) return "offset table entry of bit " + b + " is wrong";
     if (w[0] !== 0) return "bitmap: the guard word is not 0";
@@ -212,8 +262,10 @@ export function debugMemBlocks(C: any): void {
 
   /** Zephyr's runtime statistics plus block counts, written into `out` when given. O(1). */
   p.blockStats = function (this: MemBlocks, out?: MemBlocksStats): MemBlocksStats {
-    if (out !== undefined && (out === null || typeof out !== "object")) fail("EINVAL", "out must be an object to receive the statistics, got " + out);
-    var s = out || ({} as MemBlocksStats), u = usedBlocks(this);
+    if (out !== undefined && (out === null || typeof out !== "object"))
+      fail("EINVAL", "out must be an object to receive the statistics, got " + out);
+    var s = out || ({} as MemBlocksStats),
+      u = usedBlocks(this);
     s.usedBlocks = u;
     s.maxUsedBlocks = this._p;
     s.freeBlocks = this.numBlocks - u;
@@ -235,9 +287,15 @@ export function debugMemBlocks(C: any): void {
 
   /** Remove every registration of `fn` (onAlloc and onFree): 0, or -ENOENT when it had none. */
   p.removeListener = function (this: MemBlocks, fn: MemBlocksListener): number {
-    var list: Listening[] = (this as any)._listening || [], keep: Listening[] = [], found = false, i;
+    var list: Listening[] = (this as any)._listening || [],
+      keep: Listening[] = [],
+      found = false,
+      i;
     for (i = 0; i < list.length; i++) {
-      if (list[i].fn === fn) { this.unwatch(list[i].watcher); found = true; } else keep.push(list[i]);
+      if (list[i].fn === fn) {
+        this.unwatch(list[i].watcher);
+        found = true;
+      } else keep.push(list[i]);
     }
     (this as any)._listening = keep;
     return found ? 0 : -ENOENT;
@@ -245,20 +303,44 @@ export function debugMemBlocks(C: any): void {
 
   /** A sentence about the last failure (lastError), with the allocator's state now. */
   p.lastErrorText = function (this: MemBlocks): string {
-    var e = -this.lastError, u = usedBlocks(this);
-    var where = " (" + (this.numBlocks - u) + " of " + this.numBlocks + " blocks of " + this.blockSize +
-      " bytes free at 0x" + this.base.toString(16) + ")";
+    var e = -this.lastError,
+      u = usedBlocks(this);
+    var where =
+      " (" +
+      (this.numBlocks - u) +
+      " of " +
+      this.numBlocks +
+      " blocks of " +
+      this.blockSize +
+      " bytes free at 0x" +
+      this.base.toString(16) +
+      ")";
     if (e === 0) return "no call has failed" + where;
     var head = (errnoNames[e] || "error " + e) + ": ";
-    if (e === ENOMEM) return head + "no free block, or no free run of the blocks asked for, or a run to get() is taken or leaves the region" + where;
+    if (e === ENOMEM)
+      return head + "no free block, or no free run of the blocks asked for, or a run to get() is taken or leaves the region" + where;
     if (e === EFAULT) {
-      return head + "the address is not an allocated block of this allocator: outside [0x" + this.base.toString(16) + ", 0x" +
-        (this.base + this.size).toString(16) + "), not a block start (free() and allocate()'s blocks), or already free (a double free)" + where;
+      return (
+        head +
+        "the address is not an allocated block of this allocator: outside [0x" +
+        this.base.toString(16) +
+        ", 0x" +
+        (this.base + this.size).toString(16) +
+        "), not a block start (free() and allocate()'s blocks), or already free (a double free)" +
+        where
+      );
     }
     if (e === EINVAL) {
-      return head + "an argument is out of range: a size not in [1, " + this.blockSize + "], an alignment not a power of two up to " +
-        this.blockSize + ", a hint or address that is not a number, a count that is not a whole number (or 0 for allocContiguous), " +
-        "a count above numBlocks, a run leaving the region, or a watcher without onAlloc and onFree" + where;
+      return (
+        head +
+        "an argument is out of range: a size not in [1, " +
+        this.blockSize +
+        "], an alignment not a power of two up to " +
+        this.blockSize +
+        ", a hint or address that is not a number, a count that is not a whole number (or 0 for allocContiguous), " +
+        "a count above numBlocks, a run leaving the region, or a watcher without onAlloc and onFree" +
+        where
+      );
     }
     if (e === EBUSY) return head + "close() refused: " + u + " blocks are still in use" + where;
     if (e === ENOENT) return head + "unwatch(): that watcher was not watching" + where;
@@ -280,7 +362,10 @@ export function debugMemBlocksGroup(C: any): void {
 
   /** Full check of every allocator and that no two regions overlap: null or what is wrong. */
   p.validate = function (this: MemBlocksGroup): string | null {
-    var list = this.allocators, i, j, r;
+    var list = this.allocators,
+      i,
+      j,
+      r;
     if (typeof this._choose !== "function") return "the choice is not a function";
     if (list.length > 8) return "more than 8 allocators";
     for (i = 0; i < list.length; i++) {

@@ -34,8 +34,9 @@ export function debugMemoryManager(C: any): void {
 
   // the heaps share the manager's watcher list
   P.unwatch = function (this: MemoryManager, watcher: Watcher): number {
-    var w = this._watchers, i = w.indexOf(watcher);
-    if (i < 0) return this.lastError = -ENOENT;
+    var w = this._watchers,
+      i = w.indexOf(watcher);
+    if (i < 0) return (this.lastError = -ENOENT);
     w.splice(i, 1);
     return 0;
   };
@@ -47,8 +48,11 @@ export function debugMemoryManager(C: any): void {
   };
 
   P.close = function (this: MemoryManager): number {
-    var n = this.normalHeap, s = this.sharedHeap, names = C._names as string[], i;
-    if ((n !== null && n.stats().count !== 0) || (s !== null && s.stats().count !== 0)) return this.lastError = -EBUSY;
+    var n = this.normalHeap,
+      s = this.sharedHeap,
+      names = C._names as string[],
+      i;
+    if ((n !== null && n.stats().count !== 0) || (s !== null && s.stats().count !== 0)) return (this.lastError = -EBUSY);
     if (n !== null) n.close();
     if (s !== null) {
       s.close();
@@ -66,8 +70,12 @@ export function debugMemoryManager(C: any): void {
   };
 
   P.invariantsHold = function (this: MemoryManager): boolean {
-    return (this.normalHeap === null || this.normalHeap.invariantsHold()) && (this.sharedHeap === null || this.sharedHeap.invariantsHold()) &&
-      this.spills >= 0 && this._failures >= 0;
+    return (
+      (this.normalHeap === null || this.normalHeap.invariantsHold()) &&
+      (this.sharedHeap === null || this.sharedHeap.invariantsHold()) &&
+      this.spills >= 0 &&
+      this._failures >= 0
+    );
   };
 
   P.validate = function (this: MemoryManager): string | null {
@@ -80,7 +88,8 @@ export function debugMemoryManager(C: any): void {
   P.lastErrorText = function (this: MemoryManager): string {
     var e = this._initError as any;
     if (e !== null && e.code === errnoNames[-this.lastError]) return e.message;
-    if (this.lastError === -ENOMEM && this.normalHeap === null) return "-ENOMEM: normal memory is not set up (initNormal), and no shared region had room";
+    if (this.lastError === -ENOMEM && this.normalHeap === null)
+      return "-ENOMEM: normal memory is not set up (initNormal), and no shared region had room";
     return granularErrorText(this.lastError);
   };
 

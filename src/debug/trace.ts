@@ -41,7 +41,9 @@ declare var print: any;
 declare var console: any;
 
 /** Where an object sink's lines go: anything with `write(text)` (a StorageFile, a Serial). */
-export interface TraceSink { write(text: string): any; }
+export interface TraceSink {
+  write(text: string): any;
+}
 
 /** Options of `new TraceRecorder(board, out, options)`. */
 export interface TraceRecorderOptions {
@@ -90,11 +92,14 @@ export class TraceRecorder implements Watcher {
    * object with write, now not a function, note not a string.
    */
   constructor(board: string, out?: ((line: string) => void) | TraceSink, options?: TraceRecorderOptions) {
-    var o = options || ({} as TraceRecorderOptions), x = out as any;
+    var o = options || ({} as TraceRecorderOptions),
+      x = out as any;
     if (typeof board !== "string" || board === "") fail("EINVAL", "board must be a board name (a non-empty string), got " + show(board));
     if (x === undefined) x = typeof print === "function" ? print : console.log;
-    if (typeof x !== "function" && !(x !== null && typeof x === "object" && typeof x.write === "function")) fail("EINVAL", "out must be a function or an object with write(text), got " + show(out));
-    if (o.now !== undefined && typeof o.now !== "function") fail("EINVAL", "options.now must be a function returning seconds, got " + show(o.now));
+    if (typeof x !== "function" && !(x !== null && typeof x === "object" && typeof x.write === "function"))
+      fail("EINVAL", "out must be a function or an object with write(text), got " + show(out));
+    if (o.now !== undefined && typeof o.now !== "function")
+      fail("EINVAL", "options.now must be a function returning seconds, got " + show(o.now));
     if (o.note !== undefined && typeof o.note !== "string") fail("EINVAL", "options.note must be a string, got " + show(o.note));
     this.board = board;
     this.lines = this.unknown = 0;
@@ -106,7 +111,7 @@ export class TraceRecorder implements Watcher {
     this._id = 0;
     this._ids = {};
     this._sz = {};
-    this._e("{\"ramkit-trace\":1,\"board\":" + JSON.stringify(board) + (o.note !== undefined ? ",\"note\":" + JSON.stringify(o.note) : "") + "}");
+    this._e('{"ramkit-trace":1,"board":' + JSON.stringify(board) + (o.note !== undefined ? ',"note":' + JSON.stringify(o.note) : "") + "}");
     this.lines = 0;
   }
 
@@ -115,7 +120,7 @@ export class TraceRecorder implements Watcher {
     var id = ++this._id;
     this._ids[address] = id;
     this._sz[address] = bytes;
-    this._e("{\"t\":" + this._t() + ",\"op\":\"alloc\",\"id\":" + id + ",\"size\":" + bytes + "}");
+    this._e('{"t":' + this._t() + ',"op":"alloc","id":' + id + ',"size":' + bytes + "}");
   }
 
   /**
@@ -124,15 +129,28 @@ export class TraceRecorder implements Watcher {
    * stays live. O(1) for a whole allocation, O(live allocations) for a part.
    */
   onFree(address: number, bytes: number): void {
-    var I = this._ids, S = this._sz, a = address, x, t, lo, hi;
+    var I = this._ids,
+      S = this._sz,
+      a = address,
+      x,
+      t,
+      lo,
+      hi;
     if (I[a] === undefined) {
-      for (x in I) if (+x < address && +x + S[x] > address) { a = +x; break; }
-      if (a === address) { this.unknown++; return; }
+      for (x in I)
+        if (+x < address && +x + S[x] > address) {
+          a = +x;
+          break;
+        }
+      if (a === address) {
+        this.unknown++;
+        return;
+      }
     }
     t = this._t();
     lo = address - a;
     hi = a + S[a] - address - bytes;
-    this._e("{\"t\":" + t + ",\"op\":\"free\",\"id\":" + I[a] + "}");
+    this._e('{"t":' + t + ',"op":"free","id":' + I[a] + "}");
     delete I[a];
     delete S[a];
     // What stays live of it: the part below and the part above the freed bytes.
@@ -141,7 +159,7 @@ export class TraceRecorder implements Watcher {
         a = x ? address + bytes : a;
         I[a] = ++this._id;
         S[a] = x ? hi : lo;
-        this._e("{\"t\":" + t + ",\"op\":\"alloc\",\"id\":" + this._id + ",\"size\":" + S[a] + "}");
+        this._e('{"t":' + t + ',"op":"alloc","id":' + this._id + ',"size":' + S[a] + "}");
       }
     }
   }

@@ -147,8 +147,12 @@ export class BufferManager implements Allocator {
 
   /** Throws EINVAL when ports is given and is not an object whose tlm and event, when present, are functions. O(1). */
   constructor(ports?: BufferManagerPorts) {
-    var p = ports || {} as BufferManagerPorts;
-    if (typeof p !== "object" || (p.tlm !== undefined && typeof p.tlm !== "function") || (p.event !== undefined && typeof p.event !== "function")) {
+    var p = ports || ({} as BufferManagerPorts);
+    if (
+      typeof p !== "object" ||
+      (p.tlm !== undefined && typeof p.tlm !== "function") ||
+      (p.event !== undefined && typeof p.event !== "function")
+    ) {
       fail("EINVAL", "ports must be an object {tlm?, event?} of functions, got " + ports);
     }
     this._tlm = p.tlm || null;
@@ -195,8 +199,19 @@ export class BufferManager implements Allocator {
    * one, and EBUSY when already set up (cleanup() first). O(buffers).
    */
   setup(managerId: number, memId: number, allocator: MemAllocator, bins: BufferBin[]): number {
-    var n = 0, total = 0, i, j, k, b, a, m, s, req: MemRequest, big = 0;
-    if (this._n !== 0) fail("EBUSY", "setup: this BufferManager is set up already (managerId " + this.managerId + "); call cleanup() first");
+    var n = 0,
+      total = 0,
+      i,
+      j,
+      k,
+      b,
+      a,
+      m,
+      s,
+      req: MemRequest,
+      big = 0;
+    if (this._n !== 0)
+      fail("EBUSY", "setup: this BufferManager is set up already (managerId " + this.managerId + "); call cleanup() first");
     checkInt(managerId, "managerId", 0, 0xffff);
     if (memId !== (memId | 0)) fail("EINVAL", "memId must be an integer in [-2^31, 2^31), got " + memId);
     if (!allocator || typeof allocator.allocate !== "function" || typeof allocator.deallocate !== "function") {
@@ -274,8 +289,10 @@ export class BufferManager implements Allocator {
    * EINVAL when out is given and is not an object. O(buffers).
    */
   getBuffer(size: number, out?: Buffer): Buffer {
-    if (out !== undefined && (out === null || typeof out !== "object")) fail("EINVAL", "out must be an object to receive the buffer, got " + out);
-    var a = this.allocate(size), b = out || {} as Buffer;
+    if (out !== undefined && (out === null || typeof out !== "object"))
+      fail("EINVAL", "out must be an object to receive the buffer, got " + out);
+    var a = this.allocate(size),
+      b = out || ({} as Buffer);
     b.data = a;
     b.size = a === 0 ? 0 : size;
     b.context = a === 0 ? 0 : this.managerId * 65536 + this._last;
@@ -295,7 +312,13 @@ export class BufferManager implements Allocator {
    * larger than the buffer. O(1).
    */
   returnBuffer(buffer: Buffer): number {
-    var c, d, s, i, ad = this._addr as Store, sz = this._size as Store, r = -EINVAL;
+    var c,
+      d,
+      s,
+      i,
+      ad = this._addr as Store,
+      sz = this._size as Store,
+      r = -EINVAL;
     if (buffer && typeof buffer === "object") {
       c = buffer.context;
       d = buffer.data;
@@ -306,7 +329,7 @@ export class BufferManager implements Allocator {
       }
       if (c === c >>> 0 && typeof d === "number" && typeof s === "number") {
         i = c & 0xffff;
-        if ((c >>> 16) !== this.managerId || i >= this._n || !(this._used as Store)[i] || !(d >= ad[i] && d < ad[i] + sz[i])) r = -EFAULT;
+        if (c >>> 16 !== this.managerId || i >= this._n || !(this._used as Store)[i] || !(d >= ad[i] && d < ad[i] + sz[i])) r = -EFAULT;
         else if (s >= 0 && s <= sz[i]) return this.free(ad[i]);
       }
     }
@@ -322,11 +345,18 @@ export class BufferManager implements Allocator {
    * O(buffers).
    */
   cleanup(): number {
-    var A = this.allocator as MemAllocator, r, i, k, w = this._watchers, u = this._used as Store;
+    var A = this.allocator as MemAllocator,
+      r,
+      i,
+      k,
+      w = this._watchers,
+      u = this._used as Store;
     if (this._n === 0) return this._note(-EINVAL, -1, 0);
     r = A.deallocate(this.memId, this.base);
     if (typeof r === "number" && r < 0) return this._note(r, -1, 0);
-    if (w !== null) for (i = 0; i < this._n; i++) if (u[i]) for (k = 0; k < w.length; k++) w[k].onFree((this._addr as Store)[i], (this._size as Store)[i], this);
+    if (w !== null)
+      for (i = 0; i < this._n; i++)
+        if (u[i]) for (k = 0; k < w.length; k++) w[k].onFree((this._addr as Store)[i], (this._size as Store)[i], this);
     this._n = 0;
     this.numBuffers = 0;
     this.currBuffs = 0;
@@ -342,7 +372,9 @@ export class BufferManager implements Allocator {
 
   /** F´'s schedIn: send each telemetry channel whose value changed since it was last sent (all five the first time). O(1). */
   schedIn(): void {
-    var v = [this.numBuffers, this.currBuffs, this.hiBuffs, this.noBuffs, this.emptyBuffs], s = this._sent, i;
+    var v = [this.numBuffers, this.currBuffs, this.hiBuffs, this.noBuffs, this.emptyBuffs],
+      s = this._sent,
+      i;
     for (i = 0; i < 5; i++) {
       if (v[i] !== s[i]) {
         s[i] = v[i];
@@ -361,9 +393,22 @@ export class BufferManager implements Allocator {
    * NoBuffsAvailable event. O(buffers).
    */
   allocate(size: number, alignment?: number, hint?: number): number {
-    var n = this._n, ad = this._addr as Store, sz = this._size as Store, u = this._used as Store, m = 0, lo = 0, i, a, w, k;
-    if (size !== size >>> 0 || size === 0 || !(alignment === undefined || (alignment === alignment >>> 0 && alignment !== 0 && (alignment & (alignment - 1)) === 0)) ||
-      !(hint === undefined || hint === null || hint === hint >>> 0)) {
+    var n = this._n,
+      ad = this._addr as Store,
+      sz = this._size as Store,
+      u = this._used as Store,
+      m = 0,
+      lo = 0,
+      i,
+      a,
+      w,
+      k;
+    if (
+      size !== size >>> 0 ||
+      size === 0 ||
+      !(alignment === undefined || (alignment === alignment >>> 0 && alignment !== 0 && (alignment & (alignment - 1)) === 0)) ||
+      !(hint === undefined || hint === null || hint === hint >>> 0)
+    ) {
       this._note(-EINVAL, -1, 0);
       return 0;
     }
@@ -396,7 +441,10 @@ export class BufferManager implements Allocator {
    * sends them). O(buffers) (a native indexOf where the engine has one).
    */
   free(address: number): number {
-    var i = -1, w, k, s;
+    var i = -1,
+      w,
+      k,
+      s;
     if (typeof address !== "number") return this._note(-EINVAL, -1, 0);
     if (address === 0) return 0;
     if (this._n !== 0) i = indexOfArr(this._addr as Store, address, 0);
@@ -421,8 +469,9 @@ export class BufferManager implements Allocator {
    * is given and is not an object. O(1).
    */
   stats(out?: AllocStats): AllocStats {
-    if (out !== undefined && (out === null || typeof out !== "object")) fail("EINVAL", "out must be an object to receive the statistics, got " + out);
-    var s = out || {} as AllocStats;
+    if (out !== undefined && (out === null || typeof out !== "object"))
+      fail("EINVAL", "out must be an object to receive the statistics, got " + out);
+    var s = out || ({} as AllocStats);
     s.used = this._bytes;
     s.free = this._n === 0 ? 0 : this.size - this._n * BufferManager.RECORD_SIZE - this._bytes;
     s.peak = this._peak;
@@ -446,7 +495,8 @@ export class BufferManager implements Allocator {
 
   /** Remove a watcher: 0, or -ENOENT when it is not watching. O(watchers). */
   unwatch(watcher: Watcher): number {
-    var l = this._watchers, i = l === null ? -1 : l.indexOf(watcher);
+    var l = this._watchers,
+      i = l === null ? -1 : l.indexOf(watcher);
     if (i < 0) return this._note(-ENOENT, -1, 0);
     l = (l as Watcher[]).slice(0);
     l.splice(i, 1);

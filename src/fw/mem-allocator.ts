@@ -150,7 +150,8 @@ export class MemAllocatorAdapter implements MemAllocator {
     if (!allocator || typeof allocator.allocate !== "function" || typeof allocator.free !== "function") {
       fail("EINVAL", "allocator must be a ramkit allocator (with allocate and free functions), got " + allocator);
     }
-    if (options !== undefined && (options === null || typeof options !== "object")) fail("EINVAL", "options must be an object {recoverable}, got " + options);
+    if (options !== undefined && (options === null || typeof options !== "object"))
+      fail("EINVAL", "options must be an object {recoverable}, got " + options);
     this.allocator = allocator;
     this.memory = allocator.memory || null;
     this.recoverable = !!(options && options.recoverable);
@@ -172,14 +173,27 @@ export class MemAllocatorAdapter implements MemAllocator {
    * Throws nothing. O(the allocator's allocate).
    */
   allocate(identifier: number, size: number, req?: MemRequest): number {
-    var A = this.allocator, bs = A === null ? 0 : A.blockSize, al = req ? req.alignment : undefined, a = 0, g = size, x: any = 0, e = 0, m, p;
+    var A = this.allocator,
+      bs = A === null ? 0 : A.blockSize,
+      al = req ? req.alignment : undefined,
+      a = 0,
+      g = size,
+      x: any = 0,
+      e = 0,
+      m,
+      p;
     if (req !== undefined && req !== null && typeof req === "object") {
       req.size = 0;
       req.recoverable = false;
       req.array = null;
     }
-    if (identifier !== (identifier | 0) || size !== size >>> 0 || size === 0 || (req !== undefined && req !== null && typeof req !== "object") ||
-      !(al === undefined || (al === al >>> 0 && al !== 0 && (al & (al - 1)) === 0))) {
+    if (
+      identifier !== (identifier | 0) ||
+      size !== size >>> 0 ||
+      size === 0 ||
+      (req !== undefined && req !== null && typeof req !== "object") ||
+      !(al === undefined || (al === al >>> 0 && al !== 0 && (al & (al - 1)) === 0))
+    ) {
       e = -EINVAL;
     } else if (allocationLock.locked) {
       allocationLock.refused++;
@@ -199,7 +213,8 @@ export class MemAllocatorAdapter implements MemAllocator {
           }
         } else {
           a = ((this._next + m) & ~m) >>> 0;
-          if (a < this._next || a + size > 0xffffffff) a = 0; // handles used up
+          if (a < this._next || a + size > 0xffffffff)
+            a = 0; // handles used up
           else {
             x = bytes(size);
             this._next = a + size;
@@ -212,7 +227,7 @@ export class MemAllocatorAdapter implements MemAllocator {
     } else if (size > bs && typeof (A as any).allocContiguous === "function") {
       // a MemBlocks run (runs start on a block, so any alignment up to the block holds)
       if (al !== undefined && al > bs) e = -EINVAL;
-      else if ((a = (A as any).allocContiguous(x = Math.floor((size - 1) / bs) + 1)) === 0) e = A.lastError;
+      else if ((a = (A as any).allocContiguous((x = Math.floor((size - 1) / bs) + 1))) === 0) e = A.lastError;
     } else if ((a = A.allocate(size, al)) === 0) {
       e = A.lastError;
       // a fixed-block pool refuses more than its block: grant one block when the caller can see the size
@@ -246,7 +261,10 @@ export class MemAllocatorAdapter implements MemAllocator {
    * lastError. Allowed while allocations are locked. O(live allocations).
    */
   deallocate(identifier: number, address: number): number {
-    var A = this.allocator, i = -1, r = 0, x;
+    var A = this.allocator,
+      i = -1,
+      r = 0,
+      x;
     if (identifier !== (identifier | 0) || typeof address !== "number") r = -EINVAL;
     else if (address === 0) return 0;
     else if ((i = this._addr.indexOf(address)) < 0) r = -EFAULT;
@@ -255,7 +273,7 @@ export class MemAllocatorAdapter implements MemAllocator {
       x = this._x[i];
       r = x ? (A as any).freeContiguous(address, x) : A.free(address);
     }
-    if (r !== 0) return this.lastError = r;
+    if (r !== 0) return (this.lastError = r);
     this._addr.splice(i, 1);
     this._id.splice(i, 1);
     this._x.splice(i, 1);
@@ -308,7 +326,12 @@ export class SystemAllocator implements MemAllocator {
 
   /** See the class comment. O(1); with a memory port, the GranularHeap's construction. */
   constructor(memory?: Memory, options?: SystemAllocatorOptions) {
-    var o = options, b, r: any = null, i, base, size;
+    var o = options,
+      b,
+      r: any = null,
+      i,
+      base,
+      size;
     this.allocator = null;
     this.memory = null;
     if (memory !== undefined && memory !== null) {
@@ -317,10 +340,17 @@ export class SystemAllocator implements MemAllocator {
       size = o.size;
       if (base === undefined && size === undefined) {
         b = o.board;
-        if (!b || typeof b !== "object" || !(b.regions instanceof Array) || !(b.reserved instanceof Array)) fail("EINVAL", "options.board must be a board (with regions and reserved), or give options.base and options.size");
+        if (!b || typeof b !== "object" || !(b.regions instanceof Array) || !(b.reserved instanceof Array))
+          fail("EINVAL", "options.board must be a board (with regions and reserved), or give options.base and options.size");
         for (i = 0; i < b.regions.length && r === null; i++) if (b.regions[i].name === "system") r = b.regions[i];
         for (i = 0; i < b.reserved.length && r === null; i++) if (b.reserved[i].kind === "espruino-variables") r = b.reserved[i];
-        if (r === null) fail("EINVAL", "board " + b.name + " has no region named \"system\" and reserves no range of kind \"espruino-variables\": give options.base and options.size");
+        if (r === null)
+          fail(
+            "EINVAL",
+            "board " +
+              b.name +
+              ' has no region named "system" and reserves no range of kind "espruino-variables": give options.base and options.size'
+          );
         // the heap's 16-byte granules: round the start up
         base = ((checkAddress(r.base, "the system region's base") + 15) & ~15) >>> 0;
         size = checkInt(r.base + r.size - base, "the system region's size", 16, 0xffffffff);

@@ -40,7 +40,8 @@ export class MemAllocatorRegistry {
    * [0, 255] or system is given and is not a MemAllocator. O(customTypes).
    */
   constructor(system?: MemAllocator, customTypes?: number) {
-    var n = customTypes === undefined ? 4 : checkInt(customTypes, "customTypes", 0, 255), i;
+    var n = customTypes === undefined ? 4 : checkInt(customTypes, "customTypes", 0, 255),
+      i;
     this.customTypes = n;
     this._a = [];
     for (i = 0; i <= n; i++) this._a.push(null);
@@ -68,7 +69,15 @@ export class MemAllocatorRegistry {
    */
   getAllocator(type: number): MemAllocator {
     var a = this._a[checkInt(type, "type", 0, this.customTypes)];
-    if (a === null) fail("ENOENT", "no allocator is registered for type " + type + " (CUSTOM_" + type + "): register one with registerAllocator, or ask getAnAllocator, which falls back to SYSTEM");
+    if (a === null)
+      fail(
+        "ENOENT",
+        "no allocator is registered for type " +
+          type +
+          " (CUSTOM_" +
+          type +
+          "): register one with registerAllocator, or ask getAnAllocator, which falls back to SYSTEM"
+      );
     return a as MemAllocator;
   }
 

@@ -27,8 +27,10 @@ export function checkLen(len: any): void {
  * appends to it, as arrays do). O(1).
  */
 export function checkBlock(buf: any, off: any, len: any, what: string, grows: boolean): void {
-  if (buf === null || typeof buf !== "object" || typeof buf.length !== "number") fail("EINVAL", what + " must be an array or a typed array, got " + show(buf));
+  if (buf === null || typeof buf !== "object" || typeof buf.length !== "number")
+    fail("EINVAL", what + " must be an array or a typed array, got " + show(buf));
   if (!(off >= 0 && off <= 0xffffffff) || Math.floor(off) !== off) fail("EINVAL", "off must be a non-negative integer, got " + show(off));
   checkLen(len);
-  if (off + len > buf.length && !(grows && Array.isArray(buf))) fail("EINVAL", what + " holds " + buf.length + " elements, fewer than off + len = " + (off + len));
+  if (off + len > buf.length && !(grows && Array.isArray(buf)))
+    fail("EINVAL", what + " holds " + buf.length + " elements, fewer than off + len = " + (off + len));
 }

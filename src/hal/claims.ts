@@ -22,15 +22,26 @@ export function rangeText(lo: number, hi: number): string {
  * overlaps a range another owner has claimed. O(claims of the port).
  */
 export function claimRegion(memory: Memory, base: number, size: number, owner: object): void {
-  var m = memory as any, hi = base + size, c = m._claims as any[] | undefined, i;
+  var m = memory as any,
+    hi = base + size,
+    c = m._claims as any[] | undefined,
+    i;
   if (typeof m.mapped === "function" && !m.mapped(base, size)) {
-    fail("EINVAL", "the region " + rangeText(base, hi) + " is not inside the memory port" +
-      (typeof m.base === "number" && typeof m.size === "number" ? " " + rangeText(m.base, m.base + m.size) : ""));
+    fail(
+      "EINVAL",
+      "the region " +
+        rangeText(base, hi) +
+        " is not inside the memory port" +
+        (typeof m.base === "number" && typeof m.size === "number" ? " " + rangeText(m.base, m.base + m.size) : "")
+    );
   }
   if (!c) c = m._claims = [];
   for (i = 0; i < c.length; i += 3) {
     if (c[i + 2] !== owner && base < c[i + 1] && c[i] < hi) {
-      fail("EBUSY", "the region " + rangeText(base, hi) + " overlaps " + rangeText(c[i], c[i + 1]) + ", which another allocator of this memory manages");
+      fail(
+        "EBUSY",
+        "the region " + rangeText(base, hi) + " overlaps " + rangeText(c[i], c[i + 1]) + ", which another allocator of this memory manages"
+      );
     }
   }
   c.push(base, hi, owner);
@@ -38,7 +49,14 @@ export function claimRegion(memory: Memory, base: number, size: number, owner: o
 
 /** End every claim `owner` holds on `memory`: 0, or -ENOENT when it held none. O(claims of the port). */
 export function releaseRegion(memory: Memory, owner: object): number {
-  var c = (memory as any)._claims as any[] | undefined, n = 0, i;
-  if (c) for (i = c.length - 3; i >= 0; i -= 3) if (c[i + 2] === owner) { c.splice(i, 3); n++; }
+  var c = (memory as any)._claims as any[] | undefined,
+    n = 0,
+    i;
+  if (c)
+    for (i = c.length - 3; i >= 0; i -= 3)
+      if (c[i + 2] === owner) {
+        c.splice(i, 3);
+        n++;
+      }
   return n > 0 ? 0 : -ENOENT;
 }

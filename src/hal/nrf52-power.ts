@@ -59,13 +59,31 @@ declare var E: any;
 declare var NRF: any;
 
 /** A section of a bank, in bit order (section k is bit k of the bank's register). */
-export interface Nrf52Section { name: string; base: number; size: number; gateable: boolean; }
+export interface Nrf52Section {
+  name: string;
+  base: number;
+  size: number;
+  gateable: boolean;
+}
 /** A bank: its `RAM[n].POWER` register and its sections. */
-export interface Nrf52Bank { name: string; powerRegister?: number; sections: Nrf52Section[]; }
+export interface Nrf52Bank {
+  name: string;
+  powerRegister?: number;
+  sections: Nrf52Section[];
+}
 /** A range of RAM that is never switched off. */
-export interface Nrf52Range { name: string; base: number; size: number; }
+export interface Nrf52Range {
+  name: string;
+  base: number;
+  size: number;
+}
 /** What the backend reads of a board (a loaded board, or the flash tool's `ramkit-board` module). */
-export interface Nrf52Board { name?: string; ramPower?: string; banks: Nrf52Bank[]; reserved?: Nrf52Range[]; }
+export interface Nrf52Board {
+  name?: string;
+  ramPower?: string;
+  banks: Nrf52Bank[];
+  reserved?: Nrf52Range[];
+}
 
 /** Options of `nrf52Power(board, options)`. */
 export interface Nrf52PowerOptions {
@@ -94,14 +112,17 @@ export interface Nrf52Power extends Power {
 /** getPower of the nRF52 backend: read `RAM[n].POWER`. */
 function nrfGet(this: any, i: number): PowerState {
   this.sectionBase(i); // EINVAL for a bad index
-  var v = this.io.read32(this._rg[i]), k = this._bt[i];
+  var v = this.io.read32(this._rg[i]),
+    k = this._bt[i];
   return (v >>> k) & 1 ? "on" : (v >>> (16 + k)) & 1 ? "retained" : "off";
 }
 
 /** setPower of the nRF52 backend: write POWERSET / POWERCLR (see the top of this file). */
 function nrfSet(this: any, i: number, state: PowerState): void {
-  var g = this.gateable(i), r = this._rg[i], k = this._bt[i]; // EINVAL for a bad index
-  if (!isPowerState(state)) fail("EINVAL", "state must be \"on\", \"off\" or \"retained\", got " + show(state));
+  var g = this.gateable(i),
+    r = this._rg[i],
+    k = this._bt[i]; // EINVAL for a bad index
+  if (!isPowerState(state)) fail("EINVAL", 'state must be "on", "off" or "retained", got ' + show(state));
   if (state === "on") {
     if ((this.io.read32(r) >>> k) & 1) return;
     if (this._sd) fail("EPERM", "section " + this.sectionName(i) + " cannot be switched on: " + this._sd);
@@ -109,7 +130,7 @@ function nrfSet(this: any, i: number, state: PowerState): void {
   } else {
     if (!g) fail("EPERM", "section " + this.sectionName(i) + " cannot be switched " + state + ": " + this.reasons[i]);
     if (state === "retained") this.io.write32(r + 4, 1 << (16 + k));
-    this.io.write32(r + 8, state === "off" ? 1 << k | 1 << (16 + k) : 1 << k);
+    this.io.write32(r + 8, state === "off" ? (1 << k) | (1 << (16 + k)) : 1 << k);
   }
 }
 
@@ -125,18 +146,43 @@ function nrfSet(this: any, i: number, state: PowerState): void {
  * bank, a bad section or range, a bad option. O(sections x reserved ranges).
  */
 export function nrf52Power(board: Nrf52Board, options?: Nrf52PowerOptions): Nrf52Power {
-  var b = board as any, o = options || ({} as Nrf52PowerOptions), specs: Nrf52Section[] = [], rg: number[] = [], bt: number[] = [];
-  var res: Nrf52Range[] = [], why: string[] = [], i, j, k, q, m, lo, hi, a, at, sd = "";
-  if (b === null || typeof b !== "object" || !b.banks || typeof b.banks.length !== "number" || b.banks.length < 1) fail("EINVAL", "board must have banks[] (an nRF52 board), got " + show(board));
-  if (b.ramPower !== undefined && b.ramPower !== "nrf52-ram-power") fail("EINVAL", "board " + b.name + " has ramPower " + show(b.ramPower) + ", not \"nrf52-ram-power\"");
-  if (o.io !== undefined && (o.io === null || typeof o.io.read32 !== "function" || typeof o.io.write32 !== "function")) fail("EINVAL", "options.io must be a Memory port (read32, write32), got " + show(o.io));
+  var b = board as any,
+    o = options || ({} as Nrf52PowerOptions),
+    specs: Nrf52Section[] = [],
+    rg: number[] = [],
+    bt: number[] = [];
+  var res: Nrf52Range[] = [],
+    why: string[] = [],
+    i,
+    j,
+    k,
+    q,
+    m,
+    lo,
+    hi,
+    a,
+    at,
+    sd = "";
+  if (b === null || typeof b !== "object" || !b.banks || typeof b.banks.length !== "number" || b.banks.length < 1)
+    fail("EINVAL", "board must have banks[] (an nRF52 board), got " + show(board));
+  if (b.ramPower !== undefined && b.ramPower !== "nrf52-ram-power")
+    fail("EINVAL", "board " + b.name + " has ramPower " + show(b.ramPower) + ', not "nrf52-ram-power"');
+  if (o.io !== undefined && (o.io === null || typeof o.io.read32 !== "function" || typeof o.io.write32 !== "function"))
+    fail("EINVAL", "options.io must be a Memory port (read32, write32), got " + show(o.io));
   var margin = o.stackMargin === undefined ? 4096 : checkInt(o.stackMargin, "options.stackMargin", 0, 0x10000000);
   for (i = 0; i < b.banks.length; i++) {
     q = b.banks[i] || {};
     at = "banks[" + i + "]";
     a = q.powerRegister;
-    if (typeof a !== "number" || a < 0x40000900 || a > 0x40000980 || (a - 0x40000900) % 0x10 !== 0) fail("EINVAL", at + ".powerRegister must be RAM[n].POWER, 0x40000900 + n * 0x10 with n in 0..8, got " + (typeof a === "number" ? "0x" + a.toString(16) : show(a)));
-    if (!q.sections || typeof q.sections.length !== "number" || q.sections.length < 1 || q.sections.length > 16) fail("EINVAL", at + ".sections must be an array of 1 to 16 sections, got " + show(q.sections));
+    if (typeof a !== "number" || a < 0x40000900 || a > 0x40000980 || (a - 0x40000900) % 0x10 !== 0)
+      fail(
+        "EINVAL",
+        at +
+          ".powerRegister must be RAM[n].POWER, 0x40000900 + n * 0x10 with n in 0..8, got " +
+          (typeof a === "number" ? "0x" + a.toString(16) : show(a))
+      );
+    if (!q.sections || typeof q.sections.length !== "number" || q.sections.length < 1 || q.sections.length > 16)
+      fail("EINVAL", at + ".sections must be an array of 1 to 16 sections, got " + show(q.sections));
     for (k = 0; k < q.sections.length; k++) {
       specs.push(q.sections[k]);
       rg.push(a);
@@ -144,7 +190,8 @@ export function nrf52Power(board: Nrf52Board, options?: Nrf52PowerOptions): Nrf5
     }
   }
   // The engine's view, where it has one (Espruino on a board).
-  var ram0 = specs[0] && specs[0].base, top = specs[specs.length - 1] && specs[specs.length - 1].base + specs[specs.length - 1].size;
+  var ram0 = specs[0] && specs[0].base,
+    top = specs[specs.length - 1] && specs[specs.length - 1].base + specs[specs.length - 1].size;
   var ranges = [b.reserved, o.reserved];
   if (o.engine !== false && typeof process !== "undefined" && process && typeof process.memory === "function") {
     m = process.memory(false);
@@ -164,7 +211,8 @@ export function nrf52Power(board: Nrf52Board, options?: Nrf52PowerOptions): Nrf5
   for (j = 0; j < 2; j++) {
     q = ranges[j];
     if (q === undefined) continue;
-    if (q === null || typeof q !== "object" || typeof q.length !== "number") fail("EINVAL", (j ? "options.reserved" : "board.reserved") + " must be an array of {name, base, size}, got " + show(q));
+    if (q === null || typeof q !== "object" || typeof q.length !== "number")
+      fail("EINVAL", (j ? "options.reserved" : "board.reserved") + " must be an array of {name, base, size}, got " + show(q));
     for (i = 0; i < q.length; i++) {
       at = (j ? "options.reserved[" : "board.reserved[") + i + "]";
       if (!q[i] || typeof q[i] !== "object") fail("EINVAL", at + " must be {name, base, size}, got " + show(q[i]));
@@ -174,14 +222,18 @@ export function nrf52Power(board: Nrf52Board, options?: Nrf52PowerOptions): Nrf5
     }
   }
   if (o.softDevice === undefined ? typeof NRF !== "undefined" : o.softDevice) {
-    if (o.io === undefined) sd = "the SoftDevice is enabled and blocks writes to the RAM power registers (they would hard-fault); give options.io to switch through it";
+    if (o.io === undefined)
+      sd =
+        "the SoftDevice is enabled and blocks writes to the RAM power registers (they would hard-fault); give options.io to switch through it";
   }
   for (i = 0; i < specs.length; i++) {
     q = specs[i] || ({} as Nrf52Section);
     k = sd || (q.gateable ? "" : "the board file marks it not gateable");
     for (j = 0; j < res.length && !k; j++) {
-      lo = res[j].base; hi = lo + res[j].size;
-      if (lo < q.base + q.size && q.base < hi) k = "it overlaps the reserved range " + res[j].name + " [0x" + lo.toString(16) + ", 0x" + hi.toString(16) + ")";
+      lo = res[j].base;
+      hi = lo + res[j].size;
+      if (lo < q.base + q.size && q.base < hi)
+        k = "it overlaps the reserved range " + res[j].name + " [0x" + lo.toString(16) + ", 0x" + hi.toString(16) + ")";
     }
     why.push(k);
     specs[i] = { name: q.name, base: q.base, size: q.size, gateable: !k };

@@ -1,4 +1,4 @@
-import { Memory } from "./ports.js";
+import type { Memory } from "./ports.js";
 import { fail } from "../core/errors.js";
 import { addressText, badValue, checkBlock, checkLen } from "./checks.js";
 
@@ -22,7 +22,7 @@ function badAddress(a: any, len: number): never {
 /** Throw unless [a, a + len) is an address range and `len` a non-negative integer. */
 function checkRange(a: any, len: any): void {
   checkLen(len);
-  if ((a >>> 0) !== a || !a || a + len > 0x100000000) badAddress(a, len);
+  if (a >>> 0 !== a || !a || a + len > 0x100000000) badAddress(a, len);
 }
 
 /**
@@ -39,22 +39,31 @@ function checkRange(a: any, len: any): void {
  * only. `read32` is made unsigned with `>>> 0`.
  */
 export class PeekPokeMemory implements Memory {
-  read8(a: number): number { if ((a >>> 0) !== a || !a) badAddress(a, 1); return peek8(a); }
-  read16(a: number): number { if ((a >>> 0) !== a || !a) badAddress(a, 2); return peek16(a); }
-  read32(a: number): number { if ((a >>> 0) !== a || !a) badAddress(a, 4); return peek32(a) >>> 0; }
+  read8(a: number): number {
+    if (a >>> 0 !== a || !a) badAddress(a, 1);
+    return peek8(a);
+  }
+  read16(a: number): number {
+    if (a >>> 0 !== a || !a) badAddress(a, 2);
+    return peek16(a);
+  }
+  read32(a: number): number {
+    if (a >>> 0 !== a || !a) badAddress(a, 4);
+    return peek32(a) >>> 0;
+  }
   write8(a: number, v: number): void {
-    if ((v & 0xff) !== v && (v << 24 >> 24) !== v) badValue(v, -128, 255);
-    if ((a >>> 0) !== a || !a) badAddress(a, 1);
+    if ((v & 0xff) !== v && (v << 24) >> 24 !== v) badValue(v, -128, 255);
+    if (a >>> 0 !== a || !a) badAddress(a, 1);
     poke8(a, v & 0xff);
   }
   write16(a: number, v: number): void {
-    if ((v & 0xffff) !== v && (v << 16 >> 16) !== v) badValue(v, -32768, 65535);
-    if ((a >>> 0) !== a || !a) badAddress(a, 2);
+    if ((v & 0xffff) !== v && (v << 16) >> 16 !== v) badValue(v, -32768, 65535);
+    if (a >>> 0 !== a || !a) badAddress(a, 2);
     poke16(a, v & 0xffff);
   }
   write32(a: number, v: number): void {
-    if ((v | 0) !== v && (v >>> 0) !== v) badValue(v, -2147483648, 4294967295);
-    if ((a >>> 0) !== a || !a) badAddress(a, 4);
+    if ((v | 0) !== v && v >>> 0 !== v) badValue(v, -2147483648, 4294967295);
+    if (a >>> 0 !== a || !a) badAddress(a, 4);
     poke32(a, v | 0);
   }
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
@@ -69,7 +78,7 @@ export class PeekPokeMemory implements Memory {
   }
   fill(a: number, len: number, v: number): void {
     checkRange(a, len);
-    if ((v & 0xff) !== v && (v << 24 >> 24) !== v) badValue(v, -128, 255);
+    if ((v & 0xff) !== v && (v << 24) >> 24 !== v) badValue(v, -128, 255);
     for (var i = 0; i < len; i++) poke8(a + i, v & 0xff);
   }
   copy(dst: number, src: number, len: number): void {

@@ -51,10 +51,13 @@ import type { Allocator, AllocStats, Watcher } from "../alloc/api.js";
 import type { Memory, Power } from "../hal/ports.js";
 import { EBUSY, EINVAL, ENOENT, ENOMEM, EFAULT, checkAddress, checkInt, fail, show } from "../core/errors.js";
 import { rangeText } from "../hal/claims.js";
-import { Policy, policy } from "./policies.js";
+import { type Policy, policy } from "./policies.js";
 
 /** A range the manager must never switch off. */
-export interface ReservedSpan { base: number; size: number; }
+export interface ReservedSpan {
+  base: number;
+  size: number;
+}
 
 /** Options of `new BankManager(power, options)`. */
 export interface BankManagerOptions {
@@ -81,7 +84,11 @@ export interface BankStats extends AllocStats {
 }
 
 /** One allocation lost to a forced switch-off. */
-export interface LostAllocation { address: number; bytes: number; allocator: Allocator; }
+export interface LostAllocation {
+  address: number;
+  bytes: number;
+  allocator: Allocator;
+}
 
 /**
  * A bank manager over a `Power` port and the allocators given to `manage`.
@@ -162,23 +169,44 @@ export class BankManager implements Allocator {
    * reserved ranges).
    */
   constructor(power: Power, options?: BankManagerOptions) {
-    var p = power as any, o = options || {}, pol = o.policy as any, r = o.reserved, n, s, i;
-    if (!p || typeof p.sectionCount !== "function" || typeof p.sectionAt !== "function" || typeof p.sectionBase !== "function" ||
-        typeof p.sectionSize !== "function" || typeof p.gateable !== "function" || typeof p.getPower !== "function" || typeof p.setPower !== "function") {
-      fail("EINVAL", "power must be a Power port (sectionCount, sectionAt, sectionBase, sectionSize, gateable, getPower, setPower), got " + show(power));
+    var p = power as any,
+      o = options || {},
+      pol = o.policy as any,
+      r = o.reserved,
+      n,
+      s,
+      i;
+    if (
+      !p ||
+      typeof p.sectionCount !== "function" ||
+      typeof p.sectionAt !== "function" ||
+      typeof p.sectionBase !== "function" ||
+      typeof p.sectionSize !== "function" ||
+      typeof p.gateable !== "function" ||
+      typeof p.getPower !== "function" ||
+      typeof p.setPower !== "function"
+    ) {
+      fail(
+        "EINVAL",
+        "power must be a Power port (sectionCount, sectionAt, sectionBase, sectionSize, gateable, getPower, setPower), got " + show(power)
+      );
     }
     if (pol !== null && typeof pol === "object") {
-      if (typeof pol.name !== "string" || typeof pol.place !== "function" || typeof pol.decide !== "function") fail("EINVAL", "policy must be a name or an object {name, place, decide}, got an object without them");
+      if (typeof pol.name !== "string" || typeof pol.place !== "function" || typeof pol.decide !== "function")
+        fail("EINVAL", "policy must be a name or an object {name, place, decide}, got an object without them");
     } else pol = policy(pol === undefined ? "all-on" : pol);
-    if (o.hysteresis !== undefined && !(typeof o.hysteresis === "number" && o.hysteresis >= 0 && o.hysteresis < Infinity)) fail("EINVAL", "hysteresis must be a number of seconds >= 0, got " + show(o.hysteresis));
+    if (o.hysteresis !== undefined && !(typeof o.hysteresis === "number" && o.hysteresis >= 0 && o.hysteresis < Infinity))
+      fail("EINVAL", "hysteresis must be a number of seconds >= 0, got " + show(o.hysteresis));
     if (o.now !== undefined && typeof o.now !== "function") fail("EINVAL", "now must be a function returning seconds, got " + show(o.now));
-    if (r !== undefined && (r === null || typeof r !== "object" || typeof r.length !== "number")) fail("EINVAL", "reserved must be an array of {base, size}, got " + show(r));
+    if (r !== undefined && (r === null || typeof r !== "object" || typeof r.length !== "number"))
+      fail("EINVAL", "reserved must be an array of {base, size}, got " + show(r));
     this.power = power;
     this.policy = pol;
     this.hysteresis = o.hysteresis || 0;
     this._now = o.now || null;
     this._t = this._now ? this._now() : 0;
-    if (typeof this._t !== "number" || !(this._t >= 0 && this._t < Infinity)) fail("EINVAL", "now() must return a number of seconds >= 0, got " + show(this._t));
+    if (typeof this._t !== "number" || !(this._t >= 0 && this._t < Infinity))
+      fail("EINVAL", "now() must return a number of seconds >= 0, got " + show(this._t));
     this.allocators = [];
     this.memory = null as any;
     this.base = this.size = this.blockSize = 0;
@@ -190,12 +218,21 @@ export class BankManager implements Allocator {
     this._la = [];
     this._cv = [];
     this._st = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
-    this.live = []; this._sb = []; this._ss = []; this._rsv = []; this._m = []; this._since = []; this._want = [];
+    this.live = [];
+    this._sb = [];
+    this._ss = [];
+    this._rsv = [];
+    this._m = [];
+    this._since = [];
+    this._want = [];
     n = p.sectionCount();
     for (s = 0; s < n; s++) {
       this._sb.push(p.sectionBase(s));
       this._ss.push(p.sectionSize(s));
-      this.live.push(0); this._rsv.push(0); this._m.push(0); this._want.push(1);
+      this.live.push(0);
+      this._rsv.push(0);
+      this._m.push(0);
+      this._want.push(1);
       this._since.push(this._now ? this._t : -1);
     }
     for (i = 0; r && i < r.length; i++) {
@@ -215,15 +252,36 @@ export class BankManager implements Allocator {
    * O(sections × allocators).
    */
   manage(allocator: Allocator): number {
-    var x = allocator as any, A = this.allocators, n = this._sb.length, cv: number[] = [], la: number[] = [], s, k, lo, hi, c;
-    if (!x || typeof x.allocate !== "function" || typeof x.free !== "function" || typeof x.stats !== "function" ||
-        typeof x.watch !== "function" || typeof x.base !== "number" || typeof x.size !== "number") {
-      fail("EINVAL", "allocator must implement the allocator contract's board members (allocate, free, stats, watch, base, size), got " + show(allocator));
+    var x = allocator as any,
+      A = this.allocators,
+      n = this._sb.length,
+      cv: number[] = [],
+      la: number[] = [],
+      s,
+      k,
+      lo,
+      hi,
+      c;
+    if (
+      !x ||
+      typeof x.allocate !== "function" ||
+      typeof x.free !== "function" ||
+      typeof x.stats !== "function" ||
+      typeof x.watch !== "function" ||
+      typeof x.base !== "number" ||
+      typeof x.size !== "number"
+    ) {
+      fail(
+        "EINVAL",
+        "allocator must implement the allocator contract's board members (allocate, free, stats, watch, base, size), got " + show(allocator)
+      );
     }
     var at = "allocator " + rangeText(x.base, x.base + x.size);
     if (A.indexOf(x) >= 0) fail("EEXIST", at + " is managed already");
-    if (this.memory && x.memory && x.memory !== this.memory) fail("EINVAL", at + " uses another memory port than the allocators managed already");
-    if (x.stats().count > 0) fail("EBUSY", at + " has live allocations: manage it before it allocates, so that the manager sees every allocation");
+    if (this.memory && x.memory && x.memory !== this.memory)
+      fail("EINVAL", at + " uses another memory port than the allocators managed already");
+    if (x.stats().count > 0)
+      fail("EBUSY", at + " has live allocations: manage it before it allocates, so that the manager sees every allocation");
     for (s = 0; s < n; s++) {
       lo = x.base > this._sb[s] ? x.base : this._sb[s];
       hi = x.base + x.size < this._sb[s] + this._ss[s] ? x.base + x.size : this._sb[s] + this._ss[s];
@@ -256,7 +314,13 @@ export class BankManager implements Allocator {
    * -ENOMEM when any allocator had no room, else the allocators' -EINVAL.
    */
   allocate(size: number, alignment?: number, hint?: number): number {
-    var A = this.allocators, P = this.power, e = 0, k, a, s, x: any;
+    var A = this.allocators,
+      P = this.power,
+      e = 0,
+      k,
+      a,
+      s,
+      x: any;
     for (k = 0; k < A.length; k++) {
       x = A[k];
       a = x.allocate(size, alignment, hint || this.policy.place(this, k, size, alignment));
@@ -270,7 +334,7 @@ export class BankManager implements Allocator {
       if (e !== -ENOMEM) e = x.lastError;
     }
     this._fail++;
-    return (this.lastError = e || -ENOMEM), 0;
+    return ((this.lastError = e || -ENOMEM), 0);
   }
 
   /**
@@ -279,11 +343,21 @@ export class BankManager implements Allocator {
    * is not a number; free(0) is a no-op returning 0.
    */
   free(address: number): number {
-    var A = this.allocators, r = -EFAULT, k;
+    var A = this.allocators,
+      r = -EFAULT,
+      k;
     if (typeof address !== "number") r = -EINVAL;
     else if (address === 0) return 0;
-    else for (k = 0; k < A.length; k++) if (address >= A[k].base && address < A[k].base + A[k].size) { r = A[k].free(address); break; }
-    if (r < 0) { this.lastError = r; this._fail++; }
+    else
+      for (k = 0; k < A.length; k++)
+        if (address >= A[k].base && address < A[k].base + A[k].size) {
+          r = A[k].free(address);
+          break;
+        }
+    if (r < 0) {
+      this.lastError = r;
+      this._fail++;
+    }
     return r;
   }
 
@@ -301,10 +375,18 @@ export class BankManager implements Allocator {
    * failures of the manager's own calls; the switching counters. O(allocators + sections).
    */
   stats(out?: BankStats): BankStats {
-    var o = out !== null && typeof out === "object" ? out : ({} as BankStats), f = 0;
+    var o = out !== null && typeof out === "object" ? out : ({} as BankStats),
+      f = 0;
     for (var k = 0; k < this.allocators.length; k++) f += this.allocators[k].stats(this._st).free;
-    o.used = this._used; o.free = f; o.peak = this._peak; o.count = this._count; o.failures = this._fail;
-    o.switchOns = this.switchOns; o.switchOffs = this.switchOffs; o.sectionsOn = this.sectionsOn(); o.lost = this.lost;
+    o.used = this._used;
+    o.free = f;
+    o.peak = this._peak;
+    o.count = this._count;
+    o.failures = this._fail;
+    o.switchOns = this.switchOns;
+    o.switchOffs = this.switchOffs;
+    o.sectionsOn = this.sectionsOn();
+    o.lost = this.lost;
     return o;
   }
 
@@ -336,7 +418,8 @@ export class BankManager implements Allocator {
    * reclaimed), the allocators are unwatched and forgotten, and 0.
    */
   close(): number {
-    var A = this.allocators, s;
+    var A = this.allocators,
+      s;
     if (this._count > 0) return (this.lastError = -EBUSY);
     for (s = 0; s < this._sb.length; s++) {
       if (this._m[s] && this.power.getPower(s) !== "on") this._set(s, 1);
@@ -357,7 +440,15 @@ export class BankManager implements Allocator {
    * returns the address), and its live bytes grow. O(sections touched).
    */
   onAlloc(address: number, bytes: number, allocator: Allocator): void {
-    var A = this.allocators, k = A.indexOf(allocator), P = this.power, sb = this._sb, e = address + bytes, W = this._w, s, p, hi;
+    var A = this.allocators,
+      k = A.indexOf(allocator),
+      P = this.power,
+      sb = this._sb,
+      e = address + bytes,
+      W = this._w,
+      s,
+      p,
+      hi;
     if (k < 0) for (k = 0; k < A.length && !(address >= A[k].base && address < A[k].base + A[k].size); k++); // an allocator that names another object (a wrapper's inner heap)
     if (k === A.length) return;
     for (s = P.sectionAt(address); s >= 0 && s < sb.length && sb[s] < e; s++) {
@@ -382,16 +473,35 @@ export class BankManager implements Allocator {
    * has a clock (else at the next update). O(sections touched).
    */
   onFree(address: number, bytes: number, allocator: Allocator): void {
-    var A = this.allocators, k = A.indexOf(allocator), P = this.power, sb = this._sb, R = this._rec, r = R[address], e = address + bytes, W = this._w, s, p, hi, x;
+    var A = this.allocators,
+      k = A.indexOf(allocator),
+      P = this.power,
+      sb = this._sb,
+      R = this._rec,
+      r = R[address],
+      e = address + bytes,
+      W = this._w,
+      s,
+      p,
+      hi,
+      x;
     if (k < 0) for (k = 0; k < A.length && !(address >= A[k].base && address < A[k].base + A[k].size); k++);
     if (k === A.length) return;
     if (r === undefined) {
-      for (x in R) if (+x < address && +x + R[x] > address) { r = +x + R[x] - address; R[x] = address - +x; break; }
+      for (x in R)
+        if (+x < address && +x + R[x] > address) {
+          r = +x + R[x] - address;
+          R[x] = address - +x;
+          break;
+        }
     } else {
       delete R[address];
       this._count--;
     }
-    if (r > bytes) { R[e] = r - bytes; this._count++; }
+    if (r > bytes) {
+      R[e] = r - bytes;
+      this._count++;
+    }
     for (s = P.sectionAt(address); s >= 0 && s < sb.length && sb[s] < e; s++) {
       hi = sb[s] + this._ss[s];
       p = (e < hi ? e : hi) - (address > sb[s] ? address : sb[s]);
@@ -412,7 +522,12 @@ export class BankManager implements Allocator {
    * for a time that is not a number or runs backwards.
    */
   update(now?: number): number {
-    var P = this.power, want = this._want, n = this._sb.length, c = 0, s, on;
+    var P = this.power,
+      want = this._want,
+      n = this._sb.length,
+      c = 0,
+      s,
+      on;
     if (now === undefined) now = this._now ? this._now() : this._t;
     if (typeof now !== "number" || !(now >= this._t && now < Infinity)) return (this.lastError = -EINVAL);
     this._t = now;
@@ -421,8 +536,10 @@ export class BankManager implements Allocator {
     for (s = 0; s < n; s++) {
       if (!this._m[s]) continue;
       on = P.getPower(s) === "on";
-      if (want[s] > 0 && !on) { this._set(s, 1); c++; }
-      else if (want[s] === 0 && on && this.live[s] === 0 && this._set(s, 0) === 0) c++;
+      if (want[s] > 0 && !on) {
+        this._set(s, 1);
+        c++;
+      } else if (want[s] === 0 && on && this.live[s] === 0 && this._set(s, 0) === 0) c++;
     }
     return c;
   }
@@ -445,9 +562,22 @@ export class BankManager implements Allocator {
    * return is how many were lost.
    */
   powerOff(section: number, force?: boolean, lost?: LostAllocation[]): number {
-    var A = this.allocators, R = this._rec, L: any[] = [], b, e, a, x, i, k, r;
-    if (!(section >= 0 && section < this._sb.length) || Math.floor(section) !== section ||
-        (lost !== undefined && lost !== null && !(typeof lost === "object" && typeof lost.push === "function"))) return (this.lastError = -EINVAL);
+    var A = this.allocators,
+      R = this._rec,
+      L: any[] = [],
+      b,
+      e,
+      a,
+      x,
+      i,
+      k,
+      r;
+    if (
+      !(section >= 0 && section < this._sb.length) ||
+      Math.floor(section) !== section ||
+      (lost !== undefined && lost !== null && !(typeof lost === "object" && typeof lost.push === "function"))
+    )
+      return (this.lastError = -EINVAL);
     if (!this._m[section] || (this.live[section] > 0 && !force)) return (this.lastError = -EBUSY);
     if (this.power.getPower(section) === "off") return 0;
     b = this._sb[section];
@@ -480,13 +610,27 @@ export class BankManager implements Allocator {
    * reclaim the in-band pools over the run of sections that are on around it.
    */
   _set(s: number, on: number): number {
-    var A = this.allocators, P = this.power, sb = this._sb, n = sb.length, r = 0, lo = s, hi = s, k, x: any, l, h;
+    var A = this.allocators,
+      P = this.power,
+      sb = this._sb,
+      n = sb.length,
+      r = 0,
+      lo = s,
+      hi = s,
+      k,
+      x: any,
+      l,
+      h;
     if (!on) {
       for (k = 0; k < A.length && r >= 0; k++) {
         x = A[k];
         if (this._cv[k][s] > 0 && typeof x.releaseRange === "function") r = x.releaseRange(sb[s], this._ss[s]);
       }
-      if (r >= 0) { P.setPower(s, "off"); this.switchOffs++; return 0; }
+      if (r >= 0) {
+        P.setPower(s, "off");
+        this.switchOffs++;
+        return 0;
+      }
       this.lastError = r;
     } else {
       P.setPower(s, "on");

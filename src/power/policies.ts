@@ -61,8 +61,21 @@ function lowest(): number {
  * section that is off in step 3).
  */
 function packed(bm: BankManager, k: number, size: number, alignment?: number): number {
-  var x = bm.allocators[k] as any, la = bm._la[k], cv = bm._cv[k], live = bm.live, m = bm._m, sb = bm._sb, ss = bm._ss, P = bm.power,
-    n = sb.length, f = typeof x.fit === "function", i, s, e, h, a;
+  var x = bm.allocators[k] as any,
+    la = bm._la[k],
+    cv = bm._cv[k],
+    live = bm.live,
+    m = bm._m,
+    sb = bm._sb,
+    ss = bm._ss,
+    P = bm.power,
+    n = sb.length,
+    f = typeof x.fit === "function",
+    i,
+    s,
+    e,
+    h,
+    a;
   for (i = 0; i < 2; i++) {
     for (s = 0; s < n; s++) {
       if (P.getPower(s) !== "on" || !(i || live[s] > 0 || !m[s]) || cv[s] - la[s] < (f ? 1 : size)) continue;
@@ -96,7 +109,8 @@ function allOn(bm: BankManager, now: number, want: number[]): void {
  * below the top stay on. O(sections).
  */
 function top(bm: BankManager, now: number, want: number[]): void {
-  var t = -1, s;
+  var t = -1,
+    s;
   for (s = 0; s < want.length; s++) if (bm.live[s] > 0) t = s;
   for (s = 0; s < want.length; s++) want[s] = s <= t ? 1 : 0;
 }
@@ -107,7 +121,8 @@ function top(bm: BankManager, now: number, want: number[]): void {
  * seconds, and left as it is until then. O(sections).
  */
 function empty(this: Policy & { hold: boolean }, bm: BankManager, now: number, want: number[]): void {
-  var h = this.hold ? bm.hysteresis : 0, since = bm._since;
+  var h = this.hold ? bm.hysteresis : 0,
+    since = bm._since;
   for (var s = 0; s < want.length; s++) want[s] = bm.live[s] > 0 ? 1 : h > 0 && !(since[s] >= 0 && now - since[s] >= h) ? -1 : 0;
 }
 
@@ -142,7 +157,7 @@ export function policy(name: string): Policy {
   var names: string[] = [];
   for (var i = 0; i < POLICIES.length; i++) {
     if (POLICIES[i].name === name) return POLICIES[i];
-    names.push("\"" + POLICIES[i].name + "\"");
+    names.push('"' + POLICIES[i].name + '"');
   }
   return fail("EINVAL", "policy must be one of " + names.join(", ") + ", got " + show(name));
 }

@@ -26,7 +26,7 @@ var __rk = { passed: 0, failed: 0, failures: [], part: "", section: "" };
 
 function __rkShow(v) {
   var i, n, s;
-  if (typeof v === "string") return "\"" + v + "\"";
+  if (typeof v === "string") return '"' + v + '"';
   if (v !== null && typeof v === "object" && typeof v.length === "number") {
     n = v.length < 16 ? v.length : 16;
     s = [];
@@ -38,7 +38,10 @@ function __rkShow(v) {
 }
 
 function __rkRecord(ok, name, detail) {
-  if (ok) { __rk.passed++; return; }
+  if (ok) {
+    __rk.passed++;
+    return;
+  }
   __rk.failed++;
   __rk.failures.push(__rk.part + " › " + (__rk.section ? __rk.section + " › " : "") + name + ": " + detail);
 }
@@ -71,11 +74,24 @@ function eq(name, actual, expected) {
 
 /** Passes when `fn()` throws an error whose `.code === code`. */
 function throwsCode(name, fn, code) {
-  var threw = false, err = null;
-  try { fn(); } catch (e) { threw = true; err = e; }
-  if (!threw) { __rkRecord(false, name, "expected a throw with code " + code + ", nothing was thrown"); return; }
+  var threw = false,
+    err = null;
+  try {
+    fn();
+  } catch (e) {
+    threw = true;
+    err = e;
+  }
+  if (!threw) {
+    __rkRecord(false, name, "expected a throw with code " + code + ", nothing was thrown");
+    return;
+  }
   var got = err !== null && err !== undefined ? err.code : undefined;
-  __rkRecord(got === code, name, "expected code " + code + ", got " + __rkShow(got) + " (" + (err && err.message !== undefined ? err.message : String(err)) + ")");
+  __rkRecord(
+    got === code,
+    name,
+    "expected code " + code + ", got " + __rkShow(got) + " (" + (err && err.message !== undefined ? err.message : String(err)) + ")"
+  );
 }
 
 /** Called by the generated script before each part. */

@@ -15,13 +15,16 @@ export interface HandSection {
 }
 
 /** A hand-made mode: base current in µA. */
-export interface HandMode { current_uA: number; retentionApplies: boolean; }
+export interface HandMode {
+  current_uA: number;
+  retentionApplies: boolean;
+}
 
 /** Default modes: "sleep" (1.5 µA + retention), "run" (100 µA, retention included), "sysoff" (0.3 µA + retention). */
 export var HAND_MODES: { [name: string]: HandMode } = {
   sleep: { current_uA: 1.5, retentionApplies: true },
   run: { current_uA: 100, retentionApplies: false },
-  sysoff: { current_uA: 0.3, retentionApplies: true }
+  sysoff: { current_uA: 0.3, retentionApplies: true },
 };
 
 /** Build a Board named "HAND" from sections (address order), modes and a voltage; the first mode is the default. */
@@ -30,11 +33,17 @@ export function handBoard(sections: HandSection[], modes?: { [name: string]: Han
   var banks: BoardBank[] = [];
   var all: BoardSection[] = [];
   for (var i = 0; i < sections.length; i++) {
-    var h = sections[i], dot = h.name.indexOf(".");
+    var h = sections[i],
+      dot = h.name.indexOf(".");
     var bank = dot > 0 ? h.name.slice(0, dot) : h.name;
     var s: BoardSection = {
-      name: h.name, bank: bank, index: dot > 0 ? Number(h.name.slice(dot + 2)) : 0, base: h.base, size: h.size,
-      gateable: h.gateable, retention: { value: h.retention_nA, unit: "nA", derived: "hand-made: " + h.retention_nA + " nA for " + h.name }
+      name: h.name,
+      bank: bank,
+      index: dot > 0 ? Number(h.name.slice(dot + 2)) : 0,
+      base: h.base,
+      size: h.size,
+      gateable: h.gateable,
+      retention: { value: h.retention_nA, unit: "nA", derived: "hand-made: " + h.retention_nA + " nA for " + h.name },
     };
     if (banks.length === 0 || banks[banks.length - 1].name !== bank) banks.push({ name: bank, sections: [] });
     banks[banks.length - 1].sections.push(s);
@@ -45,16 +54,28 @@ export function handBoard(sections: HandSection[], modes?: { [name: string]: Han
   for (var k = 0; k < names.length; k++) {
     var m = ms[names[k]];
     modeTable[names[k]] = {
-      name: names[k], description: "hand-made mode " + names[k],
-      current: { value: m.current_uA, unit: "uA", source: "hand-made table, " + names[k] }, retentionApplies: m.retentionApplies
+      name: names[k],
+      description: "hand-made mode " + names[k],
+      current: { value: m.current_uA, unit: "uA", source: "hand-made table, " + names[k] },
+      retentionApplies: m.retentionApplies,
     };
   }
-  var first = all[0], last = all[all.length - 1];
+  var first = all[0],
+    last = all[all.length - 1];
   return {
-    name: "HAND", title: "Hand-made test board", chip: { part: "none", core: "none" },
+    name: "HAND",
+    title: "Hand-made test board",
+    chip: { part: "none", core: "none" },
     voltage: { value: volts === undefined ? 3 : volts, unit: "V", source: "hand-made supply" },
     ram: { base: first.base, size: last.base + last.size - first.base },
-    banks: banks, sections: all, reserved: [], regions: [], modes: modeTable, defaultMode: names[0],
-    ramPower: "none", notes: ["made by test/support/hand-board.ts"], file: "(hand-made)"
+    banks: banks,
+    sections: all,
+    reserved: [],
+    regions: [],
+    modes: modeTable,
+    defaultMode: names[0],
+    ramPower: "none",
+    notes: ["made by test/support/hand-board.ts"],
+    file: "(hand-made)",
   };
 }

@@ -10,11 +10,19 @@ import type { Test } from "uvu";
 import type { Memory, Power } from "../../src/hal/ports.js";
 
 /** A fresh memory of `size` bytes at `base`, where `base - 1`, `base + size` and fractional addresses fault with EFAULT. */
-export interface MemoryUnderTest { mem: Memory; base: number; size: number; }
+export interface MemoryUnderTest {
+  mem: Memory;
+  base: number;
+  size: number;
+}
 
 /** The error `fn` throws, or fails the test. */
 export function thrown(fn: () => unknown): any {
-  try { fn(); } catch (e) { return e; }
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
   assert.unreachable("expected a throw");
 }
 
@@ -25,7 +33,11 @@ export function throwsCode(fn: () => unknown, code: string, re?: RegExp): void {
   if (re) assert.match(e.message, re);
 }
 
-const bytesAt = (m: Memory, a: number, n: number): number[] => { const out: number[] = []; m.readBlock(a, out, 0, n); return out; };
+const bytesAt = (m: Memory, a: number, n: number): number[] => {
+  const out: number[] = [];
+  m.readBlock(a, out, 0, n);
+  return out;
+};
 
 /** Register the Memory-port contract tests for `label` on `test`; `make()` gives a fresh memory of at least 64 bytes. */
 export function memoryContract(test: Test, label: string, make: () => MemoryUnderTest): void {
@@ -40,9 +52,12 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
     assert.is(mem.read16(base + 2), 0x0403);
     mem.write16(base + 8, 0xbeef);
     assert.equal(bytesAt(mem, base + 8, 2), [0xef, 0xbe]);
-    mem.write8(base + 12, 0x11); mem.write8(base + 13, 0x22); mem.write8(base + 14, 0x33); mem.write8(base + 15, 0x44);
+    mem.write8(base + 12, 0x11);
+    mem.write8(base + 13, 0x22);
+    mem.write8(base + 14, 0x33);
+    mem.write8(base + 15, 0x44);
     assert.is(mem.read32(base + 12), 0x44332211);
-    mem.write32(base + 17, 0xcafebabe);                 // unaligned
+    mem.write32(base + 17, 0xcafebabe); // unaligned
     assert.is(mem.read32(base + 17), 0xcafebabe);
   });
 
@@ -57,21 +72,32 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
 
   t("writes take signed and unsigned values of their width and touch only their bytes", ({ mem, base }) => {
     mem.fill(base, 16, 0x5a);
-    mem.write8(base + 1, 0xff); assert.is(mem.read8(base + 1), 0xff);
-    mem.write8(base + 1, 0); assert.is(mem.read8(base + 1), 0);
-    mem.write8(base + 1, -1); assert.is(mem.read8(base + 1), 0xff);
-    mem.write16(base + 4, 0x2345); assert.is(mem.read16(base + 4), 0x2345);
-    mem.write16(base + 4, -2); assert.is(mem.read16(base + 4), 0xfffe);
-    mem.write32(base + 8, 0x23456789); assert.is(mem.read32(base + 8), 0x23456789);
-    mem.write32(base + 8, -1); assert.is(mem.read32(base + 8), 0xffffffff);
+    mem.write8(base + 1, 0xff);
+    assert.is(mem.read8(base + 1), 0xff);
+    mem.write8(base + 1, 0);
+    assert.is(mem.read8(base + 1), 0);
+    mem.write8(base + 1, -1);
+    assert.is(mem.read8(base + 1), 0xff);
+    mem.write16(base + 4, 0x2345);
+    assert.is(mem.read16(base + 4), 0x2345);
+    mem.write16(base + 4, -2);
+    assert.is(mem.read16(base + 4), 0xfffe);
+    mem.write32(base + 8, 0x23456789);
+    assert.is(mem.read32(base + 8), 0x23456789);
+    mem.write32(base + 8, -1);
+    assert.is(mem.read32(base + 8), 0xffffffff);
     assert.equal(bytesAt(mem, base, 16), [0x5a, 0xff, 0x5a, 0x5a, 0xfe, 0xff, 0x5a, 0x5a, 0xff, 0xff, 0xff, 0xff, 0x5a, 0x5a, 0x5a, 0x5a]);
   });
 
   t("the first and the last bytes and words are accessible", ({ mem, base, size }) => {
-    mem.write8(base, 0xa1); mem.write8(base + size - 1, 0xb2);
-    assert.is(mem.read8(base), 0xa1); assert.is(mem.read8(base + size - 1), 0xb2);
-    mem.write32(base + size - 4, 0x01020304); assert.is(mem.read32(base + size - 4), 0x01020304);
-    mem.write16(base + size - 2, 0xa5a5); assert.is(mem.read16(base + size - 2), 0xa5a5);
+    mem.write8(base, 0xa1);
+    mem.write8(base + size - 1, 0xb2);
+    assert.is(mem.read8(base), 0xa1);
+    assert.is(mem.read8(base + size - 1), 0xb2);
+    mem.write32(base + size - 4, 0x01020304);
+    assert.is(mem.read32(base + size - 4), 0x01020304);
+    mem.write16(base + size - 2, 0xa5a5);
+    assert.is(mem.read16(base + size - 2), 0xa5a5);
   });
 
   t("readBlock and writeBlock copy at offsets, into plain and typed arrays; writeBlock stores each element's low byte", ({ mem, base }) => {
@@ -87,7 +113,8 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
     assert.equal(bytesAt(mem, base, 3), [1, 2, 3]);
     mem.writeBlock(base, [256, -1, 0x1234], 0, 3);
     assert.equal(bytesAt(mem, base, 3), [0, 255, 0x34]);
-    mem.writeBlock(base, [99], 0, 0); mem.readBlock(base, dst, 0, 0);
+    mem.writeBlock(base, [99], 0, 0);
+    mem.readBlock(base, dst, 0, 0);
     assert.is(mem.read8(base), 0, "zero-length block calls do nothing");
     assert.is(dst[0], 7);
   });
@@ -102,16 +129,23 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
 
   t("copy is a memmove: disjoint, overlapping forwards and backwards", ({ mem, base }) => {
     const pat = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-    const reset = () => { mem.fill(base, 48, 0); mem.writeBlock(base + 8, pat, 0, 16); };
-    reset(); mem.copy(base + 32, base + 8, 16);
+    const reset = () => {
+      mem.fill(base, 48, 0);
+      mem.writeBlock(base + 8, pat, 0, 16);
+    };
+    reset();
+    mem.copy(base + 32, base + 8, 16);
     assert.equal(bytesAt(mem, base + 32, 16), pat);
-    reset(); mem.copy(base + 12, base + 8, 16);     // dst above src: copy from the end
+    reset();
+    mem.copy(base + 12, base + 8, 16); // dst above src: copy from the end
     assert.equal(bytesAt(mem, base + 12, 16), pat);
     assert.equal(bytesAt(mem, base + 8, 4), [1, 2, 3, 4]);
-    reset(); mem.copy(base + 4, base + 8, 16);      // dst below src: copy from the start
+    reset();
+    mem.copy(base + 4, base + 8, 16); // dst below src: copy from the start
     assert.equal(bytesAt(mem, base + 4, 16), pat);
     assert.equal(bytesAt(mem, base + 20, 4), [13, 14, 15, 16]);
-    reset(); mem.copy(base + 8, base + 8, 16);
+    reset();
+    mem.copy(base + 8, base + 8, 16);
     assert.equal(bytesAt(mem, base + 8, 16), pat);
     mem.copy(base, base + 8, 0);
     assert.is(mem.read8(base), 0);
@@ -119,7 +153,8 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
 
   t("EFAULT outside its range, and a rejected write changes nothing", ({ mem, base, size }) => {
     mem.fill(base, size, 0x77);
-    const below = base - 1, above = base + size;
+    const below = base - 1,
+      above = base + size;
     for (const a of [below, above]) {
       throwsCode(() => mem.read8(a), "EFAULT", /0x/);
       throwsCode(() => mem.read16(a), "EFAULT");
@@ -128,16 +163,17 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
       throwsCode(() => mem.write16(a, 1), "EFAULT");
       throwsCode(() => mem.write32(a, 1), "EFAULT");
     }
-    throwsCode(() => mem.read32(above - 2), "EFAULT");            // straddles the end
+    throwsCode(() => mem.read32(above - 2), "EFAULT"); // straddles the end
     throwsCode(() => mem.write32(above - 2, 0), "EFAULT");
-    throwsCode(() => mem.write16(below, 0), "EFAULT");            // straddles the start
+    throwsCode(() => mem.write16(below, 0), "EFAULT"); // straddles the start
     throwsCode(() => mem.readBlock(above - 4, [], 0, 5), "EFAULT");
     throwsCode(() => mem.writeBlock(above - 4, [1, 2, 3, 4, 5], 0, 5), "EFAULT");
     throwsCode(() => mem.fill(base, size + 1, 0), "EFAULT");
     throwsCode(() => mem.copy(above - 4, base, 8), "EFAULT");
     throwsCode(() => mem.copy(base, above - 4, 8), "EFAULT");
     throwsCode(() => mem.copy(below, base, 8), "EFAULT");
-    for (const a of [base + 0.5, base + 4.25]) {                    // not a byte address
+    for (const a of [base + 0.5, base + 4.25]) {
+      // not a byte address
       throwsCode(() => mem.read8(a), "EFAULT");
       throwsCode(() => mem.read16(a), "EFAULT");
       throwsCode(() => mem.read32(a), "EFAULT");
@@ -149,7 +185,10 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
     }
     const all: number[] = [];
     mem.readBlock(base, all, 0, size);
-    assert.ok(all.every((x) => x === 0x77), "nothing was written by the rejected calls");
+    assert.ok(
+      all.every((x) => x === 0x77),
+      "nothing was written by the rejected calls",
+    );
   });
 }
 
@@ -164,9 +203,21 @@ export function memoryContract(test: Test, label: string, make: () => MemoryUnde
  */
 export function memoryInputContract(test: Test, label: string, make: () => MemoryUnderTest): void {
   const t = (name: string, fn: (u: MemoryUnderTest) => void) => test(label + ": " + name, () => fn(make()));
-  const NOT_INTEGERS: [unknown, RegExp][] = [[NaN, /got NaN/], [1.5, /got 1\.5/], ["5", /got "5"/], [{}, /got \[object Object\]/],
-    [null, /got null/], [undefined, /got undefined/], [true, /got true/], [Infinity, /got Infinity/]];
-  const WIDTHS: [string, number, number, number][] = [["write8", 1, -128, 255], ["write16", 2, -32768, 65535], ["write32", 4, -0x80000000, 0xffffffff]];
+  const NOT_INTEGERS: [unknown, RegExp][] = [
+    [NaN, /got NaN/],
+    [1.5, /got 1\.5/],
+    ["5", /got "5"/],
+    [{}, /got \[object Object\]/],
+    [null, /got null/],
+    [undefined, /got undefined/],
+    [true, /got true/],
+    [Infinity, /got Infinity/],
+  ];
+  const WIDTHS: [string, number, number, number][] = [
+    ["write8", 1, -128, 255],
+    ["write16", 2, -32768, 65535],
+    ["write32", 4, -0x80000000, 0xffffffff],
+  ];
 
   t("write8/16/32 refuse a value that is not an integer of their width, naming it; nothing is written", ({ mem, base }) => {
     mem.fill(base, 16, 0x77);
@@ -178,9 +229,12 @@ export function memoryInputContract(test: Test, label: string, make: () => Memor
     }
     assert.equal(bytesAt(mem, base, 16), new Array(16).fill(0x77), "nothing was written");
     const read = (n: number) => (n === 4 ? mem.read32(base + 8) : n === 2 ? mem.read16(base + 8) : mem.read8(base + 8));
-    for (const [verb, n, lo, hi] of WIDTHS) {          // the edges are accepted: the lowest reads back unsigned
-      (mem as any)[verb](base + 8, lo); assert.is(read(n), lo + 2 ** (8 * n), verb + "(" + lo + ")");
-      (mem as any)[verb](base + 8, hi); assert.is(read(n), hi, verb + "(" + hi + ")");
+    for (const [verb, n, lo, hi] of WIDTHS) {
+      // the edges are accepted: the lowest reads back unsigned
+      (mem as any)[verb](base + 8, lo);
+      assert.is(read(n), lo + 2 ** (8 * n), verb + "(" + lo + ")");
+      (mem as any)[verb](base + 8, hi);
+      assert.is(read(n), hi, verb + "(" + hi + ")");
     }
   });
 
@@ -217,7 +271,13 @@ export function memoryInputContract(test: Test, label: string, make: () => Memor
   });
 
   t("block calls refuse a buffer that is not an array or typed array, naming it", ({ mem, base }) => {
-    for (const [buf, re] of [[null, /dst.*got null/], [undefined, /dst.*got undefined/], ["abcd", /dst.*got "abcd"/], [5, /dst.*got 5/], [{}, /dst/]] as [unknown, RegExp][]) {
+    for (const [buf, re] of [
+      [null, /dst.*got null/],
+      [undefined, /dst.*got undefined/],
+      ["abcd", /dst.*got "abcd"/],
+      [5, /dst.*got 5/],
+      [{}, /dst/],
+    ] as [unknown, RegExp][]) {
       throwsCode(() => mem.readBlock(base, buf as any, 0, 4), "EINVAL", re);
       throwsCode(() => mem.writeBlock(base, buf as any, 0, 4), "EINVAL", new RegExp(re.source.replace("dst", "src")));
     }
@@ -244,7 +304,7 @@ export type PowerFactory = (sections: { name: string; base: number; size: number
 export const CONTRACT_SECTIONS = [
   { name: "A", base: 0x1000, size: 0x100, gateable: false },
   { name: "B", base: 0x1100, size: 0x100, gateable: true },
-  { name: "C", base: 0x1300, size: 0x200, gateable: true }
+  { name: "C", base: 0x1300, size: 0x200, gateable: true },
 ];
 
 /** Register the Power-port contract tests for `label` on `test`. */
@@ -253,13 +313,25 @@ export function powerContract(test: Test, label: string, make: PowerFactory): vo
 
   t("describes its sections and starts with all on", (p) => {
     assert.is(p.sectionCount(), 3);
-    assert.equal([0, 1, 2].map((i) => [p.sectionName(i), p.sectionBase(i), p.sectionSize(i), p.gateable(i), p.getPower(i)]),
-      [["A", 0x1000, 0x100, false, "on"], ["B", 0x1100, 0x100, true, "on"], ["C", 0x1300, 0x200, true, "on"]]);
+    assert.equal(
+      [0, 1, 2].map((i) => [p.sectionName(i), p.sectionBase(i), p.sectionSize(i), p.gateable(i), p.getPower(i)]),
+      [
+        ["A", 0x1000, 0x100, false, "on"],
+        ["B", 0x1100, 0x100, true, "on"],
+        ["C", 0x1300, 0x200, true, "on"],
+      ],
+    );
   });
 
   t("sectionAt: first and last bytes, gaps, below and above", (p) => {
-    assert.equal([0x1000, 0x10ff, 0x1100, 0x11ff, 0x1300, 0x14ff].map((a) => p.sectionAt(a)), [0, 0, 1, 1, 2, 2]);
-    assert.equal([0xfff, 0x1200, 0x12ff, 0x1500, 0, 0xffffffff].map((a) => p.sectionAt(a)), [-1, -1, -1, -1, -1, -1]);
+    assert.equal(
+      [0x1000, 0x10ff, 0x1100, 0x11ff, 0x1300, 0x14ff].map((a) => p.sectionAt(a)),
+      [0, 0, 1, 1, 2, 2],
+    );
+    assert.equal(
+      [0xfff, 0x1200, 0x12ff, 0x1500, 0, 0xffffffff].map((a) => p.sectionAt(a)),
+      [-1, -1, -1, -1, -1, -1],
+    );
   });
 
   t("a gateable section goes to every state and back", (p) => {

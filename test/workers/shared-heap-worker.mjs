@@ -17,7 +17,8 @@ const { handle, id, iterations, maxLive, mode, control, owners } = workerData;
 const region = attachSharedRegion(handle);
 const ctl = new Int32Array(control);
 const own = new Int32Array(owners);
-const base = handle.base, G = handle.granule;
+const base = handle.base,
+  G = handle.granule;
 
 let mm = null;
 if (mode === "manager") {
@@ -29,14 +30,22 @@ const alloc = mm ? (s) => mm.allocateShared(s) : (s, al) => region.heap.allocate
 const free = mm ? (a, s) => mm.deallocate(a, s) : (a, s) => region.heap.free(a, s);
 
 let x = (0x9e3779b9 ^ (id * 0x85ebca6b)) >>> 0 || 1;
-const rnd = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
+const rnd = () => {
+  x ^= x << 13;
+  x >>>= 0;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  x >>>= 0;
+  return x;
+};
 const out = { id, allocs: 0, frees: 0, fails: 0, overlaps: 0, lost: 0, patternErrors: 0, freeErrors: 0, spills: 0, waits: 0 };
 const live = [];
 let seq = 0;
 
 function take(a, size) {
   const tag = ((id << 6) + (++seq & 63)) & 0xff || 1;
-  const g0 = (a - base) / G, n = Math.ceil(size / G);
+  const g0 = (a - base) / G,
+    n = Math.ceil(size / G);
   for (let g = g0; g < g0 + n; g++) if (Atomics.compareExchange(own, g, 0, id) !== 0) out.overlaps++;
   region.memory.fill(a, size, tag);
   live.push({ a, size, tag });
@@ -47,8 +56,13 @@ function give(i) {
   const { a, size, tag } = live[i];
   const buf = new Uint8Array(size);
   region.memory.readBlock(a, buf, 0, size);
-  for (let k = 0; k < size; k++) if (buf[k] !== tag) { out.patternErrors++; break; }
-  const g0 = (a - base) / G, n = Math.ceil(size / G);
+  for (let k = 0; k < size; k++)
+    if (buf[k] !== tag) {
+      out.patternErrors++;
+      break;
+    }
+  const g0 = (a - base) / G,
+    n = Math.ceil(size / G);
   for (let g = g0; g < g0 + n; g++) if (Atomics.compareExchange(own, g, id, 0) !== id) out.lost++;
   if (free(a, size) !== 0) out.freeErrors++;
   live[i] = live[live.length - 1];
@@ -57,18 +71,26 @@ function give(i) {
 }
 
 parentPort.postMessage({ ready: true });
-Atomics.wait(ctl, 0, 0);                       // the start line: all workers go together
+Atomics.wait(ctl, 0, 0); // the start line: all workers go together
 for (let k = 0; k < iterations; k++) {
   const u = rnd();
-  if (mode === "manager") {                    // allocate(17) / deallocate(17) pairs
+  if (mode === "manager") {
+    // allocate(17) / deallocate(17) pairs
     const a = alloc(17);
-    if (a === 0) { out.fails++; continue; }
+    if (a === 0) {
+      out.fails++;
+      continue;
+    }
     if (mm.memoryType(a) !== "SHARED") out.spills++;
-    else { take(a, 17); give(live.length - 1); }
+    else {
+      take(a, 17);
+      give(live.length - 1);
+    }
     continue;
   }
   if (live.length === 0 || (live.length < maxLive && (u & 1) === 0)) {
-    const size = 1 + ((u >>> 8) % 300), al = (u >>> 4) % 8 === 0 ? 64 : undefined;
+    const size = 1 + ((u >>> 8) % 300),
+      al = (u >>> 4) % 8 === 0 ? 64 : undefined;
     const a = alloc(size, al);
     if (a === 0) out.fails++;
     else {

@@ -11,10 +11,14 @@
 // the ref too, without a ratio goal: newest-first frees are the best case of
 // @thi.ng/malloc's used-list search, oldest-first its worst.
 BENCH_ADAPTERS.push({
-  name: "granular", workloads: ["mix16-256", "mix16-256-lifo", "mix16-256-fifo"], ref: false, nodeOnly: false,
+  name: "granular",
+  workloads: ["mix16-256", "mix16-256-lifo", "mix16-256-fifo"],
+  ref: false,
+  nodeOnly: false,
   goals: { "mix16-256": { node: 4.0 } },
   make: function (rk, host) {
-    var base = 0x20000000, mem = new rk.ArrayMemory(base, host.regionBytes);
+    var base = 0x20000000,
+      mem = new rk.ArrayMemory(base, host.regionBytes);
     var heap = new rk.GranularHeap(mem, { base: base, size: host.regionBytes });
     heap.alloc = heap.allocate;
     return heap;

@@ -9,18 +9,35 @@
 // allocate; V8 does not inline calls through bound functions), under duk the
 // bound methods (a bound call is cheap there, an extra JS call is not).
 
-function BenchMemBlocksRun(mb) { this.m = mb; }
-BenchMemBlocksRun.prototype.alloc = function (size) { return this.m.allocContiguous(size >> 5); };
-BenchMemBlocksRun.prototype.free = function (a, size) { this.m.freeContiguous(a, size >> 5); };
+function BenchMemBlocksRun(mb) {
+  this.m = mb;
+}
+BenchMemBlocksRun.prototype.alloc = function (size) {
+  return this.m.allocContiguous(size >> 5);
+};
+BenchMemBlocksRun.prototype.free = function (a, size) {
+  this.m.freeContiguous(a, size >> 5);
+};
 
 BENCH_ADAPTERS.push({
-  name: "memblocks", workloads: ["fixed32-lifo", "fixed32-fifo", "contig-frag"], ref: false, nodeOnly: false,
+  name: "memblocks",
+  workloads: ["fixed32-lifo", "fixed32-fifo", "contig-frag"],
+  ref: false,
+  nodeOnly: false,
   goals: { "fixed32-lifo": { node: 0.7, duk: 0.4 }, "fixed32-fifo": { node: 0.7, duk: 0.4 } },
   make: function (rk, host) {
     var base = 0x20000000;
-    var mb = new rk.MemBlocks(new rk.ArrayMemory(base, host.regionBytes), { base: base, size: host.regionBytes, blockSize: host.blockSize });
+    var mb = new rk.MemBlocks(new rk.ArrayMemory(base, host.regionBytes), {
+      base: base,
+      size: host.regionBytes,
+      blockSize: host.blockSize
+    });
     if (host.workload === "contig-frag") return new BenchMemBlocksRun(mb);
-    if (host.engine === "node") { mb.alloc = mb.allocBlock; mb.free = mb.freeBlock; return mb; } // this bench instance only
+    if (host.engine === "node") {
+      mb.alloc = mb.allocBlock;
+      mb.free = mb.freeBlock;
+      return mb;
+    } // this bench instance only
     return { alloc: mb.allocBlock.bind(mb), free: mb.freeBlock.bind(mb) };
   }
 });

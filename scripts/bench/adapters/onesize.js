@@ -8,10 +8,14 @@
 // `alloc` as an alias of `allocate` (no wrapper call); the driver's
 // free(address, size) reaches the contract's free(address), which takes no size.
 BENCH_ADAPTERS.push({
-  name: "onesize", workloads: ["fixed32-lifo", "fixed32-fifo"], ref: false, nodeOnly: false,
+  name: "onesize",
+  workloads: ["fixed32-lifo", "fixed32-fifo"],
+  ref: false,
+  nodeOnly: false,
   goals: { "fixed32-lifo": { node: 0.8, duk: 0.6 }, "fixed32-fifo": { node: 0.8, duk: 0.6 } },
   make: function (rk, host) {
-    var base = 0x20000000, mem = new rk.ArrayMemory(base, host.regionBytes);
+    var base = 0x20000000,
+      mem = new rk.ArrayMemory(base, host.regionBytes);
     var pool = new rk.Onesize(mem, { base: base, size: host.regionBytes, blockSize: host.blockSize });
     pool.alloc = pool.allocate;
     return pool;

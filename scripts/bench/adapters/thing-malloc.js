@@ -7,11 +7,18 @@
 function BenchThingMalloc(MemPool, bytes) {
   this.p = new MemPool({ size: bytes });
 }
-BenchThingMalloc.prototype.alloc = function (size) { return this.p.malloc(size); };
-BenchThingMalloc.prototype.free = function (addr, size) { this.p.free(addr); };
+BenchThingMalloc.prototype.alloc = function (size) {
+  return this.p.malloc(size);
+};
+BenchThingMalloc.prototype.free = function (addr, size) {
+  this.p.free(addr);
+};
 
 BENCH_ADAPTERS.push({
-  name: "thing-malloc", workloads: ["mix16-256", "mix16-256-lifo", "mix16-256-fifo"], ref: true, nodeOnly: true,
+  name: "thing-malloc",
+  workloads: ["mix16-256", "mix16-256-lifo", "mix16-256-fifo"],
+  ref: true,
+  nodeOnly: true,
   make: function (rk, host) {
     return new BenchThingMalloc(host.require("@thi.ng/malloc").MemPool, host.regionBytes);
   }

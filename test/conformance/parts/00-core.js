@@ -3,7 +3,11 @@
   var BASE = 0x20000000;
 
   function messageOf(fn) {
-    try { fn(); } catch (e) { return String(e && e.message); }
+    try {
+      fn();
+    } catch (e) {
+      return String(e && e.message);
+    }
     return "";
   }
 
@@ -23,7 +27,13 @@
   eq("makeError sets .code", err.code, "EINVAL");
   eq("makeError message", err.message, "EINVAL: size must be positive");
   check("makeError makes an Error", err instanceof Error);
-  throwsCode("a thrown makeError keeps its code", function () { throw rk.makeError("EBUSY", "x"); }, "EBUSY");
+  throwsCode(
+    "a thrown makeError keeps its code",
+    function () {
+      throw rk.makeError("EBUSY", "x");
+    },
+    "EBUSY"
+  );
 
   section("storage");
   eq("hasTypedArrays matches the engine", rk.hasTypedArrays, typeof Uint8Array !== "undefined" && typeof Int32Array !== "undefined");
@@ -58,7 +68,10 @@
   eq("POWER_OFF", rk.POWER_OFF, "off");
   eq("POWER_RETAINED", rk.POWER_RETAINED, "retained");
   check("isPowerState on/off/retained", rk.isPowerState("on") && rk.isPowerState("off") && rk.isPowerState("retained"));
-  check("isPowerState rejects others", !rk.isPowerState("ON") && !rk.isPowerState("") && !rk.isPowerState(undefined) && !rk.isPowerState(1));
+  check(
+    "isPowerState rejects others",
+    !rk.isPowerState("ON") && !rk.isPowerState("") && !rk.isPowerState(undefined) && !rk.isPowerState(1)
+  );
 
   section("ArrayMemory: little-endian access");
   var m = new rk.ArrayMemory(BASE, 64);
@@ -88,7 +101,11 @@
 
   section("ArrayMemory: block calls");
   m.writeBlock(BASE + 16, [9, 1, 2, 3, 4, 9], 1, 4);
-  eq("writeBlock copies src[off..off+len)", [m.read8(BASE + 16), m.read8(BASE + 17), m.read8(BASE + 18), m.read8(BASE + 19), m.read8(BASE + 20)], [1, 2, 3, 4, 0]);
+  eq(
+    "writeBlock copies src[off..off+len)",
+    [m.read8(BASE + 16), m.read8(BASE + 17), m.read8(BASE + 18), m.read8(BASE + 19), m.read8(BASE + 20)],
+    [1, 2, 3, 4, 0]
+  );
   var dst = [7, 7, 7, 7, 7, 7];
   m.readBlock(BASE + 16, dst, 1, 4);
   eq("readBlock fills dst[off..off+len)", dst, [7, 1, 2, 3, 4, 7]);
@@ -118,69 +135,340 @@
   eq("copy onto itself changes nothing", m.read8(BASE + 44), 7);
 
   section("ArrayMemory: EFAULT outside the range");
-  throwsCode("read8 below base", function () { m.read8(BASE - 1); }, "EFAULT");
-  throwsCode("read8 at base + size", function () { m.read8(BASE + 64); }, "EFAULT");
-  throwsCode("read16 across the end", function () { m.read16(BASE + 63); }, "EFAULT");
-  throwsCode("read32 across the end", function () { m.read32(BASE + 62); }, "EFAULT");
-  throwsCode("write8 past the end", function () { m.write8(BASE + 64, 1); }, "EFAULT");
-  throwsCode("write32 across the end", function () { m.write32(BASE + 61, 1); }, "EFAULT");
-  throwsCode("read at NULL", function () { m.read8(0); }, "EFAULT");
-  throwsCode("readBlock across the end", function () { m.readBlock(BASE + 60, [], 0, 8); }, "EFAULT");
-  throwsCode("fill across the end", function () { m.fill(BASE + 60, 8, 0); }, "EFAULT");
-  throwsCode("copy from outside", function () { m.copy(BASE, BASE + 60, 8); }, "EFAULT");
+  throwsCode(
+    "read8 below base",
+    function () {
+      m.read8(BASE - 1);
+    },
+    "EFAULT"
+  );
+  throwsCode(
+    "read8 at base + size",
+    function () {
+      m.read8(BASE + 64);
+    },
+    "EFAULT"
+  );
+  throwsCode(
+    "read16 across the end",
+    function () {
+      m.read16(BASE + 63);
+    },
+    "EFAULT"
+  );
+  throwsCode(
+    "read32 across the end",
+    function () {
+      m.read32(BASE + 62);
+    },
+    "EFAULT"
+  );
+  throwsCode(
+    "write8 past the end",
+    function () {
+      m.write8(BASE + 64, 1);
+    },
+    "EFAULT"
+  );
+  throwsCode(
+    "write32 across the end",
+    function () {
+      m.write32(BASE + 61, 1);
+    },
+    "EFAULT"
+  );
+  throwsCode(
+    "read at NULL",
+    function () {
+      m.read8(0);
+    },
+    "EFAULT"
+  );
+  throwsCode(
+    "readBlock across the end",
+    function () {
+      m.readBlock(BASE + 60, [], 0, 8);
+    },
+    "EFAULT"
+  );
+  throwsCode(
+    "fill across the end",
+    function () {
+      m.fill(BASE + 60, 8, 0);
+    },
+    "EFAULT"
+  );
+  throwsCode(
+    "copy from outside",
+    function () {
+      m.copy(BASE, BASE + 60, 8);
+    },
+    "EFAULT"
+  );
   m.write32(BASE + 56, 0x11223344);
-  throwsCode("writeBlock across the end", function () { m.writeBlock(BASE + 56, [1, 2, 3, 4, 5, 6, 7, 8, 9], 0, 9); }, "EFAULT");
+  throwsCode(
+    "writeBlock across the end",
+    function () {
+      m.writeBlock(BASE + 56, [1, 2, 3, 4, 5, 6, 7, 8, 9], 0, 9);
+    },
+    "EFAULT"
+  );
   eq("a rejected writeBlock wrote nothing", m.read32(BASE + 56), 0x11223344);
-  throwsCode("copy to outside", function () { m.copy(BASE + 60, BASE, 8); }, "EFAULT");
+  throwsCode(
+    "copy to outside",
+    function () {
+      m.copy(BASE + 60, BASE, 8);
+    },
+    "EFAULT"
+  );
   eq("a rejected copy wrote nothing", m.read32(BASE + 60), 0x00020304);
-  check("EFAULT names the address", messageOf(function () { m.read8(BASE + 64); }).indexOf("0x20000040") >= 0);
+  check(
+    "EFAULT names the address",
+    messageOf(function () {
+      m.read8(BASE + 64);
+    }).indexOf("0x20000040") >= 0
+  );
 
   section("ArrayMemory: EINVAL on bad values, lengths, offsets and buffers");
   m.write32(BASE + 48, 0x55667788);
-  throwsCode("write8 of 256", function () { m.write8(BASE + 48, 256); }, "EINVAL");
-  throwsCode("write8 of -129", function () { m.write8(BASE + 48, -129); }, "EINVAL");
-  throwsCode("write8 of NaN", function () { m.write8(BASE + 48, NaN); }, "EINVAL");
-  throwsCode("write8 of 1.5", function () { m.write8(BASE + 48, 1.5); }, "EINVAL");
-  throwsCode("write8 of a string", function () { m.write8(BASE + 48, "5"); }, "EINVAL");
-  throwsCode("write16 of 65536", function () { m.write16(BASE + 48, 65536); }, "EINVAL");
-  throwsCode("write16 of an object", function () { m.write16(BASE + 48, {}); }, "EINVAL");
-  throwsCode("write32 of 2^32", function () { m.write32(BASE + 48, 4294967296); }, "EINVAL");
-  throwsCode("write32 of -2^31 - 1", function () { m.write32(BASE + 48, -2147483649); }, "EINVAL");
-  throwsCode("write32 of NaN", function () { m.write32(BASE + 48, NaN); }, "EINVAL");
-  throwsCode("write32 of undefined", function () { m.write32(BASE + 48); }, "EINVAL");
-  throwsCode("fill of 0x1aa", function () { m.fill(BASE + 48, 4, 0x1aa); }, "EINVAL");
+  throwsCode(
+    "write8 of 256",
+    function () {
+      m.write8(BASE + 48, 256);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write8 of -129",
+    function () {
+      m.write8(BASE + 48, -129);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write8 of NaN",
+    function () {
+      m.write8(BASE + 48, NaN);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write8 of 1.5",
+    function () {
+      m.write8(BASE + 48, 1.5);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write8 of a string",
+    function () {
+      m.write8(BASE + 48, "5");
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write16 of 65536",
+    function () {
+      m.write16(BASE + 48, 65536);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write16 of an object",
+    function () {
+      m.write16(BASE + 48, {});
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write32 of 2^32",
+    function () {
+      m.write32(BASE + 48, 4294967296);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write32 of -2^31 - 1",
+    function () {
+      m.write32(BASE + 48, -2147483649);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write32 of NaN",
+    function () {
+      m.write32(BASE + 48, NaN);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "write32 of undefined",
+    function () {
+      m.write32(BASE + 48);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "fill of 0x1aa",
+    function () {
+      m.fill(BASE + 48, 4, 0x1aa);
+    },
+    "EINVAL"
+  );
   eq("the rejected writes wrote nothing", m.read32(BASE + 48), 0x55667788);
-  check("the value is named", messageOf(function () { m.write8(BASE + 48, NaN); }).indexOf("got NaN") >= 0);
+  check(
+    "the value is named",
+    messageOf(function () {
+      m.write8(BASE + 48, NaN);
+    }).indexOf("got NaN") >= 0
+  );
   m.write32(BASE + 48, -2147483648);
   eq("write32 of -2^31", m.read32(BASE + 48), 0x80000000);
   m.write32(BASE + 48, 4294967295);
   eq("write32 of 2^32 - 1", m.read32(BASE + 48), 0xffffffff);
   m.write32(BASE + 48, 0x55667788);
   var bdst = [7, 7, 7, 7];
-  throwsCode("readBlock with len -1", function () { m.readBlock(BASE + 48, bdst, 0, -1); }, "EINVAL");
-  throwsCode("readBlock with len 0.5", function () { m.readBlock(BASE + 48, bdst, 0, 0.5); }, "EINVAL");
-  throwsCode("writeBlock with len true", function () { m.writeBlock(BASE + 48, [1, 2, 3, 4], 0, true); }, "EINVAL");
-  throwsCode("writeBlock with no len", function () { m.writeBlock(BASE + 48, [1, 2, 3, 4], 0); }, "EINVAL");
-  throwsCode("fill with len -4", function () { m.fill(BASE + 48, -4, 0); }, "EINVAL");
-  throwsCode("copy with len 0.5", function () { m.copy(BASE + 40, BASE + 48, 0.5); }, "EINVAL");
-  throwsCode("readBlock with off \"12\"", function () { m.readBlock(BASE + 48, bdst, "12", 4); }, "EINVAL");
-  throwsCode("readBlock into null", function () { m.readBlock(BASE + 48, null, 0, 4); }, "EINVAL");
-  throwsCode("writeBlock from null", function () { m.writeBlock(BASE + 48, null, 0, 4); }, "EINVAL");
-  throwsCode("writeBlock from a source too short", function () { m.writeBlock(BASE + 48, [1, 2], 0, 4); }, "EINVAL");
-  check("the buffer is named", messageOf(function () { m.readBlock(BASE + 48, null, 0, 4); }).indexOf("dst") >= 0);
+  throwsCode(
+    "readBlock with len -1",
+    function () {
+      m.readBlock(BASE + 48, bdst, 0, -1);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "readBlock with len 0.5",
+    function () {
+      m.readBlock(BASE + 48, bdst, 0, 0.5);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "writeBlock with len true",
+    function () {
+      m.writeBlock(BASE + 48, [1, 2, 3, 4], 0, true);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "writeBlock with no len",
+    function () {
+      m.writeBlock(BASE + 48, [1, 2, 3, 4], 0);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "fill with len -4",
+    function () {
+      m.fill(BASE + 48, -4, 0);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "copy with len 0.5",
+    function () {
+      m.copy(BASE + 40, BASE + 48, 0.5);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    'readBlock with off "12"',
+    function () {
+      m.readBlock(BASE + 48, bdst, "12", 4);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "readBlock into null",
+    function () {
+      m.readBlock(BASE + 48, null, 0, 4);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "writeBlock from null",
+    function () {
+      m.writeBlock(BASE + 48, null, 0, 4);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "writeBlock from a source too short",
+    function () {
+      m.writeBlock(BASE + 48, [1, 2], 0, 4);
+    },
+    "EINVAL"
+  );
+  check(
+    "the buffer is named",
+    messageOf(function () {
+      m.readBlock(BASE + 48, null, 0, 4);
+    }).indexOf("dst") >= 0
+  );
   eq("dst is untouched", bdst, [7, 7, 7, 7]);
   eq("the rejected block calls wrote nothing", m.read32(BASE + 48), 0x55667788);
-  throwsCode("EFAULT: a string address", function () { m.read32("0x20000000"); }, "EFAULT");
+  throwsCode(
+    "EFAULT: a string address",
+    function () {
+      m.read32("0x20000000");
+    },
+    "EFAULT"
+  );
 
   section("ArrayMemory: EINVAL on bad arguments");
-  throwsCode("base 0", function () { return new rk.ArrayMemory(0, 16); }, "EINVAL");
-  throwsCode("negative base", function () { return new rk.ArrayMemory(-4, 16); }, "EINVAL");
-  throwsCode("string base", function () { return new rk.ArrayMemory("0x20000000", 16); }, "EINVAL");
-  throwsCode("size 0", function () { return new rk.ArrayMemory(BASE, 0); }, "EINVAL");
-  throwsCode("fractional size", function () { return new rk.ArrayMemory(BASE, 1.5); }, "EINVAL");
-  throwsCode("range past 2^32", function () { return new rk.ArrayMemory(0xfffffff0, 0x20); }, "EINVAL");
-  check("EINVAL names the argument (size)", messageOf(function () { return new rk.ArrayMemory(BASE, 0); }).indexOf("size") >= 0);
-  check("EINVAL names the argument (base)", messageOf(function () { return new rk.ArrayMemory(0, 16); }).indexOf("base") >= 0);
+  throwsCode(
+    "base 0",
+    function () {
+      return new rk.ArrayMemory(0, 16);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "negative base",
+    function () {
+      return new rk.ArrayMemory(-4, 16);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "string base",
+    function () {
+      return new rk.ArrayMemory("0x20000000", 16);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "size 0",
+    function () {
+      return new rk.ArrayMemory(BASE, 0);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "fractional size",
+    function () {
+      return new rk.ArrayMemory(BASE, 1.5);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "range past 2^32",
+    function () {
+      return new rk.ArrayMemory(0xfffffff0, 0x20);
+    },
+    "EINVAL"
+  );
+  check(
+    "EINVAL names the argument (size)",
+    messageOf(function () {
+      return new rk.ArrayMemory(BASE, 0);
+    }).indexOf("size") >= 0
+  );
+  check(
+    "EINVAL names the argument (base)",
+    messageOf(function () {
+      return new rk.ArrayMemory(0, 16);
+    }).indexOf("base") >= 0
+  );
   eq("the highest range fits", new rk.ArrayMemory(0xfffffff0, 0x10).read8(0xffffffff), 0);
 
   section("StatePower");
@@ -210,31 +498,117 @@
   eq("setPower retained", p.getPower(1), "retained");
   p.setPower(0, "on");
   eq("a non-gateable section may be switched on", p.getPower(0), "on");
-  throwsCode("EPERM: switching a non-gateable section off", function () { p.setPower(0, "off"); }, "EPERM");
-  throwsCode("EPERM: retaining a non-gateable section", function () { p.setPower(0, "retained"); }, "EPERM");
+  throwsCode(
+    "EPERM: switching a non-gateable section off",
+    function () {
+      p.setPower(0, "off");
+    },
+    "EPERM"
+  );
+  throwsCode(
+    "EPERM: retaining a non-gateable section",
+    function () {
+      p.setPower(0, "retained");
+    },
+    "EPERM"
+  );
   eq("a rejected setPower changes nothing", p.getPower(0), "on");
-  throwsCode("EINVAL: unknown state", function () { p.setPower(1, "sleep"); }, "EINVAL");
+  throwsCode(
+    "EINVAL: unknown state",
+    function () {
+      p.setPower(1, "sleep");
+    },
+    "EINVAL"
+  );
   eq("a rejected state changes nothing", p.getPower(1), "retained");
-  throwsCode("EINVAL: section out of range", function () { p.setPower(3, "on"); }, "EINVAL");
-  throwsCode("EINVAL: negative section", function () { p.getPower(-1); }, "EINVAL");
-  throwsCode("EINVAL: fractional section", function () { p.sectionBase(1.5); }, "EINVAL");
-  throwsCode("EINVAL: no sections", function () { return new rk.StatePower([]); }, "EINVAL");
-  throwsCode("EINVAL: null sections", function () { return new rk.StatePower(null); }, "EINVAL");
-  throwsCode("EINVAL: overlapping sections", function () {
-    return new rk.StatePower([{ name: "a", base: BASE, size: 0x100, gateable: true }, { name: "b", base: BASE + 0x80, size: 0x100, gateable: true }]);
-  }, "EINVAL");
-  throwsCode("EINVAL: sections out of order", function () {
-    return new rk.StatePower([{ name: "a", base: BASE + 0x100, size: 0x100, gateable: true }, { name: "b", base: BASE, size: 0x100, gateable: true }]);
-  }, "EINVAL");
-  throwsCode("EINVAL: an undefined entry", function () { return new rk.StatePower([undefined]); }, "EINVAL");
-  check("EINVAL names the entry", messageOf(function () { return new rk.StatePower([specs[0], null]); }).indexOf("sections[1]") >= 0);
+  throwsCode(
+    "EINVAL: section out of range",
+    function () {
+      p.setPower(3, "on");
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "EINVAL: negative section",
+    function () {
+      p.getPower(-1);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "EINVAL: fractional section",
+    function () {
+      p.sectionBase(1.5);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "EINVAL: no sections",
+    function () {
+      return new rk.StatePower([]);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "EINVAL: null sections",
+    function () {
+      return new rk.StatePower(null);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "EINVAL: overlapping sections",
+    function () {
+      return new rk.StatePower([
+        { name: "a", base: BASE, size: 0x100, gateable: true },
+        { name: "b", base: BASE + 0x80, size: 0x100, gateable: true }
+      ]);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "EINVAL: sections out of order",
+    function () {
+      return new rk.StatePower([
+        { name: "a", base: BASE + 0x100, size: 0x100, gateable: true },
+        { name: "b", base: BASE, size: 0x100, gateable: true }
+      ]);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "EINVAL: an undefined entry",
+    function () {
+      return new rk.StatePower([undefined]);
+    },
+    "EINVAL"
+  );
+  check(
+    "EINVAL names the entry",
+    messageOf(function () {
+      return new rk.StatePower([specs[0], null]);
+    }).indexOf("sections[1]") >= 0
+  );
   eq("sectionAt(a numeric string)", p.sectionAt("0x20000010"), -1);
-  throwsCode("EINVAL: section base 0", function () { return new rk.StatePower([{ name: "a", base: 0, size: 0x100, gateable: true }]); }, "EINVAL");
-  check("EINVAL names the section", messageOf(function () { return new rk.StatePower([{ name: "a", base: BASE, size: 0, gateable: true }]); }).indexOf("sections[0].size") >= 0);
+  throwsCode(
+    "EINVAL: section base 0",
+    function () {
+      return new rk.StatePower([{ name: "a", base: 0, size: 0x100, gateable: true }]);
+    },
+    "EINVAL"
+  );
+  check(
+    "EINVAL names the section",
+    messageOf(function () {
+      return new rk.StatePower([{ name: "a", base: BASE, size: 0, gateable: true }]);
+    }).indexOf("sections[0].size") >= 0
+  );
 
   section("boardSectionSpecs");
   var board = {
-    name: "TINY", title: "Tiny", sections: [
+    name: "TINY",
+    title: "Tiny",
+    sections: [
       { name: "RAM0.S0", bank: "RAM0", index: 0, base: BASE, size: 0x1000, gateable: false, retention: { value: 0.03, unit: "uA" } },
       { name: "RAM0.S1", bank: "RAM0", index: 1, base: BASE + 0x1000, size: 0x1000, gateable: true, retention: { value: 0.03, unit: "uA" } }
     ]
@@ -245,7 +619,13 @@
   eq("only the four spec fields", Object.keys(bs[0]).length, 4);
   var bp = new rk.StatePower(bs);
   eq("the specs feed StatePower", bp.sectionAt(BASE + 0x1800), 1);
-  throwsCode("a board section that cannot be gated stays on", function () { bp.setPower(0, "off"); }, "EPERM");
+  throwsCode(
+    "a board section that cannot be gated stays on",
+    function () {
+      bp.setPower(0, "off");
+    },
+    "EPERM"
+  );
 
   section("peek/poke backend");
   eq("hasPeekPoke() is false off-board", rk.hasPeekPoke(), false);

@@ -1,11 +1,45 @@
 /* Conformance part 05: the allocator contract (src/alloc/api.ts) on every allocator the bundle exports. Plain ES5. */
 (function () {
-  var MEM = 0x20000000, BASE = 0x20001000, SIZE = 0x1000;
+  var MEM = 0x20000000,
+    BASE = 0x20001000,
+    SIZE = 0x1000;
   var subjects = [];
-  if (rk.MemBlocks) subjects.push({ name: "MemBlocks", fixed: true, hint: true, make: function (m, b, s) { return new rk.MemBlocks(m, { base: b, size: s, blockSize: 32 }); } });
-  if (rk.Onesize) subjects.push({ name: "Onesize", fixed: true, hint: false, make: function (m, b, s) { return new rk.Onesize(m, { base: b, size: s, blockSize: 32 }); } });
-  if (rk.GranularHeap) subjects.push({ name: "GranularHeap", fixed: false, hint: true, make: function (m, b, s) { return new rk.GranularHeap(m, { base: b, size: s }); } });
-  if (rk.MemoryManager) subjects.push({ name: "MemoryManager", fixed: false, hint: true, make: function (m, b, s) { return new rk.MemoryManager(m, { base: b, size: s }); } });
+  if (rk.MemBlocks)
+    subjects.push({
+      name: "MemBlocks",
+      fixed: true,
+      hint: true,
+      make: function (m, b, s) {
+        return new rk.MemBlocks(m, { base: b, size: s, blockSize: 32 });
+      }
+    });
+  if (rk.Onesize)
+    subjects.push({
+      name: "Onesize",
+      fixed: true,
+      hint: false,
+      make: function (m, b, s) {
+        return new rk.Onesize(m, { base: b, size: s, blockSize: 32 });
+      }
+    });
+  if (rk.GranularHeap)
+    subjects.push({
+      name: "GranularHeap",
+      fixed: false,
+      hint: true,
+      make: function (m, b, s) {
+        return new rk.GranularHeap(m, { base: b, size: s });
+      }
+    });
+  if (rk.MemoryManager)
+    subjects.push({
+      name: "MemoryManager",
+      fixed: false,
+      hint: true,
+      make: function (m, b, s) {
+        return new rk.MemoryManager(m, { base: b, size: s });
+      }
+    });
 
   /**
    * A Memory port over [base, base + size) of a plain array, for a bundle
@@ -14,7 +48,8 @@
    * a region outside it.
    */
   function PlainMemory(base, size) {
-    var b = [], i;
+    var b = [],
+      i;
     for (i = 0; i < size; i++) b.push(0);
     this.base = base;
     this.size = size;
@@ -29,24 +64,60 @@
     }
     return o;
   };
-  PlainMemory.prototype.read8 = function (a) { return this.b[this.o(a, 1)]; };
-  PlainMemory.prototype.read16 = function (a) { var o = this.o(a, 2); return this.b[o] | (this.b[o + 1] << 8); };
-  PlainMemory.prototype.read32 = function (a) { var o = this.o(a, 4), b = this.b; return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0; };
-  PlainMemory.prototype.write8 = function (a, v) { this.b[this.o(a, 1)] = v & 0xff; };
-  PlainMemory.prototype.write16 = function (a, v) { var o = this.o(a, 2); this.b[o] = v & 0xff; this.b[o + 1] = (v >> 8) & 0xff; };
-  PlainMemory.prototype.write32 = function (a, v) {
-    var o = this.o(a, 4), b = this.b;
-    b[o] = v & 0xff; b[o + 1] = (v >> 8) & 0xff; b[o + 2] = (v >> 16) & 0xff; b[o + 3] = (v >>> 24) & 0xff;
+  PlainMemory.prototype.read8 = function (a) {
+    return this.b[this.o(a, 1)];
   };
-  PlainMemory.prototype.readBlock = function (a, dst, off, len) { var o = this.o(a, len), i; for (i = 0; i < len; i++) dst[off + i] = this.b[o + i]; };
-  PlainMemory.prototype.writeBlock = function (a, src, off, len) { var o = this.o(a, len), i; for (i = 0; i < len; i++) this.b[o + i] = src[off + i] & 0xff; };
-  PlainMemory.prototype.fill = function (a, len, v) { var o = this.o(a, len), i; for (i = 0; i < len; i++) this.b[o + i] = v & 0xff; };
+  PlainMemory.prototype.read16 = function (a) {
+    var o = this.o(a, 2);
+    return this.b[o] | (this.b[o + 1] << 8);
+  };
+  PlainMemory.prototype.read32 = function (a) {
+    var o = this.o(a, 4),
+      b = this.b;
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  };
+  PlainMemory.prototype.write8 = function (a, v) {
+    this.b[this.o(a, 1)] = v & 0xff;
+  };
+  PlainMemory.prototype.write16 = function (a, v) {
+    var o = this.o(a, 2);
+    this.b[o] = v & 0xff;
+    this.b[o + 1] = (v >> 8) & 0xff;
+  };
+  PlainMemory.prototype.write32 = function (a, v) {
+    var o = this.o(a, 4),
+      b = this.b;
+    b[o] = v & 0xff;
+    b[o + 1] = (v >> 8) & 0xff;
+    b[o + 2] = (v >> 16) & 0xff;
+    b[o + 3] = (v >>> 24) & 0xff;
+  };
+  PlainMemory.prototype.readBlock = function (a, dst, off, len) {
+    var o = this.o(a, len),
+      i;
+    for (i = 0; i < len; i++) dst[off + i] = this.b[o + i];
+  };
+  PlainMemory.prototype.writeBlock = function (a, src, off, len) {
+    var o = this.o(a, len),
+      i;
+    for (i = 0; i < len; i++) this.b[o + i] = src[off + i] & 0xff;
+  };
+  PlainMemory.prototype.fill = function (a, len, v) {
+    var o = this.o(a, len),
+      i;
+    for (i = 0; i < len; i++) this.b[o + i] = v & 0xff;
+  };
   PlainMemory.prototype.copy = function (d, s, len) {
-    var dd = this.o(d, len), ss = this.o(s, len), i, t = [];
+    var dd = this.o(d, len),
+      ss = this.o(s, len),
+      i,
+      t = [];
     for (i = 0; i < len; i++) t.push(this.b[ss + i]);
     for (i = 0; i < len; i++) this.b[dd + i] = t[i];
   };
-  PlainMemory.prototype.mapped = function (a, len) { return typeof a === "number" && a >= this.base && len >= 0 && a + len <= this.base + this.size; };
+  PlainMemory.prototype.mapped = function (a, len) {
+    return typeof a === "number" && a >= this.base && len >= 0 && a + len <= this.base + this.size;
+  };
 
   /** A Memory port over [base, base + size): the bundle's ArrayMemory, else the stand-in. */
   function port(base, size) {
@@ -62,7 +133,11 @@
   var WITH_ADDON = ["owns", "resetPeak", "unwatch", "close", "invariantsHold", "validate"];
 
   function messageOf(fn) {
-    try { fn(); } catch (e) { return String(e && e.message); }
+    try {
+      fn();
+    } catch (e) {
+      return String(e && e.message);
+    }
     return "";
   }
   function range(lo, hi) {
@@ -90,7 +165,15 @@
 
   function contract(s) {
     var mem = port(MEM, 0x8000);
-    var a = s.make(mem, BASE, SIZE), i, p, q, u, out, all, before, other;
+    var a = s.make(mem, BASE, SIZE),
+      i,
+      p,
+      q,
+      u,
+      out,
+      all,
+      before,
+      other;
 
     section(s.name + ": the contract's members");
     for (i = 0; i < LEAN.length; i++) check(LEAN[i] + "() is in the lean bundle", typeof a[LEAN[i]] === "function");
@@ -103,20 +186,64 @@
     eq("lastError", a.lastError, 0);
     eq("empty statistics", statsOf(a), [0, SIZE, 0, 0, 0]);
     valid("fresh", a);
-    throwsCode("base 0 is EINVAL", function () { s.make(port(MEM, 0x8000), 0, SIZE); }, "EINVAL");
-    throwsCode("size 0 is EINVAL", function () { s.make(port(MEM, 0x8000), BASE, 0); }, "EINVAL");
-    check("the message names base", messageOf(function () { s.make(port(MEM, 0x8000), -1, SIZE); }).indexOf("base") >= 0);
+    throwsCode(
+      "base 0 is EINVAL",
+      function () {
+        s.make(port(MEM, 0x8000), 0, SIZE);
+      },
+      "EINVAL"
+    );
+    throwsCode(
+      "size 0 is EINVAL",
+      function () {
+        s.make(port(MEM, 0x8000), BASE, 0);
+      },
+      "EINVAL"
+    );
+    check(
+      "the message names base",
+      messageOf(function () {
+        s.make(port(MEM, 0x8000), -1, SIZE);
+      }).indexOf("base") >= 0
+    );
 
     section(s.name + ": claims");
-    throwsCode("a region outside the port is EINVAL", function () { s.make(mem, MEM + 0x7800, SIZE); }, "EINVAL");
-    check("EINVAL names both ranges", messageOf(function () { s.make(mem, MEM + 0x7800, SIZE); }).indexOf(range(MEM + 0x7800, MEM + 0x8800)) >= 0 &&
-      messageOf(function () { s.make(mem, MEM + 0x7800, SIZE); }).indexOf(range(MEM, MEM + 0x8000)) >= 0);
-    throwsCode("an overlapping region is EBUSY", function () { s.make(mem, BASE + 0x800, SIZE); }, "EBUSY");
-    check("EBUSY names both ranges", messageOf(function () { s.make(mem, BASE + 0x800, SIZE); }).indexOf(range(BASE + 0x800, BASE + 0x800 + SIZE)) >= 0 &&
-      messageOf(function () { s.make(mem, BASE + 0x800, SIZE); }).indexOf(range(BASE, BASE + SIZE)) >= 0);
+    throwsCode(
+      "a region outside the port is EINVAL",
+      function () {
+        s.make(mem, MEM + 0x7800, SIZE);
+      },
+      "EINVAL"
+    );
+    check(
+      "EINVAL names both ranges",
+      messageOf(function () {
+        s.make(mem, MEM + 0x7800, SIZE);
+      }).indexOf(range(MEM + 0x7800, MEM + 0x8800)) >= 0 &&
+        messageOf(function () {
+          s.make(mem, MEM + 0x7800, SIZE);
+        }).indexOf(range(MEM, MEM + 0x8000)) >= 0
+    );
+    throwsCode(
+      "an overlapping region is EBUSY",
+      function () {
+        s.make(mem, BASE + 0x800, SIZE);
+      },
+      "EBUSY"
+    );
+    check(
+      "EBUSY names both ranges",
+      messageOf(function () {
+        s.make(mem, BASE + 0x800, SIZE);
+      }).indexOf(range(BASE + 0x800, BASE + 0x800 + SIZE)) >= 0 &&
+        messageOf(function () {
+          s.make(mem, BASE + 0x800, SIZE);
+        }).indexOf(range(BASE, BASE + SIZE)) >= 0
+    );
     other = s.make(mem, BASE + SIZE, SIZE);
     eq("an adjacent region is fine", other.base, BASE + SIZE);
-    if (typeof a.close === "function") { // the add-on's where the class has no close() of its own
+    if (typeof a.close === "function") {
+      // the add-on's where the class has no close() of its own
       p = a.allocate(1);
       before = statsOf(a);
       eq("close() with a live allocation is -EBUSY", a.close(), -16);
@@ -144,16 +271,98 @@
       check("hint: first fit at or above it", q >= BASE + SIZE / 2);
       check("hint 0 and null mean none", a.allocate(1, undefined, 0) > 0 && a.allocate(1, undefined, null) > 0);
     }
-    refused("size 0", a, function () { return a.allocate(0); }, 0, -22);
-    refused("size 1.5", a, function () { return a.allocate(1.5); }, 0, -22);
-    refused("size NaN", a, function () { return a.allocate(NaN); }, 0, -22);
-    refused("size \"8\"", a, function () { return a.allocate("8"); }, 0, -22);
-    refused("size 2^32", a, function () { return a.allocate(4294967296); }, 0, -22);
-    refused("alignment 0", a, function () { return a.allocate(8, 0); }, 0, -22);
-    refused("alignment 3", a, function () { return a.allocate(8, 3); }, 0, -22);
-    refused("alignment with no aligned address in the region", a, function () { return a.allocate(8, 0x40000000); }, 0, -22);
-    if (s.fixed) refused("larger than a block", a, function () { return a.allocate(a.blockSize + 1); }, 0, -22);
-    if (s.hint) refused("hint \"x\"", a, function () { return a.allocate(8, undefined, "x"); }, 0, -22);
+    refused(
+      "size 0",
+      a,
+      function () {
+        return a.allocate(0);
+      },
+      0,
+      -22
+    );
+    refused(
+      "size 1.5",
+      a,
+      function () {
+        return a.allocate(1.5);
+      },
+      0,
+      -22
+    );
+    refused(
+      "size NaN",
+      a,
+      function () {
+        return a.allocate(NaN);
+      },
+      0,
+      -22
+    );
+    refused(
+      'size "8"',
+      a,
+      function () {
+        return a.allocate("8");
+      },
+      0,
+      -22
+    );
+    refused(
+      "size 2^32",
+      a,
+      function () {
+        return a.allocate(4294967296);
+      },
+      0,
+      -22
+    );
+    refused(
+      "alignment 0",
+      a,
+      function () {
+        return a.allocate(8, 0);
+      },
+      0,
+      -22
+    );
+    refused(
+      "alignment 3",
+      a,
+      function () {
+        return a.allocate(8, 3);
+      },
+      0,
+      -22
+    );
+    refused(
+      "alignment with no aligned address in the region",
+      a,
+      function () {
+        return a.allocate(8, 0x40000000);
+      },
+      0,
+      -22
+    );
+    if (s.fixed)
+      refused(
+        "larger than a block",
+        a,
+        function () {
+          return a.allocate(a.blockSize + 1);
+        },
+        0,
+        -22
+      );
+    if (s.hint)
+      refused(
+        'hint "x"',
+        a,
+        function () {
+          return a.allocate(8, undefined, "x");
+        },
+        0,
+        -22
+      );
     valid("after bad requests", a);
 
     section(s.name + ": no room");
@@ -182,13 +391,70 @@
     eq("free(0) is a no-op", a.free(0), 0);
     eq("free(0) leaves lastError", a.lastError, -1);
     eq("free(0) changes nothing", statsOf(a), before);
-    refused("a double free", a, function () { return a.free(q); }, -14, -14);
-    refused("below the region", a, function () { return a.free(BASE - a.blockSize); }, -14, -14);
-    refused("above the region", a, function () { return a.free(BASE + SIZE); }, -14, -14);
-    refused("interior (+1)", a, function () { return a.free(p + 1); }, -14, -14);
-    if (!s.fixed) refused("interior (+blockSize)", a, function () { return a.free(p + a.blockSize); }, -14, -14);
-    refused("a string", a, function () { return a.free("0x20001000"); }, -22, -22);
-    refused("undefined", a, function () { return a.free(undefined); }, -22, -22);
+    refused(
+      "a double free",
+      a,
+      function () {
+        return a.free(q);
+      },
+      -14,
+      -14
+    );
+    refused(
+      "below the region",
+      a,
+      function () {
+        return a.free(BASE - a.blockSize);
+      },
+      -14,
+      -14
+    );
+    refused(
+      "above the region",
+      a,
+      function () {
+        return a.free(BASE + SIZE);
+      },
+      -14,
+      -14
+    );
+    refused(
+      "interior (+1)",
+      a,
+      function () {
+        return a.free(p + 1);
+      },
+      -14,
+      -14
+    );
+    if (!s.fixed)
+      refused(
+        "interior (+blockSize)",
+        a,
+        function () {
+          return a.free(p + a.blockSize);
+        },
+        -14,
+        -14
+      );
+    refused(
+      "a string",
+      a,
+      function () {
+        return a.free("0x20001000");
+      },
+      -22,
+      -22
+    );
+    refused(
+      "undefined",
+      a,
+      function () {
+        return a.free(undefined);
+      },
+      -22,
+      -22
+    );
     eq("the live allocation is still live", a.free(p), 0);
     valid("after frees", a);
 
@@ -197,8 +463,12 @@
     out = { used: -1, free: -1, peak: -1, count: -1, failures: -1 };
     check("stats(out) returns out", a.stats(out) === out);
     eq("the shape", Object.keys(a.stats()).sort(), ["count", "failures", "free", "peak", "used"]);
-    p = a.allocate(1); q = a.allocate(1); a.allocate(1);
-    a.free(p); a.free(q); a.allocate(0);
+    p = a.allocate(1);
+    q = a.allocate(1);
+    a.allocate(1);
+    a.free(p);
+    a.free(q);
+    a.allocate(0);
     eq("peak and failures", statsOf(a), [u, SIZE - u, 3 * u, 1, 1]);
     if (typeof a.resetPeak === "function" && typeof a.owns === "function") {
       a.resetPeak();
@@ -209,13 +479,20 @@
 
     section(s.name + ": watchers");
     a = s.make(port(MEM, 0x8000), BASE, SIZE);
-    var seen = [], w = {
-      onAlloc: function (addr, bytes, al) { seen.push("+" + addr + ":" + bytes + (al === a ? "" : ":other")); },
-      onFree: function (addr, bytes, al) { seen.push("-" + addr + ":" + bytes + (al === a ? "" : ":other")); }
-    };
+    var seen = [],
+      w = {
+        onAlloc: function (addr, bytes, al) {
+          seen.push("+" + addr + ":" + bytes + (al === a ? "" : ":other"));
+        },
+        onFree: function (addr, bytes, al) {
+          seen.push("-" + addr + ":" + bytes + (al === a ? "" : ":other"));
+        }
+      };
     eq("watch", a.watch(w), 0);
     p = a.allocate(5);
-    a.allocate(0); a.free(p + 1); a.free(0);
+    a.allocate(0);
+    a.free(p + 1);
+    a.free(0);
     eq("free", a.free(p), 0);
     u = charged(s, a, 5);
     eq("one allocation and one free, bytes as charged, the allocator as third argument", seen, ["+" + p + ":" + u, "-" + p + ":" + u]);

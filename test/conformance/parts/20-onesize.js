@@ -1,6 +1,7 @@
 /* Conformance part 20: Onesize fixed-block pool. Plain ES5. Add-on members (owns, resetPeak, unwatch, close, the checkers) under if (DEBUG). */
 (function () {
-  var BASE = 0x20000000, ENOENT = 2;
+  var BASE = 0x20000000,
+    ENOENT = 2;
 
   /**
    * A Memory port over [base, base + size): the bundle's ArrayMemory, else
@@ -12,26 +13,38 @@
     if (rk.ArrayMemory) return new rk.ArrayMemory(base, size);
     var w = {}; // words by address (Onesize and this part access whole words only)
     return {
-      base: base, size: size,
-      read32: function (a) { return w[a] >>> 0; },
-      write32: function (a, v) { w[a] = v >>> 0; },
-      fill: function (a, len, v) { for (var k = 0; k < len; k += 4) w[a + k] = (v & 0xff) * 0x1010101; },
-      mapped: function (a, len) { return typeof a === "number" && a >= base && len >= 0 && a + len <= base + size; }
+      base: base,
+      size: size,
+      read32: function (a) {
+        return w[a] >>> 0;
+      },
+      write32: function (a, v) {
+        w[a] = v >>> 0;
+      },
+      fill: function (a, len, v) {
+        for (var k = 0; k < len; k += 4) w[a + k] = (v & 0xff) * 0x1010101;
+      },
+      mapped: function (a, len) {
+        return typeof a === "number" && a >= base && len >= 0 && a + len <= base + size;
+      }
     };
   }
 
   function make(size, blockSize, extra, memBase, poolBase) {
     var mem = port(memBase || BASE, size + ((poolBase || BASE) - (memBase || BASE)));
-    var o = { base: poolBase || BASE, size: size, blockSize: blockSize }, k;
+    var o = { base: poolBase || BASE, size: size, blockSize: blockSize },
+      k;
     if (extra) for (k in extra) if (Object.prototype.hasOwnProperty.call(extra, k)) o[k] = extra[k];
     return { mem: mem, p: new rk.Onesize(mem, o) };
   }
 
   section("onesize: amast test.c");
-  var t = make(24, 12, { alignment: 4 }), p = t.p;
+  var t = make(24, 12, { alignment: 4 }),
+    p = t.p;
   eq("blockSize", p.blockSize, 12);
   eq("free bytes after init", p.stats().free, 24);
-  var a = p.allocate(12), b = p.allocate(12);
+  var a = p.allocate(12),
+    b = p.allocate(12);
   eq("bump order", [a, b], [BASE, BASE + 12]);
   eq("count 2", p.stats().count, 2);
   eq("allocateX(0) on empty", p.allocateX(12, 0), 0);
@@ -51,25 +64,81 @@
 
   section("onesize: configuration errors");
   var mem = port(BASE, 256);
-  throwsCode("no memory", function () { return new rk.Onesize(null, { base: BASE, size: 256, blockSize: 32 }); }, "EINVAL");
-  throwsCode("base 0", function () { return new rk.Onesize(mem, { base: 0, size: 256, blockSize: 32 }); }, "EINVAL");
-  throwsCode("misaligned base", function () { return new rk.Onesize(mem, { base: BASE + 2, size: 256, blockSize: 32 }); }, "EINVAL");
-  throwsCode("size too small", function () { return new rk.Onesize(mem, { base: BASE, size: 16, blockSize: 32 }); }, "EINVAL");
-  throwsCode("blockSize 0", function () { return new rk.Onesize(mem, { base: BASE, size: 256, blockSize: 0 }); }, "EINVAL");
-  throwsCode("alignment 3", function () { return new rk.Onesize(mem, { base: BASE, size: 256, blockSize: 32, alignment: 3 }); }, "EINVAL");
-  throwsCode("enter not a function", function () { return new rk.Onesize(mem, { base: BASE, size: 256, blockSize: 32, enter: 5 }); }, "EINVAL");
-  throwsCode("outside the port", function () { return new rk.Onesize(mem, { base: BASE + 128, size: 256, blockSize: 32 }); }, "EINVAL");
+  throwsCode(
+    "no memory",
+    function () {
+      return new rk.Onesize(null, { base: BASE, size: 256, blockSize: 32 });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "base 0",
+    function () {
+      return new rk.Onesize(mem, { base: 0, size: 256, blockSize: 32 });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "misaligned base",
+    function () {
+      return new rk.Onesize(mem, { base: BASE + 2, size: 256, blockSize: 32 });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "size too small",
+    function () {
+      return new rk.Onesize(mem, { base: BASE, size: 16, blockSize: 32 });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "blockSize 0",
+    function () {
+      return new rk.Onesize(mem, { base: BASE, size: 256, blockSize: 0 });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "alignment 3",
+    function () {
+      return new rk.Onesize(mem, { base: BASE, size: 256, blockSize: 32, alignment: 3 });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "enter not a function",
+    function () {
+      return new rk.Onesize(mem, { base: BASE, size: 256, blockSize: 32, enter: 5 });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "outside the port",
+    function () {
+      return new rk.Onesize(mem, { base: BASE + 128, size: 256, blockSize: 32 });
+    },
+    "EINVAL"
+  );
   var q = new rk.Onesize(mem, { base: BASE, size: 128, blockSize: 5 });
   eq("blockSize rounds up", q.blockSize, 8);
-  throwsCode("overlapping a live pool", function () { return new rk.Onesize(mem, { base: BASE + 64, size: 128, blockSize: 32 }); }, "EBUSY");
+  throwsCode(
+    "overlapping a live pool",
+    function () {
+      return new rk.Onesize(mem, { base: BASE + 64, size: 128, blockSize: 32 });
+    },
+    "EBUSY"
+  );
   if (DEBUG) {
     eq("close", q.close(), 0);
     eq("the region is free again", new rk.Onesize(mem, { base: BASE + 64, size: 128, blockSize: 32 }).base, BASE + 64);
   }
 
   section("onesize: run-time errors are values");
-  t = make(256, 32); p = t.p;
-  var x = p.allocate(32), y = p.allocate(32);
+  t = make(256, 32);
+  p = t.p;
+  var x = p.allocate(32),
+    y = p.allocate(32);
   eq("size > blockSize", p.allocate(33), 0);
   eq("lastError EINVAL", p.lastError, -rk.EINVAL);
   eq("size 0", p.allocate(0), 0);
@@ -107,18 +176,30 @@
     eq("counters", [c.rejected, c.failed, c.badFrees, c.corruptions], [7, 0, 8, 0]);
     check("lastErrorText names the range", p.lastErrorText().indexOf("range") >= 0);
     eq("iterate: bad callback", p.iterateOverAllocated(5), -rk.EINVAL);
-    eq("iterate: limit Infinity", p.iterateOverAllocated(function () {}, Infinity), -rk.EINVAL);
+    eq(
+      "iterate: limit Infinity",
+      p.iterateOverAllocated(function () {}, Infinity),
+      -rk.EINVAL
+    );
     eq("validate after errors", p.validate(), null);
   }
 
   section("onesize: watchers");
-  t = make(256, 32); p = t.p;
+  t = make(256, 32);
+  p = t.p;
   var log = [];
-  var w = { onAlloc: function (ad, n, al) { log.push("a" + (ad - BASE) + ":" + n + (al === p ? "" : "?")); },
-    onFree: function (ad, n, al) { log.push("f" + (ad - BASE) + ":" + n + (al === p ? "" : "?")); } };
+  var w = {
+    onAlloc: function (ad, n, al) {
+      log.push("a" + (ad - BASE) + ":" + n + (al === p ? "" : "?"));
+    },
+    onFree: function (ad, n, al) {
+      log.push("f" + (ad - BASE) + ":" + n + (al === p ? "" : "?"));
+    }
+  };
   eq("watch bad", p.watch({}), -rk.EINVAL);
   eq("watch", p.watch(w), 0);
-  a = p.allocate(4); b = p.allocateX(32, 0);
+  a = p.allocate(4);
+  b = p.allocateX(32, 0);
   p.allocate(99);
   p.free(a);
   p.free(a);
@@ -135,19 +216,42 @@
 
   section("onesize: iterate");
   if (DEBUG) {
-    var blocks = [], i;
+    var blocks = [],
+      i;
     for (i = 0; i < 5; i++) blocks.push(p.allocate(32));
     p.free(blocks[1]);
-    var seen = [], ords = [];
-    eq("visits allocated", p.iterateOverAllocated(function (addr, ord, bs) { seen.push(addr); ords.push(ord); check("block size passed", bs === 32); }), 4);
+    var seen = [],
+      ords = [];
+    eq(
+      "visits allocated",
+      p.iterateOverAllocated(function (addr, ord, bs) {
+        seen.push(addr);
+        ords.push(ord);
+        check("block size passed", bs === 32);
+      }),
+      4
+    );
     eq("address order", seen, [blocks[0], blocks[2], blocks[3], blocks[4]]);
     eq("ordinals", ords, [0, 1, 2, 3]);
-    eq("limit", p.iterateOverAllocated(function () {}, 2), 2);
+    eq(
+      "limit",
+      p.iterateOverAllocated(function () {}, 2),
+      2
+    );
   }
 
   section("onesize: critical sections");
-  var enters = 0, exits = 0;
-  t = make(256, 32, { enter: function () { enters++; }, exit: function () { exits++; } }); p = t.p;
+  var enters = 0,
+    exits = 0;
+  t = make(256, 32, {
+    enter: function () {
+      enters++;
+    },
+    exit: function () {
+      exits++;
+    }
+  });
+  p = t.p;
   a = p.allocate(32);
   p.allocate(99);
   p.free(a);
@@ -161,11 +265,22 @@
   eq("one exit per mutating call", exits, 8);
 
   section("onesize: release and reclaim");
-  t = make(256, 32); p = t.p;
-  var bl = [], k;
+  t = make(256, 32);
+  p = t.p;
+  var bl = [],
+    k;
   for (k = 0; k < 8; k++) bl.push(p.allocate(32));
   for (k = 0; k < 8; k++) p.free(bl[k]);
-  eq("busy range", (function () { var r0 = p.allocate(32); var r = p.releaseRange(r0, 32); p.free(r0); return r; })(), -rk.EBUSY);
+  eq(
+    "busy range",
+    (function () {
+      var r0 = p.allocate(32);
+      var r = p.releaseRange(r0, 32);
+      p.free(r0);
+      return r;
+    })(),
+    -rk.EBUSY
+  );
   eq("lastError EBUSY", p.lastError, -rk.EBUSY);
   eq("release 4 blocks", p.releaseRange(BASE + 64, 128), 4);
   eq("free bytes after release", p.stats().free, 128);
@@ -180,9 +295,12 @@
   if (DEBUG) eq("validate after reclaim", p.validate(), null);
 
   section("onesize: corruption");
-  t = make(256, 32); p = t.p;
-  a = p.allocate(32); b = p.allocate(32);
-  p.free(a); p.free(b);
+  t = make(256, 32);
+  p = t.p;
+  a = p.allocate(32);
+  b = p.allocate(32);
+  p.free(a);
+  p.free(b);
   t.mem.write32(b, BASE + 4096);
   eq("corrupt link gives 0", p.allocate(32), 0);
   eq("lastError EFAULT", p.lastError, -rk.EFAULT);
@@ -200,8 +318,10 @@
   if (DEBUG) check("invariantsHold", p.invariantsHold());
 
   section("onesize: memory whose base is not a multiple of 4");
-  t = make(64, 16, null, BASE + 2, BASE + 4); p = t.p;
-  a = p.allocate(16); b = p.allocate(16);
+  t = make(64, 16, null, BASE + 2, BASE + 4);
+  p = t.p;
+  a = p.allocate(16);
+  b = p.allocate(16);
   t.mem.fill(a, 16, 0xaa);
   eq("free", p.free(b), 0);
   eq("the neighbour's last word is intact", t.mem.read32(a + 12), 0xaaaaaaaa);

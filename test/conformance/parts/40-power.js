@@ -2,43 +2,108 @@
    Plain ES5. Calls to the debug add-on's members are under `if (DEBUG)`. */
 (function () {
   if (typeof rk.BankManager !== "function") return; // a per-feature bundle: not in it
-  var B = 0x20000000, S = 1024;
-  var EBUSY = rk.EBUSY, EINVAL = rk.EINVAL, EFAULT = rk.EFAULT, ENOENT = rk.ENOENT;
+  var B = 0x20000000,
+    S = 1024;
+  var EBUSY = rk.EBUSY,
+    EINVAL = rk.EINVAL,
+    EFAULT = rk.EFAULT,
+    ENOENT = rk.ENOENT;
 
   // four gateable 1 KiB sections and one that cannot be gated, over one ArrayMemory
   function power() {
-    var specs = [], i;
+    var specs = [],
+      i;
     for (i = 0; i < 4; i++) specs.push({ name: "S" + i, base: B + i * S, size: S, gateable: true });
     specs.push({ name: "FIXED", base: B + 4 * S, size: S, gateable: false });
     return new rk.StatePower(specs);
   }
   function states(p) {
-    var s = "", i;
+    var s = "",
+      i;
     for (i = 0; i < p.sectionCount(); i++) s += p.getPower(i) === "on" ? "1" : "0";
     return s;
   }
 
   section("power: policies by name");
-  eq("names", [rk.policy("all-on").name, rk.policy("heap-top").name, rk.policy("gate-empty").name, rk.policy("pack+gate").name], ["all-on", "heap-top", "gate-empty", "pack+gate"]);
-  check("place and decide are functions", typeof rk.policy("pack+gate").place === "function" && typeof rk.policy("pack+gate").decide === "function");
-  throwsCode("unknown name", function () { rk.policy("sleepy"); }, "EINVAL");
+  eq(
+    "names",
+    [rk.policy("all-on").name, rk.policy("heap-top").name, rk.policy("gate-empty").name, rk.policy("pack+gate").name],
+    ["all-on", "heap-top", "gate-empty", "pack+gate"]
+  );
+  check(
+    "place and decide are functions",
+    typeof rk.policy("pack+gate").place === "function" && typeof rk.policy("pack+gate").decide === "function"
+  );
+  throwsCode(
+    "unknown name",
+    function () {
+      rk.policy("sleepy");
+    },
+    "EINVAL"
+  );
   var msg = "";
-  try { rk.policy("sleepy"); } catch (e) { msg = e.message; }
-  check("the message lists the names", msg.indexOf("\"all-on\", \"heap-top\", \"gate-empty\", \"pack+gate\"") >= 0);
+  try {
+    rk.policy("sleepy");
+  } catch (e) {
+    msg = e.message;
+  }
+  check("the message lists the names", msg.indexOf('"all-on", "heap-top", "gate-empty", "pack+gate"') >= 0);
 
   section("power: construction and bad inputs");
   var p = power();
-  throwsCode("power not a port", function () { return new rk.BankManager({}); }, "EINVAL");
-  throwsCode("unknown policy", function () { return new rk.BankManager(p, { policy: "x" }); }, "EINVAL");
-  throwsCode("negative hysteresis", function () { return new rk.BankManager(p, { hysteresis: -1 }); }, "EINVAL");
-  throwsCode("reserved not an array", function () { return new rk.BankManager(p, { reserved: 5 }); }, "EINVAL");
-  throwsCode("now not a function", function () { return new rk.BankManager(p, { now: 1 }); }, "EINVAL");
+  throwsCode(
+    "power not a port",
+    function () {
+      return new rk.BankManager({});
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "unknown policy",
+    function () {
+      return new rk.BankManager(p, { policy: "x" });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "negative hysteresis",
+    function () {
+      return new rk.BankManager(p, { hysteresis: -1 });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "reserved not an array",
+    function () {
+      return new rk.BankManager(p, { reserved: 5 });
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "now not a function",
+    function () {
+      return new rk.BankManager(p, { now: 1 });
+    },
+    "EINVAL"
+  );
   var mem = new rk.ArrayMemory(B, 5 * S);
   var heap = new rk.GranularHeap(mem, { base: B, size: 4 * S });
   var bm = new rk.BankManager(p, { policy: "gate-empty" });
-  throwsCode("manage a non-allocator", function () { bm.manage({}); }, "EINVAL");
+  throwsCode(
+    "manage a non-allocator",
+    function () {
+      bm.manage({});
+    },
+    "EINVAL"
+  );
   eq("manage", bm.manage(heap), 0);
-  throwsCode("manage twice", function () { bm.manage(heap); }, "EEXIST");
+  throwsCode(
+    "manage twice",
+    function () {
+      bm.manage(heap);
+    },
+    "EEXIST"
+  );
   eq("geometry", [bm.base, bm.size, bm.blockSize, bm.lastError], [B, 4 * S, 16, 0]);
   eq("watch a non-watcher", bm.watch({ onAlloc: 1 }), -EINVAL);
   eq("unwatch an unknown one", bm.unwatch({}), -ENOENT);
@@ -80,7 +145,8 @@
   var pool = new rk.Onesize(mem, { base: B, size: 4 * S, blockSize: 64 });
   bm = new rk.BankManager(p, { policy: "gate-empty" });
   bm.manage(pool);
-  var blocks = [], x;
+  var blocks = [],
+    x;
   while ((x = pool.allocate(64)) !== 0) blocks.push(x);
   eq("64 blocks", blocks.length, 64);
   for (var i = 0; i < blocks.length; i++) pool.free(blocks[i]);
@@ -109,7 +175,13 @@
   bm.close();
   p = power();
   var t = 0;
-  bm = new rk.BankManager(p, { policy: "pack+gate", hysteresis: 5, now: function () { return t; } });
+  bm = new rk.BankManager(p, {
+    policy: "pack+gate",
+    hysteresis: 5,
+    now: function () {
+      return t;
+    }
+  });
   bm.manage(heap);
   heap.allocate(64, undefined, B + 3 * S);
   a = bm.allocate(16);

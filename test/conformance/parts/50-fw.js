@@ -6,11 +6,19 @@
   if (typeof rk.BufferManager !== "function") return; // a bundle without the F´ layer
   var BASE = 0x20100000;
   var mem = new rk.ArrayMemory(BASE, 8192);
-  var EFAULT = rk.EFAULT, EINVAL = rk.EINVAL, ENOMEM = rk.ENOMEM, EPERM = rk.EPERM, EBUSY = rk.EBUSY;
+  var EFAULT = rk.EFAULT,
+    EINVAL = rk.EINVAL,
+    ENOMEM = rk.ENOMEM,
+    EPERM = rk.EPERM,
+    EBUSY = rk.EBUSY;
   // a GranularHeap over [BASE, BASE + 4096), made by the SystemAllocator (so no allocator export is needed)
   var heap = new rk.SystemAllocator(mem, { base: BASE, size: 4096 }).allocator;
   var ad = new rk.MemAllocatorAdapter(heap);
-  var i, b, got, tlm = [], events = [];
+  var i,
+    b,
+    got,
+    tlm = [],
+    events = [];
 
   section("fw: MemAllocator adapter");
   var req = { alignment: 64 };
@@ -26,7 +34,13 @@
   eq("bad size", [ad.allocate(1, 0), ad.lastError], [0, -EINVAL]);
   eq("bad alignment", [ad.allocate(1, 8, { alignment: 3 }), ad.lastError], [0, -EINVAL]);
   eq("too large", [ad.allocate(1, 8192), ad.lastError], [0, -ENOMEM]);
-  throwsCode("adapter of nothing", function () { return new rk.MemAllocatorAdapter(null); }, "EINVAL");
+  throwsCode(
+    "adapter of nothing",
+    function () {
+      return new rk.MemAllocatorAdapter(null);
+    },
+    "EINVAL"
+  );
 
   if (typeof rk.MemBlocks === "function") {
     var blocks = new rk.MemBlocks(mem, { base: BASE + 4096, size: 2048, blockSize: 64 });
@@ -69,21 +83,50 @@
   var reg = new rk.MemAllocatorRegistry();
   var T = rk.MemoryAllocatorType;
   check("SYSTEM registered automatically", reg.getAllocator(T.SYSTEM) instanceof rk.SystemAllocator);
-  throwsCode("getAllocator of an unregistered type", function () { return reg.getAllocator(T.CUSTOM_1); }, "ENOENT");
+  throwsCode(
+    "getAllocator of an unregistered type",
+    function () {
+      return reg.getAllocator(T.CUSTOM_1);
+    },
+    "ENOENT"
+  );
   check("getAnAllocator falls back to SYSTEM", reg.getAnAllocator(T.CUSTOM_1) === reg.getAllocator(T.SYSTEM));
   reg.registerAllocator(T.CUSTOM_1, ad);
   check("registered", reg.getAllocator(T.CUSTOM_1) === ad);
-  throwsCode("type out of range", function () { return reg.getAllocator(5); }, "EINVAL");
-  throwsCode("not an allocator", function () { reg.registerAllocator(1, {}); }, "EINVAL");
+  throwsCode(
+    "type out of range",
+    function () {
+      return reg.getAllocator(5);
+    },
+    "EINVAL"
+  );
+  throwsCode(
+    "not an allocator",
+    function () {
+      reg.registerAllocator(1, {});
+    },
+    "EINVAL"
+  );
   check("one instance", rk.MemAllocatorRegistry.getInstance() === rk.MemAllocatorRegistry.getInstance());
 
   section("fw: BufferManager (F´ unit tests: 2 x 10, 4 x 12, 3 x 100; memory id 49, manager id 32)");
-  var bm = new rk.BufferManager({ tlm: function (n, v) { tlm.push(n + "=" + v); }, event: function (n, x) { events.push(n + ":" + x); } });
-  var bins = [{ bufferSize: 10, numBuffers: 2 }, { bufferSize: 12, numBuffers: 4 }, { bufferSize: 100, numBuffers: 3 }];
+  var bm = new rk.BufferManager({
+    tlm: function (n, v) {
+      tlm.push(n + "=" + v);
+    },
+    event: function (n, x) {
+      events.push(n + ":" + x);
+    }
+  });
+  var bins = [
+    { bufferSize: 10, numBuffers: 2 },
+    { bufferSize: 12, numBuffers: 4 },
+    { bufferSize: 100, numBuffers: 3 }
+  ];
   eq("setup", bm.setup(32, 49, reg.getAnAllocator(T.CUSTOM_1), bins), 0);
   var R = rk.BufferManager.RECORD_SIZE;
   eq("one block: 9 records and 368 bytes", [bm.numBuffers, bm.size], [9, 9 * R + 368]);
-  eq("record 8's context in memory", mem.read32(bm.base + 8 * R + 8), (32 * 65536) + 8);
+  eq("record 8's context in memory", mem.read32(bm.base + 8 * R + 8), 32 * 65536 + 8);
   eq("record 8's buffer ends the block", mem.read32(bm.base + 8 * R) + 100, bm.base + bm.size);
   got = [];
   for (i = 0; i < 9; i++) got.push(bm.getBuffer(10));
@@ -97,7 +140,12 @@
   eq("second return", bm.returnBuffer(got[3]), -EFAULT);
   eq("another manager's", bm.returnBuffer({ data: got[3].data, size: 1, context: 33 * 65536 + 3 }), -EFAULT);
   eq("empty buffer", bm.returnBuffer({ data: 0, size: 0, context: 0 }), 0);
-  eq("events", events, ["NoBuffsAvailable:12", "BadBufferReturn:" + (32 * 65536 + 3), "BadBufferReturn:" + (33 * 65536 + 3), "ZeroSizeBuffer:undefined"]);
+  eq("events", events, [
+    "NoBuffsAvailable:12",
+    "BadBufferReturn:" + (32 * 65536 + 3),
+    "BadBufferReturn:" + (33 * 65536 + 3),
+    "ZeroSizeBuffer:undefined"
+  ]);
   tlm = [];
   bm.schedIn();
   eq("telemetry: changed channels only", tlm, ["CurrBuffs=0", "EmptyBuffs=1"]);
@@ -114,8 +162,20 @@
   } else {
     check("the lean BufferManager has no validate", typeof bm.validate === "undefined");
   }
-  throwsCode("setup twice", function () { bm.setup(32, 49, ad, bins); }, "EBUSY");
-  throwsCode("bad bins", function () { new rk.BufferManager().setup(1, 1, ad, [{ bufferSize: 0, numBuffers: 1 }]); }, "EINVAL");
+  throwsCode(
+    "setup twice",
+    function () {
+      bm.setup(32, 49, ad, bins);
+    },
+    "EBUSY"
+  );
+  throwsCode(
+    "bad bins",
+    function () {
+      new rk.BufferManager().setup(1, 1, ad, [{ bufferSize: 0, numBuffers: 1 }]);
+    },
+    "EINVAL"
+  );
   eq("cleanup", bm.cleanup(), 0);
   eq("the block is back", heap.stats().count, 0);
 
