@@ -227,8 +227,26 @@ export class SimMcu implements Memory, Power {
   _w32: (Int32Array | null)[];
   /** Section index by name. */
   _byName: { [name: string]: number };
-  /** Section of the last decoded access (the decode cache). */
+  /** Section of the last decoded access (the decode cache); change it only with `_select`. */
   _last: number;
+  /**
+   * The cached section's fast-path state, as plain fields: its base, its
+   * three limits, its bytes and words, and the fast accesses counted on it
+   * since it became the cached section (by width, reads then writes; added
+   * to `_r1.._w4` by `_flush`).
+   */
+  _cb: number;
+  _cl1: number;
+  _cl2: number;
+  _cl4: number;
+  _cm: Uint8Array;
+  _cw: Int32Array | null;
+  _cr1: number;
+  _cr2: number;
+  _cr4: number;
+  _cw1: number;
+  _cw2: number;
+  _cw4: number;
   /** Times each section has lost its contents (power cycle of its pattern). */
   _cycle: Float64Array;
   /** Garbage for lenient reads. */
@@ -236,12 +254,23 @@ export class SimMcu implements Memory, Power {
   /** Scratch bytes for word accesses that take the slow path. */
   _tmp: Uint8Array;
 
-  /** Counters per section: reads, read bytes, writes, write bytes, faults; and unmapped faults. */
+  /** Counters per section of the general path (`_read`/`_write`, blocks, fill, copy): reads, read bytes, writes, write bytes; faults; and unmapped faults. */
   _rd: Float64Array;
   _rb: Float64Array;
   _wr: Float64Array;
   _wb: Float64Array;
   _fl: Float64Array;
+  /**
+   * The fast paths' counters, one increment per access: accesses per width
+   * (bytes = count × width), added to `_rd/_rb/_wr/_wb` (the general path's)
+   * when counters are read.
+   */
+  _r1: Float64Array;
+  _r2: Float64Array;
+  _r4: Float64Array;
+  _w1: Float64Array;
+  _w2: Float64Array;
+  _w4: Float64Array;
   _unmapped: number;
 
   /** Clock, mode and energy integrals. Currents in pA, charges in pA·s (reported in µA and µC). */
@@ -291,6 +320,8 @@ export class SimMcu implements Memory, Power {
     this._lim2 = new Int32Array(n);
     this._lim4 = new Int32Array(n);
     this._w32 = [];
+    this._last = -1; // no cached section until _select(0) below
+    this._cb = 0; this._cl1 = 0; this._cl2 = 0; this._cl4 = 0; this._cm = new Uint8Array(0); this._cw = null;
     this._byName = Object.create(null);
     this._cycle = new Float64Array(n);
     for (var i = 0; i < n; i++) {
@@ -326,7 +357,15 @@ export class SimMcu implements Memory, Power {
     this._wr = new Float64Array(n);
     this._wb = new Float64Array(n);
     this._fl = new Float64Array(n);
+    this._r1 = new Float64Array(n);
+    this._r2 = new Float64Array(n);
+    this._r4 = new Float64Array(n);
+    this._w1 = new Float64Array(n);
+    this._w2 = new Float64Array(n);
+    this._w4 = new Float64Array(n);
     this._unmapped = 0;
+    this._cr1 = 0; this._cr2 = 0; this._cr4 = 0; this._cw1 = 0; this._cw2 = 0; this._cw4 = 0;
+    this._select(0);
 
     this._volts = figureIn(board.voltage, VOLTAGE_UNITS, "board.voltage");
     this._modeNames = Object.keys(board.modes || {});
@@ -387,7 +426,7 @@ export class SimMcu implements Memory, Power {
       var m = (lo + hi) >> 1;
       if (a < this._base[m]) hi = m - 1;
       else if (a >= this._base[m] + this._size[m]) lo = m + 1;
-      else { this._last = m; return m; }
+      else { if (m !== this._last) this._select(m); return m; }
     }
     return -1;
   }
@@ -448,92 +487,95 @@ export class SimMcu implements Memory, Power {
 
   // ---- Memory port ------------------------------------------------------
 
-  // Fast paths: an access that lies wholly inside one section that is on is
-  // one compare against that section's limit (`_lim1/2/4`: 0 while it is
-  // not on) after the decode cache (`_last`) or the binary search, and then a
-  // typed-array read or write (a word at a 4-aligned offset is one element of
-  // the section's `_w32`). Anything else (unmapped, not on, straddling, not
-  // an integer address) takes the general path (`_read`/`_write`), which
-  // checks, faults and counts per section; both count alike.
+  // Fast paths: an access that lies wholly inside the cached section while it
+  // is on is one compare of its offset against the cached limit (`_cl1/2/4`:
+  // 0 while the section is not on), a plain-field count (`_cr*`/`_cw*`) and
+  // one typed-array read or write (a word at a 4-aligned offset is one
+  // element of the section's words). Otherwise the binary search picks the
+  // section (`_find`, which makes it the cached one) and the compare is
+  // made again. Anything else (unmapped, not on, straddling, not an integer
+  // address) takes the general path (`_read`/`_write`), which checks, faults
+  // and counts per section; both count alike. No allocation on either path
+  // for 8/16/32-bit accesses that do not fault.
 
   /** Byte at `a`. Bus fault (strict) or garbage (lenient) when `a` is not in an on section. */
   read8(a: number): number {
-    var s = this._last, o = a - this._base[s];
-    if ((o >>> 0) !== o || o >= this._lim1[s]) {
-      s = this._find(a);
-      if (s < 0 || (o = a - this._base[s]) >= this._lim1[s]) { this._read(a, this._tmp, 0, 1); return this._tmp[0]; }
+    var o = a - this._cb;
+    if ((o >>> 0) !== o || o >= this._cl1) {
+      var s = this._find(a);
+      if (s < 0 || (o = a - this._cb) >= this._cl1) { this._read(a, this._tmp, 0, 1); return this._tmp[0]; }
     }
-    this._rd[s]++; this._rb[s]++;
-    return this._mem[s][o];
+    this._cr1++;
+    return this._cm[o];
   }
   /** Little-endian half-word at `a`; each section it touches is checked. */
   read16(a: number): number {
-    var s = this._last, o = a - this._base[s];
-    if ((o >>> 0) !== o || o >= this._lim2[s]) {
-      s = this._find(a);
-      if (s < 0 || (o = a - this._base[s]) >= this._lim2[s]) { var t = this._tmp; this._read(a, t, 0, 2); return t[0] | (t[1] << 8); }
+    var o = a - this._cb;
+    if ((o >>> 0) !== o || o >= this._cl2) {
+      var s = this._find(a);
+      if (s < 0 || (o = a - this._cb) >= this._cl2) { var t = this._tmp; this._read(a, t, 0, 2); return t[0] | (t[1] << 8); }
     }
-    var b = this._mem[s]; this._rd[s]++; this._rb[s] += 2;
+    var b = this._cm; this._cr2++;
     return b[o] | (b[o + 1] << 8);
   }
   /** Little-endian word at `a`, unsigned; each section it touches is checked. */
   read32(a: number): number {
-    var s = this._last, o = a - this._base[s];
-    if ((o >>> 0) !== o || o >= this._lim4[s]) {
-      s = this._find(a);
-      if (s < 0 || (o = a - this._base[s]) >= this._lim4[s]) {
+    var o = a - this._cb;
+    if ((o >>> 0) !== o || o >= this._cl4) {
+      var s = this._find(a);
+      if (s < 0 || (o = a - this._cb) >= this._cl4) {
         var t = this._tmp;
         this._read(a, t, 0, 4);
         return (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0;
       }
     }
-    this._rd[s]++; this._rb[s] += 4;
-    var w = this._w32[s];
+    this._cr4++;
+    var w = this._cw;
     if ((o & 3) === 0 && w !== null) return w[o >> 2] >>> 0;
-    var b = this._mem[s];
+    var b = this._cm;
     return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
   /** Store `v & 0xff` at `a`. Bus fault (strict) or dropped (lenient) when `a` is not in an on section. */
   write8(a: number, v: number): void {
-    var s = this._last, o = a - this._base[s];
-    if ((o >>> 0) !== o || o >= this._lim1[s]) {
-      s = this._find(a);
-      if (s < 0 || (o = a - this._base[s]) >= this._lim1[s]) { this._tmp[0] = v; this._write(a, this._tmp, 0, 1); return; }
+    var o = a - this._cb;
+    if ((o >>> 0) !== o || o >= this._cl1) {
+      var s = this._find(a);
+      if (s < 0 || (o = a - this._cb) >= this._cl1) { this._tmp[0] = v; this._write(a, this._tmp, 0, 1); return; }
     }
-    this._wr[s]++; this._wb[s]++;
-    this._mem[s][o] = v;
+    this._cw1++;
+    this._cm[o] = v;
   }
   /** Store the low 16 bits of `v` at `a`, little-endian. */
   write16(a: number, v: number): void {
-    var s = this._last, o = a - this._base[s];
-    if ((o >>> 0) !== o || o >= this._lim2[s]) {
-      s = this._find(a);
-      if (s < 0 || (o = a - this._base[s]) >= this._lim2[s]) {
+    var o = a - this._cb;
+    if ((o >>> 0) !== o || o >= this._cl2) {
+      var s = this._find(a);
+      if (s < 0 || (o = a - this._cb) >= this._cl2) {
         var t = this._tmp;
         t[0] = v; t[1] = v >> 8;
         this._write(a, t, 0, 2);
         return;
       }
     }
-    var b = this._mem[s]; this._wr[s]++; this._wb[s] += 2;
+    var b = this._cm; this._cw2++;
     b[o] = v; b[o + 1] = v >> 8;
   }
   /** Store the low 32 bits of `v` at `a`, little-endian. */
   write32(a: number, v: number): void {
-    var s = this._last, o = a - this._base[s];
-    if ((o >>> 0) !== o || o >= this._lim4[s]) {
-      s = this._find(a);
-      if (s < 0 || (o = a - this._base[s]) >= this._lim4[s]) {
+    var o = a - this._cb;
+    if ((o >>> 0) !== o || o >= this._cl4) {
+      var s = this._find(a);
+      if (s < 0 || (o = a - this._cb) >= this._cl4) {
         var t = this._tmp;
         t[0] = v; t[1] = v >> 8; t[2] = v >> 16; t[3] = v >>> 24;
         this._write(a, t, 0, 4);
         return;
       }
     }
-    this._wr[s]++; this._wb[s] += 4;
-    var w = this._w32[s];
+    this._cw4++;
+    var w = this._cw;
     if ((o & 3) === 0 && w !== null) { w[o >> 2] = v; return; }
-    var b = this._mem[s];
+    var b = this._cm;
     b[o] = v; b[o + 1] = v >> 8; b[o + 2] = v >> 16; b[o + 3] = v >>> 24;
   }
   /** Copy `len` bytes at `a` into `dst[off..)`. EINVAL for a bad `dst`, `off` or `len` (checkBlock, as ArrayMemory); a strict fault copies nothing. O(len). */
@@ -673,12 +715,31 @@ export class SimMcu implements Memory, Power {
     this._events.push({ t: this._t, kind: "power", section: this._name[i], index: i, from: from, to: state });
   }
 
+  /** Add the cached section's fast-path counts to its counters. */
+  _flush(): void {
+    var s = this._last;
+    this._r1[s] += this._cr1; this._r2[s] += this._cr2; this._r4[s] += this._cr4;
+    this._w1[s] += this._cw1; this._w2[s] += this._cw2; this._w4[s] += this._cw4;
+    this._cr1 = 0; this._cr2 = 0; this._cr4 = 0; this._cw1 = 0; this._cw2 = 0; this._cw4 = 0;
+  }
+
+  /** Make section `s` the cached section (its counts so far flushed first). */
+  _select(s: number): void {
+    this._flush();
+    this._last = s;
+    this._cb = this._base[s];
+    this._cl1 = this._lim1[s]; this._cl2 = this._lim2[s]; this._cl4 = this._lim4[s];
+    this._cm = this._mem[s];
+    this._cw = this._w32[s];
+  }
+
   /** Recompute section `i`'s fast-path limits from its size and whether it is on. */
   _limits(i: number): void {
     var on = this._on[i] === 1, z = this._size[i];
     this._lim1[i] = on ? z : 0;
     this._lim2[i] = on && z >= 2 ? z - 1 : 0;
     this._lim4[i] = on && z >= 4 ? z - 3 : 0;
+    if (i === this._last) { this._cl1 = this._lim1[i]; this._cl2 = this._lim2[i]; this._cl4 = this._lim4[i]; }
   }
 
   /** Fill section `i` with the pattern of its current power cycle: seeded by (seed, i, cycle), never all zeros. */
@@ -712,9 +773,14 @@ export class SimMcu implements Memory, Power {
 
   /** Access counters by section name (a fresh object). */
   counters(): { [section: string]: SectionCounters } {
+    this._flush();
     var out: { [section: string]: SectionCounters } = {};
     for (var i = 0; i < this._base.length; i++) {
-      out[this._name[i]] = { reads: this._rd[i], readBytes: this._rb[i], writes: this._wr[i], writeBytes: this._wb[i], faults: this._fl[i] };
+      var r1 = this._r1[i], r2 = this._r2[i], r4 = this._r4[i], w1 = this._w1[i], w2 = this._w2[i], w4 = this._w4[i];
+      out[this._name[i]] = {
+        reads: this._rd[i] + r1 + r2 + r4, readBytes: this._rb[i] + r1 + 2 * r2 + 4 * r4,
+        writes: this._wr[i] + w1 + w2 + w4, writeBytes: this._wb[i] + w1 + 2 * w2 + 4 * w4, faults: this._fl[i]
+      };
     }
     return out;
   }
@@ -722,15 +788,19 @@ export class SimMcu implements Memory, Power {
   /** Counters summed over all sections, plus the faults on unmapped addresses (also in `faults`). */
   totals(): CounterTotals {
     var t: CounterTotals = { reads: 0, readBytes: 0, writes: 0, writeBytes: 0, faults: this._unmapped, unmappedFaults: this._unmapped };
-    for (var i = 0; i < this._base.length; i++) {
-      t.reads += this._rd[i]; t.readBytes += this._rb[i]; t.writes += this._wr[i]; t.writeBytes += this._wb[i]; t.faults += this._fl[i];
+    var c = this.counters();
+    for (var k in c) {
+      var x = c[k];
+      t.reads += x.reads; t.readBytes += x.readBytes; t.writes += x.writes; t.writeBytes += x.writeBytes; t.faults += x.faults;
     }
     return t;
   }
 
   /** Zero every access and fault counter (the clock, energy and events are kept). */
   resetCounters(): void {
+    this._flush();
     this._rd.fill(0); this._rb.fill(0); this._wr.fill(0); this._wb.fill(0); this._fl.fill(0);
+    this._r1.fill(0); this._r2.fill(0); this._r4.fill(0); this._w1.fill(0); this._w2.fill(0); this._w4.fill(0);
     this._unmapped = 0;
   }
 
