@@ -223,8 +223,8 @@ export class SimMcu implements Memory, Power {
   _lim1: Int32Array;
   _lim2: Int32Array;
   _lim4: Int32Array;
-  /** Per section, its backing bytes as little-endian words: word `o >> 2` holds bytes o..o+3 for a 4-aligned offset `o` (null on a big-endian host). */
-  _w32: (Int32Array | null)[];
+  /** Per section, its backing bytes as words: word `o >> 2` holds bytes o..o+3 for a 4-aligned offset `o`, little-endian on a little-endian host (on a big-endian one `_lim4` is 0: every word access takes the general path). */
+  _w32: Int32Array[];
   /** Section index by name. */
   _byName: { [name: string]: number };
   /** Section of the last decoded access (the decode cache); change it only with `_select`. */
@@ -240,7 +240,7 @@ export class SimMcu implements Memory, Power {
   _cl2: number;
   _cl4: number;
   _cm: Uint8Array;
-  _cw: Int32Array | null;
+  _cw: Int32Array;
   _cr1: number;
   _cr2: number;
   _cr4: number;
@@ -321,7 +321,7 @@ export class SimMcu implements Memory, Power {
     this._lim4 = new Int32Array(n);
     this._w32 = [];
     this._last = -1; // no cached section until _select(0) below
-    this._cb = 0; this._cl1 = 0; this._cl2 = 0; this._cl4 = 0; this._cm = new Uint8Array(0); this._cw = null;
+    this._cb = 0; this._cl1 = 0; this._cl2 = 0; this._cl4 = 0; this._cm = new Uint8Array(0); this._cw = new Int32Array(0);
     this._byName = Object.create(null);
     this._cycle = new Float64Array(n);
     for (var i = 0; i < n; i++) {
@@ -336,7 +336,7 @@ export class SimMcu implements Memory, Power {
       this._size[i] = s.size;
       var mem = new Uint8Array(s.size);
       this._mem.push(mem);
-      this._w32.push(LITTLE_ENDIAN ? new Int32Array(mem.buffer, 0, s.size >> 2) : null);
+      this._w32.push(new Int32Array(mem.buffer, 0, s.size >> 2));
       this._name.push(String(s.name));
       this._gate.push(!!s.gateable);
       this._state.push("on");
@@ -501,83 +501,98 @@ export class SimMcu implements Memory, Power {
   /** Byte at `a`. Bus fault (strict) or garbage (lenient) when `a` is not in an on section. */
   read8(a: number): number {
     var o = a - this._cb;
-    if ((o >>> 0) !== o || o >= this._cl1) {
-      var s = this._find(a);
-      if (s < 0 || (o = a - this._cb) >= this._cl1) { this._read(a, this._tmp, 0, 1); return this._tmp[0]; }
-    }
-    this._cr1++;
-    return this._cm[o];
+    if ((o >>> 0) === o && o < this._cl1) { this._cr1++; return this._cm[o]; }
+    return this._read8(a);
   }
   /** Little-endian half-word at `a`; each section it touches is checked. */
   read16(a: number): number {
     var o = a - this._cb;
-    if ((o >>> 0) !== o || o >= this._cl2) {
-      var s = this._find(a);
-      if (s < 0 || (o = a - this._cb) >= this._cl2) { var t = this._tmp; this._read(a, t, 0, 2); return t[0] | (t[1] << 8); }
-    }
-    var b = this._cm; this._cr2++;
-    return b[o] | (b[o + 1] << 8);
+    if ((o >>> 0) === o && o < this._cl2) { var b = this._cm; this._cr2++; return b[o] | (b[o + 1] << 8); }
+    return this._read16(a);
   }
   /** Little-endian word at `a`, unsigned; each section it touches is checked. */
   read32(a: number): number {
     var o = a - this._cb;
-    if ((o >>> 0) !== o || o >= this._cl4) {
-      var s = this._find(a);
-      if (s < 0 || (o = a - this._cb) >= this._cl4) {
-        var t = this._tmp;
-        this._read(a, t, 0, 4);
-        return (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0;
-      }
+    if ((o >>> 0) === o && o < this._cl4) {
+      this._cr4++;
+      var w = this._cw;
+      if ((o & 3) === 0) return w[o >> 2] >>> 0;
+      var b = this._cm;
+      return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
     }
-    this._cr4++;
-    var w = this._cw;
-    if ((o & 3) === 0 && w !== null) return w[o >> 2] >>> 0;
-    var b = this._cm;
-    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+    return this._read32(a);
   }
   /** Store `v & 0xff` at `a`. Bus fault (strict) or dropped (lenient) when `a` is not in an on section. */
   write8(a: number, v: number): void {
     var o = a - this._cb;
-    if ((o >>> 0) !== o || o >= this._cl1) {
-      var s = this._find(a);
-      if (s < 0 || (o = a - this._cb) >= this._cl1) { this._tmp[0] = v; this._write(a, this._tmp, 0, 1); return; }
-    }
-    this._cw1++;
-    this._cm[o] = v;
+    if ((o >>> 0) === o && o < this._cl1) { this._cw1++; this._cm[o] = v; return; }
+    this._write8(a, v);
   }
   /** Store the low 16 bits of `v` at `a`, little-endian. */
   write16(a: number, v: number): void {
     var o = a - this._cb;
-    if ((o >>> 0) !== o || o >= this._cl2) {
-      var s = this._find(a);
-      if (s < 0 || (o = a - this._cb) >= this._cl2) {
-        var t = this._tmp;
-        t[0] = v; t[1] = v >> 8;
-        this._write(a, t, 0, 2);
-        return;
-      }
-    }
-    var b = this._cm; this._cw2++;
-    b[o] = v; b[o + 1] = v >> 8;
+    if ((o >>> 0) === o && o < this._cl2) { var b = this._cm; this._cw2++; b[o] = v; b[o + 1] = v >> 8; return; }
+    this._write16(a, v);
   }
   /** Store the low 32 bits of `v` at `a`, little-endian. */
   write32(a: number, v: number): void {
     var o = a - this._cb;
-    if ((o >>> 0) !== o || o >= this._cl4) {
-      var s = this._find(a);
-      if (s < 0 || (o = a - this._cb) >= this._cl4) {
-        var t = this._tmp;
-        t[0] = v; t[1] = v >> 8; t[2] = v >> 16; t[3] = v >>> 24;
-        this._write(a, t, 0, 4);
-        return;
-      }
+    if ((o >>> 0) === o && o < this._cl4) {
+      this._cw4++;
+      var w = this._cw;
+      if ((o & 3) === 0) { w[o >> 2] = v; return; }
+      var b = this._cm;
+      b[o] = v; b[o + 1] = v >> 8; b[o + 2] = v >> 16; b[o + 3] = v >>> 24;
+      return;
     }
-    this._cw4++;
-    var w = this._cw;
-    if ((o & 3) === 0 && w !== null) { w[o >> 2] = v; return; }
-    var b = this._cm;
-    b[o] = v; b[o + 1] = v >> 8; b[o + 2] = v >> 16; b[o + 3] = v >>> 24;
+    this._write32(a, v);
   }
+
+  // The accesses outside the cached section: the binary search makes the
+  // section of `a` the cached one; when the access then lies inside it and it
+  // is on, the fast path takes it, else the general path.
+
+  /** read8 outside the cached section. */
+  _read8(a: number): number {
+    if (this._find(a) >= 0 && a - this._cb < this._cl1) return this.read8(a);
+    this._read(a, this._tmp, 0, 1);
+    return this._tmp[0];
+  }
+  /** read16 outside the cached section. */
+  _read16(a: number): number {
+    if (this._find(a) >= 0 && a - this._cb < this._cl2) return this.read16(a);
+    var t = this._tmp;
+    this._read(a, t, 0, 2);
+    return t[0] | (t[1] << 8);
+  }
+  /** read32 outside the cached section. */
+  _read32(a: number): number {
+    if (this._find(a) >= 0 && a - this._cb < this._cl4) return this.read32(a);
+    var t = this._tmp;
+    this._read(a, t, 0, 4);
+    return (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0;
+  }
+  /** write8 outside the cached section. */
+  _write8(a: number, v: number): void {
+    if (this._find(a) >= 0 && a - this._cb < this._cl1) { this.write8(a, v); return; }
+    this._tmp[0] = v;
+    this._write(a, this._tmp, 0, 1);
+  }
+  /** write16 outside the cached section. */
+  _write16(a: number, v: number): void {
+    if (this._find(a) >= 0 && a - this._cb < this._cl2) { this.write16(a, v); return; }
+    var t = this._tmp;
+    t[0] = v; t[1] = v >> 8;
+    this._write(a, t, 0, 2);
+  }
+  /** write32 outside the cached section. */
+  _write32(a: number, v: number): void {
+    if (this._find(a) >= 0 && a - this._cb < this._cl4) { this.write32(a, v); return; }
+    var t = this._tmp;
+    t[0] = v; t[1] = v >> 8; t[2] = v >> 16; t[3] = v >>> 24;
+    this._write(a, t, 0, 4);
+  }
+
   /** Copy `len` bytes at `a` into `dst[off..)`. EINVAL for a bad `dst`, `off` or `len` (checkBlock, as ArrayMemory); a strict fault copies nothing. O(len). */
   readBlock(a: number, dst: { [i: number]: number }, off: number, len: number): void {
     checkBlock(dst, off, len, "dst", true);
@@ -738,7 +753,7 @@ export class SimMcu implements Memory, Power {
     var on = this._on[i] === 1, z = this._size[i];
     this._lim1[i] = on ? z : 0;
     this._lim2[i] = on && z >= 2 ? z - 1 : 0;
-    this._lim4[i] = on && z >= 4 ? z - 3 : 0;
+    this._lim4[i] = LITTLE_ENDIAN && on && z >= 4 ? z - 3 : 0;
     if (i === this._last) { this._cl1 = this._lim1[i]; this._cl2 = this._lim2[i]; this._cl4 = this._lim4[i]; }
   }
 
