@@ -34,7 +34,7 @@ import type { Board, Figure } from "../src/core/board.js";
 import type { Memory, Power, PowerState } from "../src/hal/ports.js";
 import { isPowerState } from "../src/hal/ports.js";
 import { checkBlock } from "../src/hal/checks.js";
-import { CodedError, fail, makeError } from "../src/core/errors.js";
+import { type CodedError, fail, makeError } from "../src/core/errors.js";
 import { Prng, mix32 } from "./prng.js";
 
 /** Options of `new SimMcu(board, opts)`. */
@@ -116,7 +116,11 @@ export interface FigureUse {
 }
 
 /** Energy spent in one power mode. */
-export interface ModeEnergy { seconds: number; charge_uC: number; energy_uJ: number; }
+export interface ModeEnergy {
+  seconds: number;
+  charge_uC: number;
+  energy_uJ: number;
+}
 
 /** Retention energy of one section, and how long it spent in each state. */
 export interface SectionEnergy {
@@ -150,13 +154,12 @@ export interface EnergyReport {
 }
 
 /** Current units in pA: currents are kept in pA so that sums of the boards' decimal figures stay exact. */
-var CURRENT_UNITS: { [u: string]: number } = { "A": 1e12, "mA": 1e9, "uA": 1e6, "\u00b5A": 1e6, "nA": 1e3, "pA": 1 };
-var VOLTAGE_UNITS: { [u: string]: number } = { "V": 1, "mV": 1e-3 };
+var CURRENT_UNITS: { [u: string]: number } = { A: 1e12, mA: 1e9, uA: 1e6, "\u00b5A": 1e6, nA: 1e3, pA: 1 };
+var VOLTAGE_UNITS: { [u: string]: number } = { V: 1, mV: 1e-3 };
 
 /** `fig` converted with `units` (value × factor of its unit); EINVAL naming `what` when it is not a figure in one of them. */
 function figureIn(fig: Figure, units: { [u: string]: number }, what: string): number {
-  if (!fig || typeof fig.value !== "number" || !isFinite(fig.value) || fig.value < 0 ||
-      !Object.prototype.hasOwnProperty.call(units, fig.unit)) {
+  if (!fig || typeof fig.value !== "number" || !isFinite(fig.value) || fig.value < 0 || !Object.hasOwn(units, fig.unit)) {
     fail("EINVAL", what + " must be a figure {value >= 0, unit: " + Object.keys(units).join("|") + "}, got " + JSON.stringify(fig));
   }
   return fig.value * units[fig.unit];
@@ -177,7 +180,7 @@ var LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** "0x2000fffe" for an unsigned 32-bit integer; anything else as it is. */
 function hex(a: number): string {
-  if ((a >>> 0) !== a) return String(a);
+  if (a >>> 0 !== a) return String(a);
   var h = a.toString(16);
   return "0x" + "00000000".slice(h.length) + h;
 }
@@ -303,8 +306,10 @@ export class SimMcu implements Memory, Power {
   constructor(board: Board, opts?: SimMcuOptions) {
     var o = opts || {};
     if (!board || !board.sections || !(board.sections.length > 0)) fail("EINVAL", "board.sections must be a non-empty array");
-    if (o.seed !== undefined && (typeof o.seed !== "number" || Math.floor(o.seed) !== o.seed)) fail("EINVAL", "seed must be an integer, got " + o.seed);
-    if (o.initial !== undefined && o.initial !== "random" && o.initial !== "zero") fail("EINVAL", "initial must be \"random\" or \"zero\", got " + o.initial);
+    if (o.seed !== undefined && (typeof o.seed !== "number" || Math.floor(o.seed) !== o.seed))
+      fail("EINVAL", "seed must be an integer, got " + o.seed);
+    if (o.initial !== undefined && o.initial !== "random" && o.initial !== "zero")
+      fail("EINVAL", 'initial must be "random" or "zero", got ' + o.initial);
     this.board = board;
     this.strict = o.strict !== false;
     this.seed = o.seed === undefined ? 1 : o.seed >>> 0;
@@ -321,16 +326,29 @@ export class SimMcu implements Memory, Power {
     this._lim4 = new Int32Array(n);
     this._w32 = [];
     this._last = -1; // no cached section until _select(0) below
-    this._cb = 0; this._cl1 = 0; this._cl2 = 0; this._cl4 = 0; this._cm = new Uint8Array(0); this._cw = new Int32Array(0);
+    this._cb = 0;
+    this._cl1 = 0;
+    this._cl2 = 0;
+    this._cl4 = 0;
+    this._cm = new Uint8Array(0);
+    this._cw = new Int32Array(0);
     this._byName = Object.create(null);
     this._cycle = new Float64Array(n);
     for (var i = 0; i < n; i++) {
-      var s = board.sections[i], at = "board.sections[" + i + "]";
-      if (typeof s.base !== "number" || (s.base >>> 0) !== s.base) fail("EINVAL", at + ".base must be a 32-bit unsigned address, got " + s.base);
-      if (typeof s.size !== "number" || !(s.size >= 1 && s.size <= 0x10000000) || Math.floor(s.size) !== s.size || s.base + s.size > 0x100000000) {
+      var s = board.sections[i],
+        at = "board.sections[" + i + "]";
+      if (typeof s.base !== "number" || s.base >>> 0 !== s.base)
+        fail("EINVAL", at + ".base must be a 32-bit unsigned address, got " + s.base);
+      if (
+        typeof s.size !== "number" ||
+        !(s.size >= 1 && s.size <= 0x10000000) ||
+        Math.floor(s.size) !== s.size ||
+        s.base + s.size > 0x100000000
+      ) {
         fail("EINVAL", at + ".size must be an integer in [1, 2^28] that ends below 2^32, got " + s.size);
       }
-      if (i > 0 && s.base < this._base[i - 1] + this._size[i - 1]) fail("EINVAL", at + " (" + s.name + ") overlaps the previous section or is out of address order");
+      if (i > 0 && s.base < this._base[i - 1] + this._size[i - 1])
+        fail("EINVAL", at + " (" + s.name + ") overlaps the previous section or is out of address order");
       if (this._byName[s.name] !== undefined) fail("EINVAL", at + ".name " + s.name + " is used twice");
       this._base[i] = s.base;
       this._size[i] = s.size;
@@ -364,7 +382,12 @@ export class SimMcu implements Memory, Power {
     this._w2 = new Float64Array(n);
     this._w4 = new Float64Array(n);
     this._unmapped = 0;
-    this._cr1 = 0; this._cr2 = 0; this._cr4 = 0; this._cw1 = 0; this._cw2 = 0; this._cw4 = 0;
+    this._cr1 = 0;
+    this._cr2 = 0;
+    this._cr4 = 0;
+    this._cw1 = 0;
+    this._cw2 = 0;
+    this._cw4 = 0;
     this._select(0);
 
     this._volts = figureIn(board.voltage, VOLTAGE_UNITS, "board.voltage");
@@ -382,12 +405,16 @@ export class SimMcu implements Memory, Power {
       this._modeSec[k] = 0;
       this._modeQ[k] = 0;
       if (!board.modes[k].retentionApplies) continue;
-      var ret = new Float64Array(n), figs: { path: string; fig: Figure }[] = [];
+      var ret = new Float64Array(n),
+        figs: { path: string; fig: Figure }[] = [];
       for (var j = 0; j < n; j++) {
         var sj = board.sections[j];
-        var own = sj.retentionByMode && Object.prototype.hasOwnProperty.call(sj.retentionByMode, k) ? sj.retentionByMode[k] : undefined;
+        var own = sj.retentionByMode && Object.hasOwn(sj.retentionByMode, k) ? sj.retentionByMode[k] : undefined;
         var path = "sections." + sj.name + (own !== undefined ? ".retentionByMode." + k : ".retention");
-        ret[j] = picoamps(own !== undefined ? own : sj.retention, "board.sections[" + j + "]" + (own !== undefined ? ".retentionByMode." + k : ".retention"));
+        ret[j] = picoamps(
+          own !== undefined ? own : sj.retention,
+          "board.sections[" + j + "]" + (own !== undefined ? ".retentionByMode." + k : ".retention"),
+        );
         figs.push({ path: path, fig: own !== undefined ? own : sj.retention });
       }
       this._retPA[k] = ret;
@@ -396,12 +423,12 @@ export class SimMcu implements Memory, Power {
     }
     for (var b2 = 0; b2 < n; b2++) {
       var rbm = board.sections[b2].retentionByMode;
-      if (rbm) for (var mk in rbm) {
-        if (Object.prototype.hasOwnProperty.call(rbm, mk) &&
-            !(Object.prototype.hasOwnProperty.call(board.modes, mk) && board.modes[mk].retentionApplies)) {
-          fail("EINVAL", "board.sections[" + b2 + "].retentionByMode." + mk + " names no mode of the board where retention applies");
+      if (rbm)
+        for (var mk in rbm) {
+          if (Object.hasOwn(rbm, mk) && !(Object.hasOwn(board.modes, mk) && board.modes[mk].retentionApplies)) {
+            fail("EINVAL", "board.sections[" + b2 + "].retentionByMode." + mk + " names no mode of the board where retention applies");
+          }
         }
-      }
     }
     this._t = 0;
     this._baseQ = 0;
@@ -418,15 +445,20 @@ export class SimMcu implements Memory, Power {
 
   /** Index of the section holding byte address `a`, or -1 (unmapped, or not an unsigned 32-bit integer). Caches the hit. */
   _find(a: number): number {
-    var s = this._last, o = a - this._base[s];
-    if ((o >>> 0) === o && o < this._size[s]) return s;
-    if ((a >>> 0) !== a) return -1;
-    var lo = 0, hi = this._base.length - 1;
+    var s = this._last,
+      o = a - this._base[s];
+    if (o >>> 0 === o && o < this._size[s]) return s;
+    if (a >>> 0 !== a) return -1;
+    var lo = 0,
+      hi = this._base.length - 1;
     while (lo <= hi) {
       var m = (lo + hi) >> 1;
       if (a < this._base[m]) hi = m - 1;
       else if (a >= this._base[m] + this._size[m]) lo = m + 1;
-      else { if (m !== this._last) this._select(m); return m; }
+      else {
+        if (m !== this._last) this._select(m);
+        return m;
+      }
     }
     return -1;
   }
@@ -443,11 +475,15 @@ export class SimMcu implements Memory, Power {
    */
   _split(a: number, len: number): number[] {
     var out: number[] = [];
-    if ((a >>> 0) !== a) { out.push(-1, a, len); return out; }
-    var p = a, end = a + len;
+    if (a >>> 0 !== a) {
+      out.push(-1, a, len);
+      return out;
+    }
+    var p = a,
+      end = a + len;
     while (p < end) {
       var s = p < 0x100000000 ? this._find(p) : -1;
-      var stop = s >= 0 ? this._base[s] + this._size[s] : (p < 0x100000000 ? this._nextBase(p) : end);
+      var stop = s >= 0 ? this._base[s] + this._size[s] : p < 0x100000000 ? this._nextBase(p) : end;
       var l = (stop < end ? stop : end) - p;
       out.push(s, p, l);
       p += l;
@@ -467,10 +503,21 @@ export class SimMcu implements Memory, Power {
 
   /** Count a fault at byte `addr` (section `s` or -1) and throw it. */
   _fault(addr: number, s: number, access: "read" | "write", width: number, start: number): never {
-    if (s < 0) this._unmapped++; else this._fl[s]++;
+    if (s < 0) this._unmapped++;
+    else this._fl[s]++;
     var where = s < 0 ? "an unmapped address" : "section " + this._name[s] + ", which is " + this._state[s];
-    var e = makeError("EFAULT", "bus fault: " + width + "-byte " + access + " at " + hex(start) +
-      (addr !== start ? " (byte " + hex(addr) + ")" : "") + " hits " + where) as BusFault;
+    var e = makeError(
+      "EFAULT",
+      "bus fault: " +
+        width +
+        "-byte " +
+        access +
+        " at " +
+        hex(start) +
+        (addr !== start ? " (byte " + hex(addr) + ")" : "") +
+        " hits " +
+        where,
+    ) as BusFault;
     e.address = addr;
     e.section = s < 0 ? null : this._name[s];
     e.state = s < 0 ? null : this._state[s];
@@ -501,19 +548,26 @@ export class SimMcu implements Memory, Power {
   /** Byte at `a`. Bus fault (strict) or garbage (lenient) when `a` is not in an on section. */
   read8(a: number): number {
     var o = a - this._cb;
-    if ((o >>> 0) === o && o < this._cl1) { this._cr1++; return this._cm[o]; }
+    if (o >>> 0 === o && o < this._cl1) {
+      this._cr1++;
+      return this._cm[o];
+    }
     return this._read8(a);
   }
   /** Little-endian half-word at `a`; each section it touches is checked. */
   read16(a: number): number {
     var o = a - this._cb;
-    if ((o >>> 0) === o && o < this._cl2) { var b = this._cm; this._cr2++; return b[o] | (b[o + 1] << 8); }
+    if (o >>> 0 === o && o < this._cl2) {
+      var b = this._cm;
+      this._cr2++;
+      return b[o] | (b[o + 1] << 8);
+    }
     return this._read16(a);
   }
   /** Little-endian word at `a`, unsigned; each section it touches is checked. */
   read32(a: number): number {
     var o = a - this._cb;
-    if ((o >>> 0) === o && o < this._cl4) {
+    if (o >>> 0 === o && o < this._cl4) {
       this._cr4++;
       var w = this._cw;
       if ((o & 3) === 0) return w[o >> 2] >>> 0;
@@ -525,24 +579,40 @@ export class SimMcu implements Memory, Power {
   /** Store `v & 0xff` at `a`. Bus fault (strict) or dropped (lenient) when `a` is not in an on section. */
   write8(a: number, v: number): void {
     var o = a - this._cb;
-    if ((o >>> 0) === o && o < this._cl1) { this._cw1++; this._cm[o] = v; return; }
+    if (o >>> 0 === o && o < this._cl1) {
+      this._cw1++;
+      this._cm[o] = v;
+      return;
+    }
     this._write8(a, v);
   }
   /** Store the low 16 bits of `v` at `a`, little-endian. */
   write16(a: number, v: number): void {
     var o = a - this._cb;
-    if ((o >>> 0) === o && o < this._cl2) { var b = this._cm; this._cw2++; b[o] = v; b[o + 1] = v >> 8; return; }
+    if (o >>> 0 === o && o < this._cl2) {
+      var b = this._cm;
+      this._cw2++;
+      b[o] = v;
+      b[o + 1] = v >> 8;
+      return;
+    }
     this._write16(a, v);
   }
   /** Store the low 32 bits of `v` at `a`, little-endian. */
   write32(a: number, v: number): void {
     var o = a - this._cb;
-    if ((o >>> 0) === o && o < this._cl4) {
+    if (o >>> 0 === o && o < this._cl4) {
       this._cw4++;
       var w = this._cw;
-      if ((o & 3) === 0) { w[o >> 2] = v; return; }
+      if ((o & 3) === 0) {
+        w[o >> 2] = v;
+        return;
+      }
       var b = this._cm;
-      b[o] = v; b[o + 1] = v >> 8; b[o + 2] = v >> 16; b[o + 3] = v >>> 24;
+      b[o] = v;
+      b[o + 1] = v >> 8;
+      b[o + 2] = v >> 16;
+      b[o + 3] = v >>> 24;
       return;
     }
     this._write32(a, v);
@@ -574,22 +644,35 @@ export class SimMcu implements Memory, Power {
   }
   /** write8 outside the cached section. */
   _write8(a: number, v: number): void {
-    if (this._find(a) >= 0 && a - this._cb < this._cl1) { this.write8(a, v); return; }
+    if (this._find(a) >= 0 && a - this._cb < this._cl1) {
+      this.write8(a, v);
+      return;
+    }
     this._tmp[0] = v;
     this._write(a, this._tmp, 0, 1);
   }
   /** write16 outside the cached section. */
   _write16(a: number, v: number): void {
-    if (this._find(a) >= 0 && a - this._cb < this._cl2) { this.write16(a, v); return; }
+    if (this._find(a) >= 0 && a - this._cb < this._cl2) {
+      this.write16(a, v);
+      return;
+    }
     var t = this._tmp;
-    t[0] = v; t[1] = v >> 8;
+    t[0] = v;
+    t[1] = v >> 8;
     this._write(a, t, 0, 2);
   }
   /** write32 outside the cached section. */
   _write32(a: number, v: number): void {
-    if (this._find(a) >= 0 && a - this._cb < this._cl4) { this.write32(a, v); return; }
+    if (this._find(a) >= 0 && a - this._cb < this._cl4) {
+      this.write32(a, v);
+      return;
+    }
     var t = this._tmp;
-    t[0] = v; t[1] = v >> 8; t[2] = v >> 16; t[3] = v >>> 24;
+    t[0] = v;
+    t[1] = v >> 8;
+    t[2] = v >> 16;
+    t[3] = v >>> 24;
     this._write(a, t, 0, 4);
   }
 
@@ -611,10 +694,14 @@ export class SimMcu implements Memory, Power {
     var r = this._split(a, len);
     for (var k = 0; k < r.length; k += 3) {
       var s = r[k];
-      if (s < 0 || this._on[s] === 0) { this._lenientFault(s); continue; }
+      if (s < 0 || this._on[s] === 0) {
+        this._lenientFault(s);
+        continue;
+      }
       var o = r[k + 1] - this._base[s];
       this._mem[s].fill(v & 0xff, o, o + r[k + 2]);
-      this._wr[s]++; this._wb[s] += r[k + 2];
+      this._wr[s]++;
+      this._wb[s] += r[k + 2];
     }
   }
   /**
@@ -625,12 +712,17 @@ export class SimMcu implements Memory, Power {
   copy(dst: number, src: number, len: number): void {
     this._len(len);
     if (len === 0) return;
-    var s = this._find(src), d = this._find(dst);
+    var s = this._find(src),
+      d = this._find(dst);
     if (s >= 0 && s === d && this._on[s] === 1) {
-      var so = src - this._base[s], dO = dst - this._base[s];
+      var so = src - this._base[s],
+        dO = dst - this._base[s];
       if (so + len <= this._size[s] && dO + len <= this._size[s]) {
         this._mem[s].copyWithin(dO, so, so + len);
-        this._rd[s]++; this._rb[s] += len; this._wr[s]++; this._wb[s] += len;
+        this._rd[s]++;
+        this._rb[s] += len;
+        this._wr[s]++;
+        this._wb[s] += len;
         return;
       }
     }
@@ -642,46 +734,66 @@ export class SimMcu implements Memory, Power {
 
   /** Lenient fault bookkeeping for a run in section `s` (or unmapped). */
   _lenientFault(s: number): void {
-    if (s < 0) this._unmapped++; else this._fl[s]++;
+    if (s < 0) this._unmapped++;
+    else this._fl[s]++;
   }
 
   /** The general read: [a, a+len) into dst[off..), checked and counted per section. */
   _read(a: number, dst: { [i: number]: number }, off: number, len: number): void {
     this._precheck(a, len, "read");
-    var r = this._split(a, len), j = off;
+    var r = this._split(a, len),
+      j = off;
     for (var k = 0; k < r.length; k += 3) {
-      var s = r[k], l = r[k + 2], i: number;
+      var s = r[k],
+        l = r[k + 2],
+        i: number;
       if (s < 0 || this._on[s] === 0) {
         this._lenientFault(s);
         for (i = 0; i < l; i++) dst[j++] = this._junk.nextByte();
         continue;
       }
-      var b = this._mem[s], o = r[k + 1] - this._base[s];
-      if (dst instanceof Uint8Array) { dst.set(b.subarray(o, o + l), j); j += l; }
-      else for (i = 0; i < l; i++) dst[j++] = b[o + i];
-      this._rd[s]++; this._rb[s] += l;
+      var b = this._mem[s],
+        o = r[k + 1] - this._base[s];
+      if (dst instanceof Uint8Array) {
+        dst.set(b.subarray(o, o + l), j);
+        j += l;
+      } else for (i = 0; i < l; i++) dst[j++] = b[o + i];
+      this._rd[s]++;
+      this._rb[s] += l;
     }
   }
 
   /** The general write: src[off..off+len) to [a, a+len), checked and counted per section. */
   _write(a: number, src: { [i: number]: number }, off: number, len: number): void {
     this._precheck(a, len, "write");
-    var r = this._split(a, len), j = off;
+    var r = this._split(a, len),
+      j = off;
     for (var k = 0; k < r.length; k += 3) {
-      var s = r[k], l = r[k + 2];
-      if (s < 0 || this._on[s] === 0) { this._lenientFault(s); j += l; continue; }
-      var b = this._mem[s], o = r[k + 1] - this._base[s];
+      var s = r[k],
+        l = r[k + 2];
+      if (s < 0 || this._on[s] === 0) {
+        this._lenientFault(s);
+        j += l;
+        continue;
+      }
+      var b = this._mem[s],
+        o = r[k + 1] - this._base[s];
       for (var i = 0; i < l; i++) b[o + i] = src[j++] & 0xff;
-      this._wr[s]++; this._wb[s] += l;
+      this._wr[s]++;
+      this._wb[s] += l;
     }
   }
 
   // ---- Power port -------------------------------------------------------
 
   /** Number of sections. */
-  sectionCount(): number { return this._base.length; }
+  sectionCount(): number {
+    return this._base.length;
+  }
   /** Index of the section holding `a`, or -1. O(log sections). */
-  sectionAt(a: number): number { return this._find(a); }
+  sectionAt(a: number): number {
+    return this._find(a);
+  }
   /** Whether every byte of [a, a + len) is in some RAM section (see `Memory.mapped`). O(sections). */
   mapped(a: number, len: number): boolean {
     if (typeof a !== "number" || typeof len !== "number" || !(len >= 0)) return false;
@@ -696,19 +808,30 @@ export class SimMcu implements Memory, Power {
   }
   /** Section `i`, checked: EINVAL unless an integer index in range. */
   _c(i: number): number {
-    if (typeof i !== "number" || !(i >= 0 && i < this._base.length) || Math.floor(i) !== i) fail("EINVAL", "section must be an index in [0, " + (this._base.length - 1) + "], got " + i);
+    if (typeof i !== "number" || !(i >= 0 && i < this._base.length) || Math.floor(i) !== i)
+      fail("EINVAL", "section must be an index in [0, " + (this._base.length - 1) + "], got " + i);
     return i;
   }
   /** Base address of section `i`. */
-  sectionBase(i: number): number { return this._base[this._c(i)]; }
+  sectionBase(i: number): number {
+    return this._base[this._c(i)];
+  }
   /** Size in bytes of section `i`. */
-  sectionSize(i: number): number { return this._size[this._c(i)]; }
+  sectionSize(i: number): number {
+    return this._size[this._c(i)];
+  }
   /** Name of section `i`. */
-  sectionName(i: number): string { return this._name[this._c(i)]; }
+  sectionName(i: number): string {
+    return this._name[this._c(i)];
+  }
   /** Whether section `i` can be switched off (or to retention). */
-  gateable(i: number): boolean { return this._gate[this._c(i)]; }
+  gateable(i: number): boolean {
+    return this._gate[this._c(i)];
+  }
   /** Current state of section `i`. */
-  getPower(i: number): PowerState { return this._state[this._c(i)]; }
+  getPower(i: number): PowerState {
+    return this._state[this._c(i)];
+  }
   /**
    * Switch section `i` to `state`. EINVAL for a bad index or state, EPERM to
    * switch a non-gateable section to anything but "on" (nothing changes).
@@ -719,11 +842,14 @@ export class SimMcu implements Memory, Power {
    */
   setPower(i: number, state: PowerState): void {
     this._c(i);
-    if (!isPowerState(state)) fail("EINVAL", "state must be \"on\", \"off\" or \"retained\", got " + state);
+    if (!isPowerState(state)) fail("EINVAL", 'state must be "on", "off" or "retained", got ' + state);
     if (state !== "on" && !this._gate[i]) fail("EPERM", "section " + this._name[i] + " cannot be switched " + state);
     var from = this._state[i];
     if (from === state) return;
-    if (state === "off") { this._cycle[i]++; this._pattern(i); }
+    if (state === "off") {
+      this._cycle[i]++;
+      this._pattern(i);
+    }
     this._state[i] = state;
     this._on[i] = state === "on" ? 1 : 0;
     this._limits(i);
@@ -733,9 +859,18 @@ export class SimMcu implements Memory, Power {
   /** Add the cached section's fast-path counts to its counters. */
   _flush(): void {
     var s = this._last;
-    this._r1[s] += this._cr1; this._r2[s] += this._cr2; this._r4[s] += this._cr4;
-    this._w1[s] += this._cw1; this._w2[s] += this._cw2; this._w4[s] += this._cw4;
-    this._cr1 = 0; this._cr2 = 0; this._cr4 = 0; this._cw1 = 0; this._cw2 = 0; this._cw4 = 0;
+    this._r1[s] += this._cr1;
+    this._r2[s] += this._cr2;
+    this._r4[s] += this._cr4;
+    this._w1[s] += this._cw1;
+    this._w2[s] += this._cw2;
+    this._w4[s] += this._cw4;
+    this._cr1 = 0;
+    this._cr2 = 0;
+    this._cr4 = 0;
+    this._cw1 = 0;
+    this._cw2 = 0;
+    this._cw4 = 0;
   }
 
   /** Make section `s` the cached section (its counts so far flushed first). */
@@ -743,18 +878,25 @@ export class SimMcu implements Memory, Power {
     this._flush();
     this._last = s;
     this._cb = this._base[s];
-    this._cl1 = this._lim1[s]; this._cl2 = this._lim2[s]; this._cl4 = this._lim4[s];
+    this._cl1 = this._lim1[s];
+    this._cl2 = this._lim2[s];
+    this._cl4 = this._lim4[s];
     this._cm = this._mem[s];
     this._cw = this._w32[s];
   }
 
   /** Recompute section `i`'s fast-path limits from its size and whether it is on. */
   _limits(i: number): void {
-    var on = this._on[i] === 1, z = this._size[i];
+    var on = this._on[i] === 1,
+      z = this._size[i];
     this._lim1[i] = on ? z : 0;
     this._lim2[i] = on && z >= 2 ? z - 1 : 0;
     this._lim4[i] = LITTLE_ENDIAN && on && z >= 4 ? z - 3 : 0;
-    if (i === this._last) { this._cl1 = this._lim1[i]; this._cl2 = this._lim2[i]; this._cl4 = this._lim4[i]; }
+    if (i === this._last) {
+      this._cl1 = this._lim1[i];
+      this._cl2 = this._lim2[i];
+      this._cl4 = this._lim4[i];
+    }
   }
 
   /** Fill section `i` with the pattern of its current power cycle: seeded by (seed, i, cycle), never all zeros. */
@@ -776,10 +918,18 @@ export class SimMcu implements Memory, Power {
    * size a non-negative integer. O(log sections + result).
    */
   sectionsInRange(base: number, size: number): number[] {
-    if (typeof base !== "number" || (base >>> 0) !== base) fail("EINVAL", "base must be a 32-bit unsigned address, got " + base);
-    if (typeof size !== "number" || !(size >= 0) || Math.floor(size) !== size) fail("EINVAL", "size must be a non-negative integer, got " + size);
-    var out: number[] = [], end = base + size, lo = 0, hi = this._base.length;
-    while (lo < hi) { var m = (lo + hi) >> 1; if (this._base[m] + this._size[m] <= base) lo = m + 1; else hi = m; }
+    if (typeof base !== "number" || base >>> 0 !== base) fail("EINVAL", "base must be a 32-bit unsigned address, got " + base);
+    if (typeof size !== "number" || !(size >= 0) || Math.floor(size) !== size)
+      fail("EINVAL", "size must be a non-negative integer, got " + size);
+    var out: number[] = [],
+      end = base + size,
+      lo = 0,
+      hi = this._base.length;
+    while (lo < hi) {
+      var m = (lo + hi) >> 1;
+      if (this._base[m] + this._size[m] <= base) lo = m + 1;
+      else hi = m;
+    }
     for (var i = lo; i < this._base.length && this._base[i] < end; i++) out.push(i);
     return out;
   }
@@ -791,10 +941,18 @@ export class SimMcu implements Memory, Power {
     this._flush();
     var out: { [section: string]: SectionCounters } = {};
     for (var i = 0; i < this._base.length; i++) {
-      var r1 = this._r1[i], r2 = this._r2[i], r4 = this._r4[i], w1 = this._w1[i], w2 = this._w2[i], w4 = this._w4[i];
+      var r1 = this._r1[i],
+        r2 = this._r2[i],
+        r4 = this._r4[i],
+        w1 = this._w1[i],
+        w2 = this._w2[i],
+        w4 = this._w4[i];
       out[this._name[i]] = {
-        reads: this._rd[i] + r1 + r2 + r4, readBytes: this._rb[i] + r1 + 2 * r2 + 4 * r4,
-        writes: this._wr[i] + w1 + w2 + w4, writeBytes: this._wb[i] + w1 + 2 * w2 + 4 * w4, faults: this._fl[i]
+        reads: this._rd[i] + r1 + r2 + r4,
+        readBytes: this._rb[i] + r1 + 2 * r2 + 4 * r4,
+        writes: this._wr[i] + w1 + w2 + w4,
+        writeBytes: this._wb[i] + w1 + 2 * w2 + 4 * w4,
+        faults: this._fl[i],
       };
     }
     return out;
@@ -806,7 +964,11 @@ export class SimMcu implements Memory, Power {
     var c = this.counters();
     for (var k in c) {
       var x = c[k];
-      t.reads += x.reads; t.readBytes += x.readBytes; t.writes += x.writes; t.writeBytes += x.writeBytes; t.faults += x.faults;
+      t.reads += x.reads;
+      t.readBytes += x.readBytes;
+      t.writes += x.writes;
+      t.writeBytes += x.writeBytes;
+      t.faults += x.faults;
     }
     return t;
   }
@@ -814,8 +976,17 @@ export class SimMcu implements Memory, Power {
   /** Zero every access and fault counter (the clock, energy and events are kept). */
   resetCounters(): void {
     this._flush();
-    this._rd.fill(0); this._rb.fill(0); this._wr.fill(0); this._wb.fill(0); this._fl.fill(0);
-    this._r1.fill(0); this._r2.fill(0); this._r4.fill(0); this._w1.fill(0); this._w2.fill(0); this._w4.fill(0);
+    this._rd.fill(0);
+    this._rb.fill(0);
+    this._wr.fill(0);
+    this._wb.fill(0);
+    this._fl.fill(0);
+    this._r1.fill(0);
+    this._r2.fill(0);
+    this._r4.fill(0);
+    this._w1.fill(0);
+    this._w2.fill(0);
+    this._w4.fill(0);
     this._unmapped = 0;
   }
 
@@ -823,17 +994,21 @@ export class SimMcu implements Memory, Power {
 
   /** `name` if it is a mode of the board; else EINVAL naming `what` and listing the modes. */
   _checkMode(name: string, what: string): string {
-    if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(this._basePA, name)) {
+    if (typeof name !== "string" || !Object.hasOwn(this._basePA, name)) {
       fail("EINVAL", what + " must be one of " + this._modeNames.join(", ") + "; got " + name);
     }
     return name;
   }
 
   /** Simulated time in seconds since construction. */
-  now(): number { return this._t; }
+  now(): number {
+    return this._t;
+  }
 
   /** The current power mode. */
-  mode(): string { return this._mode; }
+  mode(): string {
+    return this._mode;
+  }
 
   /** Enter power mode `name` (EINVAL listing the valid modes). A change is logged. */
   setMode(name: string): void {
@@ -866,7 +1041,8 @@ export class SimMcu implements Memory, Power {
    * O(sections).
    */
   current(): number {
-    var c = this._basePA[this._mode], ret = this._retPA[this._mode];
+    var c = this._basePA[this._mode],
+      ret = this._retPA[this._mode];
     if (ret !== undefined) for (var i = 0; i < ret.length; i++) if (this._state[i] !== "off") c += ret[i];
     return c / 1e6;
   }
@@ -877,16 +1053,28 @@ export class SimMcu implements Memory, Power {
    * state and mode in force now apply to the whole interval. O(sections).
    */
   advance(seconds: number): void {
-    if (typeof seconds !== "number" || !isFinite(seconds) || seconds < 0) fail("EINVAL", "seconds must be a finite number >= 0, got " + seconds);
+    if (typeof seconds !== "number" || !isFinite(seconds) || seconds < 0)
+      fail("EINVAL", "seconds must be a finite number >= 0, got " + seconds);
     if (seconds === 0) return;
-    var m = this._mode, q = this._basePA[m] * seconds, ret = this._retPA[m], ms = this._secModeSec[m];
+    var m = this._mode,
+      q = this._basePA[m] * seconds,
+      ret = this._retPA[m],
+      ms = this._secModeSec[m];
     this._baseQ += q;
     for (var i = 0; i < this._state.length; i++) {
       var st = this._state[i];
       if (st === "on") this._secOn[i] += seconds;
       else if (st === "retained") this._secRet[i] += seconds;
-      else { this._secOff[i] += seconds; continue; }
-      if (ret !== undefined) { var qs = ret[i] * seconds; this._secQ[i] += qs; ms[i] += seconds; q += qs; }
+      else {
+        this._secOff[i] += seconds;
+        continue;
+      }
+      if (ret !== undefined) {
+        var qs = ret[i] * seconds;
+        this._secQ[i] += qs;
+        ms[i] += seconds;
+        q += qs;
+      }
     }
     this._modeSec[m] += seconds;
     this._modeQ[m] += q;
@@ -902,28 +1090,47 @@ export class SimMcu implements Memory, Power {
    * O(sections × modes).
    */
   energy(): EnergyReport {
-    var v = this._volts, b = this.board, i: number, k: number;
+    var v = this._volts,
+      b = this.board,
+      i: number,
+      k: number;
     var r: EnergyReport = {
-      seconds: this._t, charge_uC: 0, base_uC: this._baseQ / 1e6, retention_uC: 0, energy_uJ: 0, voltage_V: v,
-      byMode: {}, bySection: {}, sources: [use("voltage", b.voltage)]
+      seconds: this._t,
+      charge_uC: 0,
+      base_uC: this._baseQ / 1e6,
+      retention_uC: 0,
+      energy_uJ: 0,
+      voltage_V: v,
+      byMode: {},
+      bySection: {},
+      sources: [use("voltage", b.voltage)],
     };
-    var total = 0, retTotal = 0;
+    var total = 0,
+      retTotal = 0;
     for (i = 0; i < this._modeNames.length; i++) {
-      var m = this._modeNames[i], q = this._modeQ[m];
-      r.byMode[m] = { seconds: this._modeSec[m], charge_uC: q / 1e6, energy_uJ: q / 1e6 * v };
+      var m = this._modeNames[i],
+        q = this._modeQ[m];
+      r.byMode[m] = { seconds: this._modeSec[m], charge_uC: q / 1e6, energy_uJ: (q / 1e6) * v };
       total += q;
       if (this._modeSec[m] > 0) r.sources.push(use("modes." + m + ".current", b.modes[m].current));
     }
     for (i = 0; i < this._name.length; i++) {
       var sq = this._secQ[i];
-      r.bySection[this._name[i]] = { charge_uC: sq / 1e6, energy_uJ: sq / 1e6 * v, onSeconds: this._secOn[i], retainedSeconds: this._secRet[i], offSeconds: this._secOff[i] };
+      r.bySection[this._name[i]] = {
+        charge_uC: sq / 1e6,
+        energy_uJ: (sq / 1e6) * v,
+        onSeconds: this._secOn[i],
+        retainedSeconds: this._secRet[i],
+        offSeconds: this._secOff[i],
+      };
       retTotal += sq;
     }
     // Retention figures in section order; a section's figures in mode order, each listed once.
     for (i = 0; i < this._name.length; i++) {
       var seen: { [path: string]: boolean } = {};
       for (k = 0; k < this._modeNames.length; k++) {
-        var mk = this._modeNames[k], ms = this._secModeSec[mk];
+        var mk = this._modeNames[k],
+          ms = this._secModeSec[mk];
         if (ms === undefined || !(ms[i] > 0)) continue;
         var f = this._retFig[mk][i];
         if (seen[f.path]) continue;
@@ -941,8 +1148,12 @@ export class SimMcu implements Memory, Power {
   events(): SimEvent[] {
     var out: SimEvent[] = [];
     for (var i = 0; i < this._events.length; i++) {
-      var e = this._events[i], c: SimEvent = { t: e.t, kind: e.kind, from: e.from, to: e.to };
-      if (e.section !== undefined) { c.section = e.section; c.index = e.index; }
+      var e = this._events[i],
+        c: SimEvent = { t: e.t, kind: e.kind, from: e.from, to: e.to };
+      if (e.section !== undefined) {
+        c.section = e.section;
+        c.index = e.index;
+      }
       out.push(c);
     }
     return out;

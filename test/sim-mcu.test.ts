@@ -877,9 +877,10 @@ const ODD: HandSection[] = [
   { name: "A", base: 0x20000000, size: 0x10, gateable: true, retention_nA: 1 },
   { name: "B", base: 0x20000010, size: 0x0e, gateable: true, retention_nA: 1 },
   { name: "C", base: 0x2000001e, size: 0x13, gateable: true, retention_nA: 1 },
-  { name: "D", base: 0x20000040, size: 3, gateable: true, retention_nA: 1 }
+  { name: "D", base: 0x20000040, size: 3, gateable: true, retention_nA: 1 },
 ];
-const ODD_LO = 0x1ffffffc, ODD_HI = 0x20000048;
+const ODD_LO = 0x1ffffffc,
+  ODD_HI = 0x20000048;
 
 /** A plain model of ODD: bytes per section, power states, counters per section. */
 function oddModel(m: SimMcu) {
@@ -900,14 +901,27 @@ function oddModel(m: SimMcu) {
     const bad = (s: number) => s < 0 || !on[s];
     if (strict) {
       const firstBad = secs.findIndex(bad);
-      if (firstBad >= 0) { const s = secs[firstBad]; if (s < 0) unmapped++; else cnt[s].faults++; return null; }
+      if (firstBad >= 0) {
+        const s = secs[firstBad];
+        if (s < 0) unmapped++;
+        else cnt[s].faults++;
+        return null;
+      }
     }
-    for (let k = 0; k < width;) {
+    for (let k = 0; k < width; ) {
       const s = secs[k];
       let n = 0;
       while (k + n < width && secs[k + n] === s) n++;
-      if (bad(s)) { if (s < 0) unmapped++; else cnt[s].faults++; }
-      else if (write) { cnt[s].writes++; cnt[s].writeBytes += n; } else { cnt[s].reads++; cnt[s].readBytes += n; }
+      if (bad(s)) {
+        if (s < 0) unmapped++;
+        else cnt[s].faults++;
+      } else if (write) {
+        cnt[s].writes++;
+        cnt[s].writeBytes += n;
+      } else {
+        cnt[s].reads++;
+        cnt[s].readBytes += n;
+      }
       k += n;
     }
     return secs.map((s) => (bad(s) ? null : s));
@@ -922,12 +936,27 @@ function oddModel(m: SimMcu) {
     write(a: number, width: number, v: number, strict: boolean): boolean {
       const secs = access(a, width, true, strict);
       if (!secs) return false;
-      for (let k = 0; k < width; k++) { const s = secs[k]; if (s !== null) bytes[s][a + k - ODD[s].base] = Math.floor(v / 2 ** (8 * k)) & 0xff; }
+      for (let k = 0; k < width; k++) {
+        const s = secs[k];
+        if (s !== null) bytes[s][a + k - ODD[s].base] = Math.floor(v / 2 ** (8 * k)) & 0xff;
+      }
       return true;
     },
-    power(i: number, st: PowerState) { on[i] = st === "on"; },
-    reload(i: number) { bytes[i] = bytesOf(m, ODD[i].base, ODD[i].size); cnt[i].reads++; cnt[i].readBytes += ODD[i].size; },
-    counters() { const o: any = {}; ODD.forEach((s, i) => { o[s.name] = { ...cnt[i] }; }); return o; },
+    power(i: number, st: PowerState) {
+      on[i] = st === "on";
+    },
+    reload(i: number) {
+      bytes[i] = bytesOf(m, ODD[i].base, ODD[i].size);
+      cnt[i].reads++;
+      cnt[i].readBytes += ODD[i].size;
+    },
+    counters() {
+      const o: any = {};
+      ODD.forEach((s, i) => {
+        o[s.name] = { ...cnt[i] };
+      });
+      return o;
+    },
     bytes: (i: number) => bytes[i],
     unmapped: () => unmapped,
   };
@@ -937,58 +966,98 @@ test("fast paths: random 8/16/32-bit reads and writes at and around section edge
   const widths = [1, 2, 4];
   const addr = fc.oneof(
     fc.integer({ min: ODD_LO, max: ODD_HI }),
-    fc.constantFrom(...ODD.flatMap((s) => [s.base - 3, s.base - 2, s.base - 1, s.base, s.base + 1, s.base + s.size - 4, s.base + s.size - 3, s.base + s.size - 1, s.base + s.size])));
+    fc.constantFrom(
+      ...ODD.flatMap((s) => [
+        s.base - 3,
+        s.base - 2,
+        s.base - 1,
+        s.base,
+        s.base + 1,
+        s.base + s.size - 4,
+        s.base + s.size - 3,
+        s.base + s.size - 1,
+        s.base + s.size,
+      ]),
+    ),
+  );
   const op = fc.oneof(
     fc.record({ k: fc.constant("r"), a: addr, w: fc.constantFrom(...widths) }),
     fc.record({ k: fc.constant("w"), a: addr, w: fc.constantFrom(...widths), v: fc.integer({ min: 0, max: 0xffffffff }) }),
-    fc.record({ k: fc.constant("p"), i: fc.integer({ min: 0, max: ODD.length - 1 }), st: fc.constantFrom<PowerState>("on", "off", "retained") }));
-  fc.assert(fc.property(fc.boolean(), fc.array(op, { maxLength: 120 }), (strict, ops) => {
-    const m = new SimMcu(handBoard(ODD), { strict, seed: 7 });
-    const model = oddModel(m);
-    m.resetCounters();
-    const rd: any = { 1: (a: number) => m.read8(a), 2: (a: number) => m.read16(a), 4: (a: number) => m.read32(a) };
-    const wr: any = { 1: (a: number, v: number) => m.write8(a, v), 2: (a: number, v: number) => m.write16(a, v), 4: (a: number, v: number) => m.write32(a, v) };
-    for (const o of ops as any[]) {
-      if (o.k === "p") {
-        const was = m.getPower(o.i);
-        m.setPower(o.i, o.st); model.power(o.i, o.st);
-        // Switched off: the section holds a new pattern; the model takes it (a block read, counted on both).
-        if (o.st === "off" && was !== "off") { m.setPower(o.i, "on"); model.power(o.i, "on"); model.reload(o.i); }
-        continue;
+    fc.record({
+      k: fc.constant("p"),
+      i: fc.integer({ min: 0, max: ODD.length - 1 }),
+      st: fc.constantFrom<PowerState>("on", "off", "retained"),
+    }),
+  );
+  fc.assert(
+    fc.property(fc.boolean(), fc.array(op, { maxLength: 120 }), (strict, ops) => {
+      const m = new SimMcu(handBoard(ODD), { strict, seed: 7 });
+      const model = oddModel(m);
+      m.resetCounters();
+      const rd: any = { 1: (a: number) => m.read8(a), 2: (a: number) => m.read16(a), 4: (a: number) => m.read32(a) };
+      const wr: any = {
+        1: (a: number, v: number) => m.write8(a, v),
+        2: (a: number, v: number) => m.write16(a, v),
+        4: (a: number, v: number) => m.write32(a, v),
+      };
+      for (const o of ops as any[]) {
+        if (o.k === "p") {
+          const was = m.getPower(o.i);
+          m.setPower(o.i, o.st);
+          model.power(o.i, o.st);
+          // Switched off: the section holds a new pattern; the model takes it (a block read, counted on both).
+          if (o.st === "off" && was !== "off") {
+            m.setPower(o.i, "on");
+            model.power(o.i, "on");
+            model.reload(o.i);
+          }
+          continue;
+        }
+        const mask = o.w === 4 ? 0xffffffff : (1 << (8 * o.w)) - 1;
+        if (o.k === "r") {
+          const want = model.read(o.a, o.w, strict);
+          if (want === null) {
+            assert.is(caught(() => rd[o.w](o.a)).code, "EFAULT");
+            continue;
+          }
+          const got = rd[o.w](o.a);
+          assert.ok(got >= 0 && got <= mask && Math.floor(got) === got, "a read is an unsigned integer of its width");
+          want.forEach((x, k) => {
+            if (x !== null)
+              assert.is(Math.floor(got / 2 ** (8 * k)) & 0xff, x, "byte " + k + " of read" + 8 * o.w + " at " + o.a.toString(16));
+          });
+        } else {
+          const ok = model.write(o.a, o.w, o.v % (mask + 1), strict);
+          if (!ok) assert.is(caught(() => wr[o.w](o.a, o.v)).code, "EFAULT");
+          else wr[o.w](o.a, o.v);
+        }
       }
-      const mask = o.w === 4 ? 0xffffffff : (1 << (8 * o.w)) - 1;
-      if (o.k === "r") {
-        const want = model.read(o.a, o.w, strict);
-        if (want === null) { assert.is(caught(() => rd[o.w](o.a)).code, "EFAULT"); continue; }
-        const got = rd[o.w](o.a);
-        assert.ok(got >= 0 && got <= mask && Math.floor(got) === got, "a read is an unsigned integer of its width");
-        want.forEach((x, k) => { if (x !== null) assert.is(Math.floor(got / 2 ** (8 * k)) & 0xff, x, "byte " + k + " of read" + 8 * o.w + " at " + o.a.toString(16)); });
-      } else {
-        const ok = model.write(o.a, o.w, o.v % (mask + 1), strict);
-        if (!ok) assert.is(caught(() => wr[o.w](o.a, o.v)).code, "EFAULT");
-        else wr[o.w](o.a, o.v);
-      }
-    }
-    const all = m.counters(), c = model.counters();
-    for (const s of ODD) assert.equal(all[s.name], c[s.name], "counters of " + s.name);
-    assert.is(m.totals().unmappedFaults, model.unmapped());
-    // every byte agrees (readBlock takes the general path)
-    for (let i = 0; i < ODD.length; i++) if (m.getPower(i) === "on") assert.equal(bytesOf(m, ODD[i].base, ODD[i].size), model.bytes(i), "bytes of " + ODD[i].name);
-  }), { numRuns: 300, seed: 0x51e });
+      const all = m.counters(),
+        c = model.counters();
+      for (const s of ODD) assert.equal(all[s.name], c[s.name], "counters of " + s.name);
+      assert.is(m.totals().unmappedFaults, model.unmapped());
+      // every byte agrees (readBlock takes the general path)
+      for (let i = 0; i < ODD.length; i++)
+        if (m.getPower(i) === "on") assert.equal(bytesOf(m, ODD[i].base, ODD[i].size), model.bytes(i), "bytes of " + ODD[i].name);
+    }),
+    { numRuns: 300, seed: 0x51e },
+  );
 });
 
 test("fast paths: aligned and unaligned words at a section's edges, a straddling word, and the lost pattern after power-off", () => {
-  const m = mcu(), S1 = SECTIONS[1], S0 = SECTIONS[0];
+  const m = mcu(),
+    S1 = SECTIONS[1],
+    S0 = SECTIONS[0];
   m.resetCounters();
-  m.write32(S1.base, 0x11223344);                 // first word of RAM0.S1
-  m.write32(S1.base + S1.size - 4, 0xa1b2c3d4);   // last word
-  m.write32(S1.base + S1.size - 5, 0x0badf00d);   // unaligned, inside
+  m.write32(S1.base, 0x11223344); // first word of RAM0.S1
+  m.write32(S1.base + S1.size - 4, 0xa1b2c3d4); // last word
+  m.write32(S1.base + S1.size - 5, 0x0badf00d); // unaligned, inside
   assert.is(m.read32(S1.base + S1.size - 5), 0x0badf00d);
   assert.is(m.read32(S1.base + S1.size - 4), 0xa10badf0); // its low three bytes from the unaligned word
   assert.is(m.read32(S1.base), 0x11223344);
   assert.is(m.read16(S1.base + 2), 0x1122);
   assert.is(m.read8(S1.base + 3), 0x11);
-  m.write32(S1.base - 2, 0xcafebabe);             // straddles RAM0.S0 | RAM0.S1
+  m.write32(S1.base - 2, 0xcafebabe); // straddles RAM0.S0 | RAM0.S1
   assert.is(m.read32(S1.base - 2), 0xcafebabe);
   assert.is(m.read16(S0.base + S0.size - 2), 0xbabe);
   assert.is(m.read16(S1.base), 0xcafe);
@@ -1001,12 +1070,13 @@ test("fast paths: aligned and unaligned words at a section's edges, a straddling
   busFault(() => m.read32(S1.base), S1.base, "RAM0.S1", "read");
   busFault(() => m.write32(S1.base + 4, 1), S1.base + 4, "RAM0.S1", "write");
   busFault(() => m.read8(S1.base + S1.size - 1), S1.base + S1.size - 1, "RAM0.S1", "read");
-  busFault(() => m.read32(S1.base - 2), S1.base, "RAM0.S1", "read");   // the straddling word faults on its second section
+  busFault(() => m.read32(S1.base - 2), S1.base, "RAM0.S1", "read"); // the straddling word faults on its second section
   m.setPower(1, "on");
   const after = bytesOf(m, S1.base, 8);
   assert.is(m.read32(S1.base), (after[0] | (after[1] << 8) | (after[2] << 16) | (after[3] << 24)) >>> 0);
   assert.not.equal(after, before);
-  const expected = new Prng(mix32(mix32(1, 2), 1)), pat = new Uint8Array(S1.size);
+  const expected = new Prng(mix32(mix32(1, 2), 1)),
+    pat = new Uint8Array(S1.size);
   expected.fillBytes(pat, 0, S1.size);
   assert.equal(bytesOf(m, S1.base, S1.size), pat);
   assert.is(m.counters()["RAM0.S1"].faults, 4);

@@ -36,7 +36,9 @@ if (!existsSync(built)) {
   console.error("bench/sim: the Node build is missing (" + built + "); run `npm run build` first.");
   process.exit(1);
 }
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" }, "access-only": { type: "boolean", default: false }, compare: { type: "string" } } });
+const { values } = parseArgs({
+  options: { rounds: { type: "string", default: "5" }, "access-only": { type: "boolean", default: false }, compare: { type: "string" } },
+});
 const rounds = Number(values.rounds);
 if (!(rounds >= 1) || Math.floor(rounds) !== rounds) {
   console.error("bench/sim: --rounds must be an integer >= 1, got " + values.rounds);
@@ -50,8 +52,13 @@ const Other = values.compare ? (await import(pathToFileURL(resolve(values.compar
 // ---- 1. memory access throughput -------------------------------------------
 
 const ACCESS_GOAL = 0.25;
-const REGION = 0x20004000, REGION_BYTES = 0x10000;
-const median = (xs) => { const s = xs.slice().sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const REGION = 0x20004000,
+  REGION_BYTES = 0x10000;
+const median = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 /** One pass of each case: write every word (byte) of the region, then read every one back; returns a checksum. Ops per pass: 2 x words (bytes). */
 const cases = {
@@ -88,13 +95,20 @@ const cases = {
 /** Memory accesses per second of SimMcu and of plain typed arrays (medians of interleaved rounds) and their ratios. */
 export function accessThroughput(nRounds, sampleMs = 60) {
   const mcu = new SimMcu(loadBoard("BANGLEJS2"));
-  const bytes = new Uint8Array(REGION_BYTES), words = new Int32Array(REGION_BYTES >> 2);
+  const bytes = new Uint8Array(REGION_BYTES),
+    words = new Int32Array(REGION_BYTES >> 2);
   const target = { simWords: mcu, plainWords: words, simBytes: mcu, plainBytes: bytes };
-  const opsPerPass = { simWords: REGION_BYTES >> 1, plainWords: REGION_BYTES >> 1, simBytes: REGION_BYTES * 2, plainBytes: REGION_BYTES * 2 };
+  const opsPerPass = {
+    simWords: REGION_BYTES >> 1,
+    plainWords: REGION_BYTES >> 1,
+    simBytes: REGION_BYTES * 2,
+    plainBytes: REGION_BYTES * 2,
+  };
   if (Other) {
     // The other version gets its own copies of the loops (own call sites, own type feedback).
     const other = new Other(loadBoard("BANGLEJS2"));
-    const copy = (f, name) => new Function("REGION", "REGION_BYTES", "return " + f.toString().replace(name, "function"))(REGION, REGION_BYTES);
+    const copy = (f, name) =>
+      new Function("REGION", "REGION_BYTES", "return " + f.toString().replace(name, "function"))(REGION, REGION_BYTES);
     cases.otherWords = copy(cases.simWords, /^simWords/);
     cases.otherBytes = copy(cases.simBytes, /^simBytes/);
     Object.assign(target, { otherWords: other, otherBytes: other });
@@ -114,7 +128,10 @@ export function accessThroughput(nRounds, sampleMs = 60) {
       const t0 = performance.now();
       for (let i = 0; i < p; i++) cases[k](target[k]);
       const ms = performance.now() - t0;
-      if (ms >= sampleMs / 4) { passes[k] = Math.max(1, Math.round(p * sampleMs / ms)); break; }
+      if (ms >= sampleMs / 4) {
+        passes[k] = Math.max(1, Math.round((p * sampleMs) / ms));
+        break;
+      }
       p *= 2;
     }
   }
@@ -125,7 +142,7 @@ export function accessThroughput(nRounds, sampleMs = 60) {
     for (const k of order) {
       const t0 = performance.now();
       for (let i = 0; i < passes[k]; i++) sink ^= cases[k](target[k]);
-      rates[k].push(passes[k] * opsPerPass[k] / ((performance.now() - t0) / 1000));
+      rates[k].push((passes[k] * opsPerPass[k]) / ((performance.now() - t0) / 1000));
     }
   }
   const med = Object.fromEntries(names.map((k) => [k, median(rates[k])]));
@@ -133,22 +150,61 @@ export function accessThroughput(nRounds, sampleMs = 60) {
   return {
     words: { sim: med.simWords, plain: med.plainWords, ratio: med.simWords / med.plainWords },
     bytes: { sim: med.simBytes, plain: med.plainBytes, ratio: med.simBytes / med.plainBytes },
-    other: Other ? { words: med.otherWords / med.plainWords, bytes: med.otherBytes / med.plainBytes, wordsPerSec: med.otherWords, bytesPerSec: med.otherBytes } : null,
-    goal: ACCESS_GOAL, rounds: nRounds, sink, accesses: counted.reads + counted.writes,
+    other: Other
+      ? {
+          words: med.otherWords / med.plainWords,
+          bytes: med.otherBytes / med.plainBytes,
+          wordsPerSec: med.otherWords,
+          bytesPerSec: med.otherBytes,
+        }
+      : null,
+    goal: ACCESS_GOAL,
+    rounds: nRounds,
+    sink,
+    accesses: counted.reads + counted.writes,
   };
 }
 
 const access = accessThroughput(Math.max(rounds, 9));
 const mops = (x) => (x / 1e6).toFixed(1).padStart(8) + " M/s";
-console.log("Simulator memory access: BANGLEJS2, 64 KiB at 0x20004000 (13 sections), write then read back in address order; medians of " + access.rounds + " interleaved rounds");
+console.log(
+  "Simulator memory access: BANGLEJS2, 64 KiB at 0x20004000 (13 sections), write then read back in address order; medians of " +
+    access.rounds +
+    " interleaved rounds",
+);
 console.log("");
 console.log("access           SimMcu        plain typed array   SimMcu / plain");
 console.log("---------------  ------------  ------------------  --------------");
-console.log("read32/write32   " + mops(access.words.sim) + "  " + mops(access.words.plain).padStart(18) + "  " + (access.words.ratio.toFixed(3) + "x").padStart(14));
-console.log("read8/write8     " + mops(access.bytes.sim) + "  " + mops(access.bytes.plain).padStart(18) + "  " + (access.bytes.ratio.toFixed(3) + "x").padStart(14));
+console.log(
+  "read32/write32   " +
+    mops(access.words.sim) +
+    "  " +
+    mops(access.words.plain).padStart(18) +
+    "  " +
+    (access.words.ratio.toFixed(3) + "x").padStart(14),
+);
+console.log(
+  "read8/write8     " +
+    mops(access.bytes.sim) +
+    "  " +
+    mops(access.bytes.plain).padStart(18) +
+    "  " +
+    (access.bytes.ratio.toFixed(3) + "x").padStart(14),
+);
 if (access.other) {
-  console.log("--compare " + values.compare + ": read32/write32 " + mops(access.other.wordsPerSec).trim() + " = " + access.other.words.toFixed(3) + "x plain; read8/write8 " +
-    mops(access.other.bytesPerSec).trim() + " = " + access.other.bytes.toFixed(3) + "x plain (same rounds)");
+  console.log(
+    "--compare " +
+      values.compare +
+      ": read32/write32 " +
+      mops(access.other.wordsPerSec).trim() +
+      " = " +
+      access.other.words.toFixed(3) +
+      "x plain; read8/write8 " +
+      mops(access.other.bytesPerSec).trim() +
+      " = " +
+      access.other.bytes.toFixed(3) +
+      "x plain (same rounds)",
+  );
 }
 const accessMet = access.words.ratio >= ACCESS_GOAL && access.bytes.ratio >= ACCESS_GOAL;
 console.log("goal: SimMcu at least " + ACCESS_GOAL + "x plain typed-array access (words and bytes): " + (accessMet ? "met" : "NOT met"));
@@ -160,7 +216,12 @@ if (values["access-only"]) process.exit(0);
 const { spec, baseDir } = loadExperiment(root + "experiments/default.json");
 const day = 86400;
 /** The default experiment with the logger sampling all day, under `policies`. */
-const variant = (policies) => ({ ...spec, durationSeconds: day, policies, workload: { kind: "sensor-logger", params: { sessionMeanSeconds: 0 } } });
+const variant = (policies) => ({
+  ...spec,
+  durationSeconds: day,
+  policies,
+  workload: { kind: "sensor-logger", params: { sessionMeanSeconds: 0 } },
+});
 
 /**
  * Wall-clock ms of each policy's run in one experiment, timed between the
@@ -172,7 +233,8 @@ function perPolicy(s) {
   for (let i = 0; i < rounds; i++) {
     let last = performance.now();
     runExperiment(s, {
-      baseDir, onPolicy(name) {
+      baseDir,
+      onPolicy(name) {
         const now = performance.now();
         min[name] = Math.min(min[name] === undefined ? Infinity : min[name], now - last);
         last = now;
@@ -199,5 +261,11 @@ console.log("policy                            wall ms   simulated s per wall s"
 console.log("--------------------------------  -------  -----------------------");
 for (const [p, ms] of rows) console.log(p.padEnd(32) + "  " + ms.toFixed(0).padStart(7) + "  " + fmt(day / (ms / 1000)).padStart(23));
 console.log("");
-console.log("the default experiment (sessions, every policy and the oracle): " + whole.toFixed(0) + " ms (" + fmt(4 * day / (whole / 1000)) + " simulated s per wall s over its four runs)");
+console.log(
+  "the default experiment (sessions, every policy and the oracle): " +
+    whole.toFixed(0) +
+    " ms (" +
+    fmt((4 * day) / (whole / 1000)) +
+    " simulated s per wall s over its four runs)",
+);
 console.log("goal: one policy's day in well under 1000 ms: " + (rows.every(([, ms]) => ms < 1000) ? "met" : "NOT met"));
