@@ -69,7 +69,7 @@ export function granularBitmapWords(size: number, granule?: number): number {
 // BIT[((x & -x) * 0x077CB531) >>> 27]: x & -x is x's lowest set bit, and the
 // multiplication by that de Bruijn sequence puts a distinct 5-bit pattern in
 // the top bits for each of the 32 (exact in doubles: 2^31 × 2^27 < 2^53).
-// Leading zeros of x (x !== 0): Math.clz32 where the engine has it, else
+// Leading zeros of x (x !== 0): clz32 where the engine has it, else
 // 31 - floor(log2(x) + 1e-13), log2 from Math.log: its error (about 1e-15)
 // is far below the gap between log2 of 2^k - 1 and k (3e-10 for k = 32), so
 // the floor is exact for every 32-bit x.

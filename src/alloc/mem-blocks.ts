@@ -137,7 +137,7 @@ export interface MemBlocks extends Allocator {
    * (lastError -ENOMEM). The contract's allocate(1) without checks. O(1).
    *
    * The version here is Espruino's; other engines replace it with one that
-   * keeps the fields in locals, and finds the bit with Math.clz32 where they
+   * keeps the fields in locals, and finds the bit with clz32 where they
    * compile to machine code (see the end of this file).
    */
   allocBlock(): number;
@@ -640,7 +640,7 @@ MemBlocks.prototype.freeContiguous = function (this: MemBlocks, address: number,
 // most: there the same steps keep the fields in locals, and handle a word
 // that fills up or stops being full inline (DUKTAPE: 7,879 -> 6,849
 // instructions per fixed32 op of the benchmark, driver included; the locals
-// would cost Espruino 4% per pair). Engines with machine code and Math.clz32 (the
+// would cost Espruino 4% per pair). Engines with machine code and clz32 (the
 // ones with WebAssembly) also find the bit's index with clz32, one
 // instruction, where the table read costs 10-15% more per op; interpreters
 // keep the table even when they have clz32 (DUKTAPE: the native call costs

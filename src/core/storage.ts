@@ -20,7 +20,7 @@ export var hasTypedArrays = typeof Uint8Array !== "undefined" && typeof Int32Arr
  * Throws EINVAL unless `n` is a store length: undefined (an empty store), or
  * a number ≥ 0 below 2^32 (a fraction is truncated by the typed-array
  * constructor). Engines differ on what else they refuse (Espruino has no
- * RangeError), so the store factory decides.
+ * range error type), so the store factory decides.
  */
 function count(n: any): void {
   if (n !== undefined && (typeof n !== "number" || !(n >= 0 && n < 0x100000000)))
