@@ -625,3 +625,27 @@ export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }
+
+/**
+ * The sections a region [base, base + size) of `board` overlaps, in board
+ * order: their indices, the bytes of each inside the region, and whether a
+ * policy may switch each off (gateable, wholly inside the region, and
+ * clear of every reserved range). O(sections × reserved ranges).
+ */
+export function regionSections(
+  board: Board,
+  region: { base: number; size: number },
+): { sections: number[]; capacity: number[]; gateable: boolean[] } {
+  const sections: number[] = [],
+    capacity: number[] = [],
+    gateable: boolean[] = [];
+  board.sections.forEach((s, i) => {
+    const lo = Math.max(s.base, region.base),
+      hi = Math.min(s.base + s.size, region.base + region.size);
+    if (hi <= lo) return;
+    sections.push(i);
+    capacity.push(hi - lo);
+    gateable.push(s.gateable && hi - lo === s.size && !board.reserved.some((r) => r.base < s.base + s.size && s.base < r.base + r.size));
+  });
+  return { sections, capacity, gateable };
+}

@@ -43,7 +43,7 @@ import { MemBlocks } from "../src/alloc/mem-blocks.js";
 import { Onesize } from "../src/alloc/onesize.js";
 import { GranularHeap } from "../src/alloc/granular-heap.js";
 import { BankManager } from "../src/power/bank-manager.js";
-import { boardsDir, displayPath, hex, jsonErrorOffset, loadBoard } from "./boards.js";
+import { boardsDir, displayPath, hex, jsonErrorOffset, loadBoard, regionSections } from "./boards.js";
 import { SimMcu } from "./mcu.js";
 import { mix32 } from "./prng.js";
 import { POLICY_NAMES } from "./results.js";
@@ -882,17 +882,7 @@ function prepare(spec: ExperimentSpec, options: RunOptions): Prepared & { name: 
   }
   if (typeof duration !== "number" || !(duration > 0) || !isFinite(duration))
     fail("EINVAL", "durationSeconds must be a number > 0, got " + show(duration));
-  const managed: number[] = [],
-    capacity: number[] = [],
-    gateable: boolean[] = [];
-  board.sections.forEach((s, i) => {
-    const lo = Math.max(s.base, region.base),
-      hi = Math.min(s.base + s.size, region.base + region.size);
-    if (hi <= lo) return;
-    managed.push(i);
-    capacity.push(hi - lo);
-    gateable.push(s.gateable && hi - lo === s.size && !board.reserved.some((r) => r.base < s.base + s.size && s.base < r.base + r.size));
-  });
+  const { sections: managed, capacity, gateable } = regionSections(board, region);
   const name = spec.name || (spec.workload ? spec.workload.kind : basename(spec.trace!)) + " on " + board.name;
   return {
     name,

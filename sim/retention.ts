@@ -57,7 +57,7 @@ import { fail, show } from "../src/core/errors.js";
 import "../src/debug/host.js";
 import { GRANULAR_STATE_WORDS, GranularHeap, granularBitmapWords } from "../src/alloc/granular-heap.js";
 import type { MemBlocks } from "../src/alloc/mem-blocks.js";
-import { hex } from "./boards.js";
+import { hex, regionSections } from "./boards.js";
 import { SimMcu } from "./mcu.js";
 import type { ExperimentSpec } from "./experiment.js";
 import type { ExperimentResult, FigureSource, Lane, PolicyName, PolicyResult, Sample } from "./results.js";
@@ -649,17 +649,7 @@ export function runSleepExperiment(spec: ExperimentSpec, board: Board, region: {
       "EINVAL",
       "allocator region of " + region.size + " bytes leaves no room for a heap after its " + storeBytes + " bytes of bookkeeping",
     );
-  const sections: number[] = [],
-    gateable: boolean[] = [],
-    capacity: number[] = [];
-  board.sections.forEach((s, i) => {
-    const lo = Math.max(s.base, region.base),
-      hi = Math.min(s.base + s.size, region.base + region.size);
-    if (hi <= lo) return;
-    sections.push(i);
-    capacity.push(hi - lo);
-    gateable.push(s.gateable && hi - lo === s.size && !board.reserved.some((r) => r.base < s.base + s.size && s.base < r.base + r.size));
-  });
+  const { sections, gateable, capacity } = regionSections(board, region);
   const p: SleepSetup = {
     board,
     seed,
