@@ -44,7 +44,7 @@ import { Onesize } from "../src/alloc/onesize.js";
 import { GranularHeap } from "../src/alloc/granular-heap.js";
 import { BankManager } from "../src/power/bank-manager.js";
 import { boardsDir, displayPath, hex, jsonErrorOffset, loadBoard, regionSections } from "./boards.js";
-import { SimMcu } from "./mcu.js";
+import { figureSources, SimMcu } from "./mcu.js";
 import { mix32 } from "./prng.js";
 import { POLICY_NAMES } from "./results.js";
 import type { ExperimentResult, FigureSource, Lane, OracleResult, PolicyName, PolicyResult, Sample } from "./results.js";
@@ -935,18 +935,7 @@ export function runExperiment(spec: ExperimentSpec, options?: RunOptions): Exper
     r.result.savingTotalPct = base.total_uJ > 0 ? (100 * (base.total_uJ - e.total_uJ)) / base.total_uJ : 0;
     r.result.retentionVsOracle = orc.energy.retention_uJ > 0 ? e.retention_uJ / orc.energy.retention_uJ : e.retention_uJ > 0 ? Infinity : 1;
   }
-  const sources: FigureSource[] = [];
-  for (const r of outs) {
-    for (const f of r.energyReport.sources) {
-      if (sources.some((s) => s.what === f.figure)) continue;
-      sources.push({
-        what: f.figure,
-        value: f.value,
-        unit: f.unit,
-        source: f.source !== undefined ? f.source : "derived: " + (f.derived || ""),
-      });
-    }
-  }
+  const sources: FigureSource[] = figureSources(outs.map((r) => r.energyReport));
   const ret = allOn.retention!;
   const result: ExperimentResult = {
     name: p.name,

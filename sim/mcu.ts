@@ -153,6 +153,27 @@ export interface EnergyReport {
   sources: FigureUse[];
 }
 
+/**
+ * The board figures behind several energy reports, each once (by its path
+ * in the board), with its source, or "derived: …" for a computed one: what a
+ * result's `sources` lists. O(figures²).
+ */
+export function figureSources(reports: EnergyReport[]): { what: string; value: number; unit: string; source: string }[] {
+  const out: { what: string; value: number; unit: string; source: string }[] = [];
+  for (const r of reports) {
+    for (const f of r.sources) {
+      if (out.some((s) => s.what === f.figure)) continue;
+      out.push({
+        what: f.figure,
+        value: f.value,
+        unit: f.unit,
+        source: f.source !== undefined ? f.source : "derived: " + (f.derived || ""),
+      });
+    }
+  }
+  return out;
+}
+
 /** Current units in pA: currents are kept in pA so that sums of the boards' decimal figures stay exact. */
 var CURRENT_UNITS: { [u: string]: number } = { A: 1e12, mA: 1e9, uA: 1e6, "\u00b5A": 1e6, nA: 1e3, pA: 1 };
 var VOLTAGE_UNITS: { [u: string]: number } = { V: 1, mV: 1e-3 };

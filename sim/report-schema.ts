@@ -10,7 +10,7 @@ import { fail, show as showScalar } from "../src/core/errors.js";
 import type { ExperimentResult } from "./results.js";
 
 /** `v` for an error message: strings quoted, objects and arrays as JSON (cut to 80 characters). */
-function show(v: unknown): string {
+export function show(v: unknown): string {
   if (v !== null && typeof v === "object") {
     try {
       const j = JSON.stringify(v);

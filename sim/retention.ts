@@ -58,7 +58,7 @@ import "../src/debug/host.js";
 import { GRANULAR_STATE_WORDS, GranularHeap, granularBitmapWords } from "../src/alloc/granular-heap.js";
 import type { MemBlocks } from "../src/alloc/mem-blocks.js";
 import { hex, regionSections } from "./boards.js";
-import { SimMcu } from "./mcu.js";
+import { figureSources, SimMcu } from "./mcu.js";
 import type { ExperimentSpec } from "./experiment.js";
 import type { ExperimentResult, FigureSource, Lane, PolicyName, PolicyResult, Sample } from "./results.js";
 
@@ -716,18 +716,7 @@ export function runSleepExperiment(spec: ExperimentSpec, board: Board, region: {
     r.result.retentionVsOracle =
       oracle.energy.retention_uJ > 0 ? e.retention_uJ / oracle.energy.retention_uJ : e.retention_uJ > 0 ? Infinity : 1;
   }
-  const sources: FigureSource[] = [];
-  for (const r of runs) {
-    for (const f of r.energy.sources) {
-      if (sources.some((s) => s.what === f.figure)) continue;
-      sources.push({
-        what: f.figure,
-        value: f.value,
-        unit: f.unit,
-        source: f.source !== undefined ? f.source : "derived: " + (f.derived || ""),
-      });
-    }
-  }
+  const sources: FigureSource[] = figureSources(runs.map((r) => r.energy));
   const gated = runs[1],
     off = runs[2];
   const perWake = (gated.result.energy.total_uJ - off.result.energy.total_uJ) / off.sleeps;

@@ -43,26 +43,14 @@ import { parseArgs } from "node:util";
 import { Ajv, type ErrorObject } from "ajv";
 import cliProgress from "cli-progress";
 import Tinypool from "tinypool";
-import { fail, show as showScalar } from "../src/core/errors.js";
+import { fail } from "../src/core/errors.js";
+import { show } from "./report-schema.js";
 import { listBoards, loadBoard } from "./boards.js";
 import { validateExperiment, type AllocatorKind, type ExperimentSpec, type FirmwareSpec, type WorkloadKind } from "./experiment.js";
 import { rowsCsv, summaryTable, type SummaryRow } from "./report-summary.js";
 import { POLICY_NAMES, type PolicyName } from "./results.js";
 import type { SweepTaskInput, SweepTaskOutput } from "./sweep-worker.js";
 import { WORKLOADS } from "./workloads.js";
-
-/** `v` for an error message: strings quoted, objects and arrays as JSON (cut to 80 characters). */
-function show(v: unknown): string {
-  if (v !== null && typeof v === "object") {
-    try {
-      const j = JSON.stringify(v);
-      return j.length > 80 ? j.slice(0, 77) + "..." : j;
-    } catch {
-      /* fall through */
-    }
-  }
-  return showScalar(v);
-}
 
 /** A board of the grid, and the RAM the allocator manages on it. */
 export interface SweepBoard {
