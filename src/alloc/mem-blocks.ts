@@ -638,7 +638,7 @@ MemBlocks.prototype.freeContiguous = function (this: MemBlocks, address: number,
 // QuickJS, JerryScript, mujs; to machine code: V8, JavaScriptCore,
 // SpiderMonkey), where a local is a register and a property read costs the
 // most: there the same steps keep the fields in locals, and handle a word
-// that fills up or stops being full inline (DUKTAPE: 7,879 -> 6,849
+// that fills up or stops being full inline (DUKTAPE: 7,879 -> 6,260
 // instructions per fixed32 op of the benchmark, driver included; the locals
 // would cost Espruino 4% per pair). Engines with machine code and clz32 (the
 // ones with WebAssembly) also find the bit's index with clz32, one
@@ -658,11 +658,14 @@ if (typeof peek32 !== "function") {
       h = this._h,
       y = w[h],
       u = y | (y + 1);
-    if (~y && --this._s >= 0) {
-      // a free block in the hint's word, no new peak, no watcher
+    if (y !== -1 && --this._s >= 0) {
+      // a free block in the hint's word, no new peak, no watcher. DUKTAPE:
+      // compares and arithmetic instead of ~ and ^ where they give the same
+      // (a bit operation converts its operands through ToInt32)
       w[h] = u;
+      if (u !== -1) return this._t[(u - y) % 37] + this._a; // the word has a free block left, so the bit taken (u - y, = u ^ y) is below 31
       y = ((u ^= y) < 0 ? 31 * this._z : this._t[u % 37]) + this._a; // u: the bit taken; y: its block's address
-      if (w[h] === -1) this._full(h);
+      this._full(h);
       return y;
     }
     if (~y) this._s++; // the count moved: allocate counts the block itself
@@ -672,11 +675,11 @@ if (typeof peek32 !== "function") {
     var w = this._w,
       k = (address - this._b) / this._z,
       i = k >> 5,
-      m = 1 << (k & 31),
+      m = 1 << k, // the count is taken & 31, as ToUint32(k) & 31 = k & 31 (ESPRUINO's shift is not, but this version is not Espruino's)
       x = w[i]; // x is read before the range check: a bad index reads undefined
     if (address === +address && k < this._l && x & m) {
       w[i] = x ^ m;
-      this._s++;
+      ++this._s;
       if (x === -1) {
         // the word was full: its flag 1, and the hint down to it
         w[(w.length >> 1) + i] = 1;
