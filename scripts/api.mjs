@@ -6,10 +6,12 @@
 //   node scripts/api.mjs --local    update the reports in etc/ (npm run api);
 //                                   review and commit them with the change
 //   node scripts/api.mjs --dts      only write the declaration rollups
-//                                   (npm run build): dist/ramkit.d.ts, dist/ramkit-debug.d.ts
+//                                   (npm run build): dist/ramkit.d.ts, dist/ramkit-debug.d.ts,
+//                                   dist/ramkit-extras.d.ts
 //
 // Entry points: "ramkit" (api-extractor.json), "ramkit/debug"
-// (api-extractor.debug.json) and "ramkit/sim" (api-extractor.sim.json). The
+// (api-extractor.debug.json), "ramkit/extras" (api-extractor.extras.json)
+// and "ramkit/sim" (api-extractor.sim.json). The
 // input is tsc's declarations of the Node build (dist/node, made by
 // `tsc -p tsconfig.node.json`, which strips `@internal` members), edited
 // first in two ways:
@@ -56,6 +58,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CONFIGS = [
   { file: "api-extractor.json", rollup: true },
   { file: "api-extractor.debug.json", rollup: true },
+  { file: "api-extractor.extras.json", rollup: true },
   { file: "api-extractor.sim.json", rollup: false },
 ];
 

@@ -1,9 +1,10 @@
 // The board bundles, in one place: rollup.config.js builds them, check:bundle,
 // the engine matrix, the bench and the tests read this list.
-//   dist/ramkit.js (+ .min.js): everything, lean (src/index.ts)
-//   dist/ramkit-<feature>.js (+ .min.js): the core and one allocator family
-//   (src/entries/<feature>.ts), tested on every engine by the conformance
-//   parts listed here.
+//   dist/ramkit.js (+ .min.js): every allocator and board layer, lean (src/index.ts)
+//   dist/ramkit-<feature>.js (+ .min.js): one allocator family
+//   (src/entries/<feature>.ts), or the extras (ArrayMemory, BitArray, board
+//   and storage helpers), tested on every engine by the conformance parts
+//   listed here.
 //   dist/ramkit-debug.js (+ .min.js): the debug add-on (src/entries/debug.ts),
 //   loaded after any of those; every run of the engine matrix is repeated
 //   with it.
@@ -19,6 +20,8 @@ export const FEATURES = {
   onesize: { entry: "src/entries/onesize.ts", parts: ["05-contract.js", "20-onesize.js"] }, // no core: see the entry
   granular: { entry: "src/entries/granular.ts", parts: ["05-contract.js", "30-granular.js"] }, // no core: see the entry
   "memory-manager": { entry: "src/entries/memory-manager.ts", parts: ["05-contract.js", "30-granular.js"] }, // no core: see the entry
+  // not an allocator: the board core plus what a board seldom needs (ArrayMemory, BitArray, board and storage helpers)
+  extras: { entry: "src/entries/extras.ts", parts: ["00-core.js", "01-extras.js"], allocator: false },
 };
 
 /** The debug add-on: installs the debug members onto the bundle loaded as module "ramkit". */

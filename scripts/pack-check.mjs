@@ -28,6 +28,8 @@ const MUST = [
   "dist/ramkit-debug.js",
   "dist/ramkit-debug.min.js",
   "dist/ramkit-debug.d.ts",
+  "dist/ramkit-extras.js",
+  "dist/ramkit-extras.d.ts",
   "dist/ramkit-node.js",
   "dist/ramkit-memblocks.min.js",
   "dist/node/package.json",
@@ -39,9 +41,10 @@ const MUST = [
 ];
 const MUST_NOT = [/^src\//, /^test\//, /^sim\//, /^dist\/conformance/, /^dist\/api\//, /^node_modules\//, /\.tgz$/];
 
-// The user's code: ESM TypeScript against the three entry points.
-const USER_TS = `import { ArrayMemory, MemBlocks, GranularHeap, StatePower, EINVAL, VERSION, makeError, type Allocator, type AllocStats, type Watcher, type Memory } from "ramkit";
+// The user's code: ESM TypeScript against the four entry points.
+const USER_TS = `import { MemBlocks, GranularHeap, StatePower, EINVAL, VERSION, makeError, type Allocator, type AllocStats, type Watcher, type Memory } from "ramkit";
 import { installDebug, VERSION as DEBUG_VERSION } from "ramkit/debug";
+import { ArrayMemory } from "ramkit/extras";
 import { SimMcu, loadBoard, listBoards, type Board } from "ramkit/sim";
 
 const mem: Memory = new ArrayMemory(0x20000000, 0x4000);
@@ -71,7 +74,8 @@ console.log(JSON.stringify({
 // The same from CommonJS TypeScript (import = require).
 const USER_CTS = `import rk = require("ramkit");
 import debug = require("ramkit/debug");
-const m = new rk.ArrayMemory(0x20000000, 256);
+import extras = require("ramkit/extras");
+const m = new extras.ArrayMemory(0x20000000, 256);
 const o = new rk.Onesize(m, { base: 0x20000000, size: 256, blockSize: 32 });
 console.log(JSON.stringify({ cjs: o.allocate(4) > 0, validate: o.validate(), debug: typeof debug.installDebug }));
 `;
@@ -178,7 +182,11 @@ function main(argv) {
     writeFileSync(join(app, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
     const tsc = run(process.execPath, [TSC, "-p", "."], app);
     if (
-      !result(tsc.status === 0, "tsc --strict: ESM and CommonJS code against ramkit, ramkit/debug and ramkit/sim", tsc.stdout + tsc.stderr)
+      !result(
+        tsc.status === 0,
+        "tsc --strict: ESM and CommonJS code against ramkit, ramkit/debug, ramkit/extras and ramkit/sim",
+        tsc.stdout + tsc.stderr,
+      )
     )
       return 1;
 
@@ -217,7 +225,7 @@ function main(argv) {
     }
     result(
       cjs.status === 0 && c !== null && c.cjs && c.validate === null && c.debug === "function",
-      'CommonJS: require("ramkit") and require("ramkit/debug")',
+      'CommonJS: require("ramkit"), require("ramkit/debug") and require("ramkit/extras")',
       cjs.stdout + cjs.stderr,
     );
     const bin = run(process.execPath, [join(app, "node_modules/ramkit", pkg.bin.ramkit), "boards", "list"], app);

@@ -49,9 +49,11 @@ const CEILINGS = {
   "ramkit-memory-manager.min.js": { storage: 230, ram: 600 },
 };
 export const BOARD_BUNDLES = [{ file: "ramkit.min.js", goal: { storage: 600 } }]
-  .concat(Object.keys(FEATURES).map((f) => ({ file: "ramkit-" + f + ".min.js", goal: SINGLE_GOAL })))
+  .concat(
+    Object.keys(FEATURES).map((f) => ({ file: "ramkit-" + f + ".min.js", goal: FEATURES[f].allocator === false ? null : SINGLE_GOAL })),
+  )
   .map((b) => {
-    const c = CEILINGS[b.file] || b.goal;
+    const c = CEILINGS[b.file] || b.goal || {};
     return { file: b.file, goal: b.goal, storageBudget: c.storage, ramBudget: c.ram };
   })
   .concat(existsSync(join(ROOT, "dist/ramkit-debug.min.js")) ? [{ file: "ramkit-debug.min.js" }] : []);
@@ -283,7 +285,7 @@ async function main() {
       console.error("size: --speed needs ESPRUINO=/path/to/espruino (the Linux build; docs/ENGINES.md)");
       return 2;
     }
-    speedRows = measureSpeed(espruino, texts["ramkit.min.js"], 1, 3);
+    speedRows = measureSpeed(espruino, texts["ramkit.min.js"], 1, 3, texts["ramkit-extras.min.js"]);
   }
   if (json) {
     console.log(JSON.stringify({ date: new Date().toISOString(), espruino: real ? real.version : null, rows, speed: speedRows }, null, 2));

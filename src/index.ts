@@ -1,24 +1,24 @@
 /**
- * ramkit: the board bundle's entry point. Everything exported here ships in
- * dist/ramkit.js (ES5, CommonJS `exports`) and runs unchanged on Espruino,
- * JerryScript, Duktape, mujs, QuickJS and Node: the union of the per-feature
- * entry points in src/entries/, each of which is also built on its own
- * (dist/ramkit-memblocks.js, -onesize, -granular) with the core exports
- * (entries/core.ts) for boards that need only one allocator.
+ * ramkit: the full board bundle's entry point. Everything exported here ships
+ * in dist/ramkit.js (ES5, CommonJS `exports`) and runs unchanged on Espruino,
+ * JerryScript, Duktape, mujs, QuickJS and Node: every allocator and the layers
+ * that run on a board (the bank manager, the F´ layer, the board's Memory and
+ * Power ports). Each allocator family is also built on its own
+ * (src/entries/*.ts: dist/ramkit-memblocks.js, -onesize, -granular,
+ * -memory-manager) for boards that need only one; what a board seldom needs
+ * is in dist/ramkit-extras.js (src/entries/extras.ts). The host build adds
+ * both the extras and the debug add-on (src/entries/node.ts).
  */
 export * from "./entries/core.js";
-// -- MemBlocks, its group and the bit array (the group and the bit array are not in the lean MemBlocks bundle)
+// -- MemBlocks and its group (the group is not in the lean MemBlocks bundle)
 export * from "./entries/memblocks.js";
 export { MemBlocksGroup, MAX_MULTI_ALLOCATORS } from "./alloc/mem-blocks-group.js";
 export type { MemBlocksChoice, MemBlocksGroupChoice } from "./alloc/mem-blocks-group.js";
-export { BitArray, ctz32, clz32, popcount32, findLsbSet, findMsbSet } from "./core/bitarray.js";
 // -- Onesize pool
 export * from "./entries/onesize.js";
-// -- GranularHeap and MemoryManager (+ the host helpers the granular board bundle leaves out)
+// -- GranularHeap and MemoryManager
 export * from "./entries/granular.js";
 export * from "./entries/memory-manager.js";
-export { granularBitmapWords } from "./alloc/granular-heap.js";
-export { regionConfig, findRegion } from "./alloc/memory-manager.js";
 // -- Bank manager and its placement policies (src/power)
 export { BankManager } from "./power/bank-manager.js";
 export type { BankManagerOptions, BankStats, LostAllocation, ReservedSpan } from "./power/bank-manager.js";

@@ -1,6 +1,6 @@
 /**
  * The bad-input catalogue's table: for every public entry point of the host
- * build ("ramkit": src/index.ts with the debug add-on installed, plus the
+ * build ("ramkit": src/entries/node.ts, the full bundle and the extras with the debug add-on installed, plus the
  * add-on bundle's own exports, "ramkit/debug") and of the simulator
  * ("ramkit/sim": sim/index.ts), the bad inputs tried. test/bad-inputs.test.ts
  * runs every case, records what actually happened and fails when an entry
@@ -13,7 +13,7 @@
  * query that answers "no"). `known` marks an open finding: an outcome the
  * test would otherwise fail on, listed as such in docs/RELIABILITY.md.
  */
-import * as rkModule from "../src/index.js";
+import * as rkModule from "../src/entries/node.js";
 import "../src/debug/host.js";
 import { installDebug } from "../src/debug/index.js";
 import { TraceRecorder as TraceRecorderClass } from "../src/debug/trace.js";

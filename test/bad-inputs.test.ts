@@ -1,5 +1,5 @@
 // The bad-input catalogue: every public entry point of "ramkit" (the host
-// build: src/index.ts with the debug add-on installed), of "ramkit/debug" (the
+// build: src/entries/node.ts, the full bundle and the extras with the debug add-on installed), of "ramkit/debug" (the
 // add-on bundle's own exports) and of "ramkit/sim" (sim/index.ts), enumerated
 // from the modules' real exports and the classes' prototypes at run time, is
 // called with the bad inputs of test/bad-inputs-table.ts, and what happened
@@ -17,7 +17,7 @@
 // The results go to $TMPDIR/ramkit-bad-inputs.json, and with RAMKIT_CATALOGUE=1
 // to docs/bad-inputs.json, from which scripts/catalogue.mjs writes the table
 // of docs/RELIABILITY.md (`npm run catalogue` does both).
-import * as rk from "../src/index.js";
+import * as rk from "../src/entries/node.js";
 import "../src/debug/host.js";
 import * as sim from "../sim/index.js";
 import { installDebug } from "../src/debug/index.js";

@@ -1,10 +1,13 @@
 // The bundles (scripts/bundles.mjs): each per-feature one (src/entries/ →
 // dist/ramkit-<feature>.js) exports the core and its own family, nothing of
-// the others, and is smaller than the full bundle; the lean bundles carry no
+// the others, and is smaller than the full bundle; the extras
+// (dist/ramkit-extras.js) hold the board core and what the full bundle
+// leaves out; the lean bundles carry no
 // debug members; the add-on (dist/ramkit-debug.js) holds none of the lean
 // code and installs its members onto whatever bundle is module "ramkit", in
 // both forms (the minified ones rename private fields the same way); the host
-// build (dist/ramkit-node.js) is the full bundle with the add-on installed.
+// build (dist/ramkit-node.js) is the full bundle and the extras with the
+// add-on installed.
 // Their behaviour is the engine matrix's job (the conformance parts, on every
 // engine, lean and with the add-on).
 import { test } from "uvu";
@@ -21,7 +24,20 @@ const MAIN: Record<string, string> = {
   onesize: "Onesize",
   granular: "GranularHeap",
   "memory-manager": "MemoryManager",
+  extras: "ArrayMemory",
 };
+/** What the extras bundle holds and the full board bundle leaves out. */
+const EXTRAS_ONLY = [
+  "ArrayMemory",
+  "BitArray",
+  "boardSectionSpecs",
+  "bytes",
+  "words",
+  "uwords",
+  "granularBitmapWords",
+  "regionConfig",
+  "findRegion",
+];
 const built = BUNDLE_FILES.concat(["dist/" + NODE_BUILD.name + ".js"]).every((f) => existsSync(f));
 const ALLOCATORS = ["MemBlocks", "MemBlocksGroup", "BitArray", "Onesize", "GranularHeap", "MemoryManager"];
 
@@ -45,9 +61,14 @@ test("each per-feature bundle is its family (what it exports beyond the core, it
     return;
   }
   const core = Object.keys(await import("../src/entries/core.js")).sort();
-  for (const k of ["VERSION", "EINVAL", "makeError", "words", "ArrayMemory", "StatePower", "PeekPokeMemory", "boardSectionSpecs"])
-    assert.ok(core.includes(k), "core lacks " + k);
+  for (const k of ["VERSION", "EINVAL", "makeError", "StatePower", "PeekPokeMemory"]) assert.ok(core.includes(k), "core lacks " + k);
   const full = Object.keys(require("../dist/ramkit.js"));
+  for (const k of core) assert.ok(full.includes(k), "the full bundle lacks " + k + " of the core");
+  const extras = Object.keys(require("../dist/ramkit-extras.min.js"));
+  for (const k of EXTRAS_ONLY) {
+    assert.ok(extras.includes(k), "ramkit-extras lacks " + k);
+    assert.not.ok(full.includes(k), "the full board bundle has " + k + ", which is in ramkit-extras");
+  }
   const families: Record<string, string[]> = {};
   for (const feature of Object.keys(MAIN)) {
     const min = Object.keys(require("../dist/ramkit-" + feature + ".min.js")).sort();
@@ -60,7 +81,8 @@ test("each per-feature bundle is its family (what it exports beyond the core, it
     assert.ok(min.includes("VERSION"), "ramkit-" + feature + " lacks VERSION");
     families[feature] = min.filter((k) => !core.includes(k));
     assert.ok(families[feature].includes(MAIN[feature]), "ramkit-" + feature + " lacks " + MAIN[feature]);
-    for (const k of families[feature]) assert.ok(full.includes(k), "the full bundle lacks " + k + " of ramkit-" + feature);
+    if (feature !== "extras")
+      for (const k of families[feature]) assert.ok(full.includes(k), "the full bundle lacks " + k + " of ramkit-" + feature);
     assert.ok(
       statSync("dist/ramkit-" + feature + ".min.js").size < statSync("dist/ramkit.min.js").size * 0.6,
       "ramkit-" + feature + ".min.js is not much smaller than the full bundle",
@@ -108,7 +130,9 @@ test("minified lean bundle + minified add-on: a fresh allocator of each kind val
   if (!built) return;
   const rk = load("dist/ramkit.min.js");
   load("dist/" + ADDON.name + ".min.js", rk);
-  const mem = new rk.ArrayMemory(0x20000000, 0x4000);
+  const extras = load("dist/ramkit-extras.min.js");
+  load("dist/" + ADDON.name + ".min.js", extras);
+  const mem = new extras.ArrayMemory(0x20000000, 0x4000);
   const made: [string, any][] = [];
   const tryMake = (name: string, make: () => any) => {
     try {
@@ -117,7 +141,7 @@ test("minified lean bundle + minified add-on: a fresh allocator of each kind val
       console.log("  (" + name + " not built with the contract's options yet: " + (e as Error).message + ")");
     }
   };
-  tryMake("BitArray", () => new rk.BitArray(70));
+  tryMake("BitArray", () => new extras.BitArray(70));
   tryMake("MemBlocks", () => new rk.MemBlocks(mem, { base: 0x20000000, size: 0x1000, blockSize: 64 }));
   tryMake("Onesize", () => new rk.Onesize(mem, { base: 0x20001000, size: 0x1000, blockSize: 32 }));
   tryMake("GranularHeap", () => new rk.GranularHeap(mem, { base: 0x20002000, size: 0x1000 }));
@@ -139,11 +163,12 @@ test("the property renaming is one table: deterministic, every private field of 
   assert.ok(Object.keys(a.table).length > 20);
 });
 
-test("the host build is the full bundle with the add-on installed", () => {
+test("the host build is the full bundle and the extras with the add-on installed", () => {
   if (!built) return;
   const node = require("../dist/" + NODE_BUILD.name + ".js");
   const full = require("../dist/ramkit.js");
-  assert.equal(Object.keys(node).sort(), Object.keys(full).sort());
+  const extras = require("../dist/ramkit-extras.js");
+  assert.equal(Object.keys(node).sort(), [...new Set(Object.keys(full).concat(Object.keys(extras)))].sort());
   for (const c of ALLOCATORS) if (node[c]) assert.is(typeof node[c].prototype.validate, "function", c);
 });
 

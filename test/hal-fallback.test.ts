@@ -1,7 +1,8 @@
 // The plain-array fallback (mujs, JerryScript ES5.1): the BUILT bundle runs in
 // a node:vm realm with every typed array, ArrayBuffer and DataView removed,
 // and must behave exactly like the typed-array build. `npm test` builds
-// dist/ramkit.js before the unit tests; when it is missing this file skips.
+// dist/ramkit-extras.js (the storage helpers, ArrayMemory and StatePower) before
+// the unit tests; when it is missing this file skips.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, readFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { memoryContract, memoryInputContract, throwsCode } from "./support/memory-contract.js";
 
-const BUNDLE = fileURLToPath(new URL("../dist/ramkit.js", import.meta.url));
+const BUNDLE = fileURLToPath(new URL("../dist/ramkit-extras.js", import.meta.url));
 const REMOVED = [
   "Int8Array",
   "Uint8Array",
@@ -37,7 +38,7 @@ function loadWithoutTypedArrays(): { rk: any; realm: any } {
 }
 
 const found = existsSync(BUNDLE);
-if (!found) console.log("  SKIPPED: dist/ramkit.js is missing (run `npm run build`; `npm test` builds it first)");
+if (!found) console.log("  SKIPPED: dist/ramkit-extras.js is missing (run `npm run build`; `npm test` builds it first)");
 const loaded = found ? loadWithoutTypedArrays() : null;
 
 if (loaded) {

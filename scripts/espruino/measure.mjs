@@ -141,13 +141,8 @@ CK.prototype.free = function (a) {
 export const SPEED_CASES = [
   ["FL", "p.a()", "p.f(a)", "new FL(NB)"],
   ["CK", "p.alloc(32)", "p.free(a)", "new CK(NB)"],
-  [
-    "MemBlocks",
-    "p.allocBlock()",
-    "p.freeBlock(a)",
-    "new rk.MemBlocks(new rk.ArrayMemory(RB, NB * BS), { base: RB, size: NB * BS, blockSize: BS })",
-  ],
-  ["Onesize", "p.allocate(32)", "p.free(a)", "new rk.Onesize(new rk.ArrayMemory(RB, NB * BS), { base: RB, size: NB * BS, blockSize: BS })"],
+  ["MemBlocks", "p.allocBlock()", "p.freeBlock(a)", "new rk.MemBlocks(new AM(RB, NB * BS), { base: RB, size: NB * BS, blockSize: BS })"],
+  ["Onesize", "p.allocate(32)", "p.free(a)", "new rk.Onesize(new AM(RB, NB * BS), { base: RB, size: NB * BS, blockSize: BS })"],
 ];
 
 function speedScript(loader, seconds, rounds) {
@@ -180,13 +175,22 @@ for (ci = 0; ci < cases.length; ci++) { c = cases[ci]; c.rates.sort(function (x,
  * Alloc+free pairs per second (median of `rounds` interleaved rounds of
  * about `seconds` each) for every case, LIFO and through a FIFO ring of 16,
  * with `bundleText` uploaded to RAM as module "ramkit" (speed from Storage on
- * the Linux build says nothing about a board: it reads flash from a file).
- * Returns { "MemBlocks/lifo": pairsPerSecond, … }.
+ * the Linux build says nothing about a board: it reads flash from a file),
+ * and, when that bundle has no ArrayMemory (the board bundles), the memory
+ * port from `extrasText` (dist/ramkit-extras.min.js) uploaded as
+ * "ramkit-extras". Returns { "MemBlocks/lifo": pairsPerSecond, … }.
  */
-export function measureSpeed(espruino, bundleText, seconds, rounds) {
+export function measureSpeed(espruino, bundleText, seconds, rounds, extrasText) {
   const dir = mkdtempSync(join(tmpdir(), "ramkit-espruino-"));
   try {
-    const loader = `var rk; Modules.addCached("ramkit", function () {\n${bundleText}\n});\nrk = require("ramkit");`;
+    const cache = (n, t) => `Modules.addCached(${JSON.stringify(n)}, function () {\n${t}\n});\n`;
+    const loader =
+      "var rk, AM;\n" +
+      cache("ramkit", bundleText) +
+      (extrasText ? cache("ramkit-extras", extrasText) : "") +
+      'rk = require("ramkit");\nAM = rk.ArrayMemory' +
+      (extrasText ? ' || require("ramkit-extras").ArrayMemory' : "") +
+      ";";
     const res = run(espruino, dir, "speed.js", speedScript(loader, seconds || 1, rounds || 3), 600000);
     const out = {};
     for (const k of Object.keys(res)) out[k] = Number(res[k]);

@@ -74,7 +74,8 @@
  *   `stats`, `watch`, the properties, and the design's own verbs. `owns`,
  *   `resetPeak`, `unwatch`, `close`, `invariantsHold` and `validate` come
  *   with the debug add-on (src/debug, `require("ramkit-debug")` on a board),
- *   which installs them on the same classes. On the host (the Node build,
+ *   which installs them on the same classes; the layers that implement the
+ *   contract (BankManager, BufferManager) follow the same split. On the host (the Node build,
  *   the simulator, the tests) the add-on is always installed, so every
  *   allocator implements `Allocator & Checkable` there.
  */

@@ -4,12 +4,54 @@
  * the class is taken as an argument, never imported.
  */
 import type { BankManager } from "../power/bank-manager.js";
-import type { Allocator } from "../alloc/api.js";
-import { EINVAL, ENOENT } from "../core/errors.js";
+import type { Allocator, Watcher } from "../alloc/api.js";
+import { EBUSY, EINVAL, ENOENT } from "../core/errors.js";
 
 /** Install the debug members onto `C` (the BankManager class). */
 export function debugBankManager(C: any): void {
   var P = C.prototype;
+
+  /** Whether a managed allocator's region holds `address`. O(allocators). */
+  P.owns = function (this: BankManager, address: number): boolean {
+    for (var k = 0, A = this.allocators; k < A.length; k++) if (address >= A[k].base && address < A[k].base + A[k].size) return true;
+    return false;
+  };
+
+  /** Peak := used; failures := 0. */
+  P.resetPeak = function (this: BankManager): void {
+    this._peak = this._used;
+    this._fail = 0;
+  };
+
+  /** Remove a watcher: 0, or -ENOENT. */
+  P.unwatch = function (this: BankManager, watcher: Watcher): number {
+    var i = this._w.indexOf(watcher);
+    if (i < 0) return (this.lastError = -ENOENT);
+    this._w.splice(i, 1);
+    return 0;
+  };
+
+  /**
+   * Stop managing: -EBUSY (nothing changed) while allocations are live;
+   * else every managed section that is off is switched on (in-band pools
+   * reclaimed), the allocators are unwatched and forgotten, and 0.
+   */
+  P.close = function (this: BankManager): number {
+    var A = this.allocators,
+      s;
+    if (this._count > 0) return (this.lastError = -EBUSY);
+    for (s = 0; s < this._sb.length; s++) {
+      if (this._m[s] && this.power.getPower(s) !== "on") this._set(s, 1);
+      this._m[s] = 0;
+    }
+    for (s = 0; s < A.length; s++) if (typeof A[s].unwatch === "function") A[s].unwatch(this); // a lean board allocator without the add-on keeps calling; onAlloc/onFree ignore what they do not manage
+    A.splice(0, A.length);
+    this._la.splice(0, this._la.length);
+    this._cv.splice(0, this._cv.length);
+    this.memory = null as any;
+    this.base = this.size = this.blockSize = 0;
+    return 0;
+  };
 
   /** Cheap checks of the counters. O(1). */
   P.invariantsHold = function (this: BankManager): boolean {

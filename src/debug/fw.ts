@@ -7,7 +7,8 @@
  */
 import type { BufferManager } from "../fw/buffer-manager.js";
 import type { MemAllocatorAdapter } from "../fw/mem-allocator.js";
-import { errnoNames, fail } from "../core/errors.js";
+import { EBUSY, ENOENT, errnoNames, fail } from "../core/errors.js";
+import type { Watcher } from "../alloc/api.js";
 
 /** Install the debug members onto the F´ classes `rk` (a ramkit bundle's exports) has. */
 export function debugFw(rk: any): void {
@@ -20,6 +21,34 @@ export function debugFw(rk: any): void {
 export function debugBufferManager(C: any): void {
   var P = C.prototype,
     R = C.RECORD_SIZE as number;
+
+  /** Whether `address` lies in the block [base, base + size) (records included; false before setup). O(1). */
+  P.owns = function (this: BufferManager, address: number): boolean {
+    return typeof address === "number" && address >= this.base && address - this.base < this.size;
+  };
+
+  /** The peak becomes what is in use now, the failure count 0 (HiBuffs, F´'s high-water mark, is not reset). O(1). */
+  P.resetPeak = function (this: BufferManager): void {
+    this._peak = this._bytes;
+    this._failures = 0;
+  };
+
+  /** Remove a watcher: 0, or -ENOENT when it is not watching. O(watchers). */
+  P.unwatch = function (this: BufferManager, watcher: Watcher): number {
+    var l = this._watchers,
+      i = l === null ? -1 : l.indexOf(watcher);
+    if (i < 0) return this._note(-ENOENT, -1, 0);
+    l = (l as Watcher[]).slice(0);
+    l.splice(i, 1);
+    this._watchers = l.length === 0 ? null : l;
+    return 0;
+  };
+
+  /** The contract's close: -EBUSY while buffers are handed out; else cleanup() when set up, and 0. O(buffers). */
+  P.close = function (this: BufferManager): number {
+    if (this.currBuffs !== 0) return this._note(-EBUSY, -1, 0);
+    return this._n === 0 ? 0 : this.cleanup();
+  };
 
   /** Cheap checks of the counters. O(1). */
   P.invariantsHold = function (this: BufferManager): boolean {

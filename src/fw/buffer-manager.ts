@@ -53,7 +53,7 @@
 import type { Allocator, AllocStats, Watcher } from "../alloc/api.js";
 import type { Memory } from "../hal/ports.js";
 import type { MemAllocator, MemRequest } from "./mem-allocator.js";
-import { EINVAL, ENOMEM, EFAULT, EBUSY, ENOENT, fail, checkInt } from "../core/errors.js";
+import { EINVAL, ENOMEM, EFAULT, fail, checkInt } from "../core/errors.js";
 import { bytes, uwords, indexOfArr } from "../core/storage.js";
 import type { Store } from "../core/storage.js";
 
@@ -134,6 +134,14 @@ export class BufferManager implements Allocator {
   _event: ((name: string, arg: any) => void) | null;
   _watchers: Watcher[] | null;
 
+  /** (debug add-on on a board; the contract's) Whether `address` is inside the managed region. */
+  declare owns: (address: number) => boolean;
+  /** (debug add-on on a board; the contract's) Peak := used; failures := 0. */
+  declare resetPeak: () => void;
+  /** (debug add-on on a board; the contract's) Remove a watcher: 0, or -ENOENT. */
+  declare unwatch: (watcher: Watcher) => number;
+  /** (debug add-on on a board; the contract's) Stop: -EBUSY while allocations are live, else 0 (see the add-on). */
+  declare close: () => number;
   /** (debug add-on) Cheap checks of the counters. O(1). */
   declare invariantsHold: () => boolean;
   /** (debug add-on) Full check (counters, layout, in-band records against the copy; reads the whole record area): null, or a message naming the first problem. O(buffers). */
@@ -457,11 +465,6 @@ export class BufferManager implements Allocator {
     return 0;
   }
 
-  /** Whether `address` lies in the block [base, base + size) (records included; false before setup). O(1). */
-  owns(address: number): boolean {
-    return typeof address === "number" && address >= this.base && address - this.base < this.size;
-  }
-
   /**
    * {used, free, peak, count, failures}: bytes of the buffers handed out
    * (whole buffers), bytes of the free ones, the peak of used, buffers out
@@ -480,34 +483,11 @@ export class BufferManager implements Allocator {
     return s;
   }
 
-  /** The peak becomes what is in use now, the failure count 0 (HiBuffs, F´'s high-water mark, is not reset). O(1). */
-  resetPeak(): void {
-    this._peak = this._bytes;
-    this._failures = 0;
-  }
-
   /** Add a watcher (see the contract): 0, or -EINVAL when it lacks onAlloc/onFree. O(watchers). */
   watch(watcher: Watcher): number {
     if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") return this._note(-EINVAL, -1, 0);
     this._watchers = (this._watchers || []).concat([watcher]);
     return 0;
-  }
-
-  /** Remove a watcher: 0, or -ENOENT when it is not watching. O(watchers). */
-  unwatch(watcher: Watcher): number {
-    var l = this._watchers,
-      i = l === null ? -1 : l.indexOf(watcher);
-    if (i < 0) return this._note(-ENOENT, -1, 0);
-    l = (l as Watcher[]).slice(0);
-    l.splice(i, 1);
-    this._watchers = l.length === 0 ? null : l;
-    return 0;
-  }
-
-  /** The contract's close: -EBUSY while buffers are handed out; else cleanup() when set up, and 0. O(buffers). */
-  close(): number {
-    if (this.currBuffs !== 0) return this._note(-EBUSY, -1, 0);
-    return this._n === 0 ? 0 : this.cleanup();
   }
 
   /**

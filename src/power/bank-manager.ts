@@ -49,7 +49,7 @@
  */
 import type { Allocator, AllocStats, Watcher } from "../alloc/api.js";
 import type { Memory, Power } from "../hal/ports.js";
-import { EBUSY, EINVAL, ENOENT, ENOMEM, EFAULT, checkAddress, checkInt, fail, show } from "../core/errors.js";
+import { EBUSY, EINVAL, ENOMEM, EFAULT, checkAddress, checkInt, fail, show } from "../core/errors.js";
 import { rangeText } from "../hal/claims.js";
 import { type Policy, policy } from "./policies.js";
 
@@ -150,6 +150,14 @@ export class BankManager implements Allocator {
   /** Scratch for the allocators' statistics. */
   _st: AllocStats;
 
+  /** (debug add-on on a board; the contract's) Whether `address` is inside the managed region. */
+  declare owns: (address: number) => boolean;
+  /** (debug add-on on a board; the contract's) Peak := used; failures := 0. */
+  declare resetPeak: () => void;
+  /** (debug add-on on a board; the contract's) Remove a watcher: 0, or -ENOENT. */
+  declare unwatch: (watcher: Watcher) => number;
+  /** (debug add-on on a board; the contract's) Stop: -EBUSY while allocations are live, else 0 (see the add-on). */
+  declare close: () => number;
   /** Cheap checks of the counters (debug add-on). */
   declare invariantsHold: () => boolean;
   /** Full check, null or the first problem: no live data in a section that is off, tables against the allocators (debug add-on). */
@@ -361,12 +369,6 @@ export class BankManager implements Allocator {
     return r;
   }
 
-  /** Whether a managed allocator's region holds `address`. O(allocators). */
-  owns(address: number): boolean {
-    for (var k = 0, A = this.allocators; k < A.length; k++) if (address >= A[k].base && address < A[k].base + A[k].size) return true;
-    return false;
-  }
-
   /**
    * used, peak and count from every allocation and free of the managed
    * allocators (count: live allocations as the watchers reported them, a
@@ -390,47 +392,11 @@ export class BankManager implements Allocator {
     return o;
   }
 
-  /** Peak := used; failures := 0. */
-  resetPeak(): void {
-    this._peak = this._used;
-    this._fail = 0;
-  }
-
   /** Add a watcher of every allocation and free of the managed allocators (it gets the allocator that made it): 0, or -EINVAL. */
   watch(watcher: Watcher): number {
     var w = watcher as any;
     if (!w || typeof w.onAlloc !== "function" || typeof w.onFree !== "function") return (this.lastError = -EINVAL);
     this._w.push(w);
-    return 0;
-  }
-
-  /** Remove a watcher: 0, or -ENOENT. */
-  unwatch(watcher: Watcher): number {
-    var i = this._w.indexOf(watcher);
-    if (i < 0) return (this.lastError = -ENOENT);
-    this._w.splice(i, 1);
-    return 0;
-  }
-
-  /**
-   * Stop managing: -EBUSY (nothing changed) while allocations are live;
-   * else every managed section that is off is switched on (in-band pools
-   * reclaimed), the allocators are unwatched and forgotten, and 0.
-   */
-  close(): number {
-    var A = this.allocators,
-      s;
-    if (this._count > 0) return (this.lastError = -EBUSY);
-    for (s = 0; s < this._sb.length; s++) {
-      if (this._m[s] && this.power.getPower(s) !== "on") this._set(s, 1);
-      this._m[s] = 0;
-    }
-    for (s = 0; s < A.length; s++) if (typeof A[s].unwatch === "function") A[s].unwatch(this); // a lean board allocator without the add-on keeps calling; onAlloc/onFree ignore what they do not manage
-    A.splice(0, A.length);
-    this._la.splice(0, this._la.length);
-    this._cv.splice(0, this._cv.length);
-    this.memory = null as any;
-    this.base = this.size = this.blockSize = 0;
     return 0;
   }
 

@@ -17,10 +17,14 @@
  *   throwsCode(name, fn, code) passes when fn() throws an error whose .code
  *                              === code
  *   section(title)             names the checks that follow in reports
+ *   memoryPort(base, size)     a Memory port over [base, base + size): the
+ *                              bundle's ArrayMemory, else a plain-array
+ *                              stand-in (the full board bundle and the
+ *                              per-feature ones ship no ArrayMemory)
  * The footer prints every failure and then `conformance: N passed, N failed`.
  *
  * ESPRUINO: every function is declared before anything calls it (no
- * hoisting), and nothing here uses labels, `arguments` or prototype methods.
+ * hoisting), and nothing here uses labels or `arguments`.
  */
 var __rk = { passed: 0, failed: 0, failures: [], part: "", section: "" };
 
@@ -124,4 +128,87 @@ check("the bundle exports VERSION", typeof rk.VERSION === "string");
 if (DEBUG) {
   check("the debug add-on exports installDebug", __rkAddon !== null && typeof __rkAddon.installDebug === "function");
   eq("the debug add-on's VERSION is the bundle's", __rkAddon !== null ? __rkAddon.VERSION : null, rk.VERSION);
+}
+
+/**
+ * A Memory port over [base, base + size) of a plain array, for a bundle
+ * that ships no ArrayMemory (the board bundles: it is in ramkit-extras);
+ * bounds-checked like ArrayMemory, with `mapped` so that claims can refuse
+ * a region outside it.
+ */
+function __RkPlainMemory(base, size) {
+  var b = [],
+    i;
+  for (i = 0; i < size; i++) b.push(0);
+  this.base = base;
+  this.size = size;
+  this.b = b;
+}
+__RkPlainMemory.prototype.o = function (a, n) {
+  var o = a - this.base;
+  if (typeof a !== "number" || !(o >= 0 && o + n <= this.size) || Math.floor(o) !== o) {
+    var e = new Error("EFAULT: address " + a + " is outside the memory");
+    e.code = "EFAULT";
+    throw e;
+  }
+  return o;
+};
+__RkPlainMemory.prototype.read8 = function (a) {
+  return this.b[this.o(a, 1)];
+};
+__RkPlainMemory.prototype.read16 = function (a) {
+  var o = this.o(a, 2);
+  return this.b[o] | (this.b[o + 1] << 8);
+};
+__RkPlainMemory.prototype.read32 = function (a) {
+  var o = this.o(a, 4),
+    b = this.b;
+  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+};
+__RkPlainMemory.prototype.write8 = function (a, v) {
+  this.b[this.o(a, 1)] = v & 0xff;
+};
+__RkPlainMemory.prototype.write16 = function (a, v) {
+  var o = this.o(a, 2);
+  this.b[o] = v & 0xff;
+  this.b[o + 1] = (v >> 8) & 0xff;
+};
+__RkPlainMemory.prototype.write32 = function (a, v) {
+  var o = this.o(a, 4),
+    b = this.b;
+  b[o] = v & 0xff;
+  b[o + 1] = (v >> 8) & 0xff;
+  b[o + 2] = (v >> 16) & 0xff;
+  b[o + 3] = (v >>> 24) & 0xff;
+};
+__RkPlainMemory.prototype.readBlock = function (a, dst, off, len) {
+  var o = this.o(a, len),
+    i;
+  for (i = 0; i < len; i++) dst[off + i] = this.b[o + i];
+};
+__RkPlainMemory.prototype.writeBlock = function (a, src, off, len) {
+  var o = this.o(a, len),
+    i;
+  for (i = 0; i < len; i++) this.b[o + i] = src[off + i] & 0xff;
+};
+__RkPlainMemory.prototype.fill = function (a, len, v) {
+  var o = this.o(a, len),
+    i;
+  for (i = 0; i < len; i++) this.b[o + i] = v & 0xff;
+};
+__RkPlainMemory.prototype.copy = function (d, s, len) {
+  var dd = this.o(d, len),
+    ss = this.o(s, len),
+    i,
+    t = [];
+  for (i = 0; i < len; i++) t.push(this.b[ss + i]);
+  for (i = 0; i < len; i++) this.b[dd + i] = t[i];
+};
+__RkPlainMemory.prototype.mapped = function (a, len) {
+  return typeof a === "number" && a >= this.base && len >= 0 && a + len <= this.base + this.size;
+};
+
+/** A Memory port over [base, base + size): the bundle's ArrayMemory, else the stand-in. */
+function memoryPort(base, size) {
+  return rk.ArrayMemory ? new rk.ArrayMemory(base, size) : new __RkPlainMemory(base, size);
 }

@@ -42,89 +42,6 @@
     });
 
   /**
-   * A Memory port over [base, base + size) of a plain array, for a bundle
-   * that ships no ArrayMemory (a per-feature bundle may leave the core out);
-   * bounds-checked like ArrayMemory, with `mapped` so that claims can refuse
-   * a region outside it.
-   */
-  function PlainMemory(base, size) {
-    var b = [],
-      i;
-    for (i = 0; i < size; i++) b.push(0);
-    this.base = base;
-    this.size = size;
-    this.b = b;
-  }
-  PlainMemory.prototype.o = function (a, n) {
-    var o = a - this.base;
-    if (typeof a !== "number" || !(o >= 0 && o + n <= this.size) || Math.floor(o) !== o) {
-      var e = new Error("EFAULT: address " + a + " is outside the memory");
-      e.code = "EFAULT";
-      throw e;
-    }
-    return o;
-  };
-  PlainMemory.prototype.read8 = function (a) {
-    return this.b[this.o(a, 1)];
-  };
-  PlainMemory.prototype.read16 = function (a) {
-    var o = this.o(a, 2);
-    return this.b[o] | (this.b[o + 1] << 8);
-  };
-  PlainMemory.prototype.read32 = function (a) {
-    var o = this.o(a, 4),
-      b = this.b;
-    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
-  };
-  PlainMemory.prototype.write8 = function (a, v) {
-    this.b[this.o(a, 1)] = v & 0xff;
-  };
-  PlainMemory.prototype.write16 = function (a, v) {
-    var o = this.o(a, 2);
-    this.b[o] = v & 0xff;
-    this.b[o + 1] = (v >> 8) & 0xff;
-  };
-  PlainMemory.prototype.write32 = function (a, v) {
-    var o = this.o(a, 4),
-      b = this.b;
-    b[o] = v & 0xff;
-    b[o + 1] = (v >> 8) & 0xff;
-    b[o + 2] = (v >> 16) & 0xff;
-    b[o + 3] = (v >>> 24) & 0xff;
-  };
-  PlainMemory.prototype.readBlock = function (a, dst, off, len) {
-    var o = this.o(a, len),
-      i;
-    for (i = 0; i < len; i++) dst[off + i] = this.b[o + i];
-  };
-  PlainMemory.prototype.writeBlock = function (a, src, off, len) {
-    var o = this.o(a, len),
-      i;
-    for (i = 0; i < len; i++) this.b[o + i] = src[off + i] & 0xff;
-  };
-  PlainMemory.prototype.fill = function (a, len, v) {
-    var o = this.o(a, len),
-      i;
-    for (i = 0; i < len; i++) this.b[o + i] = v & 0xff;
-  };
-  PlainMemory.prototype.copy = function (d, s, len) {
-    var dd = this.o(d, len),
-      ss = this.o(s, len),
-      i,
-      t = [];
-    for (i = 0; i < len; i++) t.push(this.b[ss + i]);
-    for (i = 0; i < len; i++) this.b[dd + i] = t[i];
-  };
-  PlainMemory.prototype.mapped = function (a, len) {
-    return typeof a === "number" && a >= this.base && len >= 0 && a + len <= this.base + this.size;
-  };
-
-  /** A Memory port over [base, base + size): the bundle's ArrayMemory, else the stand-in. */
-  function port(base, size) {
-    return rk.ArrayMemory ? new rk.ArrayMemory(base, size) : new PlainMemory(base, size);
-  }
-
-  /**
    * The contract's members (src/alloc/api.ts, "Lean board bundles and the
    * debug add-on"): the lean ones every class holds itself, and the ones the
    * add-on may bring (a class may hold them itself too).
@@ -164,7 +81,7 @@
   }
 
   function contract(s) {
-    var mem = port(MEM, 0x8000);
+    var mem = memoryPort(MEM, 0x8000);
     var a = s.make(mem, BASE, SIZE),
       i,
       p,
@@ -189,21 +106,21 @@
     throwsCode(
       "base 0 is EINVAL",
       function () {
-        s.make(port(MEM, 0x8000), 0, SIZE);
+        s.make(memoryPort(MEM, 0x8000), 0, SIZE);
       },
       "EINVAL"
     );
     throwsCode(
       "size 0 is EINVAL",
       function () {
-        s.make(port(MEM, 0x8000), BASE, 0);
+        s.make(memoryPort(MEM, 0x8000), BASE, 0);
       },
       "EINVAL"
     );
     check(
       "the message names base",
       messageOf(function () {
-        s.make(port(MEM, 0x8000), -1, SIZE);
+        s.make(memoryPort(MEM, 0x8000), -1, SIZE);
       }).indexOf("base") >= 0
     );
 
@@ -366,7 +283,7 @@
     valid("after bad requests", a);
 
     section(s.name + ": no room");
-    a = s.make(port(MEM, 0x8000), BASE, SIZE);
+    a = s.make(memoryPort(MEM, 0x8000), BASE, SIZE);
     all = [];
     for (i = 0; i < 1000; i++) {
       p = a.allocate(1);
@@ -382,7 +299,7 @@
     valid("full", a);
 
     section(s.name + ": free");
-    a = s.make(port(MEM, 0x8000), BASE, SIZE);
+    a = s.make(memoryPort(MEM, 0x8000), BASE, SIZE);
     p = a.allocate(s.fixed ? 1 : 2 * a.blockSize);
     q = a.allocate(1);
     eq("free", a.free(q), 0);
@@ -459,7 +376,7 @@
     valid("after frees", a);
 
     section(s.name + ": stats, resetPeak, owns");
-    a = s.make(port(MEM, 0x8000), BASE, SIZE);
+    a = s.make(memoryPort(MEM, 0x8000), BASE, SIZE);
     out = { used: -1, free: -1, peak: -1, count: -1, failures: -1 };
     check("stats(out) returns out", a.stats(out) === out);
     eq("the shape", Object.keys(a.stats()).sort(), ["count", "failures", "free", "peak", "used"]);
@@ -478,7 +395,7 @@
     }
 
     section(s.name + ": watchers");
-    a = s.make(port(MEM, 0x8000), BASE, SIZE);
+    a = s.make(memoryPort(MEM, 0x8000), BASE, SIZE);
     var seen = [],
       w = {
         onAlloc: function (addr, bytes, al) {
