@@ -73,7 +73,7 @@ test("constructor: a bad configuration throws the coded error init would refuse 
     [mem, null, "EINVAL", /options must be an object/],
     [mem, 5, "EINVAL", /options must be an object/],
     [undefined, { base: NBASE, size: 64 }, "EINVAL", /memory must be a Memory port/],
-    [mem, { base: NBASE, size: 0 }, "EINVAL", /size must be at least one granule/],
+    [mem, { base: NBASE, size: 0 }, "EINVAL", /size must be an integer in \[16, /], // GranularHeap's own refusal
     [mem, { base: NBASE + 4, size: 64 }, "EINVAL", /base must be a multiple/],
     [mem, { base: NBASE, size: 64, used: "12" }, "EINVAL", /used must be an Int32Array/],
     [mem, { base: NBASE, size: 0x40000 }, "EINVAL", /not inside the memory port/],
@@ -553,6 +553,11 @@ test("add-on: validate and invariantsHold name the heap with the problem; lastEr
   m.free(NBASE + 16);
   assert.match(m.lastErrorText(), /^-EFAULT/, "a later run-time failure replaces the init text");
   m.allocate(16, 3);
+  assert.match(m.lastErrorText(), /^-EINVAL/);
+  // a refused init's reason lasts until the next failure, also one with the same code
+  assert.is(m.initShared({ base: SBASE, size: 64, name: "" }), -EINVAL);
+  assert.match(m.lastErrorText(), /^EINVAL: name must be a non-empty string/);
+  assert.is(m.allocate(16, 3), 0);
   assert.match(m.lastErrorText(), /^-EINVAL/);
 });
 

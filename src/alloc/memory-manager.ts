@@ -28,8 +28,8 @@
  */
 import type { Memory } from "../hal/ports.js";
 import type { AllocStats, Watcher } from "./api.js";
-import { EBUSY, EEXIST, EFAULT, EINVAL, ENOMEM, makeError } from "../core/errors.js";
-import { releaseRegion } from "../hal/claims.js";
+import { EBUSY, EEXIST, EFAULT, EINVAL, ENOMEM, fail, makeError } from "../core/errors.js";
+import { rangeText, releaseRegion } from "../hal/claims.js";
 import { GranularHeap, type GranularHeapOptions } from "./granular-heap.js";
 
 /** memoryType(): the address lies in the normal heap's region. */
@@ -116,7 +116,7 @@ export class MemoryManager {
   spills: number;
   /** The manager's watchers: its heaps share this list (see watch). */
   _watchers: Watcher[];
-  /** Why the last init call was refused, as the Error the constructor throws (cleared by a later failure). */
+  /** Why the last init call was refused, as the Error the constructor throws; its `at` is the failure count then (a later failure makes it stale). */
   _initError: Error | null;
   /** The normal region's memory port (or the one given to the constructor; null when none). */
   memory: Memory | null;
@@ -180,11 +180,9 @@ export class MemoryManager {
    * would have refused with (EINVAL, EBUSY, EEXIST), and nothing stays set up.
    */
   constructor(memory?: Memory, options?: MemoryManagerOptions) {
-    var r, h: any;
+    var h: any;
     if (memory !== undefined && memory !== null && typeof memory.read8 !== "function")
       throw makeError("EINVAL", "memory must be a Memory port, got " + memory);
-    if (options !== undefined && (!options || typeof options !== "object"))
-      throw makeError("EINVAL", "options must be an object with base and size, got " + options);
     this.normalHeap = null;
     this.sharedHeap = null;
     this.lastError = 0;
@@ -197,22 +195,17 @@ export class MemoryManager {
     this.size = 0;
     this.blockSize = 0;
     this.sharedName = "";
-    if (options !== undefined) {
-      // GranularHeap reads only its own options: `shared` is passed along unread
-      r = this._init(options, false);
-      if (r === 0 && options.shared !== undefined && (r = this._init(options.shared, true)) !== 0) {
-        // the normal heap has no allocations yet: give its region back
-        h = this.normalHeap;
-        releaseRegion(h.memory, h._state);
-      }
-      if (r !== 0) throw this._initError;
+    // initNormal refuses options that are not an object; GranularHeap reads only its own options (`shared` is passed along unread)
+    if (options !== undefined && (this.initNormal(options) !== 0 || (options.shared !== undefined && this.initShared(options.shared) !== 0))) {
+      // the normal heap has no allocations yet: give its region back
+      if ((h = this.normalHeap) !== null) releaseRegion(h.memory, h._state);
+      throw this._initError;
     }
   }
 
   /** The singleton (made on first use). O(1). */
   static getInstance(): MemoryManager {
-    if (theInstance === null) theInstance = new MemoryManager();
-    return theInstance;
+    return theInstance || (theInstance = new MemoryManager());
   }
 
   /**
@@ -228,7 +221,6 @@ export class MemoryManager {
     if (a === 0) {
       this.lastError = h === null ? -ENOMEM : h.lastError;
       this._failures++;
-      this._initError = null;
     }
     return a;
   }
@@ -242,18 +234,11 @@ export class MemoryManager {
    * number or the size does not match (nothing is freed). O(1) + O(n / 32).
    */
   free(address: number, size?: number): number {
-    var h = this.sharedHeap,
-      r = -EINVAL;
-    if (address === 0) return 0;
-    if (typeof address === "number") {
-      // the region it lies in (a heap refuses addresses outside its own)
-      if (h === null || !(address >= h.base && address - h.base < h.size)) h = this.normalHeap;
-      r = h !== null && address >= h.base && address - h.base < h.size ? h.free(address, size) : -EFAULT;
-    }
+    var t = this.memoryType(address),
+      r = address === 0 ? 0 : t !== MEMORY_OTHER ? (t === MEMORY_SHARED ? this.sharedHeap! : this.normalHeap!).free(address, size) : typeof address === "number" ? -EFAULT : -EINVAL;
     if (r !== 0) {
       this.lastError = r;
       this._failures++;
-      this._initError = null;
     }
     return r;
   }
@@ -265,36 +250,28 @@ export class MemoryManager {
    * (-EINVAL) without spilling. O(W) per heap tried.
    */
   allocateShared(size: number, alignment?: number, hint?: number): number {
-    var s = this.sharedHeap,
-      n = this.normalHeap,
-      a = 0,
-      e = -ENOMEM;
-    if (s !== null) {
-      a = s.allocate(size, alignment, hint);
-      if (a !== 0) return a;
-      e = s.lastError;
+    var h = this.sharedHeap,
+      a = h === null ? 0 : h.allocate(size, alignment, hint);
+    if (a === 0) {
+      if (h !== null && h.lastError !== -ENOMEM) {
+        this.lastError = h.lastError;
+        this._failures++;
+      } else if ((a = this.allocate(size, alignment, hint)) !== 0) this.spills++;
     }
-    if (e !== -EINVAL && n !== null) {
-      a = n.allocate(size, alignment, hint);
-      if (a !== 0) {
-        this.spills++;
-        return a;
-      }
-      e = n.lastError;
-    }
-    this.lastError = e;
-    this._failures++;
-    this._initError = null;
-    return 0;
+    return a;
   }
 
   /** MEMORY_SHARED, MEMORY_NORMAL or MEMORY_OTHER: which region `address` lies in (not whether it is allocated). O(1). */
   memoryType(address: number): string {
     var s = this.sharedHeap,
       n = this.normalHeap;
-    if (typeof address !== "number" || address === 0) return MEMORY_OTHER;
-    if (s !== null && address >= s.base && address - s.base < s.size) return MEMORY_SHARED;
-    return n !== null && address >= n.base && address - n.base < n.size ? MEMORY_NORMAL : MEMORY_OTHER;
+    return typeof address !== "number" || address === 0
+      ? MEMORY_OTHER
+      : s !== null && address >= s.base && address - s.base < s.size
+        ? MEMORY_SHARED
+        : n !== null && address >= n.base && address - n.base < n.size
+          ? MEMORY_NORMAL
+          : MEMORY_OTHER;
   }
 
   /**
@@ -332,74 +309,39 @@ export class MemoryManager {
   /**
    * Set up normal memory, once. Returns 0; -EBUSY when it is already set up
    * or the region overlaps the shared one or another allocator's; -EINVAL for
-   * a bad config (size 0, a region or option GranularHeap refuses).
+   * a bad config (not an object, a region or option GranularHeap refuses).
    * O(size / granule / 32).
+   *
+   * It is initShared's work too (`shared` true; leave it out): one function
+   * on the board for both. A refusal is kept as the Error the constructor
+   * throws and the add-on's lastErrorText reads.
    */
-  initNormal(config: MemoryConfig): number {
-    return this._init(config, false);
-  }
-
-  /**
-   * Set up the shared region, once, under a name no other manager of this
-   * realm uses. Returns 0; -EBUSY when it is already set up (or as
-   * initNormal); -EINVAL for an empty or non-string name or a bad config (as
-   * initNormal); -EEXIST when the name is in use (the other region is left
-   * alone). O(size / granule / 32).
-   */
-  initShared(config: SharedMemoryConfig): number {
-    return this._init(config, true);
-  }
-
-  /**
-   * initNormal (`shared` false) and initShared: a heap for `config` that
-   * does not overlap the other region, sharing this manager's watchers; or
-   * the refusal, kept as the Error the constructor throws.
-   */
-  _init(config: any, shared: boolean): number {
-    var other = shared ? this.normalHeap : this.sharedHeap,
-      name = config && config.name,
-      code = "EINVAL",
-      why = "",
-      h: any = null,
-      e: any;
-    if ((shared ? this.sharedHeap : this.normalHeap) !== null) {
-      code = "EBUSY";
-      why = (shared ? "shared" : "normal") + " memory is already set up";
-    } else if (shared && (typeof name !== "string" || name.length === 0 || name.indexOf("\u0000") >= 0))
-      why = "name must be a non-empty string without NUL, got " + name;
-    else if (shared && MemoryManager._names.indexOf(name) >= 0) {
-      code = "EEXIST";
-      why = 'name "' + name + '" is already in use';
-    } else if (!config || typeof config !== "object") why = "config must be an object with base and size, got " + config;
-    else if (config.size === 0) why = "size must be at least one granule, got 0";
-    else {
-      try {
-        h = new GranularHeap(config.memory || this.memory, config);
-      } catch (x) {
-        e = String((x as Error).message);
-        if ((x as any).code === "EBUSY") code = "EBUSY";
-        why = e.substring(e.indexOf(": ") + 2);
-      }
+  initNormal(config: MemoryConfig, shared?: boolean): number {
+    var c: any = config,
+      other = shared ? this.normalHeap : this.sharedHeap,
+      name = c && c.name,
+      h: any;
+    try {
+      if ((shared ? this.sharedHeap : this.normalHeap) !== null) fail("EBUSY", (shared ? "shared" : "normal") + " memory is already set up");
+      if (shared && (typeof name !== "string" || name === "" || name.indexOf("\u0000") >= 0))
+        fail("EINVAL", "name must be a non-empty string without NUL, got " + name);
+      if (shared && MemoryManager._names.indexOf(name) >= 0) fail("EEXIST", 'name "' + name + '" is already in use');
+      if (!c || typeof c !== "object") fail("EINVAL", "config options must be an object with base and size, got " + c);
+      h = new GranularHeap(c.memory || this.memory, c);
       // two ports may map the same addresses: memoryType must still tell the regions apart
-      if (h !== null && other !== null && h.base < other.base + other.size && other.base < h.base + h.size) {
+      if (other !== null && h.base < other.base + other.size && other.base < h.base + h.size) {
         releaseRegion(h.memory, h._state);
-        code = "EBUSY";
-        why =
-          "the region [0x" +
-          h.base.toString(16) +
-          ", 0x" +
-          (h.base + h.size).toString(16) +
-          ") overlaps the manager's other region [0x" +
-          other.base.toString(16) +
-          ", 0x" +
-          (other.base + other.size).toString(16) +
-          ")";
-        h = null;
+        fail(
+          "EBUSY",
+          "the region " + rangeText(h.base, h.base + h.size) + " overlaps the manager's other region " + rangeText(other.base, other.base + other.size)
+        );
       }
-    }
-    if (h === null) {
-      this._initError = makeError(code, why);
-      return (this.lastError = code === "EBUSY" ? -EBUSY : code === "EEXIST" ? -EEXIST : -EINVAL);
+    } catch (e) {
+      // the failure count then, so that the add-on's text is of this refusal only until a later failure
+      (e as any).at = this._failures;
+      this._initError = e as Error;
+      c = (e as any).code;
+      return (this.lastError = c === "EBUSY" ? -EBUSY : c === "EEXIST" ? -EEXIST : -EINVAL);
     }
     // the heap names the manager to its watchers, which are the manager's
     h._watchers = this._watchers;
@@ -416,6 +358,17 @@ export class MemoryManager {
       this.blockSize = h.blockSize;
     }
     return 0;
+  }
+
+  /**
+   * Set up the shared region, once, under a name no other manager of this
+   * realm uses. Returns 0; -EBUSY when it is already set up (or as
+   * initNormal); -EINVAL for an empty or non-string name or a bad config (as
+   * initNormal); -EEXIST when the name is in use (the other region is left
+   * alone). O(size / granule / 32).
+   */
+  initShared(config: SharedMemoryConfig): number {
+    return this.initNormal(config, true);
   }
 }
 

@@ -87,7 +87,8 @@ export function debugMemoryManager(C: any): void {
 
   P.lastErrorText = function (this: MemoryManager): string {
     var e = this._initError as any;
-    if (e !== null && e.code === errnoNames[-this.lastError]) return e.message;
+    // the refused init's reason, unless a run-time failure came after it
+    if (e !== null && e.at === this._failures && e.code === errnoNames[-this.lastError]) return String(e.message);
     if (this.lastError === -ENOMEM && this.normalHeap === null)
       return "-ENOMEM: normal memory is not set up (initNormal), and no shared region had room";
     return granularErrorText(this.lastError);
