@@ -16,7 +16,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { fail } from "../src/core/errors.js";
 import type { Board, BoardBank, BoardSection, Figure, NamedRegion, PowerMode, ReservedRange } from "../src/core/board.js";
 
@@ -178,6 +179,9 @@ function schemaValidator(): ValidateFunction {
   if (cachedValidator === null) {
     const schemaFile = join(boardsDir(), SCHEMA_FILE);
     cachedSchema = JSON.parse(readFileSync(schemaFile, "utf8"));
+    // ajv is loaded on first use: a sweep's worker threads get their boards
+    // loaded and checked by the main thread, and never load it.
+    const { Ajv } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
     const ajv = new Ajv({ allErrors: true, verbose: true });
     cachedValidator = ajv.compile(cachedSchema);
   }

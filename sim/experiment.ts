@@ -34,8 +34,9 @@
  *   total energy.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, resolve } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import type { Board } from "../src/core/board.js";
 import { fail, show } from "../src/core/errors.js";
 import "../src/debug/host.js";
@@ -131,6 +132,12 @@ export interface RunOptions {
   traceText?: string;
   /** Called after each policy's run. */
   onPolicy?: (policy: PolicyName, index: number, count: number) => void;
+  /**
+   * The board `spec.board` names, loaded already (`loadBoard`; the spec's
+   * firmware layout is still applied to it): a sweep loads each board once
+   * in its main thread instead of once per experiment in every worker.
+   */
+  board?: Board;
 }
 
 /** Defaults of an experiment's optional fields. */
@@ -164,6 +171,8 @@ export function schemaFile(): string {
 function schemaValidator() {
   if (validator === null) {
     const schema = JSON.parse(readFileSync(schemaFile(), "utf8"));
+    // Loaded on first use (a sweep's worker threads never validate).
+    const { Ajv } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
     const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
     validator = ajv.compile(schema);
   }
@@ -463,11 +472,139 @@ function tagByte(id: number): number {
 interface RunOutput {
   result: PolicyResult;
   /** all-on only: the live bytes over time as a change list (times, bytes). */
-  liveT?: number[];
-  liveB?: number[];
+  liveT?: Float64Array;
+  liveB?: Float64Array;
   /** Per managed section: its retention current in the run's mode, µA. */
   retention?: number[];
   energyReport: ReturnType<SimMcu["energy"]>;
+}
+
+/**
+ * The state of one policy run that changes with every event, as the fields
+ * of one object with methods: numbers stored in fields are updated in place,
+ * where variables shared with closures would need a new heap number for
+ * every fractional time or byte count. No allocation per event beyond what
+ * the run records (samples, the live-bytes change list, scatter-gather lists).
+ */
+class PolicyRun {
+  mcu: SimMcu;
+  bm: BankManager;
+  alloc: any;
+  managed: number[];
+  isHeap: boolean;
+  recordLive: boolean;
+  now = 0;
+  live = 0;
+  peak = 0;
+  failures = 0;
+  dataErrors = 0;
+  tick = 0;
+  switches = -1;
+  fragSum = 0;
+  fragN = 0;
+  samples: Sample[] = [];
+  stats = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
+  /** all-on: the live bytes' change list, its first `nLive` entries (grown by doubling). */
+  liveT: Float64Array;
+  liveB: Float64Array;
+  nLive = 0;
+
+  constructor(mcu: SimMcu, bm: BankManager, alloc: any, managed: number[], isHeap: boolean, recordLive: boolean) {
+    this.mcu = mcu;
+    this.bm = bm;
+    this.alloc = alloc;
+    this.managed = managed;
+    this.isHeap = isHeap;
+    this.recordLive = recordLive;
+    this.liveT = new Float64Array(recordLive ? 1024 : 0);
+    this.liveB = new Float64Array(recordLive ? 1024 : 0);
+  }
+
+  /** Managed sections that are not off. */
+  sectionsOn(): number {
+    let c = 0;
+    const m = this.managed;
+    for (let i = 0; i < m.length; i++) if (this.mcu.getPower(m[i]) !== "off") c++;
+    return c;
+  }
+
+  /** A sample at `t`: always when `force`, else only when a section was switched since the last one. One per instant (the last wins). */
+  sample(t: number, force: boolean): void {
+    const sw = this.bm.switchOns + this.bm.switchOffs;
+    if (!force && sw === this.switches) return;
+    this.switches = sw;
+    const samples = this.samples;
+    const last = samples.length > 0 ? samples[samples.length - 1] : null;
+    if (last !== null && last.t === t) {
+      last.current_uA = this.mcu.current();
+      last.sectionsOn = this.sectionsOn();
+      last.liveBytes = this.live;
+    } else samples.push({ t, current_uA: this.mcu.current(), sectionsOn: this.sectionsOn(), liveBytes: this.live });
+  }
+
+  /** A heap's fragmentation, summed at every tick (its mean is reported). */
+  fragment(): void {
+    if (!this.isHeap) return;
+    const alloc = this.alloc;
+    const free = alloc.stats(this.stats).free;
+    const largest = typeof alloc.largestFree === "function" ? alloc.largestFree() : free;
+    this.fragSum += free > 0 ? 1 - largest / free : 0;
+    this.fragN++;
+  }
+
+  /** Move the simulated clock (and the energy integral) to `t` when it is later. */
+  advanceTo(t: number): void {
+    if (t > this.now) {
+      this.mcu.advance(t - this.now);
+      this.now = t;
+    }
+  }
+
+  /** The live bytes after an allocation or free: the peak, and all-on's change list. */
+  noteLive(): void {
+    const live = (this.live = this.alloc.stats(this.stats).used);
+    if (live > this.peak) this.peak = live;
+    if (this.recordLive) {
+      const n = this.nLive;
+      if (n > 0 && this.liveT[n - 1] === this.now) this.liveB[n - 1] = live;
+      else this.pushLive(this.now, live);
+    }
+  }
+
+  pushLive(t: number, bytes: number): void {
+    const n = this.nLive;
+    if (n === this.liveT.length) {
+      const T = new Float64Array(n * 2),
+        B = new Float64Array(n * 2);
+      T.set(this.liveT);
+      B.set(this.liveB);
+      this.liveT = T;
+      this.liveB = B;
+    }
+    this.liveT[n] = t;
+    this.liveB[n] = bytes;
+    this.nLive = n + 1;
+  }
+
+  /** The tag written at allocation (and every write) must still be at `a`. */
+  check(a: number, id: number, len: number): void {
+    try {
+      const want = (tagByte(id) * 0x01010101) >>> 0;
+      const ok = len >= 4 ? this.mcu.read32(a) === want : this.mcu.read8(a) === tagByte(id);
+      if (!ok) this.dataErrors++;
+    } catch (e) {
+      this.dataErrors++;
+    }
+  }
+
+  /** A tick of the sampling clock at `tt`: the manager's update, the fragmentation, a sample. */
+  tickAt(tt: number): void {
+    this.advanceTo(tt);
+    this.bm.update(tt);
+    this.fragment();
+    this.sample(tt, true);
+    this.tick++;
+  }
 }
 
 function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutput {
@@ -483,142 +620,76 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
   const managed = p.managed;
   const addr = new Float64Array(ev.ids); // 0: not live (never allocated, failed, or freed)
   const sg: (number[] | null)[] = []; // scatter-gather block lists, by id
-  const samples: Sample[] = [];
-  const liveT: number[] = [],
-    liveB: number[] = [];
-  const stats = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
-  const isHeap = p.kind === "granular";
-  let now = 0,
-    failures = 0,
-    dataErrors = 0,
-    live = 0,
-    peak = 0,
-    tick = 0,
-    switches = -1;
-  let fragSum = 0,
-    fragN = 0;
-
-  const sectionsOn = () => {
-    let c = 0;
-    for (const s of managed) if (mcu.getPower(s) !== "off") c++;
-    return c;
-  };
-  const sample = (t: number, force: boolean) => {
-    const sw = bm.switchOns + bm.switchOffs;
-    if (!force && sw === switches) return;
-    switches = sw;
-    const last = samples.length > 0 ? samples[samples.length - 1] : null;
-    const s: Sample = { t, current_uA: mcu.current(), sectionsOn: sectionsOn(), liveBytes: live };
-    if (last !== null && last.t === t) samples[samples.length - 1] = s;
-    else samples.push(s);
-  };
-  const fragment = () => {
-    if (!isHeap) return;
-    const free = alloc.stats(stats).free;
-    const largest = typeof alloc.largestFree === "function" ? alloc.largestFree() : free;
-    fragSum += free > 0 ? 1 - largest / free : 0;
-    fragN++;
-  };
-  const advanceTo = (t: number) => {
-    if (t > now) {
-      mcu.advance(t - now);
-      now = t;
-    }
-  };
-  const noteLive = () => {
-    live = alloc.stats(stats).used;
-    if (live > peak) peak = live;
-    if (recordLive) {
-      if (liveT.length > 0 && liveT[liveT.length - 1] === now) liveB[liveB.length - 1] = live;
-      else {
-        liveT.push(now);
-        liveB.push(live);
-      }
-    }
-  };
-  const check = (a: number, id: number, len: number) => {
-    // The tag written at allocation (and every write) must still be there.
-    try {
-      const want = (tagByte(id) * 0x01010101) >>> 0;
-      const ok = len >= 4 ? mcu.read32(a) === want : mcu.read8(a) === tagByte(id);
-      if (!ok) dataErrors++;
-    } catch (e) {
-      dataErrors++;
-    }
-  };
+  const r = new PolicyRun(mcu, bm, alloc, managed, p.kind === "granular", recordLive);
+  const T = ev.t,
+    OP = ev.op,
+    ID = ev.id,
+    A = ev.a,
+    B = ev.b;
 
   // The first update runs at tick 0, after any events at t = 0 (so that the
   // sections they need are not switched off and on again at the same instant).
-  if (recordLive) {
-    liveT.push(0);
-    liveB.push(0);
-  }
-  sample(0, true);
-  tick = 0;
+  if (recordLive) r.pushLive(0, 0);
+  r.sample(0, true);
+  r.tick = 0;
   for (let i = 0; i < n; i++) {
-    const t = ev.t[i];
+    const t = T[i];
     if (t >= dur) break;
-    while (tick * step < t) {
-      const tt = tick * step;
-      advanceTo(tt);
-      bm.update(tt);
-      fragment();
-      sample(tt, true);
-      tick++;
-    }
-    advanceTo(t);
-    const op = ev.op[i],
-      id = ev.id[i];
+    while (r.tick * step < t) r.tickAt(r.tick * step);
+    r.advanceTo(t);
+    const op = OP[i],
+      id = ID[i];
     if (op === OP_ALLOC) {
-      const size = ev.a[i],
-        blocks = ev.b[i];
+      const size = A[i],
+        blocks = B[i];
       if (blocks > 0) {
         const out: number[] = [];
         if (alloc.allocBlocks(blocks, out) === 0) {
           sg[id] = out;
           addr[id] = out[0];
-          for (const a of out) {
+          const tag = (tagByte(id) * 0x01010101) >>> 0;
+          for (let k = 0; k < out.length; k++) {
             try {
-              mcu.write32(a, (tagByte(id) * 0x01010101) >>> 0);
+              mcu.write32(out[k], tag);
             } catch (e) {
-              dataErrors++;
+              r.dataErrors++;
             }
           }
-        } else failures++;
+        } else r.failures++;
       } else {
         const a = bm.allocate(size);
-        if (a === 0) failures++;
+        if (a === 0) r.failures++;
         else {
           addr[id] = a;
           try {
             if (size >= 4) mcu.write32(a, (tagByte(id) * 0x01010101) >>> 0);
             else mcu.write8(a, tagByte(id));
           } catch (e) {
-            dataErrors++;
+            r.dataErrors++;
           }
         }
       }
-      noteLive();
+      r.noteLive();
     } else if (op === OP_FREE) {
       const a = addr[id];
       if (a !== 0) {
         const list = sg[id];
         if (list) {
-          for (const b of list) check(b, id, 4);
-          if (alloc.freeBlocks(list.length, list) !== 0) dataErrors++;
+          for (let k = 0; k < list.length; k++) r.check(list[k], id, 4);
+          if (alloc.freeBlocks(list.length, list) !== 0) r.dataErrors++;
           sg[id] = null;
         } else {
-          check(a, id, alloc.blockSize >= 4 ? 4 : 1);
-          if (bm.free(a) !== 0) dataErrors++;
+          r.check(a, id, alloc.blockSize >= 4 ? 4 : 1);
+          if (bm.free(a) !== 0) r.dataErrors++;
         }
         addr[id] = 0;
-        noteLive();
+        r.noteLive();
       }
     } else if (op === OP_WRITE) {
       const a = addr[id];
       if (a !== 0) {
-        const len = ev.a[i],
-          off = ev.b[i],
+        const len = A[i],
+          off = B[i],
           list = sg[id];
         try {
           if (list) {
@@ -627,32 +698,26 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
             for (let k = 0, left = len; k < list.length && left > 0; k++, left -= bs) mcu.fill(list[k], left < bs ? left : bs, tagByte(id));
           } else mcu.fill(a + off, len, tagByte(id));
         } catch (e) {
-          dataErrors++;
+          r.dataErrors++;
         }
       }
     }
     // The manager runs once the events of this instant are done (as it would
     // when the application yields), not between a flush's frees and the
     // allocation that follows at the same time.
-    if (i + 1 === n || ev.t[i + 1] !== t) {
+    if (i + 1 === n || T[i + 1] !== t) {
+      const now = r.now;
       bm.update(now);
-      if (tick * step === now) {
-        fragment();
-        sample(now, true);
-        tick++;
-      } else sample(now, false);
+      if (r.tick * step === now) {
+        r.fragment();
+        r.sample(now, true);
+        r.tick++;
+      } else r.sample(now, false);
     }
   }
-  while (tick * step < dur) {
-    const tt = tick * step;
-    advanceTo(tt);
-    bm.update(tt);
-    fragment();
-    sample(tt, true);
-    tick++;
-  }
-  advanceTo(dur);
-  sample(dur, true);
+  while (r.tick * step < dur) r.tickAt(r.tick * step);
+  r.advanceTo(dur);
+  r.sample(dur, true);
 
   const e = mcu.energy();
   let ret = 0,
@@ -672,20 +737,20 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
     avgSectionsOn: onSec / dur,
     switchOns: bm.switchOns,
     switchOffs: bm.switchOffs,
-    failures,
-    peakLiveBytes: peak,
-    fragmentation: fragN > 0 ? fragSum / fragN : 0,
+    failures: r.failures,
+    peakLiveBytes: r.peak,
+    fragmentation: r.fragN > 0 ? r.fragSum / r.fragN : 0,
     savingRetentionPct: 0,
     savingTotalPct: 0,
     retentionVsOracle: 0,
-    samples,
+    samples: r.samples,
     lanes,
   };
-  result.dataErrors = dataErrors;
+  result.dataErrors = r.dataErrors;
   const out: RunOutput = { result, energyReport: e };
   if (recordLive) {
-    out.liveT = liveT;
-    out.liveB = liveB;
+    out.liveT = r.liveT.subarray(0, r.nLive);
+    out.liveB = r.liveB.subarray(0, r.nLive);
     out.retention = retention;
   }
   return out;
@@ -699,7 +764,10 @@ function makeLanes(mcu: SimMcu, managed: number[]): Lane[] {
   }));
   const index = new Map<number, number>();
   managed.forEach((s, i) => index.set(s, i));
-  for (const ev of mcu.events()) {
+  // The power log itself (mcu.events() would copy every entry first).
+  const log = mcu._events;
+  for (let j = 0; j < log.length; j++) {
+    const ev = log[j];
     if (ev.kind !== "power" || ev.index === undefined || !index.has(ev.index)) continue;
     const ch = lanes[index.get(ev.index)!].changes;
     const last = ch[ch.length - 1];
@@ -732,7 +800,10 @@ function oracle(p: Prepared, allOn: RunOutput, voltage: number): OracleResult {
   const fixedCap = fixed.reduce((a, i) => a + p.capacity[i], 0);
   const fixedCur = fixed.reduce((a, i) => a + ret[i], 0);
   const baseCurrent = allOn.result.avgCurrent_uA - ret.reduce((a, b) => a + b, 0);
-  const need = (live: number): [number, number] => {
+  // The sections and their current for `live` bytes (in needK, needCur: no array per change).
+  let needK = 0,
+    needCur = 0;
+  const need = (live: number): void => {
     let cap = fixedCap,
       k = fixed.length,
       cur = fixedCur;
@@ -741,7 +812,8 @@ function oracle(p: Prepared, allOn: RunOutput, voltage: number): OracleResult {
       cur += ret[order[j]];
       k++;
     }
-    return [k, cur];
+    needK = k;
+    needCur = cur;
   };
   const samples: Sample[] = [];
   let q = 0,
@@ -759,7 +831,9 @@ function oracle(p: Prepared, allOn: RunOutput, voltage: number): OracleResult {
     const t0 = T[i],
       t1 = i + 1 < T.length ? T[i + 1] : dur,
       live = B[i];
-    const [k, cur] = need(live);
+    need(live);
+    const k = needK,
+      cur = needCur;
     q += cur * (t1 - t0);
     secSum += k * (t1 - t0);
     while (tick * step < t0) tick++;
@@ -826,7 +900,7 @@ export function withFirmware(board: Board, fw: FirmwareSpec | undefined): Board 
 /** Check and complete `spec` into what a run needs. */
 function prepare(spec: ExperimentSpec, options: RunOptions): Prepared & { name: string; policies: PolicyName[]; firmware?: string } {
   if (!spec || typeof spec !== "object") fail("EINVAL", "spec must be an experiment object, got " + show(spec));
-  const board = withFirmware(loadBoard(spec.board), spec.firmware);
+  const board = withFirmware(options.board || loadBoard(spec.board), spec.firmware);
   const a = spec.allocator;
   if (!a || typeof a !== "object") fail("EINVAL", "allocator must be an object {kind, region | base+size, …}, got " + show(a));
   if (a.kind !== "memblocks" && a.kind !== "onesize" && a.kind !== "granular")
@@ -916,7 +990,7 @@ function prepare(spec: ExperimentSpec, options: RunOptions): Prepared & { name: 
 export function runExperiment(spec: ExperimentSpec, options?: RunOptions): ExperimentResult {
   const o = options || {};
   if (spec && spec.sleep !== undefined) {
-    const board = withFirmware(loadBoard(spec.board), spec.firmware);
+    const board = withFirmware(o.board || loadBoard(spec.board), spec.firmware);
     return runSleepExperiment(spec, board, resolveRegion(board, spec.allocator));
   }
   const p = prepare(spec, o);

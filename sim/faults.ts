@@ -34,7 +34,7 @@ export function flipBit(mcu: SimMcu, address: number, bit: number): string {
   if (s < 0) fail("EINVAL", "address must be a mapped RAM address, got " + (typeof address === "number" ? hex(address) : show(address)));
   if (typeof bit !== "number" || Math.floor(bit) !== bit || !(bit >= 0 && bit <= 7))
     fail("EINVAL", "bit must be an integer in [0, 7], got " + show(bit));
-  mcu._mem[s][address - mcu._base[s]] ^= 1 << bit;
+  mcu._bytes(s)[address - mcu._base[s]] ^= 1 << bit;
   return mcu.sectionName(s);
 }
 

@@ -273,6 +273,13 @@ export class SimMcu implements Memory, Power {
   _cw4: number;
   /** Times each section has lost its contents (power cycle of its pattern). */
   _cycle: Float64Array;
+  /**
+   * Per section, 1 while its bytes still owe the pattern of its current power
+   * cycle: the pattern is written when the bytes are first needed (`_bytes`),
+   * not when they are lost, so a section that is never read or written again
+   * costs nothing. What any access sees is the same either way.
+   */
+  _due: Uint8Array;
   /** Garbage for lenient reads. */
   _junk: Prng;
   /** Scratch bytes for word accesses that take the slow path. */
@@ -355,6 +362,7 @@ export class SimMcu implements Memory, Power {
     this._cw = new Int32Array(0);
     this._byName = Object.create(null);
     this._cycle = new Float64Array(n);
+    this._due = new Uint8Array(n);
     for (var i = 0; i < n; i++) {
       var s = board.sections[i],
         at = "board.sections[" + i + "]";
@@ -595,7 +603,11 @@ export class SimMcu implements Memory, Power {
       var b = this._cm;
       return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
     }
-    return this._read32(a);
+    // `>>> 0` (a no-op on _read32's unsigned word) keeps both returns untagged
+    // unsigned 32-bit integers: without it they merge into one tagged value,
+    // so every word read on the fast path was boxed (a heap number from 2^30
+    // up) and unboxed again by the caller, which cost read32 ~60% of its speed.
+    return this._read32(a) >>> 0;
   }
   /** Store `v & 0xff` at `a`. Bus fault (strict) or dropped (lenient) when `a` is not in an on section. */
   write8(a: number, v: number): void {
@@ -709,6 +721,21 @@ export class SimMcu implements Memory, Power {
   }
   /** Set `len` bytes at `a` to `v & 0xff` (a write access to each section touched). O(len). */
   fill(a: number, len: number, v: number): void {
+    // Fast path: [a, a+len) wholly inside the cached section while it is on
+    // (or inside the section the search makes the cached one): one fill, the
+    // general path's counts, no allocation.
+    var o = a - this._cb;
+    if (!(o >>> 0 === o && typeof len === "number" && len >= 1 && len <= this._cl1 - o && Math.floor(len) === len)) {
+      if (this._find(a) < 0) o = -1;
+      else o = a - this._cb;
+    }
+    if (o >>> 0 === o && typeof len === "number" && len >= 1 && len <= this._cl1 - o && Math.floor(len) === len) {
+      var c = this._last;
+      this._cm.fill(v & 0xff, o, o + len);
+      this._wr[c]++;
+      this._wb[c] += len;
+      return;
+    }
     this._len(len);
     if (len === 0) return;
     this._precheck(a, len, "write");
@@ -719,8 +746,8 @@ export class SimMcu implements Memory, Power {
         this._lenientFault(s);
         continue;
       }
-      var o = r[k + 1] - this._base[s];
-      this._mem[s].fill(v & 0xff, o, o + r[k + 2]);
+      o = r[k + 1] - this._base[s];
+      this._bytes(s).fill(v & 0xff, o, o + r[k + 2]);
       this._wr[s]++;
       this._wb[s] += r[k + 2];
     }
@@ -739,7 +766,7 @@ export class SimMcu implements Memory, Power {
       var so = src - this._base[s],
         dO = dst - this._base[s];
       if (so + len <= this._size[s] && dO + len <= this._size[s]) {
-        this._mem[s].copyWithin(dO, so, so + len);
+        this._bytes(s).copyWithin(dO, so, so + len);
         this._rd[s]++;
         this._rb[s] += len;
         this._wr[s]++;
@@ -773,7 +800,7 @@ export class SimMcu implements Memory, Power {
         for (i = 0; i < l; i++) dst[j++] = this._junk.nextByte();
         continue;
       }
-      var b = this._mem[s],
+      var b = this._bytes(s),
         o = r[k + 1] - this._base[s];
       if (dst instanceof Uint8Array) {
         dst.set(b.subarray(o, o + l), j);
@@ -797,7 +824,7 @@ export class SimMcu implements Memory, Power {
         j += l;
         continue;
       }
-      var b = this._mem[s],
+      var b = this._bytes(s),
         o = r[k + 1] - this._base[s];
       for (var i = 0; i < l; i++) b[o + i] = src[j++] & 0xff;
       this._wr[s]++;
@@ -867,12 +894,12 @@ export class SimMcu implements Memory, Power {
     if (state !== "on" && !this._gate[i]) fail("EPERM", "section " + this._name[i] + " cannot be switched " + state);
     var from = this._state[i];
     if (from === state) return;
+    this._state[i] = state;
+    this._on[i] = state === "on" ? 1 : 0;
     if (state === "off") {
       this._cycle[i]++;
       this._pattern(i);
     }
-    this._state[i] = state;
-    this._on[i] = state === "on" ? 1 : 0;
     this._limits(i);
     this._events.push({ t: this._t, kind: "power", section: this._name[i], index: i, from: from, to: state });
   }
@@ -902,7 +929,7 @@ export class SimMcu implements Memory, Power {
     this._cl1 = this._lim1[s];
     this._cl2 = this._lim2[s];
     this._cl4 = this._lim4[s];
-    this._cm = this._mem[s];
+    this._cm = this._bytes(s);
     this._cw = this._w32[s];
   }
 
@@ -914,17 +941,42 @@ export class SimMcu implements Memory, Power {
     this._lim2[i] = on && z >= 2 ? z - 1 : 0;
     this._lim4[i] = LITTLE_ENDIAN && on && z >= 4 ? z - 3 : 0;
     if (i === this._last) {
+      // The fast paths read the cached section's bytes directly: a pattern
+      // it owes is written before they can reach it again.
+      if (on) this._bytes(i);
       this._cl1 = this._lim1[i];
       this._cl2 = this._lim2[i];
       this._cl4 = this._lim4[i];
     }
   }
 
-  /** Fill section `i` with the pattern of its current power cycle: seeded by (seed, i, cycle), never all zeros. */
+  /**
+   * Section `i` has lost its contents: from now on it holds the pattern of
+   * its current power cycle (seeded by (seed, i, cycle), never all zeros).
+   * Written at once for the cached section while it is on (the fast paths
+   * read its bytes directly), else when its bytes are next needed (`_bytes`,
+   * called by `_select` and `_limits` when the cached section comes on).
+   */
   _pattern(i: number): void {
-    var b = this._mem[i];
-    var g = new Prng(mix32(mix32(this.seed, i + 1), this._cycle[i]));
-    if (g.fillBytes(b, 0, b.length) === 0) b[0] = 0xa5;
+    this._due[i] = 1;
+    if (i === this._last && this._on[i] === 1) this._bytes(i);
+  }
+
+  /** Section `s`'s bytes, with the pattern it owes written first. Every access to a section's contents goes through this. */
+  _bytes(s: number): Uint8Array {
+    var b = this._mem[s];
+    if (this._due[s] === 1) {
+      this._due[s] = 0;
+      var g = new Prng(mix32(mix32(this.seed, s + 1), this._cycle[s]));
+      // Four bytes per generated word, little-endian: on a little-endian host
+      // one word store each (the same bytes as fillBytes writes one by one).
+      var w = this._w32[s],
+        any = 0;
+      if (LITTLE_ENDIAN) any = g.fillWords(w) | g.fillBytes(b, w.length * 4, b.length);
+      else any = g.fillBytes(b, 0, b.length);
+      if (any === 0) b[0] = 0xa5;
+    }
+    return b;
   }
 
   /** Index of the section named `name`, or -1. O(1). */

@@ -40,6 +40,24 @@ export class Prng {
     return this.next32() & 0xff;
   }
   /**
+   * Fill every element of `w` with the next pseudo-random word (the words
+   * fillBytes would write as four bytes each, little-endian). Returns the OR
+   * of every word written (0 only when all of them were 0). O(w.length).
+   */
+  fillWords(w: Int32Array): number {
+    var any = 0,
+      n = w.length;
+    for (var i = 0; i < n; i++) {
+      var t = (this._s = (this._s + 0x6d2b79f5) >>> 0);
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      t ^= t >>> 14;
+      w[i] = t;
+      any |= t;
+    }
+    return any;
+  }
+  /**
    * Fill `a[from..to)` with pseudo-random bytes, four per generated word.
    * Returns the OR of every byte written (0 only when all of them were 0).
    * O(to - from).

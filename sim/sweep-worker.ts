@@ -5,13 +5,15 @@
  * Errors come back as a value (their code and message), so that the main
  * thread can name the task that failed.
  */
+import type { Board } from "../src/core/board.js";
 import { runExperiment, type ExperimentSpec } from "./experiment.js";
 import { summaryRows, type SummaryRow } from "./report-summary.js";
 
-/** What the main thread sends: the task's index in the grid and its experiment. */
+/** What the main thread sends: the task's index in the grid, its experiment, and the experiment's board, loaded and checked. */
 export interface SweepTaskInput {
   index: number;
   spec: ExperimentSpec;
+  board?: Board;
 }
 
 /** What comes back: the summary rows, or the error that stopped the experiment. */
@@ -24,7 +26,7 @@ export interface SweepTaskOutput {
 /** Run one task. Never throws: a failed experiment is returned as `error`. */
 export default function runSweepTask(task: SweepTaskInput): SweepTaskOutput {
   try {
-    return { index: task.index, rows: summaryRows(runExperiment(task.spec)), error: null };
+    return { index: task.index, rows: summaryRows(runExperiment(task.spec, { board: task.board })), error: null };
   } catch (e) {
     const err = e as { code?: unknown; message?: unknown };
     return {

@@ -43,6 +43,7 @@ import { parseArgs } from "node:util";
 import { Ajv, type ErrorObject } from "ajv";
 import cliProgress from "cli-progress";
 import Tinypool from "tinypool";
+import type { Board } from "../src/core/board.js";
 import { fail } from "../src/core/errors.js";
 import { show } from "./report-schema.js";
 import { listBoards, loadBoard } from "./boards.js";
@@ -419,13 +420,26 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}, labe
   const results: (SweepTaskResult | null)[] = mine.map(() => null);
   const failures: string[] = [];
   let firstCode = "";
+  // Each board is loaded and checked once, here, and sent with its tasks: the
+  // workers then never load the schema validator (its module and its
+  // compiled schema cost each worker more than a short experiment). A board
+  // that does not load is left to the worker, whose error names the task.
+  const boards: { [name: string]: Board | undefined } = Object.create(null);
+  for (const t of mine) {
+    if (t.spec.board in boards) continue;
+    try {
+      boards[t.spec.board] = loadBoard(t.spec.board);
+    } catch {
+      boards[t.spec.board] = undefined;
+    }
+  }
   if (mine.length > 0) {
     const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 0 });
     let done = 0;
     try {
       await Promise.all(
         mine.map(async (task, i) => {
-          const input: SweepTaskInput = { index: task.index, spec: task.spec };
+          const input: SweepTaskInput = { index: task.index, spec: task.spec, board: boards[task.spec.board] };
           const out = (await pool.run(input)) as SweepTaskOutput;
           if (out.error) {
             if (!firstCode) firstCode = out.error.code;

@@ -92,10 +92,37 @@ export class EventList {
         break;
       }
     if (sorted) return;
-    var idx = new Uint32Array(n);
-    for (i = 0; i < n; i++) idx[i] = i;
-    var order = Array.prototype.slice.call(idx) as number[];
-    order.sort((x, y) => t[x] - t[y] || x - y);
+    // A stable merge sort of the event indices by time, on typed arrays (no
+    // per-element objects or comparator calls): runs of 32 by insertion, then
+    // bottom-up merges. Equal times keep their push order.
+    var order = new Int32Array(n),
+      other = new Int32Array(n),
+      j: number,
+      k: number;
+    for (i = 0; i < n; i++) order[i] = i;
+    for (var lo = 0; lo < n; lo += 32) {
+      var hi = lo + 32 < n ? lo + 32 : n;
+      for (i = lo + 1; i < hi; i++) {
+        var x = order[i],
+          tx = t[x];
+        for (j = i - 1; j >= lo && t[order[j]] > tx; j--) order[j + 1] = order[j];
+        order[j + 1] = x;
+      }
+    }
+    for (var width = 32; width < n; width *= 2) {
+      for (lo = 0; lo < n; lo += 2 * width) {
+        var mid = lo + width < n ? lo + width : n,
+          end = lo + 2 * width < n ? lo + 2 * width : n;
+        // Each side is in order: take the left one while it is not later.
+        for (i = lo, j = mid, k = lo; k < end; k++) {
+          if (i < mid && (j >= end || t[order[i]] <= t[order[j]])) other[k] = order[i++];
+          else other[k] = order[j++];
+        }
+      }
+      var swap = order;
+      order = other;
+      other = swap;
+    }
     var nt = new Float64Array(n),
       nop = new Uint8Array(n),
       nid = new Int32Array(n),

@@ -8,7 +8,8 @@
 //    SimMcu of BANGLEJS2 over a 64 KiB region that spans several sections
 //    (0x20004000..0x20014000: twelve 4 KiB sections and half of a 32 KiB
 //    one), against the same accesses, in the same order, on a plain
-//    Int32Array/Uint8Array of the region's size. Every access writes then
+//    Uint32Array/Uint8Array of the region's size (unsigned elements, as
+//    read32/read8 return: the Memory port's values read are unsigned). Every access writes then
 //    reads back each word (or byte) of the region in address order, and both
 //    sides must produce the same checksum. Each round times every case once
 //    (interleaved, ~60 ms a sample); the figures are the medians of the
@@ -73,7 +74,7 @@ const cases = {
     const n = REGION_BYTES >> 2;
     for (let i = 0, v = 0x9e3779b9 | 0; i < n; i++, v = (v + 0x6d2b79f5) | 0) w[i] = v;
     let sum = 0;
-    for (let i = 0; i < n; i++) sum = (sum + w[i]) | 0; // the same sum mod 2^32 as of the unsigned words
+    for (let i = 0; i < n; i++) sum = (sum + w[i]) | 0;
     return sum;
   },
   simBytes(m) {
@@ -96,7 +97,7 @@ const cases = {
 export function accessThroughput(nRounds, sampleMs = 60) {
   const mcu = new SimMcu(loadBoard("BANGLEJS2"));
   const bytes = new Uint8Array(REGION_BYTES),
-    words = new Int32Array(REGION_BYTES >> 2);
+    words = new Uint32Array(REGION_BYTES >> 2);
   const target = { simWords: mcu, plainWords: words, simBytes: mcu, plainBytes: bytes };
   const opsPerPass = {
     simWords: REGION_BYTES >> 1,
