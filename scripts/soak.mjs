@@ -34,7 +34,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import "../src/debug/host.js";
-import { ArrayMemory, BankManager, EFAULT, ENOMEM, GranularHeap, MemBlocks, MemoryManager, Onesize } from "../src/index.js";
+import { ArrayMemory, BankManager, EFAULT, ENOMEM, GranularHeap, MemBlocks, MemoryManager, Onesize } from "../src/entries/node.js";
 import { SimMcu, freeRegion, loadBoard, loadExperiment, withFirmware } from "../sim/index.js";
 
 const args = process.argv.slice(2);

@@ -1,5 +1,6 @@
 // `npm run flash -- --only A,B,…`: a bundle of only the exports an app
-// uses, built from src/index.ts with the full bundle's own rollup options
+// uses, built from src/index.ts (and src/entries/extras.ts for the names only
+// the extras have, such as ArrayMemory or BitArray) with the full bundle's own rollup options
 // (rollup.config.js: TypeScript to ES5, terser with the shared renaming of
 // private fields, so the debug add-on still fits it), tree-shaken, plus
 // VERSION. On Espruino every function of a module costs RAM even from
@@ -10,11 +11,16 @@ import { join } from "node:path";
 import vm from "node:vm";
 import { ROOT } from "./upload.mjs";
 
+/** The names a built bundle (dist/NAME.js) exports, sorted. */
+function exportsOf(name) {
+  const module = { exports: {} };
+  vm.runInNewContext(readFileSync(join(ROOT, "dist", name + ".js"), "utf8"), { module, exports: module.exports, require: () => ({}) });
+  return Object.keys(module.exports).sort();
+}
+
 /** The names dist/ramkit.js exports (the full bundle, built), sorted. */
 export function fullExports() {
-  const module = { exports: {} };
-  vm.runInNewContext(readFileSync(join(ROOT, "dist", "ramkit.js"), "utf8"), { module, exports: module.exports, require: () => ({}) });
-  return Object.keys(module.exports).sort();
+  return exportsOf("ramkit");
 }
 
 /**
@@ -25,7 +31,8 @@ export function fullExports() {
  * working directory is restored after).
  */
 export async function onlyBundle(names) {
-  const valid = fullExports();
+  const full = fullExports();
+  const valid = [...new Set(full.concat(exportsOf("ramkit-extras")))].sort();
   for (const n of names)
     if (!valid.includes(n)) throw new Error("--only: " + JSON.stringify(n) + " is not an export of ramkit; exports: " + valid.join(", "));
   const { rollup } = await import("rollup");
@@ -33,33 +40,46 @@ export async function onlyBundle(names) {
   const cwd = process.cwd();
   process.chdir(ROOT);
   try {
-    return await build(rollup, names, valid.includes("VERSION"));
+    return await build(rollup, names, valid.includes("VERSION"), full);
   } finally {
     process.chdir(cwd);
   }
 }
 
-async function build(rollup, names, withVersion) {
+async function build(rollup, names, withVersion, full) {
   const configs = (await import(new URL("../../rollup.config.js", import.meta.url).href)).default;
-  const full = configs[0];
+  const fullConfig = configs[0];
   const entry = "\0ramkit-only";
   const wanted = names.includes("VERSION") || !withVersion ? names : names.concat(["VERSION"]);
   const virtual = {
     name: "ramkit-only",
     resolveId: (id) => (id === entry ? id : null),
-    load: (id) =>
-      id === entry ? "export { " + wanted.join(", ") + " } from " + JSON.stringify(join(ROOT, "src", "index.ts")) + ";\n" : null,
+    load: (id) => {
+      if (id !== entry) return null;
+      const from = (list, file) =>
+        list.length ? "export { " + list.join(", ") + " } from " + JSON.stringify(join(ROOT, "src", file)) + ";\n" : "";
+      return (
+        from(
+          wanted.filter((n) => full.includes(n)),
+          "index.ts",
+        ) +
+        from(
+          wanted.filter((n) => !full.includes(n)),
+          "entries/extras.ts",
+        )
+      );
+    },
   };
   const bundle = await rollup({
     input: entry,
-    external: full.external,
-    plugins: [virtual].concat(full.plugins.filter((p) => p && p.name !== "dist-package-json")),
+    external: fullConfig.external,
+    plugins: [virtual].concat(fullConfig.plugins.filter((p) => p && p.name !== "dist-package-json")),
     onwarn: (w, warn) => {
       if (w.code !== "EMPTY_BUNDLE") warn(w);
     },
   });
   try {
-    const minified = full.output.find((o) => o.file.endsWith(".min.js"));
+    const minified = fullConfig.output.find((o) => o.file.endsWith(".min.js"));
     const { output } = await bundle.generate(Object.assign({}, minified, { file: undefined }));
     return output[0].code;
   } finally {
