@@ -509,7 +509,13 @@ class PolicyRun {
   liveB: Float64Array;
   nLive = 0;
 
-  constructor(mcu: SimMcu, bm: BankManager, alloc: any, managed: number[], isHeap: boolean, recordLive: boolean) {
+  /** Address of each allocation id; 0: not live (never allocated, failed, or freed). */
+  addr: Float64Array;
+  /** Scatter-gather block lists, by id. */
+  sg: (number[] | null)[] = [];
+
+  constructor(mcu: SimMcu, bm: BankManager, alloc: any, managed: number[], isHeap: boolean, recordLive: boolean, ids: number) {
+    this.addr = new Float64Array(ids);
     this.mcu = mcu;
     this.bm = bm;
     this.alloc = alloc;
@@ -597,6 +603,87 @@ class PolicyRun {
     }
   }
 
+  // One method per kind of event (small functions: a change of type feedback
+  // in one of them recompiles that one, not the whole run's loop).
+
+  /** Allocate id's `size` bytes (`blocks` > 0: that many blocks, scatter-gather) and write its tag. */
+  allocEvent(id: number, size: number, blocks: number): void {
+    const mcu = this.mcu;
+    if (blocks > 0) {
+      const out: number[] = [];
+      if (this.alloc.allocBlocks(blocks, out) === 0) {
+        this.sg[id] = out;
+        this.addr[id] = out[0];
+        const tag = (tagByte(id) * 0x01010101) >>> 0;
+        for (let k = 0; k < out.length; k++) {
+          try {
+            mcu.write32(out[k], tag);
+          } catch (e) {
+            this.dataErrors++;
+          }
+        }
+      } else this.failures++;
+    } else {
+      const a = this.bm.allocate(size);
+      if (a === 0) this.failures++;
+      else {
+        this.addr[id] = a;
+        try {
+          if (size >= 4) mcu.write32(a, (tagByte(id) * 0x01010101) >>> 0);
+          else mcu.write8(a, tagByte(id));
+        } catch (e) {
+          this.dataErrors++;
+        }
+      }
+    }
+    this.noteLive();
+  }
+
+  /** Check id's tag and free it (when it is live). */
+  freeEvent(id: number): void {
+    const a = this.addr[id];
+    if (a === 0) return;
+    const list = this.sg[id];
+    if (list) {
+      for (let k = 0; k < list.length; k++) this.check(list[k], id, 4);
+      if (this.alloc.freeBlocks(list.length, list) !== 0) this.dataErrors++;
+      this.sg[id] = null;
+    } else {
+      this.check(a, id, this.alloc.blockSize >= 4 ? 4 : 1);
+      if (this.bm.free(a) !== 0) this.dataErrors++;
+    }
+    this.addr[id] = 0;
+    this.noteLive();
+  }
+
+  /** Write `len` bytes of id's tag at offset `off` (when it is live). */
+  writeEvent(id: number, len: number, off: number): void {
+    const a = this.addr[id];
+    if (a === 0) return;
+    const list = this.sg[id],
+      mcu = this.mcu;
+    try {
+      if (list) {
+        // A scatter-gather transfer fills its blocks in list order.
+        const bs = this.alloc.blockSize;
+        for (let k = 0, left = len; k < list.length && left > 0; k++, left -= bs) mcu.fill(list[k], left < bs ? left : bs, tagByte(id));
+      } else mcu.fill(a + off, len, tagByte(id));
+    } catch (e) {
+      this.dataErrors++;
+    }
+  }
+
+  /** The events of this instant are done: the manager's update, then a sample (a tick's when the instant is on the sampling clock). */
+  settle(step: number): void {
+    const now = this.now;
+    this.bm.update(now);
+    if (this.tick * step === now) {
+      this.fragment();
+      this.sample(now, true);
+      this.tick++;
+    } else this.sample(now, false);
+  }
+
   /** A tick of the sampling clock at `tt`: the manager's update, the fragmentation, a sample. */
   tickAt(tt: number): void {
     this.advanceTo(tt);
@@ -607,6 +694,35 @@ class PolicyRun {
   }
 }
 
+/**
+ * The events of `ev` before `dur`, in order, with the sampling clock's ticks
+ * between them: the hot loop, on its own. It sees only typed arrays and one
+ * kind of object, so its optimised code stays valid from one run (and one
+ * experiment) to the next; what runs once per run stays outside it.
+ */
+function playEvents(r: PolicyRun, ev: EventList, dur: number, step: number): void {
+  const n = ev.n,
+    T = ev.t,
+    OP = ev.op,
+    ID = ev.id,
+    A = ev.a,
+    B = ev.b;
+  for (let i = 0; i < n; i++) {
+    const t = T[i];
+    if (t >= dur) break;
+    while (r.tick * step < t) r.tickAt(r.tick * step);
+    r.advanceTo(t);
+    const op = OP[i];
+    if (op === OP_ALLOC) r.allocEvent(ID[i], A[i], B[i]);
+    else if (op === OP_FREE) r.freeEvent(ID[i]);
+    else if (op === OP_WRITE) r.writeEvent(ID[i], A[i], B[i]);
+    // The manager runs once the events of this instant are done (as it would
+    // when the application yields), not between a flush's frees and the
+    // allocation that follows at the same time.
+    if (i + 1 === n || T[i + 1] !== t) r.settle(step);
+  }
+}
+
 function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutput {
   const mcu = new SimMcu(p.board, { seed: p.seed, mode: p.mode });
   const alloc = makeAllocator(p, mcu);
@@ -614,107 +730,17 @@ function runPolicy(p: Prepared, name: PolicyName, recordLive: boolean): RunOutpu
   const bm = new BankManager(mcu, { policy: name, hysteresis: p.hysteresis, reserved, now: () => mcu.now() });
   bm.manage(alloc);
   const ev = p.events,
-    n = ev.n,
     dur = p.duration,
     step = p.sampleSeconds;
   const managed = p.managed;
-  const addr = new Float64Array(ev.ids); // 0: not live (never allocated, failed, or freed)
-  const sg: (number[] | null)[] = []; // scatter-gather block lists, by id
-  const r = new PolicyRun(mcu, bm, alloc, managed, p.kind === "granular", recordLive);
-  const T = ev.t,
-    OP = ev.op,
-    ID = ev.id,
-    A = ev.a,
-    B = ev.b;
+  const r = new PolicyRun(mcu, bm, alloc, managed, p.kind === "granular", recordLive, ev.ids);
 
   // The first update runs at tick 0, after any events at t = 0 (so that the
   // sections they need are not switched off and on again at the same instant).
   if (recordLive) r.pushLive(0, 0);
   r.sample(0, true);
   r.tick = 0;
-  for (let i = 0; i < n; i++) {
-    const t = T[i];
-    if (t >= dur) break;
-    while (r.tick * step < t) r.tickAt(r.tick * step);
-    r.advanceTo(t);
-    const op = OP[i],
-      id = ID[i];
-    if (op === OP_ALLOC) {
-      const size = A[i],
-        blocks = B[i];
-      if (blocks > 0) {
-        const out: number[] = [];
-        if (alloc.allocBlocks(blocks, out) === 0) {
-          sg[id] = out;
-          addr[id] = out[0];
-          const tag = (tagByte(id) * 0x01010101) >>> 0;
-          for (let k = 0; k < out.length; k++) {
-            try {
-              mcu.write32(out[k], tag);
-            } catch (e) {
-              r.dataErrors++;
-            }
-          }
-        } else r.failures++;
-      } else {
-        const a = bm.allocate(size);
-        if (a === 0) r.failures++;
-        else {
-          addr[id] = a;
-          try {
-            if (size >= 4) mcu.write32(a, (tagByte(id) * 0x01010101) >>> 0);
-            else mcu.write8(a, tagByte(id));
-          } catch (e) {
-            r.dataErrors++;
-          }
-        }
-      }
-      r.noteLive();
-    } else if (op === OP_FREE) {
-      const a = addr[id];
-      if (a !== 0) {
-        const list = sg[id];
-        if (list) {
-          for (let k = 0; k < list.length; k++) r.check(list[k], id, 4);
-          if (alloc.freeBlocks(list.length, list) !== 0) r.dataErrors++;
-          sg[id] = null;
-        } else {
-          r.check(a, id, alloc.blockSize >= 4 ? 4 : 1);
-          if (bm.free(a) !== 0) r.dataErrors++;
-        }
-        addr[id] = 0;
-        r.noteLive();
-      }
-    } else if (op === OP_WRITE) {
-      const a = addr[id];
-      if (a !== 0) {
-        const len = A[i],
-          off = B[i],
-          list = sg[id];
-        try {
-          if (list) {
-            // A scatter-gather transfer fills its blocks in list order.
-            const bs = alloc.blockSize;
-            for (let k = 0, left = len; k < list.length && left > 0; k++, left -= bs) mcu.fill(list[k], left < bs ? left : bs, tagByte(id));
-          } else mcu.fill(a + off, len, tagByte(id));
-        } catch (e) {
-          r.dataErrors++;
-        }
-      }
-    }
-    // The manager runs once the events of this instant are done (as it would
-    // when the application yields), not between a flush's frees and the
-    // allocation that follows at the same time.
-    if (i + 1 === n || T[i + 1] !== t) {
-      const now = r.now;
-      bm.update(now);
-      if (r.tick * step === now) {
-        r.fragment();
-        r.sample(now, true);
-        r.tick++;
-      } else r.sample(now, false);
-    }
-  }
+  playEvents(r, ev, dur, step);
   while (r.tick * step < dur) r.tickAt(r.tick * step);
   r.advanceTo(dur);
   r.sample(dur, true);
@@ -786,9 +812,8 @@ function makeLanes(mcu: SimMcu, managed: number[]): Lane[] {
  * count and every `step` seconds.
  */
 function oracle(p: Prepared, allOn: RunOutput, voltage: number): OracleResult {
-  const T = allOn.liveT!,
-    B = allOn.liveB!,
-    ret = allOn.retention!;
+  const ret = Float64Array.from(allOn.retention!),
+    capacity = Float64Array.from(p.capacity);
   // Sections no policy can switch off (not gateable, touched by a reserved
   // range, or not wholly in the region) are on in the bound too, and hold
   // live bytes first; the rest are taken largest first.
@@ -796,56 +821,94 @@ function oracle(p: Prepared, allOn: RunOutput, voltage: number): OracleResult {
   const order = p.managed
     .map((_, i) => i)
     .filter((i) => p.gateable[i])
-    .sort((x, y) => p.capacity[y] - p.capacity[x] || ret[x] - ret[y] || x - y);
-  const fixedCap = fixed.reduce((a, i) => a + p.capacity[i], 0);
+    .sort((x, y) => capacity[y] - capacity[x] || ret[x] - ret[y] || x - y);
+  const fixedCap = fixed.reduce((a, i) => a + capacity[i], 0);
   const fixedCur = fixed.reduce((a, i) => a + ret[i], 0);
   const baseCurrent = allOn.result.avgCurrent_uA - ret.reduce((a, b) => a + b, 0);
-  // The sections and their current for `live` bytes (in needK, needCur: no array per change).
-  let needK = 0,
-    needCur = 0;
-  const need = (live: number): void => {
-    let cap = fixedCap,
-      k = fixed.length,
-      cur = fixedCur;
-    for (let j = 0; cap < live && j < order.length; j++) {
-      cap += p.capacity[order[j]];
-      cur += ret[order[j]];
-      k++;
-    }
-    needK = k;
-    needCur = cur;
-  };
   const samples: Sample[] = [];
+  // [charge, section-seconds]
+  const sums = new Float64Array(2);
+  oracleSeries(
+    allOn.liveT!,
+    allOn.liveB!,
+    capacity,
+    ret,
+    Int32Array.from(order),
+    fixed.length,
+    fixedCap,
+    fixedCur,
+    baseCurrent,
+    p.duration,
+    p.sampleSeconds,
+    samples,
+    sums,
+  );
+  const q = sums[0],
+    secSum = sums[1];
+  const dur = p.duration;
+  const last = samples[samples.length - 1];
+  pushSample(samples, dur, last.liveBytes, last.sectionsOn, baseCurrent + (last.current_uA - baseCurrent));
+  const retention_uJ = q * voltage;
+  const base_uJ = allOn.result.energy.base_uJ;
+  return { energy: { total_uJ: base_uJ + retention_uJ, base_uJ, retention_uJ }, avgSectionsOn: secSum / dur, samples };
+}
+
+/** Append a sample, or replace the last one when it is at the same time. */
+function pushSample(samples: Sample[], t: number, live: number, k: number, current: number): void {
+  const s: Sample = { t, current_uA: current, sectionsOn: k, liveBytes: live };
+  if (samples.length > 0 && samples[samples.length - 1].t === t) samples[samples.length - 1] = s;
+  else samples.push(s);
+}
+
+/**
+ * The oracle's loop over all-on's live-bytes change list (T, B): at each
+ * change the fewest sections that hold the live bytes (`fixedN` fixed ones,
+ * then `order`'s), the charge and section-seconds to the next change (added
+ * into sums[0], sums[1]), and samples at every change of that count and
+ * every `step` seconds. Only typed arrays and numbers (and the samples), so
+ * its optimised code serves every experiment.
+ */
+function oracleSeries(
+  T: Float64Array,
+  B: Float64Array,
+  capacity: Float64Array,
+  ret: Float64Array,
+  order: Int32Array,
+  fixedN: number,
+  fixedCap: number,
+  fixedCur: number,
+  baseCurrent: number,
+  dur: number,
+  step: number,
+  samples: Sample[],
+  sums: Float64Array,
+): void {
   let q = 0,
     secSum = 0,
-    lastK = -1;
-  const dur = p.duration,
-    step = p.sampleSeconds;
-  let tick = 0;
-  const push = (t: number, live: number, k: number, cur: number) => {
-    const s: Sample = { t, current_uA: baseCurrent + cur, sectionsOn: k, liveBytes: live };
-    if (samples.length > 0 && samples[samples.length - 1].t === t) samples[samples.length - 1] = s;
-    else samples.push(s);
-  };
+    lastK = -1,
+    tick = 0;
   for (let i = 0; i < T.length; i++) {
     const t0 = T[i],
       t1 = i + 1 < T.length ? T[i + 1] : dur,
       live = B[i];
-    need(live);
-    const k = needK,
-      cur = needCur;
+    // The sections (k) and their current (cur) that hold `live` bytes.
+    let cap = fixedCap,
+      k = fixedN,
+      cur = fixedCur;
+    for (let j = 0; cap < live && j < order.length; j++) {
+      cap += capacity[order[j]];
+      cur += ret[order[j]];
+      k++;
+    }
     q += cur * (t1 - t0);
     secSum += k * (t1 - t0);
     while (tick * step < t0) tick++;
-    if (k !== lastK || tick * step === t0) push(t0, live, k, cur);
+    if (k !== lastK || tick * step === t0) pushSample(samples, t0, live, k, baseCurrent + cur);
     lastK = k;
-    for (; tick * step < t1; tick++) if (tick * step > t0) push(tick * step, live, k, cur);
+    for (; tick * step < t1; tick++) if (tick * step > t0) pushSample(samples, tick * step, live, k, baseCurrent + cur);
   }
-  const last = samples[samples.length - 1];
-  push(dur, last.liveBytes, last.sectionsOn, last.current_uA - baseCurrent);
-  const retention_uJ = q * voltage;
-  const base_uJ = allOn.result.energy.base_uJ;
-  return { energy: { total_uJ: base_uJ + retention_uJ, base_uJ, retention_uJ }, avgSectionsOn: secSum / dur, samples };
+  sums[0] = q;
+  sums[1] = secSum;
 }
 
 /**
