@@ -493,37 +493,60 @@ class PolicyRun {
   managed: number[];
   isHeap: boolean;
   recordLive: boolean;
-  now = 0;
-  live = 0;
-  peak = 0;
-  failures = 0;
-  dataErrors = 0;
-  tick = 0;
-  switches = -1;
-  fragSum = 0;
-  fragN = 0;
-  samples: Sample[] = [];
-  stats = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
+  now: number;
+  live: number;
+  peak: number;
+  failures: number;
+  dataErrors: number;
+  tick: number;
+  switches: number;
+  fragSum: number;
+  fragN: number;
+  samples: Sample[];
+  stats: { used: number; free: number; peak: number; count: number; failures: number };
   /** all-on: the live bytes' change list, its first `nLive` entries (grown by doubling). */
   liveT: Float64Array;
   liveB: Float64Array;
-  nLive = 0;
-
+  nLive: number;
   /** Address of each allocation id; 0: not live (never allocated, failed, or freed). */
   addr: Float64Array;
-  /** Scatter-gather block lists, by id. */
-  sg: (number[] | null)[] = [];
+  /** Scatter-gather block lists, by id (null: none). */
+  sg: (number[] | null)[];
 
   constructor(mcu: SimMcu, bm: BankManager, alloc: any, managed: number[], isHeap: boolean, recordLive: boolean, ids: number) {
-    this.addr = new Float64Array(ids);
+    // Every instance gets the same field layout from the first one on: the
+    // allocator field starts as null (a field that first held a MemBlocks
+    // would change its type, and every instance's layout, when a heap
+    // comes), the times and sums that take fractions start as one (a field
+    // that first held a small integer would change its representation the
+    // first time a time is fractional), and the id table holds null from the
+    // start. Each such change would throw away the optimised code of the
+    // loops that use these objects.
     this.mcu = mcu;
     this.bm = bm;
+    this.alloc = null;
     this.alloc = alloc;
     this.managed = managed;
     this.isHeap = isHeap;
     this.recordLive = recordLive;
+    this.now = 0.5;
+    this.now = 0;
+    this.live = 0;
+    this.peak = 0;
+    this.failures = 0;
+    this.dataErrors = 0;
+    this.tick = 0;
+    this.switches = -1;
+    this.fragSum = 0.5;
+    this.fragSum = 0;
+    this.fragN = 0;
+    this.samples = [];
+    this.stats = { used: 0, free: 0, peak: 0, count: 0, failures: 0 };
     this.liveT = new Float64Array(recordLive ? 1024 : 0);
     this.liveB = new Float64Array(recordLive ? 1024 : 0);
+    this.nLive = 0;
+    this.addr = new Float64Array(ids);
+    this.sg = new Array<number[] | null>(ids).fill(null);
   }
 
   /** Managed sections that are not off. */

@@ -179,6 +179,7 @@ export interface WorkloadInfo {
   /** Allocator kinds it runs on. */
   allocators: string[];
   params: { [name: string]: ParamInfo };
+  /** The events, in any time order (`generateWorkload` sorts them). */
   generate(p: { [name: string]: number }, ctx: WorkloadContext): EventList;
 }
 
@@ -267,7 +268,6 @@ function sensorLogger(p: { [k: string]: number }, ctx: WorkloadContext): EventLi
     if (sessionEnd >= end) break;
     t = sessionEnd + expo(g, p.gapMeanSeconds);
   }
-  ev.sort();
   return ev;
 }
 
@@ -308,7 +308,6 @@ function blePackets(p: { [k: string]: number }, ctx: WorkloadContext): EventList
     }
     t += expo(g, 60 / p.burstsPerMinute);
   }
-  ev.sort();
   return ev;
 }
 
@@ -342,7 +341,6 @@ function dmaScatterGather(p: { [k: string]: number }, ctx: WorkloadContext): Eve
     if (t + life < end) ev.push(t + life, OP_FREE, id, 0, 0);
     t += expo(g, 60 / p.transfersPerMinute);
   }
-  ev.sort();
   return ev;
 }
 
@@ -379,7 +377,6 @@ function mixedHeap(p: { [k: string]: number }, ctx: WorkloadContext): EventList 
     if (tf < end) ev.push(tf, OP_FREE, id, 0, 0);
     t += expo(g, 1 / p.ratePerSecond);
   }
-  ev.sort();
   return ev;
 }
 
@@ -511,5 +508,10 @@ export function generateWorkload(kind: string, params: { [name: string]: number 
   if (typeof ctx.durationSeconds !== "number" || !(ctx.durationSeconds > 0) || !isFinite(ctx.durationSeconds)) {
     fail("EINVAL", "durationSeconds must be a number > 0, got " + show(ctx.durationSeconds));
   }
-  return w.generate(p, ctx);
+  // Sorted here, not at the end of each generator: code after a generator's
+  // hot loop has no type feedback when the loop's optimised code reaches it,
+  // which would throw that code away in every experiment.
+  var ev = w.generate(p, ctx);
+  ev.sort();
+  return ev;
 }

@@ -13,9 +13,14 @@
 // compiled worker, as `ramkit sweep` does after `npm run build`. The two
 // configurations alternate for --rounds rounds (default 3); the report gives
 // each one's median and best wall-clock time and the ratios of both, and checks
-// that both configurations produced the same rows.
+// that both configurations produced the same rows. It also reports the
+// process CPU time (all threads: the workers, V8's compiler and GC threads)
+// over the wall time of each configuration's median run (a 1-worker sweep
+// near 1.0 core leaves the second core to the second worker), and the load
+// average before and after (the machine may be shared: compare runs made at
+// a low load).
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -54,10 +59,12 @@ spec.durationSeconds = opts.duration;
 const tasks = spec.boards.length * spec.workloads.length * spec.seeds.length;
 
 async function timed(workers) {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const out = await runSweep(spec, { workers });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, rows: JSON.stringify(sweepRows(out)) };
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000, rows: JSON.stringify(sweepRows(out)) };
 }
 
 const median = (xs) => {
@@ -66,7 +73,9 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+const loadBefore = loadavg();
 const times = { 1: [], 2: [] };
+const cpu = { 1: [], 2: [] };
 let rows = null;
 for (let r = 0; r < opts.rounds; r++) {
   for (const w of r % 2 === 0 ? [1, 2] : [2, 1]) {
@@ -77,12 +86,35 @@ for (let r = 0; r < opts.rounds; r++) {
       process.exit(1);
     }
     times[w].push(t.ms);
-    if (!opts.json) console.error("round " + (r + 1) + ": " + w + " worker" + (w > 1 ? "s" : "") + " " + (t.ms / 1000).toFixed(2) + " s");
+    cpu[w].push(t.cpuMs);
+    if (!opts.json)
+      console.error(
+        "round " +
+          (r + 1) +
+          ": " +
+          w +
+          " worker" +
+          (w > 1 ? "s" : "") +
+          " " +
+          (t.ms / 1000).toFixed(2) +
+          " s (process CPU " +
+          (t.cpuMs / 1000).toFixed(2) +
+          " s = " +
+          (t.cpuMs / t.ms).toFixed(2) +
+          " cores)",
+      );
   }
 }
 
+const loadAfter = loadavg();
 const m1 = median(times[1]),
   m2 = median(times[2]);
+/** CPU over wall of the median run of `w` workers (the lower middle one for an even count). */
+const cores = (w) => {
+  const byTime = times[w].map((ms, i) => i).sort((a, b) => times[w][a] - times[w][b]);
+  const i = byTime[(byTime.length - 1) >> 1];
+  return Number((cpu[w][i] / times[w][i]).toFixed(2));
+};
 const b1 = Math.min(...times[1]),
   b2 = Math.min(...times[2]);
 const result = {
@@ -90,8 +122,9 @@ const result = {
   simulatedSeconds: opts.duration,
   rounds: opts.rounds,
   cores: availableParallelism(),
-  oneWorker: { medianMs: Math.round(m1), bestMs: Math.round(b1) },
-  twoWorkers: { medianMs: Math.round(m2), bestMs: Math.round(b2) },
+  oneWorker: { medianMs: Math.round(m1), bestMs: Math.round(b1), cores: cores(1) },
+  twoWorkers: { medianMs: Math.round(m2), bestMs: Math.round(b2), cores: cores(2) },
+  load: { before: loadBefore.map((x) => Number(x.toFixed(2))), after: loadAfter.map((x) => Number(x.toFixed(2))) },
   speedup: Number((m1 / m2).toFixed(3)),
   bestSpeedup: Number((b1 / b2).toFixed(3)),
   goal: GOAL,
@@ -110,8 +143,15 @@ else {
       result.cores +
       " cores",
   );
-  console.log("  1 worker:  median " + (m1 / 1000).toFixed(2) + " s, best " + (b1 / 1000).toFixed(2) + " s");
-  console.log("  2 workers: median " + (m2 / 1000).toFixed(2) + " s, best " + (b2 / 1000).toFixed(2) + " s");
+  console.log(
+    "  1 worker:  median " + (m1 / 1000).toFixed(2) + " s, best " + (b1 / 1000).toFixed(2) + " s; process CPU/wall " + cores(1) + " cores",
+  );
+  console.log(
+    "  2 workers: median " + (m2 / 1000).toFixed(2) + " s, best " + (b2 / 1000).toFixed(2) + " s; process CPU/wall " + cores(2) + " cores",
+  );
+  console.log(
+    "  load average (1, 5, 15 min): " + result.load.before.join(", ") + " before, " + result.load.after.join(", ") + " after",
+  );
   console.log(
     "  speed-up:  " +
       result.speedup.toFixed(2) +
