@@ -17,10 +17,17 @@
 // engine runs, the generated script (loader, harness and parts) is held to
 // the bundle checker's Espruino rules.
 //
+// The real Espruino interpreter (engine "espruino") runs only when named and
+// ESPRUINO names its binary (the Linux build, made outside this repository:
+// docs/ENGINES.md), with the Modules.addCached loader; about ten minutes for
+// every bundle here, so it is not part of `npm test`:
+//   ESPRUINO=/path/to/espruino node scripts/engines.mjs espruino
+//
 // Output: one line per run, `PASS|FAIL|SKIPPED engine bundle[+add-on] (N checks)`,
 // then `engines: N passed, N failed` (runs). Exit 1 on any failure. A missing
 // engine is SKIPPED with its install command, or a FAIL when CI=true.
-import { readFileSync, readdirSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync, existsSync, statSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
 import { join, delimiter, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -204,13 +211,50 @@ export function runCommand(cmd) {
   };
 }
 
-/** The engines, in report order. `command` engines are looked up on PATH. */
+/**
+ * Run with the Espruino interpreter at `bin` (its script built with the
+ * Modules.addCached loader: `run.espruinoScript`), in a scratch directory
+ * (it keeps its flash file in the working directory), with no input so that
+ * it exits after the script instead of waiting at its prompt.
+ */
+function runEspruino(bin, script, file) {
+  const dir = mkdtempSync(join(tmpdir(), "ramkit-engines-"));
+  try {
+    writeFileSync(file, script);
+    const r = spawnSync(bin, [file], { cwd: dir, input: "", encoding: "utf8", timeout: 4 * TIMEOUT_MS, maxBuffer: 16 << 20 });
+    const output = (r.stdout || "").replace(/\r/g, "");
+    let error = null;
+    if (r.error) error = r.error.code === "ETIMEDOUT" ? "timed out after " + (4 * TIMEOUT_MS) / 1000 + " s" : String(r.error.message);
+    else if (/Uncaught/.test(output))
+      error = output
+        .split("\n")
+        .filter((l) => /Uncaught|at line/.test(l))
+        .slice(0, 3)
+        .join(" | ");
+    return { output, error };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The engines, in report order. `command` engines are looked up on PATH;
+ * `env` engines are the binary that environment variable names, and run only
+ * when named on the command line (`optIn`).
+ */
 export const ENGINES = [
   { name: "node", run: runNode },
   { name: "quickjs", run: (script, file) => runQuickJS(script, file, { espruino: false, timeoutMs: TIMEOUT_MS }) },
   { name: "quickjs-espruino", run: (script, file) => runQuickJS(script, file, { espruino: true, timeoutMs: TIMEOUT_MS }) },
   { name: "duk", command: "duk", install: "apt-get install -y duktape" },
   { name: "mujs", command: "mujs", install: "apt-get install -y mujs" },
+  {
+    name: "espruino",
+    env: "ESPRUINO",
+    optIn: true,
+    install: "build the Espruino Linux interpreter outside this repository (docs/ENGINES.md) and set ESPRUINO to its bin/espruino",
+    run: (script, file, run) => runEspruino(process.env.ESPRUINO, run.espruinoScript, file.replace(/\.js$/, "-espruino.js")),
+  },
 ];
 
 /** Verdict on one run's output: `{ ok, passed, failed, failures, error }`. */
@@ -242,7 +286,7 @@ async function main(argv) {
     );
     return 2;
   }
-  const engines = wanted.length ? ENGINES.filter((e) => wanted.includes(e.name)) : ENGINES;
+  const engines = wanted.length ? ENGINES.filter((e) => wanted.includes(e.name)) : ENGINES.filter((e) => !e.optIn);
   const ci = process.env.CI === "true";
   let passed = 0,
     failed = 0;
@@ -276,6 +320,7 @@ async function main(argv) {
     const parts = only ? readParts().filter((p) => only.includes(p.name)) : readParts();
     for (const addon of [null, addonOf(b)]) {
       const run = buildScript(read(b), { parts, addon: addon && read(addon) });
+      run.espruinoScript = buildScript(read(b), { parts, addon: addon && read(addon), espruino: true }).script;
       run.name = addon ? b + "+" + addon : b;
       run.file = join(DIST, b.replace(/^ramkit/, "conformance").replace(/(\.min)?\.js$/, (addon ? "-debug" : "") + "$&"));
       writeFileSync(run.file, run.script);
@@ -294,17 +339,31 @@ async function main(argv) {
   }
 
   for (const engine of engines) {
-    const path = engine.command ? which(engine.command) : "builtin";
+    const path = engine.env
+      ? process.env[engine.env] && existsSync(process.env[engine.env])
+        ? process.env[engine.env]
+        : null
+      : engine.command
+        ? which(engine.command)
+        : "builtin";
     for (const run of runs) {
       if (!path) {
-        const line = engine.name + " " + run.name + " (`" + engine.command + "` not found; install with: " + engine.install + ")";
+        const line =
+          engine.name +
+          " " +
+          run.name +
+          " (" +
+          (engine.env ? engine.env + " does not name a binary" : "`" + engine.command + "` not found") +
+          "; install with: " +
+          engine.install +
+          ")";
         if (ci) {
           console.log("FAIL " + line + " [CI=true: every engine must run]");
           failed++;
         } else console.log("SKIPPED " + line);
         continue;
       }
-      const result = await (engine.run || runCommand(engine.command))(run.script, run.file);
+      const result = await (engine.run || runCommand(engine.command))(run.script, run.file, run);
       const v = judge(result);
       console.log(
         (v.ok ? "PASS " : "FAIL ") +

@@ -1002,4 +1002,29 @@ test("bookkeeping never touches managed memory: SimMcu (strict) with the region'
   assert.is(t.reads + t.writes + t.faults, 0);
 });
 
+test("freeBlock's Espruino version never reads the bitmap at a negative index (it throws there): freeBlock(0) and addresses below the region", () => {
+  const mb = new MemBlocks(new ArrayMemory(0x20000000, 0x1000), { base: 0x20000400, size: 0x400, blockSize: 32 });
+  const a = mb.allocBlock();
+  const w = (mb as any)._w;
+  // Espruino throws on a typed array read at a negative index; other engines read undefined
+  (mb as any)._w = new Proxy(w, {
+    get(t, k) {
+      if (typeof k === "string" && /^-\d/.test(k)) throw new Error("read at index " + k);
+      const v = (t as any)[k];
+      return typeof v === "function" ? v.bind(t) : v;
+    },
+    set(t, k, v) {
+      (t as any)[k] = v;
+      return true;
+    },
+  });
+  const espruinoFree = (MemBlocks.prototype as any)._freeEspruino || MemBlocks.prototype.freeBlock;
+  assert.is(espruinoFree.call(mb, 0), 0, "freeBlock(0) is a no-op");
+  assert.is(espruinoFree.call(mb, 0x20000000), -EFAULT, "below the region");
+  assert.is(espruinoFree.call(mb, 0x20000400 - 32 * 1000), -EFAULT, "far below the region");
+  assert.is(espruinoFree.call(mb, a), 0);
+  (mb as any)._w = w;
+  assert.is(mb.validate(), null);
+});
+
 test.run();

@@ -400,11 +400,12 @@ MemBlocks.prototype.freeBlock = function (this: MemBlocks, address: number): num
   // one, NaN is not equal to itself), past the limit, below the region (the
   // guard word), a free block, a full word: freeContiguous sorts it out.
   // ESPRUINO: shift counts are masked (& 31): the ARM build's shift by 32
-  // or more is not JavaScript's
+  // or more is not JavaScript's; and reading a typed array at a negative
+  // index throws there (freeBlock(0) below the region), hence k >= 0
   var k = (address - this._b) / this._z,
     m = 1 << (k & 31),
     x;
-  if (address === +address && k < this._l && (x = this._w[k >> 5]) & m && ~x) return ((this._w[k >> 5] = x ^ m), this._s++, 0);
+  if (address === +address && k < this._l && k >= 0 && (x = this._w[k >> 5]) & m && ~x) return ((this._w[k >> 5] = x ^ m), this._s++, 0);
   return this.freeContiguous(address, 1);
 };
 
