@@ -73,8 +73,12 @@ test("hazard: switch off a section holding free-list links and the next allocati
   assert.match(e.message, /RAM4\.S1/);
   assert.is(pool.counters().nfree, 256); // the faulting call changed nothing
   assert.ok(pool.invariantsHold());
-  // switching it back on does not bring the links back: their contents are lost
+  // switching it back on does not bring the links back: their contents are lost.
+  // The head's block is still a good free block and is handed out; its lost
+  // link becomes the head, which the next allocation refuses.
   mcu.setPower(sec, "on");
+  const head = pool.allocate(64);
+  assert.is(mcu.sectionAt(head), sec);
   assert.is(pool.allocate(64), 0);
   assert.is(pool.lastError, -EFAULT);
   assert.is(pool.counters().corruptions, 1);
@@ -93,6 +97,12 @@ test("hazard, lenient silicon: garbage links give 0 and a diagnostic, never an a
   for (const a of all.filter((a) => mcu.sectionAt(a) !== sec)) pool.free(a);
   for (const a of all.filter((a) => mcu.sectionAt(a) === sec)) pool.free(a);
   mcu.setPower(sec, "off");
+  // The head's block is a good free block of the pool (the pool cannot know
+  // its section is off: releaseRange first is the cure) and is handed out;
+  // the garbage read as its link becomes the head, which the next
+  // allocation refuses.
+  const head = pool.allocate(64);
+  assert.is(mcu.sectionAt(head), sec);
   assert.is(pool.allocate(64), 0);
   assert.is(pool.counters().corruptions, 1);
   assert.ok(mcu.counters()["RAM4.S1"].faults > 0);

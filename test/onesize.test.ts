@@ -1011,6 +1011,9 @@ both("exit is called even when the port faults, and the pool is unchanged", () =
 
 // ---------------------------------------------------------------- corruption
 
+/** An address as lastErrorText writes it. */
+const hex = (a: number) => "0x" + (a >>> 0).toString(16);
+
 function corruptCase(bad: (p: Onesize, a: number[]) => number) {
   const { p, mem } = pool();
   const a = [0, 1, 2, 3, 4, 5].map(() => p.allocate(32));
@@ -1021,7 +1024,11 @@ function corruptCase(bad: (p: Onesize, a: number[]) => number) {
   return { p, a, mem };
 }
 
-both("corrupt link: out of range, misaligned, foreign, to an allocated block or to itself gives 0, -EFAULT and a diagnostic", () => {
+// A pop checks the head (a block of the pool in state Free) and takes its
+// link unchecked: the allocation that reads a corrupt link succeeds (its
+// block was a good free block), and the next one finds the bad head and
+// fails, before the bad address is handed out.
+both("corrupt link: out of range, misaligned, foreign, to an allocated block or to itself: the next allocation gives 0, -EFAULT and a diagnostic", () => {
   const links: [string, (p: Onesize, a: number[]) => number][] = [
     ["outside the pool", () => BASE + 4096],
     ["below the pool", () => BASE - 32],
@@ -1034,18 +1041,23 @@ both("corrupt link: out of range, misaligned, foreign, to an allocated block or 
   ];
   for (const [name, link] of links) {
     const { p, a } = corruptCase(link);
+    assert.is(p.allocate(32), a[5], name + ": the head's own block is good"); // its link becomes the head
     const before = snapshot(p);
     assert.is(p.allocate(32), 0, name);
     assert.is(p.lastError, -EFAULT, name);
     assert.is(p.allocate(32), 0, name + " (again)");
     assert.is(p.counters().corruptions, 2, name);
     assert.match(p.lastErrorText(), /free list corrupt/);
-    assert.match(p.lastErrorText(), new RegExp(a[5].toString(16)));
+    assert.match(p.lastErrorText(), new RegExp("head " + hex(link(p, a))));
     assert.is(snapshot(p), before, name);
     assert.ok(p.invariantsHold(), name);
-    assert.type(p.validate(), "string");
+    assert.match(p.validate() || "", /free list corrupt: its head/);
     assert.is(p.releaseRange(a[1], 32), -EFAULT, name);
+    assert.match(p.lastErrorText(), /releaseRange: free list corrupt: its head/);
     assert.is(snapshot(p), before, name);
+    assert.is(p.free(a[5]), 0, name + ": a good block freed on top"); // the bad head now is its link
+    assert.is(p.allocate(32), a[5], name);
+    assert.is(p.allocate(32), 0, name);
     p.freeAll(); // recovers
     assert.is(p.validate(), null);
     assert.is(p.allocate(32), BASE);
@@ -1060,25 +1072,28 @@ both("regression: a free block whose link points to itself is never handed out t
   p.free(a);
   p.free(b); // list: b a
   mem.write32(b, b);
-  const got = [p.allocate(32), p.allocate(32)];
-  assert.equal(got, [0, 0]);
+  const got = [p.allocate(32), p.allocate(32), p.allocate(32)];
+  assert.equal(got, [b, 0, 0]); // b once; its link (b, now allocated) is refused as the head
   assert.is(p.counters().corruptions, 2);
   assert.is(p.lastError, -EFAULT);
-  assert.match(p.lastErrorText(), /block 0x20000020 links to 0x20000020/);
-  assert.is(p.stats().count, 0);
+  assert.match(p.lastErrorText(), /its head 0x20000020 .* is not a free block of the pool \(it is allocated\)/);
+  assert.is(p.stats().count, 1);
   assert.ok(p.invariantsHold());
-  // the caller zeroing what it was given (a zero link ends the list) cannot bring the block out again
+  // the caller zeroing what it was given (a zero link ends the list) cannot bring the block out a second time
   const q = pool();
   const x = q.p.allocate(32);
   q.p.free(x);
   q.mem.write32(x, x);
+  assert.is(q.p.allocate(32), x); // x was free: handed out once; the head is its link, x itself
+  q.mem.write32(x, 0); // the caller zeroing its block does not change the head
   for (let k = 0; k < 10; k++) {
     const y = q.p.allocate(32);
     assert.is(y, 0);
     assert.is(q.p.lastError, -EFAULT);
   }
   assert.ok(q.p.invariantsHold());
-  assert.is(q.p.stats().count, 0);
+  assert.is(q.p.stats().count, 1);
+  assert.match(q.p.validate() || "", /its head 0x20000000/);
   q.p.freeAll(); // recovers
   assert.is(q.p.allocate(32), BASE);
 });
@@ -1097,7 +1112,7 @@ both("regression: cycles A->B->A and A->B->C->A hand out each block at most once
       seen.add(x);
       mem.fill(x, 32, 0xee); // the caller uses it
     }
-    assert.is(seen.size, len - 1); // the cycle's blocks up to the one whose link closes it
+    assert.is(seen.size, len); // each block of the cycle once: the link that closes it names an allocated block
     assert.is(p.lastError, -EFAULT);
     assert.is(p.counters().corruptions, 1);
     assert.ok(p.invariantsHold());

@@ -13,8 +13,11 @@
  *   ever written into managed memory.
  * - Out of band: one state byte per block (never handed out / allocated /
  *   on the free list / released for power-down), plus a sentinel byte, so
- *   that every double free is caught in O(1) and every link popped from the
- *   list is checked before it is trusted.
+ *   that every double free is caught in O(1) and every block taken from the
+ *   list is checked before it is handed out: a pop checks that the head is
+ *   a block of the pool in state Free, and takes the head's link as the new
+ *   head unchecked. A corrupt link is therefore found by the allocation
+ *   after the one that read it, before anything is handed out from it.
  * - Blocks are handed out by a bump index first; only freed blocks go on the
  *   list, so a block never handed out is never touched.
  *
@@ -72,7 +75,11 @@ const enum Why {
   Empty = 4,
   /** allocateX: no more than `margin` blocks free (arg: margin). */
   Keep = 5,
-  /** allocate: free block `arg` links to `arg2`, which is not another free block. */
+  /**
+   * allocate: the head of the free list, `arg` (the link read from the block
+   * allocated last), is not a free block of the pool (arg2: its state byte,
+   * or -1 when it is no block of the pool).
+   */
   Link = 6,
   /** allocate: the list ended with blocks still counted free (arg: how many). */
   Lost = 7,
@@ -80,7 +87,7 @@ const enum Why {
   FreeType = 8,
   /** free: not a live block (arg: address, arg2: its state byte, or -1 when it is no block of the pool). */
   FreeBad = 9,
-  /** releaseRange: free block `arg` links to `arg2`, which is not a free block. */
+  /** releaseRange: free block `arg` (0: the list's head) links to `arg2`, which is not a free block. */
   Walk = 10,
   /** releaseRange: the list has more than `arg2` links (a cycle through block `arg`). */
   Cycle = 11,
@@ -183,22 +190,25 @@ export type OnesizeVisitor = (address: number, ordinal: number, blockSize: numbe
  * added).
  */
 export class Onesize implements Allocator {
-  /** Head of the free list (address, 0 = empty). Always 0 or a block in state Free. */
+  /**
+   * Head of the free list (address, 0 = empty): 0 or a block in state Free,
+   * unless the link it was read from was corrupt. Every pop checks it first.
+   */
   _head: number;
-  /** Block states (St), nblocks + 1 bytes: the last is the End sentinel. */
-  _states: Store;
-  /** The effective block size (hot-path copy of `blockSize`). */
-  _blockSize: number;
   /** First block address (hot-path copy of `base`). */
   _base: number;
+  /** The effective block size (hot-path copy of `blockSize`). */
+  _blockSize: number;
   /**
-   * The pool's words as a Uint32Array over the port's own bytes, when the
-   * port offers a typed-array word view whose words line up with the blocks
-   * (an ArrayMemory whose base is a multiple of 4): the link of the block at
-   * offset `o` from `_base` is `_words[o / 4]`, one typed-array access
-   * instead of a port call, read back unsigned. Else null.
+   * The size of the last request that passed the size check (initially
+   * blockSize): allocate's fast path compares the size with it, one test
+   * instead of three, and sends any other size to the full check. NaN
+   * (equal to no size) when the pool has no word view (`_words` null): every
+   * allocation then takes the general path.
    */
-  _words: { [i: number]: number } | null;
+  _okSize: number;
+  /** Block states (St), nblocks + 1 bytes: the last is the End sentinel. */
+  _states: Store;
   /**
    * Allocations left before allocate() takes its slow branch (a new peak or
    * low-water mark, or watchers to tell): `_mark` minus the blocks handed out
@@ -207,13 +217,23 @@ export class Onesize implements Allocator {
    */
   _room: number;
   /**
-   * The size of the last request that passed the size check (initially
-   * blockSize): allocate's fast path compares the size with it, one test
-   * instead of three, and sends any other size to the full check.
+   * The pool's words as a Uint32Array over the port's own bytes, when the
+   * port offers a typed-array word view whose words line up with the blocks
+   * (an ArrayMemory whose base is a multiple of 4): the link of block `k` is
+   * `_words[k * _step]`, one typed-array access instead of a port call,
+   * read back unsigned. Else null, and allocate and free always take their
+   * general paths (_allocSlow, _freeSlow), which go through the port.
    */
-  _okSize: number;
-  /** The state free()'s fast path accepts: St.Used, or St.None while watchers are attached (every free then notifies them from the slow path). */
-  _usedState: number;
+  _words: { [i: number]: number } | null;
+  /** Words per block (blockSize / 4): the step from one block's link to the next in `_words`. */
+  _step: number;
+  /**
+   * What free()'s fast path expects the block's state to become when it adds
+   * one to it: St.Free (a live block: St.Used + 1), or St.None, which no
+   * state becomes, while watchers are attached or the pool has no word view
+   * (every free then takes _freeSlow).
+   */
+  _freeState: number;
   /** The Memory port (hot-path copy of `memory`). */
   _port: Memory;
   /** log2(blockSize) when the block size is a power of two, else -1: compiled engines then index blocks by a shift (see the end of this file). */
@@ -274,7 +294,7 @@ export class Onesize implements Allocator {
    * allocated. The pool must not be used afterwards.
    */
   declare close: () => number;
-  /** (debug add-on) Cheap consistency check of the counters and the head: O(1), no memory access. */
+  /** (debug add-on) Cheap consistency check of the counters and the fast paths' fields (not the head: see validate): O(1), no memory access. */
   declare invariantsHold: () => boolean;
   /** (debug add-on) Full check, walking the free list through the port: null, or a message naming the first problem. O(n). */
   declare validate: () => string | null;
@@ -352,13 +372,14 @@ export class Onesize implements Allocator {
     this.allocate = this.allocate;
     this.free = this.free;
     this._head = 0;
-    this._states = typeof Uint8Array !== "undefined" ? new Uint8Array(n + 1) : [];
-    this._blockSize = bs;
     this._base = base;
-    this._words = v ? new Uint32Array((v.words as any).buffer, (v.words as any).byteOffset + base - v.base, (n * bs) / 4) : null;
+    this._blockSize = bs;
+    this._okSize = v ? bs : NaN;
+    this._states = typeof Uint8Array !== "undefined" ? new Uint8Array(n + 1) : [];
     this._room = 0;
-    this._okSize = bs;
-    this._usedState = St.Used;
+    this._words = v ? new Uint32Array((v.words as any).buffer, (v.words as any).byteOffset + base - v.base, (n * bs) / 4) : null;
+    this._step = bs / 4;
+    this._freeState = v ? St.Free : St.None;
     this._port = memory;
     for (i = 0, k = 1; k < bs; i++) k *= 2;
     this._shift = k === bs ? i : -1;
@@ -421,77 +442,98 @@ export class Onesize implements Allocator {
    * of, at most the pool's (the lowest set bit of base | blockSize); the
    * address hint of the contract is not taken, as LIFO order is this
    * design. On 0, lastError is -EINVAL (bad size or alignment), -ENOMEM (no
-   * free block) or -EFAULT (a corrupt free-list link: nothing is handed
-   * out, nothing changes). The most recently freed block comes first (LIFO),
-   * then never-used blocks in address order. O(1): one link read on a pop.
+   * free block) or -EFAULT (the head of the free list is not a free block:
+   * a corrupt link, read by the previous pop; nothing is handed out, nothing
+   * changes). The most recently freed block comes first (LIFO), then
+   * never-used blocks in address order. O(1): one link read on a pop.
+   *
+   * The fast path is one expression whose tests run in this order: the size
+   * is the last good one, no alignment, the head is a block index `e`, its
+   * state minus one is Used (it was Free: the decrement marks it), and the
+   * room lasts. Whatever stops it goes to _allocSlow, which undoes the
+   * decrement when the test of the state failed (it knows from the same
+   * tests) and finishes the pop when only the room ran out.
    *
    * ESPRUINO: the interpreter reads a function's whole text on every call,
-   * the branches it does not take included, so allocate and free hold only
-   * the pop and the push; everything else is in _allocSlow, _freeSlow and
-   * _fail.
+   * and every statement, local and operator costs, so the fast path is one
+   * return of one conditional expression with two locals; the decrement
+   * tests and marks the state in one typed-array access. Indexing a typed
+   * array with a fraction, a negative number or 2^31 and more throws there:
+   * `e >>> 0 === e` proves e an integer in [0, 2^32) first, and e < 2^30 as
+   * the head is an unsigned 32-bit word (a link read from `_words`, or an
+   * address free() checked) and blockSize >= 4. An index past the states
+   * reads undefined (writes nothing), which is not Used.
    */
   allocate(size: number, alignment?: number): number {
     var a = this._head,
-      bs = this._blockSize,
-      st = this._states,
-      w = this._words,
-      o: number,
-      k: number,
-      n: number;
-    if (size !== this._okSize || alignment !== undefined || a === 0) return this._allocSlow(0, size, alignment);
-    o = a - this._base;
-    n = w !== null ? w[o / 4] : this._port.read32(a);
-    // The popped block is marked first, so that a link back to it (a cycle) fails the check below.
-    st[o / bs] = St.Used;
-    // ESPRUINO: indexing a typed array with a fraction, a negative number or
-    // 2^31 and more throws there; (k & 0x7fffffff) === k proves k an integer
-    // in [0, 2^31) before st[k] is read (here and in free).
-    k = (n - this._base) / bs;
-    if (((k & 0x7fffffff) !== k || st[k] !== St.Free) && n !== 0) return this._fail(-EFAULT, Why.Link, a, n);
-    this._head = n;
-    return --this._room < 0 ? this._allocSlow(a, 0, 0) : a;
+      e = (a - this._base) / this._blockSize;
+    return size !== this._okSize || alignment !== undefined || e >>> 0 !== e || --this._states[e] !== St.Used || --this._room < 0
+      ? this._allocSlow(size, alignment)
+      : ((this._head = this._words![e * this._step]), a);
   }
 
   /**
-   * What allocate leaves out. With `a` = 0, the whole request: the size and
-   * alignment checks, a pop through allocate when the list is not empty (a
-   * request with an alignment), else a block from the bump index (or the
-   * failure when there is none). Then, when `_room` has run out, the new
-   * peak and low-water mark and the watchers, for the block at `a`. Returns
-   * the block's address, or 0.
+   * What allocate leaves out: first, what its fast path did before it gave
+   * up (see allocate): a decremented state is restored, or, when only the
+   * room ran out, the pop is finished. Else the whole request: the size and
+   * alignment checks, then a pop from the list (the head checked to be a
+   * free block; its link is read before anything changes, so a fault of the
+   * port changes nothing) or a block from the bump index (or the failure
+   * when there is none). Then, when `_room` has run out, the new peak and
+   * low-water mark and the watchers. Returns the block's address, or 0.
    */
-  _allocSlow(a: number, size: number, alignment?: number): number {
+  _allocSlow(size: number, alignment?: number): number {
     var st = this._states,
       bs = this._blockSize,
+      n = this._nblocks,
+      w = this._words,
+      a = this._head,
+      e = (a - this._base) / bs,
+      popped = false,
       i: number,
       k: number,
       ws: Watcher[] | null;
-    if (a === 0) {
+    if (size === this._okSize && alignment === undefined && e >>> 0 === e) {
+      // allocate's fast path decremented st[e].
+      if (st[e] === St.Used) {
+        // It was Free, and allocate decremented _room too: only the room ran out.
+        this._head = w![e * this._step];
+        popped = true;
+      } else if (e <= n) st[e]++;
+      else if (st.length > n + 1) st.length = n + 1; // a plain array (no typed arrays) grew an entry
+    }
+    if (!popped) {
       if (size >>> 0 !== size || size > bs || size === 0) return this._fail(-EINVAL, Why.Size, size, 0);
-      this._okSize = size;
       // The pool's alignment (the lowest set bit of base | blockSize, which every
       // block address is a multiple of) is a power of two: its divisors are the
       // powers of two up to it.
       i = this._base | bs;
       if (alignment !== undefined && (alignment >>> 0 !== alignment || ((i & -i) >>> 0) % alignment !== 0))
         return this._fail(-EINVAL, Why.Align, alignment, 0);
-      if (this._head !== 0) return Onesize.prototype.allocate.call(this, size);
-      i = this._bump;
-      if (st[i] !== St.Fresh) {
-        // The End sentinel or a released block: the next Fresh block, if any.
-        k = this._nblocks - (this._mark - this._room) - this._released;
-        if (k === 0) return this._fail(-ENOMEM, Why.Empty, 0, 0);
-        while (i < this._nblocks && st[i] !== St.Fresh) i++;
-        if (i === this._nblocks) return this._fail(-EFAULT, Why.Lost, k, 0);
+      if (w !== null) this._okSize = size;
+      if (a !== 0) {
+        if ((e & 0x7fffffff) !== e || st[e] !== St.Free) return this._fail(-EFAULT, Why.Link, a, (e & 0x7fffffff) === e && e <= n ? st[e] : -1);
+        k = w !== null ? w[e * this._step] : this._port.read32(a);
+        st[e] = St.Used;
+        this._head = k;
+      } else {
+        i = this._bump;
+        if (st[i] !== St.Fresh) {
+          // The End sentinel or a released block: the next Fresh block, if any.
+          k = n - (this._mark - this._room) - this._released;
+          if (k === 0) return this._fail(-ENOMEM, Why.Empty, 0, 0);
+          while (i < n && st[i] !== St.Fresh) i++;
+          if (i === n) return this._fail(-EFAULT, Why.Lost, k, 0);
+        }
+        st[i] = St.Used;
+        this._bump = i + 1;
+        a = this._base + i * bs;
       }
-      st[i] = St.Used;
-      this._bump = i + 1;
-      a = this._base + i * bs;
       if (--this._room >= 0) return a;
     }
     k = this._mark - this._room;
     if (k > this._peak) this._peak = k;
-    i = this._nblocks - this._released - k;
+    i = n - this._released - k;
     if (i < this._minFree) this._minFree = i;
     ws = this._watchers;
     // Both limits now equal the blocks handed out, so the next allocation passes the mark.
@@ -508,34 +550,41 @@ export class Onesize implements Allocator {
    * -EINVAL when `address` is not a number. free(0) does nothing and
    * returns 0. The block's first word is overwritten by the free-list link.
    * O(1): one link write.
+   *
+   * The fast path, as allocate's: the block index `i` an integer in
+   * [0, 2^31) (ESPRUINO: see allocate), the address a number, and the
+   * state plus one is `_freeState` (Free: it was Used; the increment marks
+   * it). _freeSlow undoes the increment when the last test failed.
    */
   free(address: number): number {
-    var st = this._states,
-      w = this._words,
-      o = address - this._base,
-      i = o / this._blockSize;
-    if ((i & 0x7fffffff) !== i || st[i] !== this._usedState || typeof address !== "number") return this._freeSlow(address);
-    if (w !== null) w[o / 4] = this._head;
-    else this._port.write32(address, this._head);
-    this._head = address;
-    st[i] = St.Free;
-    this._room++;
-    return 0;
+    var i = (address - this._base) / this._blockSize;
+    return (i & 0x7fffffff) !== i || address !== +address || ++this._states[i] !== this._freeState
+      ? this._freeSlow(address)
+      : ((this._words![i * this._step] = this._head), (this._head = address), this._room++, 0);
   }
 
-  /** What free leaves out: free(0), the refusals, and a free while watchers are attached (which it tells them of). */
+  /**
+   * What free leaves out: the undoing of its fast path's increment (see
+   * free), free(0), the refusals, and the frees of a pool without a word
+   * view or with watchers attached (which it tells of each).
+   */
   _freeSlow(address: number): number {
     var st = this._states,
       bs = this._blockSize,
-      o = address - this._base,
-      i = o / bs,
+      n = this._nblocks,
+      i = (address - this._base) / bs,
       ws = this._watchers,
       k: number;
+    if ((i & 0x7fffffff) === i && address === +address) {
+      // free's fast path incremented st[i].
+      if (i <= n) st[i]--;
+      else if (st.length > n + 1) st.length = n + 1; // a plain array (no typed arrays) grew an entry
+    }
     if (address === 0) return 0;
     if (typeof address !== "number") return this._fail(-EINVAL, Why.FreeType, address, 0);
     if ((i & 0x7fffffff) !== i || st[i] !== St.Used)
-      return this._fail(-EFAULT, Why.FreeBad, address, (i & 0x7fffffff) === i && i < this._nblocks ? st[i] : -1);
-    if (this._words !== null) this._words[o / 4] = this._head;
+      return this._fail(-EFAULT, Why.FreeBad, address, (i & 0x7fffffff) === i && i < n ? st[i] : -1);
+    if (this._words !== null) this._words[i * this._step] = this._head;
     else this._port.write32(address, this._head);
     this._head = address;
     st[i] = St.Free;
@@ -547,8 +596,7 @@ export class Onesize implements Allocator {
   /**
    * Record a failure: lastError := code, the reason and the values it names
    * for the debug add-on, the failure count (allocations and frees) and the
-   * lifetime tally of its group, and for a corrupt link the popped block
-   * back on the list (see Why). Returns 0 for an allocation (why ≤ Lost),
+   * lifetime tally of its group (see Why). Returns 0 for an allocation (why ≤ Lost),
    * else `code`.
    */
   _fail(code: number, why: number, arg: any, arg2: number): number {
@@ -556,7 +604,6 @@ export class Onesize implements Allocator {
     this._why = why;
     this._errArg = arg;
     this._errArg2 = arg2;
-    if (why === Why.Link) this._states[(arg - this._base) / this._blockSize] = St.Free;
     if (why <= Why.FreeBad) this._failures++;
     if (why <= Why.Cycle)
       (this._tally || (this._tally = [0, 0, 0, 0]))[
@@ -601,7 +648,7 @@ export class Onesize implements Allocator {
     else if (ws.indexOf(watcher) < 0) this._watchers = ws.concat([watcher]);
     this._room = -1 - (this._mark - this._room);
     this._mark = -1;
-    this._usedState = St.None;
+    this._freeState = St.None;
     return 0;
   }
 
@@ -713,18 +760,19 @@ export class Onesize implements Allocator {
     if (i < hi) return this._fail(-EBUSY, Why.Busy, b + i * bs, 0);
     for (i = lo; i < hi && st[i] !== St.Free; i++);
     if (i < hi) {
-      // Walk the whole list first (reads only): every link 0 or a Free block,
-      // no more links than Free blocks (a cycle), so nothing changes if not.
+      // Walk the whole list first (reads only): the head and every link 0 or
+      // a Free block (each checked before its link is read), no more links
+      // than Free blocks (a cycle), so nothing changes if not.
       for (i = 0; i < n; i++) if (st[i] === St.Free) limit++;
-      for (a = this._head; a !== 0; a = next) {
+      for (keep = 0, a = this._head; a !== 0; keep = a, a = next) {
+        k = (a - b) / bs;
+        if ((k & 0x7fffffff) !== k || k >= n || st[k] !== St.Free) {
+          return this._fail(-EFAULT, Why.Walk, keep, a);
+        }
         if (++c > limit) {
           return this._fail(-EFAULT, Why.Cycle, a, limit);
         }
         next = m.read32(a);
-        k = (next - b) / bs;
-        if (next !== 0 && (k >>> 0 !== k || k >= n || st[k] !== St.Free)) {
-          return this._fail(-EFAULT, Why.Walk, a, next);
-        }
       }
       // Unlink the range's blocks: each kept block is relinked only when its successor changed.
       head = 0;
@@ -831,16 +879,18 @@ export class Onesize implements Allocator {
 // Compiled engines (V8, JavaScriptCore, SpiderMonkey: the ones with
 // WebAssembly; Espruino, JerryScript, Duktape, QuickJS and mujs have none)
 // replace allocate and free by versions that index a power-of-two block by
-// a shift instead of a division: on V8 the divisions of an allocate/free
-// pair cost about a fifth of its time, while an interpreter pays more for a
-// bit operation than for a division (DUKTAPE: about six times more). They
-// take only the common case, a pop from the list and a free of a live block
-// while nothing watches, and hand everything else to the same helpers
-// (_allocSlow, _freeSlow, _fail), and a block size that is not a power of
-// two to the versions above, so both give the same results. ESPRUINO: the
-// branch never runs on an interpreter, so these functions are never made
-// there. The division versions stay reachable as _allocateDiv and _freeDiv
-// for the tests.
+// a shift instead of a division: V8 divides integers with a machine
+// division, a large part of an allocate/free pair, while an interpreter pays
+// more for a bit operation than for a division (DUKTAPE: about six times
+// more). They make the same tests in the same order as the versions above,
+// so that _allocSlow and _freeSlow, which repeat them with a division to
+// know what to undo, agree with them: `e * blockSize === o` holds exactly
+// when o / blockSize is an integer in [0, 2^32) (an index past the states
+// changes nothing in a typed array, and these engines all have them). A
+// block size that is not a power of two goes to the versions above.
+// ESPRUINO: the branch never runs on an interpreter, so these functions are
+// never made there. The division versions stay reachable as _allocateDiv
+// and _freeDiv for the tests.
 declare var WebAssembly: any;
 if (typeof WebAssembly === "object") {
   (function (P: any): void {
@@ -850,40 +900,20 @@ if (typeof WebAssembly === "object") {
     P._freeDiv = freeDiv;
     P.allocate = function (this: Onesize, size: number, alignment?: number): number {
       var a = this._head,
-        st = this._states,
-        bs = this._blockSize,
-        w = this._words,
-        sh = this._shift,
-        b: number,
-        k: number,
-        n: number,
-        o: number;
-      if (sh < 0) return allocateDiv.call(this, size, alignment);
-      if (size !== this._okSize || alignment !== undefined || a === 0) return this._allocSlow(0, size, alignment);
-      b = this._base;
-      n = w !== null ? w[(a - b) >>> 2] : this._port.read32(a);
-      st[(a - b) >>> sh] = St.Used;
-      o = n - b;
-      k = o >>> sh;
-      if ((k * bs !== o || st[k] !== St.Free) && n !== 0) return this._fail(-EFAULT, Why.Link, a, n);
-      this._head = n;
-      return --this._room < 0 ? this._allocSlow(a, 0, 0) : a;
+        o = a - this._base,
+        e = o >>> this._shift;
+      if (this._shift < 0) return allocateDiv.call(this, size, alignment);
+      return size !== this._okSize || alignment !== undefined || e * this._blockSize !== o || --this._states[e] !== St.Used || --this._room < 0
+        ? this._allocSlow(size, alignment)
+        : ((this._head = this._words![o >>> 2]), a);
     };
     P.free = function (this: Onesize, address: number): number {
-      var st = this._states,
-        bs = this._blockSize,
-        w = this._words,
-        sh = this._shift,
-        o = address - this._base,
-        i = o >>> sh;
-      if (sh < 0) return freeDiv.call(this, address);
-      if (i * bs !== o || st[i] !== this._usedState || typeof address !== "number") return this._freeSlow(address);
-      if (w !== null) w[o >>> 2] = this._head;
-      else this._port.write32(address, this._head);
-      this._head = address;
-      st[i] = St.Free;
-      this._room++;
-      return 0;
+      var o = address - this._base,
+        i = o >>> this._shift;
+      if (this._shift < 0) return freeDiv.call(this, address);
+      return i * this._blockSize !== o || address !== +address || ++this._states[i] !== this._freeState
+        ? this._freeSlow(address)
+        : ((this._words![o >>> 2] = this._head), (this._head = address), this._room++, 0);
     };
   })(Onesize.prototype);
 }

@@ -6,7 +6,7 @@
  *
  * - the contract's members a production board does without (src/alloc/api.ts):
  *   `owns(address)`, `resetPeak()`, `unwatch(watcher)`, `close()`;
- * - `invariantsHold()`: cheap checks of the counters and the head. O(1).
+ * - `invariantsHold()`: cheap checks of the counters and the fast paths' fields. O(1).
  * - `validate()`: recounts the state bytes and walks the free list through
  *   the port: null, or a message naming the first problem. O(n).
  * - `iterateOverAllocated(callback, limit?)`: amast's iterator. O(n).
@@ -62,9 +62,10 @@ function blocksText(p: Onesize): string {
 }
 
 /**
- * Walk the free list through the port: its length when every link is 0 or
- * a Free block and the walk ends within the number of Free blocks, else a
- * message naming the problem. Reads only. O(n).
+ * Walk the free list through the port: its length when the head and every
+ * link are 0 or a Free block (each checked before its link is read) and the
+ * walk ends within the number of Free blocks, else a message naming the
+ * problem. Reads only. O(n).
  */
 function walk(p: Onesize): number | string {
   var st = p._states,
@@ -74,18 +75,23 @@ function walk(p: Onesize): number | string {
     a = p._head,
     c = 0,
     limit = 0,
+    prev = 0,
     i,
-    k,
-    next;
+    k;
   for (i = 0; i < n; i++) if (st[i] === FREE) limit++;
   while (a !== 0) {
-    if (++c > limit) return "free list corrupt: more than " + limit + " links (a cycle)";
-    next = p._port.read32(a);
-    k = (next - b) / bs;
-    if (next !== 0 && (k >>> 0 !== k || k >= n || st[k] !== FREE)) {
-      return "free list corrupt: block " + hex(a) + " links to " + hex(next) + ", which is not a free block of the pool";
+    k = (a - b) / bs;
+    if ((k & 0x7fffffff) !== k || k >= n || st[k] !== FREE) {
+      return (
+        "free list corrupt: " +
+        (prev === 0 ? "its head " : "block " + hex(prev) + " links to ") +
+        hex(a) +
+        ", which is not a free block of the pool"
+      );
     }
-    a = next;
+    if (++c > limit) return "free list corrupt: more than " + limit + " links (a cycle)";
+    prev = a;
+    a = p._port.read32(a);
   }
   return c;
 }
@@ -126,7 +132,7 @@ export function debugOnesize(C: any): void {
     m = this._nblocks - this._released - this._minFree;
     this._mark = this._peak < m ? this._peak : m;
     this._room = this._mark - used;
-    this._usedState = USED;
+    this._freeState = this._words !== null ? FREE : NONE;
     return 0;
   };
 
@@ -136,10 +142,11 @@ export function debugOnesize(C: any): void {
     return 0;
   };
 
+  // The head is not checked here: after a corrupt link it is the bad value
+  // the next allocation refuses (validate's walk names it).
   P.invariantsHold = function (this: Onesize): boolean {
     var n = this._nblocks,
-      h = this._head,
-      k = (h - this._base) / this._blockSize,
+      words = this._words !== null,
       used = this._mark - this._room,
       rel = this._released;
     var m = n - rel - this._minFree,
@@ -153,13 +160,13 @@ export function debugOnesize(C: any): void {
       this._bump >= 0 &&
       this._bump <= n &&
       this._states[n] === END &&
-      this._okSize >>> 0 === this._okSize &&
-      this._okSize >= 1 &&
-      this._okSize <= this._blockSize &&
-      (h === 0 || (k >>> 0 === k && k < n && this._states[k] === FREE)) &&
+      this._step === this._blockSize / 4 &&
+      (words
+        ? this._okSize >>> 0 === this._okSize && this._okSize >= 1 && this._okSize <= this._blockSize
+        : this._okSize !== this._okSize) &&
       (watched
-        ? this._watchers!.length > 0 && this._mark === -1 && this._usedState === NONE
-        : this._mark === (this._peak < m ? this._peak : m) && this._room >= 0 && this._usedState === USED)
+        ? this._watchers!.length > 0 && this._mark === -1 && this._freeState === NONE
+        : this._mark === (this._peak < m ? this._peak : m) && this._room >= 0 && this._freeState === (words ? FREE : NONE))
     );
   };
 
@@ -256,7 +263,12 @@ export function debugOnesize(C: any): void {
       case W_KEEP:
         return "allocateX: only " + (this._nblocks - used - this._released) + " blocks are free, not more than the margin " + a;
       case W_LINK:
-        return "allocate: free list corrupt: block " + hex(a) + " links to " + hex(b) + ", which is not another free block of the pool";
+        return (
+          "allocate: free list corrupt: its head " +
+          hex(a) +
+          " (the link read from the block allocated last) is not a free block of the pool" +
+          (b === USED ? " (it is allocated)" : b === FRESH ? " (it was never allocated)" : b === RELEASED ? " (it is released)" : "")
+        );
       case W_LOST:
         return "allocate: free list corrupt: it ended with " + a + " blocks still counted free";
       case W_FREE_TYPE:
@@ -278,7 +290,12 @@ export function debugOnesize(C: any): void {
       case W_BUSY:
         return "releaseRange: block " + hex(a) + " is allocated";
       case W_WALK:
-        return "releaseRange: free list corrupt: block " + hex(a) + " links to " + hex(b) + ", which is not a free block of the pool";
+        return (
+          "releaseRange: free list corrupt: " +
+          (a === 0 ? "its head " : "block " + hex(a) + " links to ") +
+          hex(b) +
+          ", which is not a free block of the pool"
+        );
       case W_CYCLE:
         return "releaseRange: free list corrupt: more than " + b + " links (a cycle through " + hex(a) + ")";
       case W_WATCH:
