@@ -17,12 +17,15 @@
 // process CPU time (all threads: the workers, V8's compiler and GC threads)
 // over the wall time of each configuration's median run (a 1-worker sweep
 // near 1.0 core leaves the second core to the second worker), and the load
-// average before and after (the machine may be shared: compare runs made at
-// a low load).
+// average before and after, and what the machine allowed at the time: the
+// throughput of a busy loop on 2 threads over 1 (2.0 on an idle 2-core
+// machine; near 1.0 when other processes already keep a core busy, and then
+// no sweep can scale). Compare runs made at a low load.
 import { existsSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SWEEP = join(ROOT, "dist/node/sim/sweep.js");
@@ -73,7 +76,28 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** Throughput of a fixed busy loop on 2 worker threads over 1 (best of `n` tries). */
+async function machineParallelism(n) {
+  const code =
+    'const { parentPort } = require("node:worker_threads"); let x = 0; for (let i = 0; i < 2e8; i++) x = (x + Math.imul(i, 2654435761)) | 0; parentPort.postMessage(x);';
+  const run = async (k) => {
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: k }, () => new Promise((res, rej) => new Worker(code, { eval: true }).once("message", res).once("error", rej))),
+    );
+    return performance.now() - t0;
+  };
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    const one = await run(1),
+      two = await run(2);
+    best = Math.max(best, (2 * one) / two);
+  }
+  return Number(best.toFixed(2));
+}
+
 const loadBefore = loadavg();
+const parallelBefore = await machineParallelism(1);
 const times = { 1: [], 2: [] };
 const cpu = { 1: [], 2: [] };
 let rows = null;
@@ -107,6 +131,7 @@ for (let r = 0; r < opts.rounds; r++) {
 }
 
 const loadAfter = loadavg();
+const parallelAfter = await machineParallelism(1);
 const m1 = median(times[1]),
   m2 = median(times[2]);
 /** CPU over wall of the median run of `w` workers (the lower middle one for an even count). */
@@ -125,6 +150,7 @@ const result = {
   oneWorker: { medianMs: Math.round(m1), bestMs: Math.round(b1), cores: cores(1) },
   twoWorkers: { medianMs: Math.round(m2), bestMs: Math.round(b2), cores: cores(2) },
   load: { before: loadBefore.map((x) => Number(x.toFixed(2))), after: loadAfter.map((x) => Number(x.toFixed(2))) },
+  machineParallelism: { before: parallelBefore, after: parallelAfter },
   speedup: Number((m1 / m2).toFixed(3)),
   bestSpeedup: Number((b1 / b2).toFixed(3)),
   goal: GOAL,
@@ -151,6 +177,13 @@ else {
   );
   console.log(
     "  load average (1, 5, 15 min): " + result.load.before.join(", ") + " before, " + result.load.after.join(", ") + " after",
+  );
+  console.log(
+    "  machine: a busy loop on 2 threads ran " +
+      parallelBefore +
+      "x (before) and " +
+      parallelAfter +
+      "x (after) as fast as on 1 (2.0 on an idle 2-core machine)",
   );
   console.log(
     "  speed-up:  " +
