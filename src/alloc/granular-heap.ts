@@ -335,9 +335,9 @@ export class GranularHeap {
     if (this._enter !== null) this._enter();
     g = this._place(size, alignment, hint, false);
     if (g < 0) {
-      if (g === -ENOMEM) s[S_FAILED] = (s[S_FAILED] + 1) | 0;
-      else s[S_REJECTED] = (s[S_REJECTED] + 1) | 0;
       this.lastError = g;
+      g = g === -ENOMEM ? S_FAILED : S_REJECTED;
+      s[g] = (s[g] + 1) | 0;
     } else {
       // mark granules [g, g + n) used and g + n - 1 an end; move the full-word mark past full words
       n = ((size - 1) >>> this._shift) + 1;
@@ -357,8 +357,7 @@ export class GranularHeap {
         while (b < this._words && u[b] === -1) b++;
         s[S_FULL] = b;
       }
-      b = s[S_USED] + n;
-      s[S_USED] = b;
+      b = s[S_USED] += n;
       if (b > s[S_PEAK]) s[S_PEAK] = b;
       s[S_LIVE]++;
       r = this._base + g * this.granule;
@@ -552,7 +551,7 @@ export class GranularHeap {
         start = 0;
         m = 0;
         exact = true;
-        if (p >> 5 > i || (p >> 5 === i && (p & 31) !== 0)) {
+        if (p > i << 5) {
           // start at the hint: the granules below it in its word count as used
           i = p >> 5;
           m = (1 << (p & 31)) - 1;
