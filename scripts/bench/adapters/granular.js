@@ -4,7 +4,9 @@
 // with `alloc` as an alias of the contract's `allocate` (no wrapper call);
 // the driver's free(addr, size) is the heap's free(address, size), so every
 // free also checks the size in granules (the check MemoryManager.deallocate
-// relies on).
+// relies on). A bundle without ArrayMemory (the board bundles: it is in
+// ramkit-extras) gets a port that answers only what the constructor asks
+// (the heap never reads or writes the region).
 // Goals: at least 4x @thi.ng/malloc (the `thing-malloc` ref) in the same run
 // on the mix with random victims, and FIFO within 1.5x of LIFO (checked by
 // run.mjs). The newest-first and oldest-first variants are measured against
@@ -18,7 +20,17 @@ BENCH_ADAPTERS.push({
   goals: { "mix16-256": { node: 4.0 } },
   make: function (rk, host) {
     var base = 0x20000000,
-      mem = new rk.ArrayMemory(base, host.regionBytes);
+      size = host.regionBytes,
+      mem = rk.ArrayMemory
+        ? new rk.ArrayMemory(base, size)
+        : {
+            read8: function () {
+              return 0;
+            },
+            mapped: function (a, len) {
+              return a >= base && len >= 0 && a + len <= base + size;
+            }
+          };
     var heap = new rk.GranularHeap(mem, { base: base, size: host.regionBytes });
     heap.alloc = heap.allocate;
     return heap;
