@@ -67,20 +67,24 @@ const median = (xs) => {
 // so arithmetic before the loop (even on constants) has none when the loop
 // is first optimised mid-call, and the next call's optimised code then
 // deoptimises there; in some runs the plain words loop never got its speed
-// back (2 to 4 times slower), on either side of the ratio.
+// back (2 to 4 times slower), on either side of the ratio. The words
+// written come from a table (an Int32Array: a loop that computed them from
+// constants beyond the small-integer range ran at one speed or another
+// depending on how V8 represented them).
 const END = REGION + REGION_BYTES,
-  WORDS = REGION_BYTES >> 2,
-  V32 = 0x9e3779b9 | 0;
-function simWrite32(m, a0, end, v0) {
-  for (let a = a0, v = v0; a < end; a += 4, v = (v + 0x6d2b79f5) | 0) m.write32(a, v);
+  WORDS = REGION_BYTES >> 2;
+const V32 = new Int32Array(WORDS);
+for (let i = 0, v = 0x9e3779b9 | 0; i < WORDS; i++, v = (v + 0x6d2b79f5) | 0) V32[i] = v;
+function simWrite32(m, a0, end, vals) {
+  for (let a = a0, i = 0; a < end; a += 4, i++) m.write32(a, vals[i]);
 }
 function simRead32(m, a0, end) {
   let sum = 0;
   for (let a = a0; a < end; a += 4) sum = (sum + m.read32(a)) | 0;
   return sum;
 }
-function plainWrite32(w, n, v0) {
-  for (let i = 0, v = v0; i < n; i++, v = (v + 0x6d2b79f5) | 0) w[i] = v;
+function plainWrite32(w, n, vals) {
+  for (let i = 0; i < n; i++) w[i] = vals[i];
 }
 function plainRead32(w, n) {
   let sum = 0;
