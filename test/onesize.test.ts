@@ -438,7 +438,9 @@ both("the lean class holds the contract's board members and the design's verbs; 
     "freeAll",
     "releaseRange",
     "reclaimRange",
+    "_allocatePort",
     "_allocSlow",
+    "_freePort",
     "_freeSlow",
     "_fail",
   ];

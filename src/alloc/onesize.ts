@@ -202,9 +202,8 @@ export class Onesize implements Allocator {
   /**
    * The size of the last request that passed the size check (initially
    * blockSize): allocate's fast path compares the size with it, one test
-   * instead of three, and sends any other size to the full check. NaN
-   * (equal to no size) when the pool has no word view (`_words` null): every
-   * allocation then takes the general path.
+   * instead of three, and sends any other size to the full check. Both
+   * kinds of pool use it (with a word view: allocate; without: _allocatePort).
    */
   _okSize: number;
   /** Block states (St), nblocks + 1 bytes: the last is the End sentinel. */
@@ -221,8 +220,9 @@ export class Onesize implements Allocator {
    * port offers a typed-array word view whose words line up with the blocks
    * (an ArrayMemory whose base is a multiple of 4): the link of block `k` is
    * `_words[k * _step]`, one typed-array access instead of a port call,
-   * read back unsigned. Else null, and allocate and free always take their
-   * general paths (_allocSlow, _freeSlow), which go through the port.
+   * read back unsigned. Else null: the pool's own allocate and free are
+   * then _allocatePort and _freePort (set by the constructor), which go
+   * through the port.
    */
   _words: { [i: number]: number } | null;
   /** Words per block (blockSize / 4): the step from one block's link to the next in `_words`. */
@@ -230,8 +230,8 @@ export class Onesize implements Allocator {
   /**
    * What free()'s fast path expects the block's state to become when it adds
    * one to it: St.Free (a live block: St.Used + 1), or St.None, which no
-   * state becomes, while watchers are attached or the pool has no word view
-   * (every free then takes _freeSlow).
+   * state becomes, while watchers are attached (every free then takes
+   * _freeSlow). _freePort compares the state plus one with it too.
    */
   _freeState: number;
   /** The Memory port (hot-path copy of `memory`). */
@@ -367,19 +367,20 @@ export class Onesize implements Allocator {
       v = null;
     // ESPRUINO: the two hot methods as the instance's first properties: a
     // method found on the prototype is looked up after every instance field
-    // (the interpreter scans an object's properties in creation order). Then
-    // the hot path's fields, first those allocate and free read.
-    this.allocate = this.allocate;
-    this.free = this.free;
+    // (the interpreter scans an object's properties in creation order); a
+    // pool without a word view gets the versions that go through the port.
+    // Then the hot path's fields, first those allocate and free read.
+    this.allocate = v ? this.allocate : this._allocatePort;
+    this.free = v ? this.free : this._freePort;
     this._head = 0;
     this._base = base;
     this._blockSize = bs;
-    this._okSize = v ? bs : NaN;
+    this._okSize = bs;
     this._states = typeof Uint8Array !== "undefined" ? new Uint8Array(n + 1) : [];
     this._room = 0;
     this._words = v ? new Uint32Array((v.words as any).buffer, (v.words as any).byteOffset + base - v.base, (n * bs) / 4) : null;
     this._step = bs / 4;
-    this._freeState = v ? St.Free : St.None;
+    this._freeState = St.Free;
     this._port = memory;
     for (i = 0, k = 1; k < bs; i++) k *= 2;
     this._shift = k === bs ? i : -1;
@@ -408,23 +409,25 @@ export class Onesize implements Allocator {
     if (en || ex) {
       // Locked entry points shadow the prototype's on this instance only, so a
       // pool without hooks pays nothing for them (see lockedVerbs).
+      // A pool without a word view runs _allocatePort and _freePort (`alt`)
+      // in place of the prototype's allocate and free.
       names = ["allocate", "allocateX", "free", "freeAll", "releaseRange", "reclaimRange"];
       if (lockedVerbs === null) {
         lockedVerbs = [];
         for (i = 0; i < names.length; i++) {
           lockedVerbs.push(
-            (function (name: string): any {
+            (function (name: string, alt: any): any {
               return function (this: any, a?: any, b?: any): any {
                 var h = this._enter,
                   x = this._exit;
                 if (h) h();
                 try {
-                  return (Onesize.prototype as any)[name].call(this, a, b);
+                  return ((this._words === null && alt) || (Onesize.prototype as any)[name]).call(this, a, b);
                 } finally {
                   if (x) x();
                 }
               };
-            })(names[i])
+            })(names[i], [this._allocatePort, 0, this._freePort][i])
           );
         }
       }
@@ -451,8 +454,8 @@ export class Onesize implements Allocator {
    * is the last good one, no alignment, the head is a block index `e`, its
    * state minus one is Used (it was Free: the decrement marks it), and the
    * room lasts. Whatever stops it goes to _allocSlow, which undoes the
-   * decrement when the test of the state failed (it knows from the same
-   * tests) and finishes the pop when only the room ran out.
+   * decrements (it knows from the same tests which ran) and runs the
+   * request in full.
    *
    * ESPRUINO: the interpreter reads a function's whole text on every call,
    * and every statement, local and operator costs, so the fast path is one
@@ -473,9 +476,29 @@ export class Onesize implements Allocator {
   }
 
   /**
-   * What allocate leaves out: first, what its fast path did before it gave
-   * up (see allocate): a decremented state is restored, or, when only the
-   * room ran out, the pop is finished. Else the whole request: the size and
+   * allocate of a pool without a word view (the constructor makes it the
+   * pool's own allocate): the same tests in the same order, but none of
+   * them changes anything, and the link is read through the port before
+   * anything changes, so a fault of the port (thrown) leaves the pool as it
+   * was. The tests: the size is the last good one, no alignment, the head
+   * is a block index `e` in [0, 2^31) (a port may return any number) in
+   * state Free, and room is left (no new peak or low-water mark, no
+   * watchers). Whatever stops it goes to _allocSlow, which has nothing to
+   * undo for such a pool.
+   */
+  _allocatePort(size: number, alignment?: number): number {
+    var a = this._head,
+      e = (a - this._base) / this._blockSize;
+    return size !== this._okSize || alignment !== undefined || (e & 0x7fffffff) !== e || this._states[e] !== St.Free || this._room < 1
+      ? this._allocSlow(size, alignment)
+      : ((this._head = this._port.read32(a)), (this._states[e] = St.Used), this._room--, a);
+  }
+
+  /**
+   * What allocate leaves out: first, in a pool with a word view, what its
+   * fast path did before it gave up (see allocate) is undone: a decremented
+   * state, and the room when it was that which ran out (a pool without one
+   * ran _allocatePort, which changed nothing). Then the whole request: the size and
    * alignment checks, then a pop from the list (the head checked to be a
    * free block; its link is read before anything changes, so a fault of the
    * port changes nothing) or a block from the bump index (or the failure
@@ -489,48 +512,44 @@ export class Onesize implements Allocator {
       w = this._words,
       a = this._head,
       e = (a - this._base) / bs,
-      popped = false,
       i: number,
       k: number,
       ws: Watcher[] | null;
-    if (size === this._okSize && alignment === undefined && e >>> 0 === e) {
-      // allocate's fast path decremented st[e].
-      if (st[e] === St.Used) {
-        // It was Free, and allocate decremented _room too: only the room ran out.
-        this._head = w![e * this._step];
-        popped = true;
-      } else if (e <= n) st[e]++;
-      else if (st.length > n + 1) st.length = n + 1; // a plain array (no typed arrays) grew an entry
+    if (w !== null && size === this._okSize && alignment === undefined && e >>> 0 === e) {
+      // allocate's fast path decremented st[e]; when that made it Used (it
+      // was Free), it decremented _room too (only the room ran out). Both
+      // are undone, and the request runs in full below. A pool with a word
+      // view has typed-array states (an engine with Uint32Array has
+      // Uint8Array), where an index past the end reads undefined and writes nothing.
+      if (st[e]++ === St.Used) this._room++;
     }
-    if (!popped) {
-      if (size >>> 0 !== size || size > bs || size === 0) return this._fail(-EINVAL, Why.Size, size, 0);
-      // The pool's alignment (the lowest set bit of base | blockSize, which every
-      // block address is a multiple of) is a power of two: its divisors are the
-      // powers of two up to it.
-      i = this._base | bs;
-      if (alignment !== undefined && (alignment >>> 0 !== alignment || ((i & -i) >>> 0) % alignment !== 0))
-        return this._fail(-EINVAL, Why.Align, alignment, 0);
-      if (w !== null) this._okSize = size;
-      if (a !== 0) {
-        if ((e & 0x7fffffff) !== e || st[e] !== St.Free) return this._fail(-EFAULT, Why.Link, a, (e & 0x7fffffff) === e && e <= n ? st[e] : -1);
-        k = w !== null ? w[e * this._step] : this._port.read32(a);
-        st[e] = St.Used;
-        this._head = k;
-      } else {
-        i = this._bump;
-        if (st[i] !== St.Fresh) {
-          // The End sentinel or a released block: the next Fresh block, if any.
-          k = n - (this._mark - this._room) - this._released;
-          if (k === 0) return this._fail(-ENOMEM, Why.Empty, 0, 0);
-          while (i < n && st[i] !== St.Fresh) i++;
-          if (i === n) return this._fail(-EFAULT, Why.Lost, k, 0);
-        }
-        st[i] = St.Used;
-        this._bump = i + 1;
-        a = this._base + i * bs;
+    if (size >>> 0 !== size || size > bs || size === 0) return this._fail(-EINVAL, Why.Size, size, 0);
+    // The pool's alignment (the lowest set bit of base | blockSize, which every
+    // block address is a multiple of) is a power of two: its divisors are the
+    // powers of two up to it.
+    i = this._base | bs;
+    if (alignment !== undefined && (alignment >>> 0 !== alignment || ((i & -i) >>> 0) % alignment !== 0))
+      return this._fail(-EINVAL, Why.Align, alignment, 0);
+    this._okSize = size;
+    if (a !== 0) {
+      if ((e & 0x7fffffff) !== e || st[e] !== St.Free) return this._fail(-EFAULT, Why.Link, a, (e & 0x7fffffff) === e && e <= n ? st[e] : -1);
+      k = w !== null ? w[e * this._step] : this._port.read32(a);
+      st[e] = St.Used;
+      this._head = k;
+    } else {
+      i = this._bump;
+      if (st[i] !== St.Fresh) {
+        // The End sentinel or a released block: the next Fresh block, if any.
+        k = n - (this._mark - this._room) - this._released;
+        if (k === 0) return this._fail(-ENOMEM, Why.Empty, 0, 0);
+        while (i < n && st[i] !== St.Fresh) i++;
+        if (i === n) return this._fail(-EFAULT, Why.Lost, k, 0);
       }
-      if (--this._room >= 0) return a;
+      st[i] = St.Used;
+      this._bump = i + 1;
+      a = this._base + i * bs;
     }
+    if (--this._room >= 0) return a;
     k = this._mark - this._room;
     if (k > this._peak) this._peak = k;
     i = n - this._released - k;
@@ -564,9 +583,22 @@ export class Onesize implements Allocator {
   }
 
   /**
-   * What free leaves out: the undoing of its fast path's increment (see
-   * free), free(0), the refusals, and the frees of a pool without a word
-   * view or with watchers attached (which it tells of each).
+   * free of a pool without a word view (the constructor makes it the pool's
+   * own free): free's tests, without the increment, then the link is
+   * written through the port before anything changes (a fault of the port
+   * leaves the pool as it was), then the state, head and count.
+   */
+  _freePort(address: number): number {
+    var i = (address - this._base) / this._blockSize;
+    return (i & 0x7fffffff) !== i || address !== +address || this._states[i] + 1 !== this._freeState
+      ? this._freeSlow(address)
+      : (this._port.write32(address, this._head), (this._head = address), (this._states[i] = St.Free), this._room++, 0);
+  }
+
+  /**
+   * What free and _freePort leave out: the undoing of free's increment (see
+   * free; in a pool with a word view only), free(0), the refusals, and the
+   * frees while watchers are attached (which it tells of each).
    */
   _freeSlow(address: number): number {
     var st = this._states,
@@ -575,11 +607,8 @@ export class Onesize implements Allocator {
       i = (address - this._base) / bs,
       ws = this._watchers,
       k: number;
-    if ((i & 0x7fffffff) === i && address === +address) {
-      // free's fast path incremented st[i].
-      if (i <= n) st[i]--;
-      else if (st.length > n + 1) st.length = n + 1; // a plain array (no typed arrays) grew an entry
-    }
+    // free's fast path incremented st[i] (typed-array states: see _allocSlow); _freePort changes nothing.
+    if (this._words !== null && (i & 0x7fffffff) === i && address === +address) st[i]--;
     if (address === 0) return 0;
     if (typeof address !== "number") return this._fail(-EINVAL, Why.FreeType, address, 0);
     if ((i & 0x7fffffff) !== i || st[i] !== St.Used)
@@ -672,7 +701,7 @@ export class Onesize implements Allocator {
     ) {
       return this._fail(-ENOMEM, Why.Keep, margin, 0);
     }
-    return Onesize.prototype.allocate.call(this, size);
+    return (this._words !== null ? Onesize.prototype.allocate : Onesize.prototype._allocatePort).call(this, size);
   }
 
   /**
@@ -691,9 +720,8 @@ export class Onesize implements Allocator {
       s: number;
     this._head = 0;
     this._bump = 0;
-    if (this._released === 0 && ws === null) {
-      if (typeof (st as any).fill === "function") (st as any).fill(St.Fresh, 0, n);
-      else for (i = 0; i < n; i++) st[i] = St.Fresh;
+    if (this._released === 0 && ws === null && typeof (st as any).fill === "function") {
+      (st as any).fill(St.Fresh, 0, n);
       this._room = this._mark;
       return 0;
     }
@@ -739,15 +767,8 @@ export class Onesize implements Allocator {
       keep: number,
       keepNext: number,
       used: number;
-    if (
-      typeof base !== "number" ||
-      base >>> 0 !== base ||
-      base === 0 ||
-      typeof size !== "number" ||
-      size >>> 0 !== size ||
-      size === 0 ||
-      base + size > 0x100000000
-    ) {
+    // (x >>> 0 !== x also holds for every x that is not a number.)
+    if (base >>> 0 !== base || base === 0 || size >>> 0 !== size || size === 0 || base + size > 0x100000000) {
       return this._fail(-EINVAL, Why.Range, base, size);
     }
     // Every block that overlaps the range, clipped to the pool.
@@ -834,15 +855,8 @@ export class Onesize implements Allocator {
       prev = -1,
       first = -1,
       c = 0;
-    if (
-      typeof base !== "number" ||
-      base >>> 0 !== base ||
-      base === 0 ||
-      typeof size !== "number" ||
-      size >>> 0 !== size ||
-      size === 0 ||
-      base + size > 0x100000000
-    ) {
+    // (x >>> 0 !== x also holds for every x that is not a number.)
+    if (base >>> 0 !== base || base === 0 || size >>> 0 !== size || size === 0 || base + size > 0x100000000) {
       return this._fail(-EINVAL, Why.Range, base, size);
     }
     // Only the blocks that lie entirely inside the range.

@@ -132,7 +132,7 @@ export function debugOnesize(C: any): void {
     m = this._nblocks - this._released - this._minFree;
     this._mark = this._peak < m ? this._peak : m;
     this._room = this._mark - used;
-    this._freeState = this._words !== null ? FREE : NONE;
+    this._freeState = FREE;
     return 0;
   };
 
@@ -161,12 +161,14 @@ export function debugOnesize(C: any): void {
       this._bump <= n &&
       this._states[n] === END &&
       this._step === this._blockSize / 4 &&
-      (words
-        ? this._okSize >>> 0 === this._okSize && this._okSize >= 1 && this._okSize <= this._blockSize
-        : this._okSize !== this._okSize) &&
+      this._okSize >>> 0 === this._okSize &&
+      this._okSize >= 1 &&
+      this._okSize <= this._blockSize &&
+      // a pool without a word view never runs the prototype's allocate and free (they use the view)
+      (words || (this.allocate !== P.allocate && this.free !== P.free)) &&
       (watched
         ? this._watchers!.length > 0 && this._mark === -1 && this._freeState === NONE
-        : this._mark === (this._peak < m ? this._peak : m) && this._room >= 0 && this._freeState === (words ? FREE : NONE))
+        : this._mark === (this._peak < m ? this._peak : m) && this._room >= 0 && this._freeState === FREE)
     );
   };
 
