@@ -136,7 +136,13 @@ function guarded(inner: ArrayMemory, offAt: (a: number, len: number) => boolean)
 
 type Cfg = { blockSize: number; alignment: number; nblocks: number; tail: number; lead: number };
 
-function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
+/**
+ * Run `ops` on a pool and the model. The pool's port faults on blocks
+ * switched off; `words`: the port also offers the memory's word view (the
+ * links then bypass the port, as on an ArrayMemory), else every link goes
+ * through read32/write32 (a board's peek/poke port, the simulator's MCU).
+ */
+function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any", words: boolean): void {
   const al = cfg.alignment,
     bs = Math.ceil(Math.max(cfg.blockSize, 1) / al) * al,
     n = cfg.nblocks;
@@ -152,7 +158,9 @@ function run(cfg: Cfg, ops: Op[], order: "lifo" | "fifo" | "any"): void {
     }
     return false;
   });
+  if (words) mem.wordView = () => raw.wordView();
   const p = new Onesize(mem, { base, size, blockSize: cfg.blockSize, alignment: al });
+  assert.is(p._words !== null, words);
   assert.is(p.blockSize, bs);
   assert.is(p.counters().nblocks, n);
   const poolAlign = ((base | bs) & -(base | bs)) >>> 0;
@@ -429,35 +437,42 @@ function using(version: [string, any, any], fn: () => void): void {
   }
 }
 
+// Pools with a word view run the prototype's allocate and free (each
+// version); pools without one run _allocatePort and _freePort whatever the
+// version, so they run once.
 for (const version of VERSIONS) {
-  for (const order of ["lifo", "fifo", "any"] as const) {
-    test("model: random sequences, " + order + " frees, pattern-checked, validate() after every step" + version[0], () => {
+  for (const words of [true, false]) {
+    if (!words && version !== VERSIONS[0]) continue;
+    const kind = (words ? " (word view)" : " (port without a word view)") + version[0];
+    for (const order of ["lifo", "fifo", "any"] as const) {
+      test("model: random sequences, " + order + " frees, pattern-checked, validate() after every step" + kind, () => {
+        using(version, () => {
+          fc.assert(
+            fc.property(cfgArb, fc.array(opArb, { minLength: 20, maxLength: 100, size: "max" }), (cfg, ops) => {
+              run(cfg, ops, order, words);
+            }),
+            { numRuns: RUNS },
+          );
+        });
+      });
+    }
+
+    test("model: fill and drain the whole pool many times in both orders" + kind, () => {
       using(version, () => {
         fc.assert(
-          fc.property(cfgArb, fc.array(opArb, { minLength: 20, maxLength: 100, size: "max" }), (cfg, ops) => {
-            run(cfg, ops, order);
+          fc.property(cfgArb, fc.boolean(), (cfg, lifo) => {
+            const ops: Op[] = [];
+            for (let r = 0; r < 3; r++) {
+              for (let k = 0; k <= cfg.nblocks; k++) ops.push({ t: "alloc", size: 4 });
+              for (let k = 0; k < cfg.nblocks; k++) ops.push({ t: "free", pick: 0 });
+            }
+            run(cfg, ops, lifo ? "lifo" : "fifo", words);
           }),
-          { numRuns: RUNS },
+          { numRuns: 40 },
         );
       });
     });
   }
-
-  test("model: fill and drain the whole pool many times in both orders" + version[0], () => {
-    using(version, () => {
-      fc.assert(
-        fc.property(cfgArb, fc.boolean(), (cfg, lifo) => {
-          const ops: Op[] = [];
-          for (let r = 0; r < 3; r++) {
-            for (let k = 0; k <= cfg.nblocks; k++) ops.push({ t: "alloc", size: 4 });
-            for (let k = 0; k < cfg.nblocks; k++) ops.push({ t: "free", pick: 0 });
-          }
-          run(cfg, ops, lifo ? "lifo" : "fifo");
-        }),
-        { numRuns: 40 },
-      );
-    });
-  });
 }
 
 test.run();

@@ -16,20 +16,44 @@ import { throwsCode } from "./support/memory-contract.js";
 
 const BASE = 0x20000000;
 
+/** Set while a test runs on pools without a word view (see both). */
+let portPools = false;
+
+/**
+ * A pool over a fresh ArrayMemory; while `portPools` is set, over a port to
+ * that memory without a word view (every link through read32/write32, as on
+ * a board's peek/poke port or the simulator's MCU).
+ */
 function pool(opts?: Partial<OnesizeOptions>, memSize?: number) {
   const o: OnesizeOptions = { base: BASE, size: 256, blockSize: 32, ...opts };
-  const mem = new ArrayMemory(BASE, memSize || Math.max(o.size, 64));
-  return { mem, p: new Onesize(mem, o) };
+  let mem = new ArrayMemory(BASE, memSize || Math.max(o.size, 64));
+  if (portPools) {
+    mem = Object.create(mem);
+    mem.wordView = () => null;
+  }
+  const p = new Onesize(mem, o);
+  assert.is(p._words === null, portPools);
+  return { mem, p };
 }
 
 /**
  * Every test runs twice on an engine with WebAssembly (Node): with the shift
  * versions of allocate and free installed there, and with the division
- * versions that interpreters run (kept reachable as _allocateDiv/_freeDiv).
+ * versions that interpreters run (kept reachable as _allocateDiv/_freeDiv);
+ * and once more with the pools of pool() made without a word view, whose
+ * allocate and free are _allocatePort and _freePort on every engine.
  */
 const P = Onesize.prototype as any;
 function both(name: string, fn: () => void): void {
   test(name, fn);
+  test(name + " (no word view)", () => {
+    portPools = true;
+    try {
+      fn();
+    } finally {
+      portPools = false;
+    }
+  });
   if (!P._allocateDiv) return;
   test(name + " (division versions)", () => {
     const allocate = P.allocate,
@@ -966,10 +990,12 @@ both("only one hook given: the other is a no-op; a pool without hooks has no loc
   p.free(BASE);
   assert.is(n, 2);
   // every pool holds allocate and free itself (the hot methods as its first
-  // properties); a pool without hooks holds the prototype's, not locked ones
+  // properties); a pool without hooks holds the prototype's (those of its
+  // kind: without a word view, _allocatePort and _freePort), not locked ones
   const plain = pool().p;
-  assert.is((plain as any).allocate, P.allocate);
-  assert.is((plain as any).free, P.free);
+  assert.is((plain as any).allocate, portPools ? P._allocatePort : P.allocate);
+  assert.is((plain as any).free, portPools ? P._freePort : P.free);
+  assert.is.not((p as any).free, P._freePort);
   assert.is.not((plain as any).allocateX, undefined);
   assert.not.ok(Object.hasOwn(plain, "allocateX"));
   assert.ok(Object.hasOwn(p, "allocateX"));
@@ -1015,6 +1041,77 @@ both("exit is called even when the port faults, and the pool is unchanged", () =
 
 /** An address as lastErrorText writes it. */
 const hex = (a: number) => "0x" + (a >>> 0).toString(16);
+
+test("a pool without a word view: a port that faults in allocate's or free's fast path changes nothing (states, head, counts)", () => {
+  let fault = false,
+    slow = 0;
+  const mem = new ArrayMemory(BASE, 256);
+  const port: Memory = Object.create(mem);
+  port.read32 = (a: number) => {
+    if (fault) throw Object.assign(new Error("bus fault"), { code: "EFAULT" });
+    return mem.read32(a);
+  };
+  port.write32 = (a: number, v: number) => {
+    if (fault) throw Object.assign(new Error("bus fault"), { code: "EFAULT" });
+    mem.write32(a, v);
+  };
+  port.wordView = () => null;
+  const p = new Onesize(port, { base: BASE, size: 256, blockSize: 32 });
+  assert.is((p as any).allocate, P._allocatePort);
+  const allocSlow = P._allocSlow,
+    freeSlow = P._freeSlow;
+  (p as any)._allocSlow = function (this: Onesize, size: number, al?: number) {
+    slow++;
+    return allocSlow.call(this, size, al);
+  };
+  (p as any)._freeSlow = function (this: Onesize, a: number) {
+    slow++;
+    return freeSlow.call(this, a);
+  };
+  const a = p.allocate(32),
+    b = p.allocate(32),
+    c = p.allocate(32);
+  assert.is(p.free(b), 0);
+  assert.is(p.free(a), 0); // list: a b; room left for the fast path
+  slow = 0;
+  const states = Array.from(p._states);
+  const before = snapshot(p);
+  const st = JSON.stringify(p.stats());
+  fault = true;
+  throwsCode(() => p.allocate(32), "EFAULT"); // the link read of the pop
+  throwsCode(() => p.free(c), "EFAULT"); // the link write of the free
+  assert.is(slow, 0, "both faults came from the fast paths");
+  assert.equal(Array.from(p._states), states);
+  assert.is(p._head, a);
+  assert.is(snapshot(p), before);
+  assert.is(JSON.stringify(p.stats()), st);
+  assert.is(p.lastError, 0);
+  assert.ok(p.invariantsHold());
+  fault = false;
+  assert.is(p.validate(), null);
+  assert.equal([p.allocate(32), p.allocate(32)], [a, b]); // the pops, now through the fast path
+  assert.is(p.free(c), 0);
+  assert.is(slow, 0);
+  assert.is(p.validate(), null);
+  // a watcher sends every call to the slow paths, where a fault changes nothing either
+  const { w, log } = recorder(p);
+  p.watch(w);
+  const before2 = snapshot(p);
+  fault = true;
+  throwsCode(() => p.allocate(32), "EFAULT");
+  throwsCode(() => p.free(a), "EFAULT");
+  assert.is(slow, 2);
+  assert.is(snapshot(p), before2);
+  assert.equal(log, []);
+  fault = false;
+  assert.is(p.allocate(32), c);
+  assert.is(p.free(a), 0);
+  assert.equal(log, [
+    ["alloc", c, 32],
+    ["free", a, 32],
+  ]);
+  assert.is(p.validate(), null);
+});
 
 function corruptCase(bad: (p: Onesize, a: number[]) => number) {
   const { p, mem } = pool();
