@@ -1127,41 +1127,44 @@ function corruptCase(bad: (p: Onesize, a: number[]) => number) {
 // link unchecked: the allocation that reads a corrupt link succeeds (its
 // block was a good free block), and the next one finds the bad head and
 // fails, before the bad address is handed out.
-both("corrupt link: out of range, misaligned, foreign, to an allocated block or to itself: the next allocation gives 0, -EFAULT and a diagnostic", () => {
-  const links: [string, (p: Onesize, a: number[]) => number][] = [
-    ["outside the pool", () => BASE + 4096],
-    ["below the pool", () => BASE - 32],
-    ["misaligned", (_p, a) => a[3] + 4],
-    ["to an allocated block", (_p, a) => a[2]],
-    ["to a never-used block", () => BASE + 224],
-    ["all ones", () => 0xffffffff],
-    ["to itself", (_p, a) => a[5]],
-    ["far above (index >= 2^31)", () => 0xfffffff0],
-  ];
-  for (const [name, link] of links) {
-    const { p, a } = corruptCase(link);
-    assert.is(p.allocate(32), a[5], name + ": the head's own block is good"); // its link becomes the head
-    const before = snapshot(p);
-    assert.is(p.allocate(32), 0, name);
-    assert.is(p.lastError, -EFAULT, name);
-    assert.is(p.allocate(32), 0, name + " (again)");
-    assert.is(p.counters().corruptions, 2, name);
-    assert.match(p.lastErrorText(), /free list corrupt/);
-    assert.match(p.lastErrorText(), new RegExp("head " + hex(link(p, a))));
-    assert.is(snapshot(p), before, name);
-    assert.ok(p.invariantsHold(), name);
-    assert.match(p.validate() || "", /free list corrupt: its head/);
-    assert.is(p.releaseRange(a[1], 32), -EFAULT, name);
-    assert.match(p.lastErrorText(), /releaseRange: free list corrupt: its head/);
-    assert.is(snapshot(p), before, name);
-    assert.is(p.free(a[5]), 0, name + ": a good block freed on top"); // the bad head now is its link
-    assert.is(p.allocate(32), a[5], name);
-    assert.is(p.allocate(32), 0, name);
-    p.freeAll(); // recovers
-    assert.is(p.validate(), null);
-    assert.is(p.allocate(32), BASE);
-  }
-});
+both(
+  "corrupt link: out of range, misaligned, foreign, to an allocated block or to itself: the next allocation gives 0, -EFAULT and a diagnostic",
+  () => {
+    const links: [string, (p: Onesize, a: number[]) => number][] = [
+      ["outside the pool", () => BASE + 4096],
+      ["below the pool", () => BASE - 32],
+      ["misaligned", (_p, a) => a[3] + 4],
+      ["to an allocated block", (_p, a) => a[2]],
+      ["to a never-used block", () => BASE + 224],
+      ["all ones", () => 0xffffffff],
+      ["to itself", (_p, a) => a[5]],
+      ["far above (index >= 2^31)", () => 0xfffffff0],
+    ];
+    for (const [name, link] of links) {
+      const { p, a } = corruptCase(link);
+      assert.is(p.allocate(32), a[5], name + ": the head's own block is good"); // its link becomes the head
+      const before = snapshot(p);
+      assert.is(p.allocate(32), 0, name);
+      assert.is(p.lastError, -EFAULT, name);
+      assert.is(p.allocate(32), 0, name + " (again)");
+      assert.is(p.counters().corruptions, 2, name);
+      assert.match(p.lastErrorText(), /free list corrupt/);
+      assert.match(p.lastErrorText(), new RegExp("head " + hex(link(p, a))));
+      assert.is(snapshot(p), before, name);
+      assert.ok(p.invariantsHold(), name);
+      assert.match(p.validate() || "", /free list corrupt: its head/);
+      assert.is(p.releaseRange(a[1], 32), -EFAULT, name);
+      assert.match(p.lastErrorText(), /releaseRange: free list corrupt: its head/);
+      assert.is(snapshot(p), before, name);
+      assert.is(p.free(a[5]), 0, name + ": a good block freed on top"); // the bad head now is its link
+      assert.is(p.allocate(32), a[5], name);
+      assert.is(p.allocate(32), 0, name);
+      p.freeAll(); // recovers
+      assert.is(p.validate(), null);
+      assert.is(p.allocate(32), BASE);
+    }
+  },
+);
 
 both("regression: a free block whose link points to itself is never handed out twice", () => {
   // Direct repro: the head block's link set to its own address, then allocate twice.

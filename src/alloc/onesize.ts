@@ -532,7 +532,8 @@ export class Onesize implements Allocator {
       return this._fail(-EINVAL, Why.Align, alignment, 0);
     this._okSize = size;
     if (a !== 0) {
-      if ((e & 0x7fffffff) !== e || st[e] !== St.Free) return this._fail(-EFAULT, Why.Link, a, (e & 0x7fffffff) === e && e <= n ? st[e] : -1);
+      if ((e & 0x7fffffff) !== e || st[e] !== St.Free)
+        return this._fail(-EFAULT, Why.Link, a, (e & 0x7fffffff) === e && e <= n ? st[e] : -1);
       k = w !== null ? w[e * this._step] : this._port.read32(a);
       st[e] = St.Used;
       this._head = k;
@@ -917,7 +918,11 @@ if (typeof WebAssembly === "object") {
         o = a - this._base,
         e = o >>> this._shift;
       if (this._shift < 0) return allocateDiv.call(this, size, alignment);
-      return size !== this._okSize || alignment !== undefined || e * this._blockSize !== o || --this._states[e] !== St.Used || --this._room < 0
+      return size !== this._okSize ||
+        alignment !== undefined ||
+        e * this._blockSize !== o ||
+        --this._states[e] !== St.Used ||
+        --this._room < 0
         ? this._allocSlow(size, alignment)
         : ((this._head = this._words![o >>> 2]), a);
     };

@@ -337,57 +337,60 @@
   eq("LIFO", p.allocate(16), b);
 
   section("onesize: a port without a word view (peek/poke): both free orders, a faulting port changes nothing");
-  var q = port(BASE, 256, true),
-    fault = false,
-    r32 = q.read32,
-    w32 = q.write32,
-    xs = [],
-    got = [],
-    threw = 0,
-    st,
-    i;
-  q.read32 = function (a) {
-    if (fault) throw new Error("bus fault");
-    return r32(a);
-  };
-  q.write32 = function (a, v) {
-    if (fault) throw new Error("bus fault");
-    w32(a, v);
-  };
-  p = new rk.Onesize(q, { base: BASE, size: 256, blockSize: 32 });
-  for (i = 0; i < 8; i++) xs.push(p.allocate(32));
-  eq("bump order", xs[7], BASE + 224);
-  eq("empty", p.allocate(32), 0);
-  for (i = 0; i < 8; i++) eq("free in allocation order " + i, p.free(xs[i]), 0);
-  for (i = 0; i < 8; i++) got.push(p.allocate(32));
-  eq("the list gives the last freed first", got, [xs[7], xs[6], xs[5], xs[4], xs[3], xs[2], xs[1], xs[0]]);
-  for (i = 0; i < 20; i++) {
-    // newest first, then oldest first: each free is taken by the next allocation
-    eq("LIFO step " + i, p.free(got[7]), 0);
-    eq("LIFO step " + i + " pop", p.allocate(32), got[7]);
-    eq("FIFO step " + i, p.free(got[i & 7]), 0);
-    eq("FIFO step " + i + " pop", p.allocate(32), got[i & 7]);
-  }
-  eq("count", p.stats().count, 8);
-  eq("free last", p.free(got[0]), 0);
-  st = JSON.stringify(p.stats()) + p.lastError;
-  fault = true;
-  try {
-    p.allocate(32);
-  } catch (e) {
-    threw++;
-  }
-  try {
-    p.free(got[1]);
-  } catch (e) {
-    threw++;
-  }
-  fault = false;
-  eq("both faults reach the caller", threw, 2);
-  eq("stats and lastError unchanged", JSON.stringify(p.stats()) + p.lastError, st);
-  if (DEBUG) eq("validate after the faults", p.validate(), null);
-  eq("the pop after the faults", p.allocate(32), got[0]);
-  eq("the free after the faults", p.free(got[1]), 0);
-  eq("a double free", p.free(got[1]), -rk.EFAULT);
-  if (DEBUG) eq("validate", p.validate(), null);
+  (function () {
+    var q = port(BASE, 256, true),
+      fault = false,
+      r32 = q.read32,
+      w32 = q.write32,
+      xs = [],
+      got = [],
+      threw = 0,
+      st,
+      p,
+      i;
+    q.read32 = function (a) {
+      if (fault) throw new Error("bus fault");
+      return r32(a);
+    };
+    q.write32 = function (a, v) {
+      if (fault) throw new Error("bus fault");
+      w32(a, v);
+    };
+    p = new rk.Onesize(q, { base: BASE, size: 256, blockSize: 32 });
+    for (i = 0; i < 8; i++) xs.push(p.allocate(32));
+    eq("bump order", xs[7], BASE + 224);
+    eq("empty", p.allocate(32), 0);
+    for (i = 0; i < 8; i++) eq("free in allocation order " + i, p.free(xs[i]), 0);
+    for (i = 0; i < 8; i++) got.push(p.allocate(32));
+    eq("the list gives the last freed first", got, [xs[7], xs[6], xs[5], xs[4], xs[3], xs[2], xs[1], xs[0]]);
+    for (i = 0; i < 20; i++) {
+      // newest first, then oldest first: each free is taken by the next allocation
+      eq("LIFO step " + i, p.free(got[7]), 0);
+      eq("LIFO step " + i + " pop", p.allocate(32), got[7]);
+      eq("FIFO step " + i, p.free(got[i & 7]), 0);
+      eq("FIFO step " + i + " pop", p.allocate(32), got[i & 7]);
+    }
+    eq("count", p.stats().count, 8);
+    eq("free last", p.free(got[0]), 0);
+    st = JSON.stringify(p.stats()) + p.lastError;
+    fault = true;
+    try {
+      p.allocate(32);
+    } catch (_e) {
+      threw++;
+    }
+    try {
+      p.free(got[1]);
+    } catch (_e) {
+      threw++;
+    }
+    fault = false;
+    eq("both faults reach the caller", threw, 2);
+    eq("stats and lastError unchanged", JSON.stringify(p.stats()) + p.lastError, st);
+    if (DEBUG) eq("validate after the faults", p.validate(), null);
+    eq("the pop after the faults", p.allocate(32), got[0]);
+    eq("the free after the faults", p.free(got[1]), 0);
+    eq("a double free", p.free(got[1]), -rk.EFAULT);
+    if (DEBUG) eq("validate", p.validate(), null);
+  })();
 })();
