@@ -43,10 +43,14 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  */
 const SINGLE_GOAL = { storage: 150, ram: 400 };
 const CEILINGS = {
-  // measured 2026-11-29 on Espruino 2v29.277 (Linux build): 1,668 from Storage, 3,629 uploaded
-  "ramkit.min.js": { storage: 1750, ram: 3800 },
-  // two heaps and the seed's verbs: 214 / 568
-  "ramkit-memory-manager.min.js": { storage: 230, ram: 600 },
+  // measured 2026-11-29 on Espruino 2v29.277 (Linux build): 1,161 from Storage, 2,897 uploaded
+  // (1,668 / 3,694 before the extras moved out and the bank manager's and BufferManager's
+  // owns/resetPeak/unwatch/close moved to the add-on)
+  "ramkit.min.js": { storage: 1200, ram: 3000 },
+  // two heaps and the design note's nine verbs: 208 / 542
+  "ramkit-memory-manager.min.js": { storage: 215, ram: 560 },
+  // no goal (a board loads it only for what it holds), held where it is: 793 / 1,171
+  "ramkit-extras.min.js": { storage: 820, ram: 1210 },
 };
 export const BOARD_BUNDLES = [{ file: "ramkit.min.js", goal: { storage: 600 } }]
   .concat(
