@@ -1027,4 +1027,15 @@ test("freeBlock's Espruino version never reads the bitmap at a negative index (i
   assert.is(mb.validate(), null);
 });
 
+test("allocContiguous finds a run that needs the 31 lowest blocks of a word to complete it (the run 125..158 of 159 blocks)", () => {
+  const mb = new MemBlocks(new ArrayMemory(0x20000000, 159 * 16), { base: 0x20000000, size: 159 * 16, blockSize: 16 });
+  assert.is(mb.allocContiguous(125), 0x20000000);
+  // 3 free blocks at the top of one word, then 31 at the bottom of the last
+  assert.is(mb.allocContiguous(34), 0x20000000 + 125 * 16);
+  assert.is(mb.lastError, 0);
+  assert.is(mb.validate(), null);
+  assert.is(mb.freeContiguous(0x20000000 + 125 * 16, 34), 0);
+  assert.is(mb.allocContiguous(35), 0, "one block more does not fit");
+});
+
 test.run();

@@ -592,8 +592,9 @@ MemBlocks.prototype.allocContiguous = function (this: MemBlocks, count: number):
       // all 32 free: the run grows
       if (!run) k = (i - 1) << 5;
       if ((run += 32) < count) continue;
-    } else if (!(run && (s = count - run) < 32 && (x & (s = (1 << s) - 1)) === s)) {
-      // else it ends in this word unless its lowest blocks complete it
+    } else if (!(run && (s = count - run) < 32 && (x & (s = ((1 << s) - 1) | 0)) === s)) {
+      // else it ends in this word unless its lowest blocks complete it (| 0: for
+      // s = 31, (1 << 31) - 1 is -2^31 - 1, which & reads as 2^31 - 1 but === does not)
       // a run inside this word: r keeps bit p while blocks p .. p + count - 1 are free (>>> shifts in taken blocks)
       for (r = count > 32 ? 0 : x, s = 1; r && s + s <= count; s += s) r &= r >>> s;
       if (r && s < count) r &= r >>> (count - s);
