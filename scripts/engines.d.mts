@@ -24,8 +24,12 @@ export interface Verdict {
 export interface Engine {
   name: string;
   command?: string;
+  /** The environment variable that names the engine's binary (the Espruino interpreter). */
+  env?: string;
+  /** Runs only when named on the command line. */
+  optIn?: boolean;
   install?: string;
-  run?: (script: string, file: string) => RunResult | Promise<RunResult>;
+  run?: (script: string, file: string, run?: { espruinoScript: string }) => RunResult | Promise<RunResult>;
 }
 export declare function partFiles(): string[];
 export declare function readParts(): Part[];

@@ -29,7 +29,7 @@
 import { readFileSync, readdirSync, writeFileSync, existsSync, statSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
-import { join, delimiter, relative } from "node:path";
+import { basename, join, delimiter, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { checkSource } from "./check-bundle.mjs";
@@ -220,8 +220,9 @@ export function runCommand(cmd) {
 function runEspruino(bin, script, file) {
   const dir = mkdtempSync(join(tmpdir(), "ramkit-engines-"));
   try {
-    writeFileSync(file, script);
-    const r = spawnSync(bin, [file], { cwd: dir, input: "", encoding: "utf8", timeout: 4 * TIMEOUT_MS, maxBuffer: 16 << 20 });
+    const own = join(dir, basename(file)); // not beside the dist/ copies: the scratch directory goes with the run
+    writeFileSync(own, script);
+    const r = spawnSync(bin, [own], { cwd: dir, input: "", encoding: "utf8", timeout: 4 * TIMEOUT_MS, maxBuffer: 16 << 20 });
     const output = (r.stdout || "").replace(/\r/g, "");
     let error = null;
     if (r.error) error = r.error.code === "ETIMEDOUT" ? "timed out after " + (4 * TIMEOUT_MS) / 1000 + " s" : String(r.error.message);
@@ -253,7 +254,8 @@ export const ENGINES = [
     env: "ESPRUINO",
     optIn: true,
     install: "build the Espruino Linux interpreter outside this repository (docs/ENGINES.md) and set ESPRUINO to its bin/espruino",
-    run: (script, file, run) => runEspruino(process.env.ESPRUINO, run.espruinoScript, file.replace(/\.js$/, "-espruino.js")),
+    // a matrix run brings its Modules.addCached script; any other script runs as it is
+    run: (script, file, run) => runEspruino(process.env.ESPRUINO, run ? run.espruinoScript : script, file),
   },
 ];
 

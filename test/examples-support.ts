@@ -63,7 +63,7 @@ export interface EngineRun {
   skipped: string | null;
 }
 
-/** Run `script` on every engine of the matrix (command engines missing from PATH are skipped). */
+/** Run `script` on every engine of the matrix (command engines missing from PATH are skipped; the opt-in Espruino engine is runOnEspruino's). */
 export async function runMatrix(script: string, name: string): Promise<EngineRun[]> {
   const dir = mkdtempSync(join(tmpdir(), "ramkit-example-"));
   const file = join(dir, name);
@@ -71,6 +71,7 @@ export async function runMatrix(script: string, name: string): Promise<EngineRun
   try {
     const out: EngineRun[] = [];
     for (const e of ENGINES) {
+      if (e.optIn) continue;
       if (e.command && !which(e.command)) {
         out.push({ engine: e.name, output: "", error: null, skipped: "`" + e.command + "` not found (" + e.install + ")" });
         continue;
