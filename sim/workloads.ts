@@ -129,7 +129,7 @@ export class EventList {
       na = new Float64Array(n),
       nb = new Int32Array(n);
     for (i = 0; i < n; i++) {
-      var k = order[i];
+      k = order[i];
       nt[i] = t[k];
       nop[i] = this.op[k];
       nid[i] = this.id[k];

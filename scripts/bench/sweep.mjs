@@ -175,9 +175,7 @@ else {
   console.log(
     "  2 workers: median " + (m2 / 1000).toFixed(2) + " s, best " + (b2 / 1000).toFixed(2) + " s; process CPU/wall " + cores(2) + " cores",
   );
-  console.log(
-    "  load average (1, 5, 15 min): " + result.load.before.join(", ") + " before, " + result.load.after.join(", ") + " after",
-  );
+  console.log("  load average (1, 5, 15 min): " + result.load.before.join(", ") + " before, " + result.load.after.join(", ") + " after");
   console.log(
     "  machine: a busy loop on 2 threads ran " +
       parallelBefore +

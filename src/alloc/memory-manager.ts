@@ -196,7 +196,10 @@ export class MemoryManager {
     this.blockSize = 0;
     this.sharedName = "";
     // initNormal refuses options that are not an object; GranularHeap reads only its own options (`shared` is passed along unread)
-    if (options !== undefined && (this.initNormal(options) !== 0 || (options.shared !== undefined && this.initShared(options.shared) !== 0))) {
+    if (
+      options !== undefined &&
+      (this.initNormal(options) !== 0 || (options.shared !== undefined && this.initShared(options.shared) !== 0))
+    ) {
       // the normal heap has no allocations yet: give its region back
       if ((h = this.normalHeap) !== null) releaseRegion(h.memory, h._state);
       throw this._initError;
@@ -235,7 +238,14 @@ export class MemoryManager {
    */
   free(address: number, size?: number): number {
     var t = this.memoryType(address),
-      r = address === 0 ? 0 : t !== MEMORY_OTHER ? (t === MEMORY_SHARED ? this.sharedHeap! : this.normalHeap!).free(address, size) : typeof address === "number" ? -EFAULT : -EINVAL;
+      r =
+        address === 0
+          ? 0
+          : t !== MEMORY_OTHER
+            ? (t === MEMORY_SHARED ? this.sharedHeap! : this.normalHeap!).free(address, size)
+            : typeof address === "number"
+              ? -EFAULT
+              : -EINVAL;
     if (r !== 0) {
       this.lastError = r;
       this._failures++;
@@ -322,7 +332,8 @@ export class MemoryManager {
       name = c && c.name,
       h: any;
     try {
-      if ((shared ? this.sharedHeap : this.normalHeap) !== null) fail("EBUSY", (shared ? "shared" : "normal") + " memory is already set up");
+      if ((shared ? this.sharedHeap : this.normalHeap) !== null)
+        fail("EBUSY", (shared ? "shared" : "normal") + " memory is already set up");
       if (shared && (typeof name !== "string" || name === "" || name.indexOf("\u0000") >= 0))
         fail("EINVAL", "name must be a non-empty string without NUL, got " + name);
       if (shared && MemoryManager._names.indexOf(name) >= 0) fail("EEXIST", 'name "' + name + '" is already in use');
@@ -333,7 +344,10 @@ export class MemoryManager {
         releaseRegion(h.memory, h._state);
         fail(
           "EBUSY",
-          "the region " + rangeText(h.base, h.base + h.size) + " overlaps the manager's other region " + rangeText(other.base, other.base + other.size)
+          "the region " +
+            rangeText(h.base, h.base + h.size) +
+            " overlaps the manager's other region " +
+            rangeText(other.base, other.base + other.size)
         );
       }
     } catch (e) {
