@@ -17,6 +17,7 @@
  *   throwsCode(name, fn, code) passes when fn() throws an error whose .code
  *                              === code
  *   section(title)             names the checks that follow in reports
+ *   messageOf(fn)              the message of what fn() throws, "" when it returns
  *   memoryPort(base, size)     a Memory port over [base, base + size): the
  *                              bundle's ArrayMemory, else a plain-array
  *                              stand-in (the full board bundle and the
@@ -48,6 +49,16 @@ function __rkRecord(ok, name, detail) {
   }
   __rk.failed++;
   __rk.failures.push(__rk.part + " › " + (__rk.section ? __rk.section + " › " : "") + name + ": " + detail);
+}
+
+/** The message of what `fn()` throws, or "" when it returns. */
+function messageOf(fn) {
+  try {
+    fn();
+  } catch (e) {
+    return String(e && e.message);
+  }
+  return "";
 }
 
 /** Names the checks that follow. */

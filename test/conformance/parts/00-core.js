@@ -2,15 +2,6 @@
 (function () {
   var BASE = 0x20000000;
 
-  function messageOf(fn) {
-    try {
-      fn();
-    } catch (e) {
-      return String(e && e.message);
-    }
-    return "";
-  }
-
   section("errors");
   eq("EPERM", rk.EPERM, 1);
   eq("ENOENT", rk.ENOENT, 2);

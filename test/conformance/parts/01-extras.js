@@ -3,15 +3,6 @@
   if (typeof rk.ArrayMemory !== "function") return; // a board bundle: these are in ramkit-extras
   var BASE = 0x20000000;
 
-  function messageOf(fn) {
-    try {
-      fn();
-    } catch (e) {
-      return String(e && e.message);
-    }
-    return "";
-  }
-
   section("storage");
   eq("hasTypedArrays matches the engine", rk.hasTypedArrays, typeof Uint8Array !== "undefined" && typeof Int32Array !== "undefined");
   var b = rk.bytes(8);

@@ -49,14 +49,6 @@
   var LEAN = ["allocate", "free", "stats", "watch"];
   var WITH_ADDON = ["owns", "resetPeak", "unwatch", "close", "invariantsHold", "validate"];
 
-  function messageOf(fn) {
-    try {
-      fn();
-    } catch (e) {
-      return String(e && e.message);
-    }
-    return "";
-  }
   function range(lo, hi) {
     return "[0x" + lo.toString(16) + ", 0x" + hi.toString(16) + ")";
   }
