@@ -276,6 +276,7 @@ test("options.io: the registers go through the caller's port (for example one th
 test("the engine's view: process.memory() static data and stack, E.getAddressOf's variable pool", () => {
   const g = globalThis as any,
     savedMemory = (process as any).memory;
+  let board = "PUCKJS"; // what the interpreter says it runs on (process.env.BOARD)
   const run = (mem: any, addr: number | null, options: any, fn: (p: ReturnType<typeof nrf52Power>) => void) => {
     (process as any).memory = (gc: boolean) => {
       assert.is(gc, false, "no garbage collection");
@@ -289,11 +290,17 @@ test("the engine's view: process.memory() static data and stack, E.getAddressOf'
           return addr;
         },
       };
+    const savedBoard = process.env.BOARD;
+    process.env.BOARD = board;
     try {
-      withRegisters(registerMap("PUCKJS"), () => fn(nrf52Power({ banks: PUCK.banks }, Object.assign({ softDevice: false }, options))));
+      withRegisters(registerMap("PUCKJS"), () =>
+        fn(nrf52Power({ name: "PUCKJS", banks: PUCK.banks }, Object.assign({ softDevice: false }, options))),
+      );
     } finally {
       (process as any).memory = savedMemory;
       delete g.E;
+      if (savedBoard === undefined) delete process.env.BOARD;
+      else process.env.BOARD = savedBoard;
     }
   };
   // Static data up to 0x2000C800: RAM0..RAM6.S0 are the firmware's; SP = 0x2000F000, 4 KiB margin: RAM6.S1 and RAM7 are stack.
@@ -322,6 +329,14 @@ test("the engine's view: process.memory() static data and stack, E.getAddressOf'
   // An address outside RAM (a host build's heap) says nothing; engine: false asks nothing.
   run({ total: 4096, blocksize: 27 }, 0x1aa2b3c4, {}, (p) => assert.equal(p.reserved, []));
   run({ stackEndAddress: 0x2000c800, stackFree: 0x2800 }, null, { engine: false }, (p) => assert.equal(p.reserved, []));
+  // Another machine's addresses say nothing about this board: the Linux
+  // build's heap can truncate to an address inside the board's RAM.
+  board = "LINUX";
+  run({ total: 2630, blocksize: 13 }, 0x20008000, {}, (p) => assert.equal(p.reserved, []));
+  run({ stackEndAddress: 0x2000c800, stackFree: 0x2800 }, null, {}, (p) => {
+    assert.equal(p.reserved, []);
+    assert.ok(p.gateable(12));
+  });
 });
 
 test("bad boards and options are refused with EINVAL naming the field", () => {

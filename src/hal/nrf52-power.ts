@@ -17,7 +17,10 @@
  * Board-safe: a section can be switched off (or to retention) only when the
  * board file marks it gateable and it overlaps no reserved range: the board
  * file's (SoftDevice RAM, Espruino's variables, the stack, .noinit), the
- * caller's, and what the engine reveals at construction where it has them:
+ * caller's, and what the engine reveals at construction where it has them
+ * and runs on this board (`process.env.BOARD` is the board file's `name`:
+ * the addresses an interpreter reports are those of the machine it runs on,
+ * which for the Linux build are the host's heap, not this board's RAM):
  * - `process.memory()` on ARM builds of Espruino: `stackEndAddress` is the
  *   end of the firmware's static data (Espruino's `LINKER_END_VAR`), so
  *   everything from the start of RAM up to it is the firmware's; the stack
@@ -91,7 +94,10 @@ export interface Nrf52PowerOptions {
   io?: Memory;
   /** More ranges never to switch off. */
   reserved?: Nrf52Range[];
-  /** Ask the engine (process.memory(), E.getAddressOf) what it owns (default true). */
+  /**
+   * Ask the engine (process.memory(), E.getAddressOf) what it owns (default
+   * true; only asked when `process.env.BOARD` is the board's `name`).
+   */
   engine?: boolean;
   /** Whether the SoftDevice is enabled (default: whether the engine has `NRF`). */
   softDevice?: boolean;
@@ -189,11 +195,18 @@ export function nrf52Power(board: Nrf52Board, options?: Nrf52PowerOptions): Nrf5
       bt.push(k);
     }
   }
-  // The engine's view, where it has one (Espruino on a board).
+  // The engine's view, where it has one: Espruino running on this board.
   var ram0 = specs[0] && specs[0].base,
     top = specs[specs.length - 1] && specs[specs.length - 1].base + specs[specs.length - 1].size;
   var ranges = [b.reserved, o.reserved];
-  if (o.engine !== false && typeof process !== "undefined" && process && typeof process.memory === "function") {
+  if (
+    o.engine !== false &&
+    typeof process !== "undefined" &&
+    process &&
+    typeof process.memory === "function" &&
+    process.env &&
+    process.env.BOARD === b.name
+  ) {
     m = process.memory(false);
     if (m && typeof m.stackEndAddress === "number" && m.stackEndAddress > ram0) {
       res.push({ name: "firmware static data (process.memory().stackEndAddress)", base: ram0, size: m.stackEndAddress - ram0 });
