@@ -44,7 +44,7 @@ function freeRegion(ram, reserved, align) {
 
 var power = rk.nrf52Power(board);
 var region = freeRegion(board.ram, power.reserved, 16);
-var mem = new rk.PeekPokeMemory();
+var mem = new rk.PeekPokeMemory(); // the allocator's port; the samples go through peek16/poke16 themselves
 var heap = null, bm = null, rec = null;
 var episode = [], kind = 0, records = [], stored = 0, dropped = 0;
 
@@ -55,11 +55,11 @@ function store(now) {
   a = bm.allocate(8 + 4 * n);
   if (a === 0) { dropped++; episode.splice(0, n); return; }
   mem.write32(a, Math.floor(now) >>> 0);
-  mem.write16(a + 4, n);
-  mem.write16(a + 6, kind);
+  poke16(a + 4, n);
+  poke16(a + 6, kind);
   for (i = 0; i < n; i++) {
-    mem.write16(a + 8 + 4 * i, episode[i][0] & 0xffff);
-    mem.write16(a + 10 + 4 * i, episode[i][1] & 0xffff);
+    poke16(a + 8 + 4 * i, episode[i][0] & 0xffff);
+    poke16(a + 10 + 4 * i, episode[i][1] & 0xffff);
   }
   records.push(a);
   stored++;

@@ -44,7 +44,7 @@ function freeRegion(ram, reserved, align) {
 
 var power = rk.nrf52Power(board);
 var region = freeRegion(board.ram, power.reserved, BLOCK);
-var mem = new rk.PeekPokeMemory();
+var mem = new rk.PeekPokeMemory(); // the allocator's port; the samples go through peek16/poke16 themselves
 var pool = null, bm = null, batch = [], block = 0, fill = 0, batches = 0;
 
 /** Summarise the batch (a real logger would send it), then free its blocks. */
@@ -52,8 +52,8 @@ function send() {
   var n = 0, sx = 0, st = 0, i, j;
   for (i = 0; i < batch.length; i++) {
     for (j = 0; j < BLOCK; j += SAMPLE) {
-      sx += Math.abs(mem.read16(batch[i] + j) << 16 >> 16);
-      st += mem.read16(batch[i] + j + 6) << 16 >> 16;
+      sx += Math.abs(peek16(batch[i] + j) << 16 >> 16);
+      st += peek16(batch[i] + j + 6) << 16 >> 16;
       n++;
     }
     bm.free(batch[i]);
@@ -73,10 +73,10 @@ function sample() {
     batch.push(block);
   }
   a = block + fill;
-  mem.write16(a, m.x & 0xffff);
-  mem.write16(a + 2, m.y & 0xffff);
-  mem.write16(a + 4, m.z & 0xffff);
-  mem.write16(a + 6, t & 0xffff);
+  poke16(a, m.x & 0xffff);
+  poke16(a + 2, m.y & 0xffff);
+  poke16(a + 4, m.z & 0xffff);
+  poke16(a + 6, t & 0xffff);
   fill = (fill + SAMPLE) % BLOCK;
   if (fill === 0 && batch.length === BATCH) send();
   bm.update(getTime());

@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import "../src/debug/host.js";
 import { ArrayMemory, StatePower } from "../src/hal/array-memory.js";
 import { POWER_ON, POWER_OFF, POWER_RETAINED, isPowerState } from "../src/hal/ports.js";
 import { boardSectionSpecs } from "../src/core/board.js";

@@ -7,6 +7,7 @@
 // its width's range (the firmware keeps the low bits).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import "../src/debug/host.js";
 import fc from "fast-check";
 import { PeekPokeMemory, hasPeekPoke } from "../src/hal/peek-poke.js";
 import { ArrayMemory } from "../src/hal/array-memory.js";

@@ -10,6 +10,7 @@ import { Onesize } from "../alloc/onesize.js";
 import { GranularHeap } from "../alloc/granular-heap.js";
 import { MemoryManager } from "../alloc/memory-manager.js";
 import { BankManager } from "../power/bank-manager.js";
+import { PeekPokeMemory } from "../hal/peek-poke.js";
 import { installDebug } from "./index.js";
 import * as fw from "../fw/index.js";
 
@@ -20,6 +21,7 @@ installDebug({
   Onesize: Onesize,
   GranularHeap: GranularHeap,
   MemoryManager: MemoryManager,
-  BankManager: BankManager
+  BankManager: BankManager,
+  PeekPokeMemory: PeekPokeMemory
 });
 installDebug(fw);

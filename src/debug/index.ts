@@ -12,6 +12,7 @@ import { debugGranularHeap } from "./granular-heap.js";
 import { debugMemoryManager } from "./memory-manager.js";
 import { debugBankManager } from "./bank-manager.js";
 import { debugFw } from "./fw.js";
+import { debugPeekPoke } from "./peek-poke.js";
 
 /** Install the debug members onto every class `rk` (a ramkit bundle's exports) has. Returns rk. */
 export function installDebug(rk: any): any {
@@ -23,6 +24,7 @@ export function installDebug(rk: any): any {
   if (rk.GranularHeap) debugGranularHeap(rk.GranularHeap);
   if (rk.MemoryManager) debugMemoryManager(rk.MemoryManager);
   if (rk.BankManager) debugBankManager(rk.BankManager);
+  if (rk.PeekPokeMemory) debugPeekPoke(rk.PeekPokeMemory);
   debugFw(rk);
   return rk;
 }
