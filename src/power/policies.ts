@@ -98,32 +98,28 @@ function packed(bm: BankManager, k: number, size: number, alignment?: number): n
   return 0;
 }
 
-/** all-on: every section on, always. */
-function allOn(bm: BankManager, now: number, want: number[]): void {
-  for (var s = 0; s < want.length; s++) want[s] = 1;
-}
-
 /**
- * heap-top: on up to the highest section holding live data, off above it
- * (every section wholly above the highest address in use); empty sections
- * below the top stay on. O(sections).
+ * The built-in policies' gating, one function for all (each function costs
+ * RAM on Espruino), by `this.k`:
+ * - 0, all-on: every section on, always;
+ * - 1, heap-top: on up to the highest section holding live data, off above
+ *   it (every section wholly above the highest address in use); empty
+ *   sections below the top stay on;
+ * - 2, gate-empty and pack+gate: off when the section holds nothing live;
+ *   with `hold` (pack+gate), only once it has been empty for
+ *   `bm.hysteresis` seconds, and left as it is until then.
+ * O(sections).
  */
-function top(bm: BankManager, now: number, want: number[]): void {
-  var t = -1,
+function gate(this: Policy & { k: number; hold: boolean }, bm: BankManager, now: number, want: number[]): void {
+  var k = this.k,
+    h = this.hold ? bm.hysteresis : 0,
+    since = bm._since,
+    live = bm.live,
+    t = -1,
     s;
-  for (s = 0; s < want.length; s++) if (bm.live[s] > 0) t = s;
-  for (s = 0; s < want.length; s++) want[s] = s <= t ? 1 : 0;
-}
-
-/**
- * gate-empty and pack+gate: off when the section holds nothing live; with
- * `hold` (pack+gate), only once it has been empty for `bm.hysteresis`
- * seconds, and left as it is until then. O(sections).
- */
-function empty(this: Policy & { hold: boolean }, bm: BankManager, now: number, want: number[]): void {
-  var h = this.hold ? bm.hysteresis : 0,
-    since = bm._since;
-  for (var s = 0; s < want.length; s++) want[s] = bm.live[s] > 0 ? 1 : h > 0 && !(since[s] >= 0 && now - since[s] >= h) ? -1 : 0;
+  if (k === 1) for (s = 0; s < want.length; s++) if (live[s] > 0) t = s;
+  for (s = 0; s < want.length; s++)
+    want[s] = k === 0 || live[s] > 0 || (k === 1 && s <= t) ? 1 : k === 1 || !(h > 0 && !(since[s] >= 0 && now - since[s] >= h)) ? 0 : -1;
 }
 
 /**
@@ -143,10 +139,10 @@ function empty(this: Policy & { hold: boolean }, bm: BankManager, now: number, w
  * docs/POWER.md gives the details.
  */
 export var POLICIES: Policy[] = [
-  { name: "all-on", place: lowest, decide: allOn },
-  { name: "heap-top", place: lowest, decide: top },
-  { name: "gate-empty", place: lowest, decide: empty, hold: false } as Policy,
-  { name: "pack+gate", place: packed, decide: empty, hold: true } as Policy
+  { name: "all-on", place: lowest, decide: gate, k: 0 } as Policy,
+  { name: "heap-top", place: lowest, decide: gate, k: 1 } as Policy,
+  { name: "gate-empty", place: lowest, decide: gate, k: 2, hold: false } as Policy,
+  { name: "pack+gate", place: packed, decide: gate, k: 2, hold: true } as Policy
 ];
 
 /**
