@@ -199,6 +199,15 @@ function picoamps(fig: Figure, what: string): number {
 /** Whether this host stores typed-array words little-endian (the word fast path reads a section's bytes as words). */
 var LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/**
+ * The word fast paths' first test, `(o & ALIGNED_OFFSET) === 0`: the offset's
+ * sign bit and its two low bits clear, i.e. a non-negative, 4-aligned offset
+ * when `o` is a 32-bit integer (one test and branch instead of two). For any
+ * other number `&` truncates, so `(o | 0) === o` (which V8 drops once it
+ * knows `o` is a 32-bit integer) rejects fractions and values beyond 32 bits.
+ */
+const ALIGNED_OFFSET = 0x80000003 | 0;
+
 /** "0x2000fffe" for an unsigned 32-bit integer; anything else as it is. */
 function hex(a: number): string {
   if (a >>> 0 !== a) return String(a);
@@ -564,20 +573,24 @@ export class SimMcu implements Memory, Power {
   // ---- Memory port ------------------------------------------------------
 
   // Fast paths: an access that lies wholly inside the cached section while it
-  // is on is one compare of its offset against the cached limit (`_cl1/2/4`:
-  // 0 while the section is not on), a plain-field count (`_cr*`/`_cw*`) and
-  // one typed-array read or write (a word at a 4-aligned offset is one
-  // element of the section's words). Otherwise the binary search picks the
-  // section (`_find`, which makes it the cached one) and the compare is
-  // made again. Anything else (unmapped, not on, straddling, not an integer
-  // address) takes the general path (`_read`/`_write`), which checks, faults
-  // and counts per section; both count alike. No allocation on either path
-  // for 8/16/32-bit accesses that do not fault.
+  // is on (a word: at a 4-aligned offset) is a sign (and alignment) test and
+  // one compare of its offset against the cached limit (`_cl1/2/4`: 0 while
+  // the section is not on), a plain-field count (`_cr*`/`_cw*`) and one
+  // typed-array read or write (a word is one element of the section's
+  // words). The offset's integer test comes last: V8 drops it once the
+  // address and the cached base are small integers, so the offset is one
+  // 32-bit subtraction. Otherwise the binary search picks the section
+  // (`_find`, which makes it the cached one) and the access is made there
+  // (a word not 4-aligned byte by byte). Anything else (unmapped, not on,
+  // straddling, not an integer address) takes the general path
+  // (`_read`/`_write`), which checks, faults and counts per section; both
+  // count alike. No allocation on either path for 8/16/32-bit accesses that
+  // do not fault.
 
   /** Byte at `a`. Bus fault (strict) or garbage (lenient) when `a` is not in an on section. */
   read8(a: number): number {
     var o = a - this._cb;
-    if (o >>> 0 === o && o < this._cl1) {
+    if (o >= 0 && o < this._cl1 && (o | 0) === o) {
       this._cr1++;
       return this._cm[o];
     }
@@ -586,7 +599,7 @@ export class SimMcu implements Memory, Power {
   /** Little-endian half-word at `a`; each section it touches is checked. */
   read16(a: number): number {
     var o = a - this._cb;
-    if (o >>> 0 === o && o < this._cl2) {
+    if (o >= 0 && o < this._cl2 && (o | 0) === o) {
       var b = this._cm;
       this._cr2++;
       return b[o] | (b[o + 1] << 8);
@@ -596,12 +609,9 @@ export class SimMcu implements Memory, Power {
   /** Little-endian word at `a`, unsigned; each section it touches is checked. */
   read32(a: number): number {
     var o = a - this._cb;
-    if (o >>> 0 === o && o < this._cl4) {
+    if ((o & ALIGNED_OFFSET) === 0 && o < this._cl4 && (o | 0) === o) {
       this._cr4++;
-      var w = this._cw;
-      if ((o & 3) === 0) return w[o >> 2] >>> 0;
-      var b = this._cm;
-      return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+      return this._cw[o >> 2] >>> 0;
     }
     // `>>> 0` (a no-op on _read32's unsigned word) keeps both returns untagged
     // unsigned 32-bit integers: without it they merge into one tagged value,
@@ -612,7 +622,7 @@ export class SimMcu implements Memory, Power {
   /** Store `v & 0xff` at `a`. Bus fault (strict) or dropped (lenient) when `a` is not in an on section. */
   write8(a: number, v: number): void {
     var o = a - this._cb;
-    if (o >>> 0 === o && o < this._cl1) {
+    if (o >= 0 && o < this._cl1 && (o | 0) === o) {
       this._cw1++;
       this._cm[o] = v;
       return;
@@ -622,7 +632,7 @@ export class SimMcu implements Memory, Power {
   /** Store the low 16 bits of `v` at `a`, little-endian. */
   write16(a: number, v: number): void {
     var o = a - this._cb;
-    if (o >>> 0 === o && o < this._cl2) {
+    if (o >= 0 && o < this._cl2 && (o | 0) === o) {
       var b = this._cm;
       this._cw2++;
       b[o] = v;
@@ -634,18 +644,9 @@ export class SimMcu implements Memory, Power {
   /** Store the low 32 bits of `v` at `a`, little-endian. */
   write32(a: number, v: number): void {
     var o = a - this._cb;
-    if (o >>> 0 === o && o < this._cl4) {
+    if ((o & ALIGNED_OFFSET) === 0 && o < this._cl4 && (o | 0) === o) {
       this._cw4++;
-      var w = this._cw;
-      if ((o & 3) === 0) {
-        w[o >> 2] = v;
-        return;
-      }
-      var b = this._cm;
-      b[o] = v;
-      b[o + 1] = v >> 8;
-      b[o + 2] = v >> 16;
-      b[o + 3] = v >>> 24;
+      this._cw[o >> 2] = v;
       return;
     }
     this._write32(a, v);
@@ -668,9 +669,18 @@ export class SimMcu implements Memory, Power {
     this._read(a, t, 0, 2);
     return t[0] | (t[1] << 8);
   }
-  /** read32 outside the cached section. */
+  /** read32 outside the cached section, or not 4-aligned. */
   _read32(a: number): number {
-    if (this._find(a) >= 0 && a - this._cb < this._cl4) return this.read32(a);
+    if (this._find(a) >= 0) {
+      // `a` is now an address in the cached section: `o` is an integer in [0, its size).
+      var o = a - this._cb;
+      if (o < this._cl4) {
+        this._cr4++;
+        if ((o & 3) === 0) return this._cw[o >> 2] >>> 0;
+        var b = this._cm;
+        return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+      }
+    }
     var t = this._tmp;
     this._read(a, t, 0, 4);
     return (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0;
@@ -695,11 +705,24 @@ export class SimMcu implements Memory, Power {
     t[1] = v >> 8;
     this._write(a, t, 0, 2);
   }
-  /** write32 outside the cached section. */
+  /** write32 outside the cached section, or not 4-aligned. */
   _write32(a: number, v: number): void {
-    if (this._find(a) >= 0 && a - this._cb < this._cl4) {
-      this.write32(a, v);
-      return;
+    if (this._find(a) >= 0) {
+      // `a` is now an address in the cached section: `o` is an integer in [0, its size).
+      var o = a - this._cb;
+      if (o < this._cl4) {
+        this._cw4++;
+        if ((o & 3) === 0) {
+          this._cw[o >> 2] = v;
+          return;
+        }
+        var b = this._cm;
+        b[o] = v;
+        b[o + 1] = v >> 8;
+        b[o + 2] = v >> 16;
+        b[o + 3] = v >>> 24;
+        return;
+      }
     }
     var t = this._tmp;
     t[0] = v;
@@ -925,7 +948,12 @@ export class SimMcu implements Memory, Power {
   _select(s: number): void {
     this._flush();
     this._last = s;
-    this._cb = this._base[s];
+    // A small integer (a Smi) when the base is below 2^31, as every board's
+    // RAM is: a value read from the Float64Array is a heap number, and a field
+    // that once held one is a boxed double in every instance, which made each
+    // fast path's offset a floating-point subtraction, truncation and compare.
+    var b = this._base[s];
+    this._cb = b < 0x80000000 ? b | 0 : b;
     this._cl1 = this._lim1[s];
     this._cl2 = this._lim2[s];
     this._cl4 = this._lim4[s];

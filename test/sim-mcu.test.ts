@@ -90,6 +90,27 @@ test("decoding: gaps, addresses below and above RAM, and non-addresses are unmap
   assert.is(m.totals().faults, 26);
 });
 
+test("decoding: non-addresses next to the cached section fault on every width, reads and writes, and change nothing", () => {
+  const m = mcu({ initial: "zero" });
+  // Fractions, values beyond 32 bits and negative numbers whose offset from
+  // the cached section's base looks aligned (or in range) once truncated to
+  // 32 bits: the fast paths must not take them.
+  const bad = [0x20000004 + 0.5, 0x20000000 + 0.25, 0x100000000 + 0x20000008, 0x20000000 - 0x100000000 + 4, -4, 0x20000000 + 4 + 2 ** -20];
+  for (const a of bad) {
+    m.write32(0x20000008, 0x11223344); // RAM0.S0 is the cached section
+    busFault(() => m.read32(a), a, null, "read");
+    busFault(() => m.write32(a, 0xdeadbeef), a, null, "write");
+    busFault(() => m.read16(a), a, null, "read");
+    busFault(() => m.write16(a, 0xbeef), a, null, "write");
+    busFault(() => m.read8(a), a, null, "read");
+    busFault(() => m.write8(a, 0xef), a, null, "write");
+  }
+  assert.equal([...bytesOf(m, 0x20000000, 16)], [0, 0, 0, 0, 0, 0, 0, 0, 0x44, 0x33, 0x22, 0x11, 0, 0, 0, 0]);
+  const c = m.counters()["RAM0.S0"];
+  assert.equal([c.reads, c.writes, c.writeBytes, c.faults], [1, bad.length, 4 * bad.length, 0]);
+  assert.is(m.totals().unmappedFaults, 6 * bad.length);
+});
+
 test("decoding: an access straddling two on sections is split between them, little-endian", () => {
   const m = mcu();
   m.write32(0x200000fe, 0xa1b2c3d4);
