@@ -19,6 +19,7 @@ export * from "./entries/onesize.js";
 // -- GranularHeap and MemoryManager
 export * from "./entries/granular.js";
 export * from "./entries/memory-manager.js";
+export { MEMORY_NORMAL, MEMORY_SHARED, MEMORY_OTHER } from "./alloc/memory-manager.js";
 // -- Bank manager and its placement policies (src/power)
 export { BankManager } from "./power/bank-manager.js";
 export type { BankManagerOptions, BankStats, LostAllocation, ReservedSpan } from "./power/bank-manager.js";

@@ -148,8 +148,10 @@ export class GranularHeap {
   /** Negative errno of this heap object's most recent failed call, 0 before any. */
   lastError: number;
   _watchers: Watcher[] | null;
-  /** The allocator named to watchers: the heap, or the MemoryManager it belongs to. */
+  /** The allocator named to watchers and told of failures (lastError): the heap, or the MemoryManager it belongs to. */
   _who: any;
+  /** A MemoryManager's shared heap, when this is the manager's heap of normal memory (free and stats take it in); else null. */
+  _next: GranularHeap | null;
   /** The memory port the region lives in (the heap itself never accesses it). */
   memory: Memory;
   /** First address of the region. */
@@ -292,6 +294,7 @@ export class GranularHeap {
     this.lastError = 0;
     this._watchers = null;
     this._who = this;
+    this._next = null;
     this.memory = memory;
     this.base = base;
     this.blockSize = gr;
@@ -321,49 +324,190 @@ export class GranularHeap {
    * Never throws, never touches memory. Watchers see the allocation. O(W)
    * worst case.
    */
-  allocate(size: number, alignment?: number, hint?: number): number {
+  allocate(size: number, alignment?: number, hint?: number): number;
+  /**
+   * @internal `how` 1: `fit`'s question (the first fit at or above the hint
+   * only; nothing marked, counted or watched; lastError only for -EINVAL).
+   * `how` 2: MemoryManager.allocateShared's try (no room is -1, with
+   * nothing counted and lastError left alone, so that it can spill).
+   */
+  allocate(size: number, alignment: number | undefined, hint: number | undefined, how: number): number;
+  // The search, inlined (one function on the board for allocate and fit): the
+  // search for n granules at a granule ≡ o (mod a) starts at the bound cached
+  // for n (or at the hint's granule p when that is higher). a = 1: a word at
+  // a time: a free run carried in from lower words is closed by the low clear
+  // bits of the next word; a run inside a word is found by and-ing the clear
+  // bits with themselves shifted (log n steps); the high clear bits start the
+  // next carried run. When the scan began at the bound, no run of n or more
+  // starts below the word found afterwards, so the bounds of every k ≥ n are
+  // raised to it. a > 1: free run by free run. A hint finds nothing from its
+  // granule (rounded up): then, except for fit, the search runs again from
+  // the bottom.
+  allocate(size: number, alignment?: number, hint?: number, how?: number): number {
     var s = this._state,
       u = this._used,
+      nw = this._words,
+      sh = this._shift,
+      G = this._granules,
+      a = 1,
+      o = 0,
+      h = 0,
       n = 0,
       r = 0,
-      g,
+      g = -EINVAL,
+      p,
+      run,
+      start,
+      v,
+      x,
+      k,
+      t,
       i,
       j,
-      b,
-      l,
+      m,
+      exact,
       w;
     if (this._enter !== null) this._enter();
-    g = this._place(size, alignment, hint, false);
+    if (
+      size === size >>> 0 &&
+      size !== 0 &&
+      (alignment === undefined || (alignment === alignment >>> 0 && alignment !== 0 && (alignment & (alignment - 1)) === 0)) &&
+      (hint === undefined || hint === null || hint === hint >>> 0)
+    ) {
+      g = -ENOMEM;
+      if (alignment !== undefined && alignment > this.granule) {
+        a = alignment >>> sh;
+        o = ((alignment - (this._base % alignment)) % alignment) >>> sh;
+        // no granule of the region has the alignment: a request that can never succeed
+        if (o !== 0 && o >= G) g = -EINVAL;
+      }
+      n = ((size - 1) >>> sh) + 1;
+      // the hint's granule, rounded up; a hint at or below the base is the bottom, one above the region finds nothing
+      if (hint && hint > this._base) h = hint - this._base < this.size ? (hint - this._base + this._granuleMask) >>> sh : G;
+      while (g === -ENOMEM && n <= G - s[S_USED]) {
+        p = h;
+        i = s[S_RUN + (n < 32 ? n : 32)];
+        if (i < s[S_FULL]) i = s[S_FULL];
+        if (a === 1) {
+          run = 0;
+          start = 0;
+          m = 0;
+          exact = true;
+          if (p > i << 5) {
+            // start at the hint: the granules below it in its word count as used
+            i = p >> 5;
+            m = (1 << (p & 31)) - 1;
+            exact = false;
+          }
+          for (; i < nw; i++) {
+            v = u[i] | m;
+            m = 0;
+            if (v === 0) {
+              if (run === 0) start = i << 5;
+              run += 32;
+              if (run >= n) {
+                g = start;
+                break;
+              }
+              continue;
+            }
+            if (v === -1) {
+              run = 0;
+              continue;
+            }
+            if (run !== 0 && run + BIT[((v & -v) * 0x077cb531) >>> 27] >= n) {
+              g = start;
+              break;
+            }
+            if (n < 32) {
+              x = ~v;
+              for (k = 1; k + k <= n; k += k) x &= x >>> k;
+              if (k < n) x &= x >>> (n - k);
+              if (x !== 0) {
+                g = (i << 5) + BIT[((x & -x) * 0x077cb531) >>> 27];
+                break;
+              }
+            }
+            t = clz !== null ? clz(v) : 31 - ((Math.log(v >>> 0) / Math.LN2 + 1e-13) | 0);
+            run = t;
+            start = (i << 5) + 32 - t;
+          }
+          if (exact && n <= 32) {
+            t = g < 0 ? nw : g >> 5;
+            for (k = S_RUN + n; k <= S_RUN + 32 && s[k] < t; k++) s[k] = t;
+          }
+        } else {
+          if (p < i << 5) p = i << 5;
+          for (;;) {
+            // x: the free granules at or after p, in p's word or the next word with one
+            i = p >> 5;
+            if (i >= nw) break;
+            x = ~u[i] >>> (p & 31);
+            if (x === 0) {
+              for (i++; i < nw && u[i] === -1; i++);
+              if (i >= nw) break;
+              p = i << 5;
+              x = ~u[i];
+            }
+            // the first free granule f = p + ..., the first aligned granule t from there
+            p += BIT[((x & -x) * 0x077cb531) >>> 27];
+            t = p + ((o - p) & (a - 1));
+            if (t + n > G) break;
+            // p: the first used granule after the free one (the tail bits past the last granule are used)
+            i = p >> 5;
+            x = u[i] >>> (p & 31);
+            if (x === 0) {
+              for (i++; i < nw && u[i] === 0; i++);
+              p = i << 5;
+              x = i < nw ? u[i] : 1;
+            }
+            p += BIT[((x & -x) * 0x077cb531) >>> 27];
+            if (t + n <= p) {
+              g = t;
+              break;
+            }
+          }
+        }
+        if (h === 0 || how === 1) break;
+        h = 0;
+      }
+    }
     if (g < 0) {
-      this.lastError = g;
-      g = g === -ENOMEM ? S_FAILED : S_REJECTED;
-      s[g] = (s[g] + 1) | 0;
-    } else {
+      if (!how || g === -EINVAL) {
+        // the heap's and its manager's (_who: the heap itself when it has none)
+        this.lastError = this._who.lastError = g;
+        if (how !== 1) {
+          g = g === -ENOMEM ? S_FAILED : S_REJECTED;
+          s[g] = (s[g] + 1) | 0;
+        }
+      } else if (how === 2) r = -1;
+    } else if (how === 1) r = this._base + g * this.granule;
+    else {
       // mark granules [g, g + n) used and g + n - 1 an end; move the full-word mark past full words
-      n = ((size - 1) >>> this._shift) + 1;
       i = g >> 5;
-      b = g & 31;
-      l = g + n - 1;
-      j = l >> 5;
-      if (i === j) u[i] |= (b + n === 32 ? -1 : (1 << (b + n)) - 1) & (-1 << b);
+      k = g & 31;
+      t = g + n - 1;
+      j = t >> 5;
+      if (i === j) u[i] |= (k + n === 32 ? -1 : (1 << (k + n)) - 1) & (-1 << k);
       else {
-        u[i] |= -1 << b;
-        for (b = i + 1; b < j; b++) u[b] = -1;
-        u[j] |= (l & 31) === 31 ? -1 : (1 << ((l & 31) + 1)) - 1;
+        u[i] |= -1 << k;
+        for (k = i + 1; k < j; k++) u[k] = -1;
+        u[j] |= (t & 31) === 31 ? -1 : (1 << ((t & 31) + 1)) - 1;
       }
-      this._ends[j] |= 1 << (l & 31);
-      b = s[S_FULL];
-      if (b >= i && b <= j) {
-        while (b < this._words && u[b] === -1) b++;
-        s[S_FULL] = b;
+      this._ends[j] |= 1 << (t & 31);
+      k = s[S_FULL];
+      if (k >= i && k <= j) {
+        while (k < nw && u[k] === -1) k++;
+        s[S_FULL] = k;
       }
-      b = s[S_USED] += n;
-      if (b > s[S_PEAK]) s[S_PEAK] = b;
+      k = s[S_USED] += n;
+      if (k > s[S_PEAK]) s[S_PEAK] = k;
       s[S_LIVE]++;
       r = this._base + g * this.granule;
+      w = this._watchers;
     }
     if (this._exit !== null) this._exit();
-    if (r !== 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onAlloc(r, n * this.granule, this._who);
+    if (w) for (i = 0; i < w.length; i++) w[i].onAlloc(r, n * this.granule, this._who);
     return r;
   }
 
@@ -378,10 +522,12 @@ export class GranularHeap {
    * not on a granule, free, inside an allocation, freed already); -EINVAL
    * when `address` is not a number or `size` does not match. A refused call
    * frees nothing and sets lastError. Watchers see the free.
+   * A MemoryManager's heap of normal memory passes an address in its shared
+   * region on to that heap (`_next`).
    * O(1) + O(n / 32) + O(r / 32) (r: the free run it merges into).
    */
   free(address: number, size?: number): number {
-    var s = this._state,
+    var s: any = this._next,
       u = this._used,
       e = this._ends,
       sh = this._shift,
@@ -398,6 +544,8 @@ export class GranularHeap {
       x,
       w;
     if (address === 0) return 0;
+    if (s !== null && address >= s._base && address - s._base < s.size) return s.free(address, size);
+    s = this._state;
     if (this._enter !== null) this._enter();
     if (typeof address === "number") {
       r = -EFAULT;
@@ -476,7 +624,7 @@ export class GranularHeap {
     }
     if (r !== 0) {
       s[S_REJECTED] = (s[S_REJECTED] + 1) | 0;
-      this.lastError = r;
+      this.lastError = this._who.lastError = r;
     }
     if (this._exit !== null) this._exit();
     if (r === 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onFree(address, n * this.granule, this._who);
@@ -484,172 +632,30 @@ export class GranularHeap {
   }
 
   /**
-   * Where allocate(size, alignment, hint) places a request now: the first
-   * granule of the first fit at or above the hint's granule (rounded up),
-   * else (unless `atHint`, for fit) the first fit from the bottom. Returns
-   * the granule, -ENOMEM (no fit) or -EINVAL (a bad argument, or an
-   * alignment no granule of the region has). Changes nothing but the run
-   * bounds; without the hooks (its callers take them).
-   *
-   * The search for n granules at a granule ≡ o (mod a) starts at the bound
-   * cached for n (or at the hint's granule p when that is higher). a = 1: a
-   * word at a time: a free run carried in from lower words is closed by the
-   * low clear bits of the next word; a run inside a word is found by and-ing
-   * the clear bits with themselves shifted (log n steps); the high clear
-   * bits start the next carried run. When the scan began at the bound, no
-   * run of n or more starts below the word found afterwards, so the bounds
-   * of every k ≥ n are raised to it. a > 1: free run by free run.
-   */
-  _place(size: number, alignment: number | undefined, hint: number | undefined, atHint: boolean): number {
-    var s = this._state,
-      u = this._used,
-      nw = this._words,
-      sh = this._shift,
-      a = 1,
-      o = 0,
-      h = 0,
-      p,
-      n,
-      run,
-      start,
-      g,
-      v,
-      x,
-      k,
-      t,
-      i,
-      m,
-      exact;
-    if (
-      size !== size >>> 0 ||
-      size === 0 ||
-      (alignment !== undefined && (alignment !== alignment >>> 0 || alignment === 0 || (alignment & (alignment - 1)) !== 0)) ||
-      (hint !== undefined && hint !== null && hint !== hint >>> 0)
-    )
-      return -EINVAL;
-    if (alignment !== undefined && alignment > this.granule) {
-      a = alignment >>> sh;
-      o = ((alignment - (this._base % alignment)) % alignment) >>> sh;
-      // no granule of the region has the alignment: a request that can never succeed
-      if (o >= this._granules) return -EINVAL;
-    }
-    n = ((size - 1) >>> sh) + 1;
-    if (n > this._granules - s[S_USED]) return -ENOMEM;
-    // the hint's granule, rounded up; a hint at or below the base is the bottom, one above the region finds nothing
-    if (hint && hint > this._base) h = hint - this._base < this.size ? (hint - this._base + this._granuleMask) >>> sh : this._granules;
-    if (h >= this._granules) {
-      if (atHint) return -ENOMEM;
-      h = 0;
-    }
-    for (;;) {
-      g = -1;
-      p = h;
-      i = s[S_RUN + (n < 32 ? n : 32)];
-      if (i < s[S_FULL]) i = s[S_FULL];
-      if (a === 1) {
-        run = 0;
-        start = 0;
-        m = 0;
-        exact = true;
-        if (p > i << 5) {
-          // start at the hint: the granules below it in its word count as used
-          i = p >> 5;
-          m = (1 << (p & 31)) - 1;
-          exact = false;
-        }
-        for (; i < nw; i++) {
-          v = u[i] | m;
-          m = 0;
-          if (v === 0) {
-            if (run === 0) start = i << 5;
-            run += 32;
-            if (run >= n) {
-              g = start;
-              break;
-            }
-            continue;
-          }
-          if (v === -1) {
-            run = 0;
-            continue;
-          }
-          if (run !== 0 && run + BIT[((v & -v) * 0x077cb531) >>> 27] >= n) {
-            g = start;
-            break;
-          }
-          if (n < 32) {
-            x = ~v;
-            for (k = 1; k + k <= n; k += k) x &= x >>> k;
-            if (k < n) x &= x >>> (n - k);
-            if (x !== 0) {
-              g = (i << 5) + BIT[((x & -x) * 0x077cb531) >>> 27];
-              break;
-            }
-          }
-          t = clz !== null ? clz(v) : 31 - ((Math.log(v >>> 0) / Math.LN2 + 1e-13) | 0);
-          run = t;
-          start = (i << 5) + 32 - t;
-        }
-        if (exact && n <= 32) {
-          t = g < 0 ? nw : g >> 5;
-          for (k = S_RUN + n; k <= S_RUN + 32 && s[k] < t; k++) s[k] = t;
-        }
-      } else {
-        if (p < i << 5) p = i << 5;
-        for (;;) {
-          // x: the free granules at or after p, in p's word or the next word with one
-          i = p >> 5;
-          if (i >= nw) break;
-          x = ~u[i] >>> (p & 31);
-          if (x === 0) {
-            for (i++; i < nw && u[i] === -1; i++);
-            if (i >= nw) break;
-            p = i << 5;
-            x = ~u[i];
-          }
-          // the first free granule f = p + ..., the first aligned granule t from there
-          p += BIT[((x & -x) * 0x077cb531) >>> 27];
-          t = p + ((o - p) & (a - 1));
-          if (t + n > this._granules) break;
-          // p: the first used granule after the free one (the tail bits past the last granule are used)
-          i = p >> 5;
-          x = u[i] >>> (p & 31);
-          if (x === 0) {
-            for (i++; i < nw && u[i] === 0; i++);
-            p = i << 5;
-            x = i < nw ? u[i] : 1;
-          }
-          p += BIT[((x & -x) * 0x077cb531) >>> 27];
-          if (t + n <= p) {
-            g = t;
-            break;
-          }
-        }
-      }
-      if (g >= 0) return g;
-      if (h === 0 || atHint) return -ENOMEM;
-      h = 0;
-    }
-  }
-
-  /**
    * The contract's statistics (bytes as charged: whole granules), written
    * into `out` when it is an object (else a fresh one): used, free, peak
    * (since construction or resetPeak), count (live allocations), failures
    * (failed allocations and refused frees). One snapshot under one critical
-   * section. O(1).
+   * section. A MemoryManager's heap of normal memory adds its shared heap's
+   * (`_next`), each in its own critical section. O(1).
    */
   stats(out?: AllocStats): AllocStats {
-    var s = this._state,
-      gr = this.granule,
-      r = typeof out === "object" && out !== null ? out : ({} as AllocStats);
-    if (this._enter !== null) this._enter();
-    r.used = s[S_USED] * gr;
-    r.free = (this._granules - s[S_USED]) * gr;
-    r.peak = s[S_PEAK] * gr;
-    r.count = s[S_LIVE];
-    r.failures = s[S_FAILED] + s[S_REJECTED];
-    if (this._exit !== null) this._exit();
+    var h: GranularHeap | null = this,
+      r = typeof out === "object" && out !== null ? out : ({} as AllocStats),
+      s,
+      gr;
+    r.used = r.free = r.peak = r.count = r.failures = 0;
+    for (; h !== null; h = h._next) {
+      s = h._state;
+      gr = h.granule;
+      if (h._enter !== null) h._enter();
+      r.used += s[S_USED] * gr;
+      r.free += (h._granules - s[S_USED]) * gr;
+      r.peak += s[S_PEAK] * gr;
+      r.count += s[S_LIVE];
+      r.failures += s[S_FAILED] + s[S_REJECTED];
+      if (h._exit !== null) h._exit();
+    }
     return r;
   }
 
@@ -679,11 +685,6 @@ export class GranularHeap {
    * sections that are on (src/power/policies.ts). O(W) worst case.
    */
   fit(size: number, alignment?: number, hint?: number): number {
-    var g;
-    if (this._enter !== null) this._enter();
-    g = this._place(size, alignment, hint, true);
-    if (this._exit !== null) this._exit();
-    if (g === -EINVAL) this.lastError = g;
-    return g < 0 ? 0 : this._base + g * this.granule;
+    return this.allocate(size, alignment, hint, 1);
   }
 }

@@ -28,8 +28,9 @@
  */
 import type { Memory } from "../hal/ports.js";
 import type { AllocStats, Watcher } from "./api.js";
-import { EBUSY, EEXIST, EFAULT, EINVAL, ENOMEM, fail, makeError } from "../core/errors.js";
-import { rangeText, releaseRegion } from "../hal/claims.js";
+import { EBUSY, EEXIST, EINVAL, fail, makeError } from "../core/errors.js";
+import type { Store } from "../core/storage.js";
+import { rangeText } from "../hal/claims.js";
 import { GranularHeap, type GranularHeapOptions } from "./granular-heap.js";
 
 /** memoryType(): the address lies in the normal heap's region. */
@@ -96,42 +97,98 @@ export function findRegion(board: { regions?: RegionLike[] }, name: string): Reg
   return null;
 }
 
-var theInstance: MemoryManager | null = null;
-
 /**
  * The memory manager. `MemoryManager.getInstance()` is the process-wide
  * singleton of the BasicMemManager note; `new MemoryManager(memory?, options?)` makes an
  * independent one (set up at once when `options` is given).
+ *
+ * The manager is itself a view of its normal heap: it holds the normal
+ * heap's fields (its stores are `normalHeap`'s, as a heap attached to them),
+ * so `allocate`, `free`, `stats` and `watch` are GranularHeap's own functions
+ * (no function of the manager's in between), and its `_next` is the shared
+ * heap, which GranularHeap's `free` and `stats` take in. Before initNormal
+ * the fields are an empty heap's: no granules (allocate finds no room) and a
+ * state block of its failure counters only.
  */
 export class MemoryManager {
-  // the fields the run-time verbs read come first (Espruino looks properties up in creation order)
-  /** The normal heap (read it, do not assign it), or null before initNormal. */
-  normalHeap: GranularHeap | null;
-  /** The shared heap (read it, do not assign it), or null before initShared. Its `base` and `size` are the shared region's. */
-  sharedHeap: GranularHeap | null;
-  /** Negative errno of the most recent failed call, 0 before any. */
+  // the normal heap's fields first, in GranularHeap's order (Espruino looks properties up in creation order)
+  _state: Store;
+  _used: Store | null;
+  _ends: Store | null;
+  _shift: number;
+  _enter: (() => void) | null;
+  _exit: (() => void) | null;
+  _base: number;
+  _granules: number;
+  _words: number;
+  _granuleMask: number;
+  /** The normal heap's granule (0 before initNormal). */
+  granule: number;
+  /** Bytes managed in the normal region (0 before initNormal). */
+  size: number;
+  /** Negative errno of the most recent failed call (of the manager, or of one of its heaps), 0 before any. */
   lastError: number;
-  _failures: number;
-  /** Shared requests served from normal memory (spilled). */
-  spills: number;
   /** The manager's watchers: its heaps share this list (see watch). */
   _watchers: Watcher[];
-  /** Why the last init call was refused, as the Error the constructor throws; its `at` is the failure count then (a later failure makes it stale). */
-  _initError: Error | null;
+  _who: MemoryManager;
   /** The normal region's memory port (or the one given to the constructor; null when none). */
   memory: Memory | null;
   /** First address of the normal region (0 before initNormal). */
   base: number;
-  /** Bytes managed in the normal region (0 before initNormal). */
-  size: number;
   /** The normal heap's granule (0 before initNormal). */
   blockSize: number;
+  /** Granules of the normal heap (0 before initNormal). */
+  granules: number;
+  /** The shared heap (GranularHeap's free and stats take it in), or null. */
+  _next: GranularHeap | null;
+  /** The normal heap (read it, do not assign it), or null before initNormal: a heap object over the manager's stores. */
+  normalHeap: GranularHeap | null;
+  /** The shared heap (read it, do not assign it), or null before initShared. Its `base` and `size` are the shared region's. */
+  sharedHeap: GranularHeap | null;
+  /** Shared requests served from normal memory (spilled). */
+  spills: number;
+  /** Why the last init call was refused, as the Error the constructor throws; its `at` is the failure count then (a later failure makes it stale). */
+  _initError: Error | null;
   /** Name of the shared region, "" before initShared (the design note's get_shared_memory_name). */
   sharedName: string;
 
   /** The shared-region names in use by the managers of this realm (the design note's shm name space). */
   static _names: string[] = [];
 
+  /**
+   * `size` bytes of normal memory, as GranularHeap.allocate (the same
+   * function): `alignment` a power of two (default: the granule), first fit
+   * at or above `hint`. Returns the address, or 0 with lastError -ENOMEM (no
+   * room, or no normal memory set up) or -EINVAL (a bad argument, also
+   * before initNormal). O(W) worst case (W = bitmap words).
+   */
+  declare allocate: (size: number, alignment?: number, hint?: number) => number;
+  /**
+   * Give back the allocation that starts at `address`, in either region, as
+   * GranularHeap.free (the same function; it passes an address in the
+   * shared region on to the shared heap). `size`, when given (not undefined
+   * or null), must round to the allocation's granules. Returns 0 (also for
+   * address 0, a no-op); -EFAULT when the address is no live allocation's
+   * start in either region (foreign, double free, inside an allocation);
+   * -EINVAL when it is not a number or the size does not match (nothing is
+   * freed). O(1) + O(n / 32).
+   */
+  declare free: (address: number, size?: number) => number;
+  /**
+   * The seed's deallocate(address, size): the same function as `free`, with
+   * the size the allocation was made with (or any size that rounds to the
+   * same granules). 0 for address 0 whatever the size. O(1) + O(n / 32).
+   */
+  declare deallocate: (address: number, size: number) => number;
+  /**
+   * Both heaps' statistics summed (GranularHeap.stats, the same function),
+   * into `out` when it is an object (else a fresh one): used, free, count;
+   * peak is the sum of the heaps' peaks (at least the combined peak);
+   * failures are the failed calls on the manager and its heaps (a spilled
+   * allocation is none; a shared heap's include those of other managers and
+   * threads attached to it). O(1).
+   */
+  declare stats: (out?: AllocStats) => AllocStats;
   /**
    * Add a watcher of the manager: it sees every allocation and free in
    * either region (also one set up later), from every verb, with the manager
@@ -140,17 +197,23 @@ export class MemoryManager {
    * GranularHeap.prototype.watch: the heaps share the manager's list.
    */
   declare watch: (watcher: Watcher) => number;
+  /** (debug add-on) The singleton of the design note (made on first use): a board program keeps its own manager in a variable. O(1). */
+  declare static getInstance: () => MemoryManager;
   /**
-   * The seed's deallocate(address, size): the same function as `free`, with
-   * the size the allocation was made with (or any size that rounds to the
-   * same granules). 0 for address 0 whatever the size. O(1) + O(n / 32).
+   * (debug add-on) Set up the shared region, once, under a name no other
+   * manager of this realm uses: `initNormal(config, true)`, which a board
+   * program calls (or it passes `options.shared` to the constructor).
+   * Returns 0; -EBUSY when it is already set up (or as initNormal); -EINVAL
+   * for an empty or non-string name or a bad config (as initNormal); -EEXIST
+   * when the name is in use (the other region is left alone).
+   * O(size / granule / 32).
    */
-  declare deallocate: (address: number, size: number) => number;
+  declare initShared: (config: SharedMemoryConfig) => number;
   /** (debug add-on) Whether `address` lies in the normal or the shared region (allocated or not). O(1). */
   declare owns: (address: number) => boolean;
   /** (debug add-on) Remove a watcher of the manager: 0, or -ENOENT. O(watchers). */
   declare unwatch: (watcher: Watcher) => number;
-  /** (debug add-on) Both heaps' peaks := their use now (and their failure counts := 0); this manager's failures := 0. O(1). */
+  /** (debug add-on) Both heaps' peaks := their use now, and their failure counts := 0 (also the count kept before initNormal). O(1). */
   declare resetPeak: () => void;
   /**
    * (debug add-on) Close both heaps (their claims end) and release the
@@ -180,77 +243,29 @@ export class MemoryManager {
    * would have refused with (EINVAL, EBUSY, EEXIST), and nothing stays set up.
    */
   constructor(memory?: Memory, options?: MemoryManagerOptions) {
-    var h: any;
+    var h: any, c: any;
     if (memory !== undefined && memory !== null && typeof memory.read8 !== "function")
       throw makeError("EINVAL", "memory must be a Memory port, got " + memory);
-    this.normalHeap = null;
-    this.sharedHeap = null;
-    this.lastError = 0;
-    this._failures = 0;
-    this.spills = 0;
+    // an empty heap's fields: no granules, and a state block of the counters it keeps (failures)
+    this._state = [0, 0, 0, 0, 0, 0, 0];
+    this._used = this._ends = this._enter = this._exit = null;
+    this._shift = this._base = this._granules = this._words = this._granuleMask = this.granule = this.size = this.lastError = 0;
     this._watchers = [];
-    this._initError = null;
+    this._who = this;
     this.memory = memory || null;
-    this.base = 0;
-    this.size = 0;
-    this.blockSize = 0;
+    this.base = this.blockSize = this.granules = this.spills = 0;
+    this._next = this.normalHeap = this.sharedHeap = this._initError = null;
     this.sharedName = "";
     // initNormal refuses options that are not an object; GranularHeap reads only its own options (`shared` is passed along unread)
     if (
       options !== undefined &&
-      (this.initNormal(options) !== 0 || (options.shared !== undefined && this.initShared(options.shared) !== 0))
+      (this.initNormal(options) !== 0 || (options.shared !== undefined && this.initNormal(options.shared, true) !== 0))
     ) {
-      // the normal heap has no allocations yet: give its region back
-      if ((h = this.normalHeap) !== null) releaseRegion(h.memory, h._state);
+      // the normal heap has no allocations yet: give its region back (releaseRegion's work, written
+      // here: the port's claims are [start, end, owner] triples, the owner the heap's state store)
+      if ((h = this.normalHeap) !== null) (c = h.memory._claims).splice(c.indexOf(h._state) - 2, 3);
       throw this._initError;
     }
-  }
-
-  /** The singleton (made on first use). O(1). */
-  static getInstance(): MemoryManager {
-    return theInstance || (theInstance = new MemoryManager());
-  }
-
-  /**
-   * `size` bytes of normal memory, as GranularHeap.allocate: `alignment` a
-   * power of two (default: the granule), first fit at or above `hint`.
-   * Returns the address, or 0 with lastError -ENOMEM (no room, or no normal
-   * memory set up) or -EINVAL (a bad argument). O(W) worst case (W = bitmap
-   * words).
-   */
-  allocate(size: number, alignment?: number, hint?: number): number {
-    var h = this.normalHeap,
-      a = h === null ? 0 : h.allocate(size, alignment, hint);
-    if (a === 0) {
-      this.lastError = h === null ? -ENOMEM : h.lastError;
-      this._failures++;
-    }
-    return a;
-  }
-
-  /**
-   * Give back the allocation that starts at `address`, in either region.
-   * `size`, when given (not undefined or null), must round to the
-   * allocation's granules. Returns 0 (also for address 0, a no-op); -EFAULT
-   * when the address is no live allocation's start in either region
-   * (foreign, double free, inside an allocation); -EINVAL when it is not a
-   * number or the size does not match (nothing is freed). O(1) + O(n / 32).
-   */
-  free(address: number, size?: number): number {
-    var t = this.memoryType(address),
-      r =
-        address === 0
-          ? 0
-          : t !== MEMORY_OTHER
-            ? (t === MEMORY_SHARED ? this.sharedHeap! : this.normalHeap!).free(address, size)
-            : typeof address === "number"
-              ? -EFAULT
-              : -EINVAL;
-    if (r !== 0) {
-      this.lastError = r;
-      this._failures++;
-    }
-    return r;
   }
 
   /**
@@ -261,59 +276,21 @@ export class MemoryManager {
    */
   allocateShared(size: number, alignment?: number, hint?: number): number {
     var h = this.sharedHeap,
-      a = h === null ? 0 : h.allocate(size, alignment, hint);
-    if (a === 0) {
-      if (h !== null && h.lastError !== -ENOMEM) {
-        this.lastError = h.lastError;
-        this._failures++;
-      } else if ((a = this.allocate(size, alignment, hint)) !== 0) this.spills++;
-    }
+      a = h === null ? -1 : h.allocate(size, alignment, hint, 2);
+    if (a < 0 && (a = this.allocate(size, alignment, hint)) !== 0) this.spills++;
     return a;
   }
 
   /** MEMORY_SHARED, MEMORY_NORMAL or MEMORY_OTHER: which region `address` lies in (not whether it is allocated). O(1). */
   memoryType(address: number): string {
-    var s = this.sharedHeap,
-      n = this.normalHeap;
+    var s = this._next;
     return typeof address !== "number" || address === 0
       ? MEMORY_OTHER
       : s !== null && address >= s.base && address - s.base < s.size
         ? MEMORY_SHARED
-        : n !== null && address >= n.base && address - n.base < n.size
+        : address >= this.base && address - this.base < this.size
           ? MEMORY_NORMAL
           : MEMORY_OTHER;
-  }
-
-  /**
-   * Both heaps' statistics summed, into `out` when it is an object (else a
-   * fresh one): used, free, count; peak is the sum of the heaps' peaks (at
-   * least the combined peak); failures are this manager's failed calls (a
-   * spilled allocation is none). O(1).
-   */
-  stats(out?: AllocStats): AllocStats {
-    var r = typeof out === "object" && out !== null ? out : ({} as AllocStats),
-      h = this.normalHeap,
-      u = 0,
-      f = 0,
-      p = 0,
-      c = 0,
-      k;
-    for (k = 0; k < 2; k++) {
-      if (h !== null) {
-        h.stats(r);
-        u += r.used;
-        f += r.free;
-        p += r.peak;
-        c += r.count;
-      }
-      h = this.sharedHeap;
-    }
-    r.used = u;
-    r.free = f;
-    r.peak = p;
-    r.count = c;
-    r.failures = this._failures;
-    return r;
   }
 
   /**
@@ -330,7 +307,9 @@ export class MemoryManager {
     var c: any = config,
       other = shared ? this.normalHeap : this.sharedHeap,
       name = c && c.name,
-      h: any;
+      h: any,
+      k: any,
+      t;
     try {
       if ((shared ? this.sharedHeap : this.normalHeap) !== null)
         fail("EBUSY", (shared ? "shared" : "normal") + " memory is already set up");
@@ -341,7 +320,8 @@ export class MemoryManager {
       h = new GranularHeap(c.memory || this.memory, c);
       // two ports may map the same addresses: memoryType must still tell the regions apart
       if (other !== null && h.base < other.base + other.size && other.base < h.base + h.size) {
-        releaseRegion(h.memory, h._state);
+        // give the region back, as the constructor does
+        (k = h.memory._claims).splice(k.indexOf(h._state) - 2, 3);
         fail(
           "EBUSY",
           "the region " +
@@ -352,39 +332,38 @@ export class MemoryManager {
       }
     } catch (e) {
       // the failure count then, so that the add-on's text is of this refusal only until a later failure
-      (e as any).at = this._failures;
+      (e as any).at = this.stats().failures;
       this._initError = e as Error;
       c = (e as any).code;
       return (this.lastError = c === "EBUSY" ? -EBUSY : c === "EEXIST" ? -EEXIST : -EINVAL);
     }
-    // the heap names the manager to its watchers, which are the manager's
+    // the heap names the manager to its watchers, which are the manager's, and tells it its failures
     h._watchers = this._watchers;
     h._who = this;
     if (shared) {
-      this.sharedHeap = h;
+      this.sharedHeap = this._next = h;
       this.sharedName = name;
       MemoryManager._names.push(name);
     } else {
+      // the manager becomes a view of the new heap: its fields (the lastError, watchers and shared
+      // heap stay the manager's), and the failures counted before, kept in its state block
+      t = this._state;
+      c = this.lastError;
+      for (k in h) if (h.hasOwnProperty(k)) (this as any)[k] = h[k];
+      this._next = this.sharedHeap;
+      this.lastError = c;
       this.normalHeap = h;
-      this.memory = h.memory;
-      this.base = h.base;
-      this.size = h.size;
-      this.blockSize = h.blockSize;
+      // the state block's refused-for-no-room and refused-for-bad-arguments counts (src/alloc/granular-heap.ts)
+      k = this._state;
+      k[5] += t[5];
+      k[6] += t[6];
     }
     return 0;
   }
-
-  /**
-   * Set up the shared region, once, under a name no other manager of this
-   * realm uses. Returns 0; -EBUSY when it is already set up (or as
-   * initNormal); -EINVAL for an empty or non-string name or a bad config (as
-   * initNormal); -EEXIST when the name is in use (the other region is left
-   * alone). O(size / granule / 32).
-   */
-  initShared(config: SharedMemoryConfig): number {
-    return this.initNormal(config, true);
-  }
 }
 
+// GranularHeap's functions, working on the manager's fields (a slot each on the board, no function)
+MemoryManager.prototype.allocate = GranularHeap.prototype.allocate as any;
+MemoryManager.prototype.free = MemoryManager.prototype.deallocate = GranularHeap.prototype.free as any;
+MemoryManager.prototype.stats = GranularHeap.prototype.stats as any;
 MemoryManager.prototype.watch = GranularHeap.prototype.watch as any;
-MemoryManager.prototype.deallocate = MemoryManager.prototype.free;

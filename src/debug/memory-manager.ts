@@ -4,6 +4,9 @@
  *
  * - the contract's members a production board does without: `owns(address)`,
  *   `resetPeak()`, `unwatch(watcher)`, `close()`;
+ * - the design note's `MemoryManager.getInstance()` (the singleton) and
+ *   `initShared(config)` (`initNormal(config, true)`, which a board calls,
+ *   or it passes `options.shared` to the constructor);
  * - `invariantsHold()`: both heaps' counters are in range. O(1).
  * - `validate()`: both heaps' full checks: null, or the first problem,
  *   prefixed "normal: " or "shared: ". O(W).
@@ -19,14 +22,27 @@
  * `close` here use theirs, so the GranularHeap add-on must be
  * installed too (installDebug does both). Only the class's type is imported.
  */
-import type { MemoryManager } from "../alloc/memory-manager.js";
+import type { MemoryManager, SharedMemoryConfig } from "../alloc/memory-manager.js";
 import type { Watcher } from "../alloc/api.js";
 import { EBUSY, ENOENT, ENOMEM, errnoNames } from "../core/errors.js";
 import { granularErrorText } from "./granular-heap.js";
 
+var theInstance: MemoryManager | null = null;
+
 /** Install the debug members onto MemoryManager (`C`, the class). */
 export function debugMemoryManager(C: any): void {
   var P = C.prototype;
+
+  // the design note's singleton (on a board, a program keeps its manager in a variable)
+  C.getInstance = function (): MemoryManager {
+    return theInstance || (theInstance = new C());
+  };
+
+  // the design note's init_shared: initNormal's work with its second argument (what a board calls, when
+  // it does not pass options.shared to the constructor)
+  P.initShared = function (this: MemoryManager, config: SharedMemoryConfig): number {
+    return this.initNormal(config, true);
+  };
 
   P.owns = function (this: MemoryManager, address: number): boolean {
     return this.memoryType(address) !== "OTHER";
@@ -41,10 +57,12 @@ export function debugMemoryManager(C: any): void {
     return 0;
   };
 
+  // the manager's state block is the normal heap's (before initNormal: the failures counted so far)
   P.resetPeak = function (this: MemoryManager): void {
+    var s = this._state;
     if (this.normalHeap !== null) this.normalHeap.resetPeak();
+    else s[5] = s[6] = 0;
     if (this.sharedHeap !== null) this.sharedHeap.resetPeak();
-    this._failures = 0;
   };
 
   P.close = function (this: MemoryManager): number {
@@ -59,13 +77,13 @@ export function debugMemoryManager(C: any): void {
       i = names.indexOf(this.sharedName);
       if (i >= 0) names.splice(i, 1);
     }
-    this.normalHeap = null;
-    this.sharedHeap = null;
-    this.base = 0;
-    this.size = 0;
-    this.blockSize = 0;
+    // an empty heap's fields again (as the constructor leaves them)
+    this._state = [0, 0, 0, 0, 0, 0, 0];
+    this._used = this._ends = this._enter = this._exit = null;
+    this._shift = this._base = this._granules = this._words = this._granuleMask = this.granule = this.size = 0;
+    this.base = this.blockSize = this.granules = this.spills = 0;
+    this._next = this.normalHeap = this.sharedHeap = null;
     this.sharedName = "";
-    this.spills = 0;
     return 0;
   };
 
@@ -74,7 +92,8 @@ export function debugMemoryManager(C: any): void {
       (this.normalHeap === null || this.normalHeap.invariantsHold()) &&
       (this.sharedHeap === null || this.sharedHeap.invariantsHold()) &&
       this.spills >= 0 &&
-      this._failures >= 0
+      this._state[5] >= 0 &&
+      this._state[6] >= 0
     );
   };
 
@@ -88,7 +107,7 @@ export function debugMemoryManager(C: any): void {
   P.lastErrorText = function (this: MemoryManager): string {
     var e = this._initError as any;
     // the refused init's reason, unless a run-time failure came after it
-    if (e !== null && e.at === this._failures && e.code === errnoNames[-this.lastError]) return String(e.message);
+    if (e !== null && e.at === this.stats().failures && e.code === errnoNames[-this.lastError]) return String(e.message);
     if (this.lastError === -ENOMEM && this.normalHeap === null)
       return "-ENOMEM: normal memory is not set up (initNormal), and no shared region had room";
     return granularErrorText(this.lastError);
