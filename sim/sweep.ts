@@ -371,6 +371,13 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index: k, count: n };
 }
 
+/** How many tasks of the grid (of slice K of N) a sweep runs, from the lengths of its lists alone (0 for a list that is not an array). */
+function gridTasks(spec: SweepSpec, shard: { index: number; count: number } | null): number {
+  const len = (x: unknown) => (Array.isArray(x) ? x.length : 0);
+  const n = len(spec.boards) * len(spec.workloads) * len(spec.seeds);
+  return shard === null ? n : Math.floor(n / shard.count) + (shard.index - 1 < n % shard.count ? 1 : 0);
+}
+
 /** The tasks of slice K of N: those whose index is K-1 modulo N. Deterministic. */
 export function shardTasks<T extends { index: number }>(tasks: T[], shard: { index: number; count: number } | null): T[] {
   return shard === null ? tasks.slice() : tasks.filter((t) => t.index % shard.count === shard.index - 1);
@@ -395,10 +402,45 @@ function workerFile(): string {
   return "data:text/javascript;base64," + Buffer.from(boot).toString("base64");
 }
 
+/**
+ * A pool of worker threads that run sweep tasks. Its threads start, and each
+ * loads the simulator, as soon as it is made: made before the sweep's own
+ * set-up (checking every experiment, loading the boards), that loading runs
+ * beside it. A pool can run several sweeps (`runSweep(…, {pool})`); the
+ * later ones run on workers whose code V8 has already compiled. `destroy()`
+ * stops its threads.
+ */
+export class SweepPool {
+  /** Worker threads. */
+  readonly workers: number;
+  _pool: Tinypool;
+
+  /** Start `workers` threads (an integer >= 1: EINVAL otherwise). */
+  constructor(workers: number) {
+    if (!(Number.isInteger(workers) && workers >= 1)) fail("EINVAL", "workers must be an integer >= 1, got " + show(workers));
+    this.workers = workers;
+    // Every thread starts now (minThreads) and none is ever stopped while
+    // the pool lives (idleTimeout only applies above minThreads).
+    this._pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 0 });
+  }
+
+  /** Run one task on the next free worker. */
+  run(input: SweepTaskInput): Promise<SweepTaskOutput> {
+    return this._pool.run(input) as Promise<SweepTaskOutput>;
+  }
+
+  /** Stop every thread (after the tasks under way). */
+  destroy(): Promise<void> {
+    return this._pool.destroy();
+  }
+}
+
 /** Options of `runSweep`. */
 export interface SweepOptions {
   /** Worker threads (default: the machine's parallelism, at most the tasks). */
   workers?: number;
+  /** Run on this pool (left running) instead of a pool of its own; `workers`, when given, must be the pool's. */
+  pool?: SweepPool;
   /** Run only slice K of N. */
   shard?: { index: number; count: number } | null;
   /** Called as each task finishes (in completion order). */
@@ -412,35 +454,51 @@ export interface SweepOptions {
  * tasks have finished; nothing is returned then.
  */
 export async function runSweep(spec: SweepSpec, options: SweepOptions = {}, label = "sweep"): Promise<SweepOutput> {
-  const all = sweepTasks(spec, label);
   const shard = options.shard || null;
-  const mine = shardTasks(all, shard);
-  const workers = options.workers === undefined ? Math.max(1, Math.min(mine.length, availableParallelism())) : options.workers;
-  if (!(Number.isInteger(workers) && workers >= 1)) fail("EINVAL", "workers must be an integer >= 1, got " + show(options.workers));
-  const results: (SweepTaskResult | null)[] = mine.map(() => null);
+  const given = options.pool || null;
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1))
+    fail("EINVAL", "workers must be an integer >= 1, got " + show(options.workers));
+  if (given && options.workers !== undefined && options.workers !== given.workers)
+    fail("EINVAL", "workers (" + options.workers + ") differs from the pool's " + given.workers);
+  // The pool starts first, so that its threads start and load the simulator
+  // while this thread checks the experiments and loads the boards (a few
+  // hundred ms, most of it compiling JSON schemas); a set-up error stops it.
+  const count = gridTasks(spec, shard);
+  const pool =
+    given || (count > 0 ? new SweepPool(options.workers === undefined ? Math.max(1, Math.min(count, availableParallelism())) : options.workers) : null);
+  const results: (SweepTaskResult | null)[] = [];
   const failures: string[] = [];
   let firstCode = "";
+  let all: SweepTask[];
+  let mine: SweepTask[];
   // Each board is loaded and checked once, here, and sent with its tasks: the
   // workers then never load the schema validator (its module and its
   // compiled schema cost each worker more than a short experiment). A board
   // that does not load is left to the worker, whose error names the task.
   const boards: { [name: string]: Board | undefined } = Object.create(null);
-  for (const t of mine) {
-    if (t.spec.board in boards) continue;
-    try {
-      boards[t.spec.board] = loadBoard(t.spec.board);
-    } catch {
-      boards[t.spec.board] = undefined;
+  try {
+    all = sweepTasks(spec, label);
+    mine = shardTasks(all, shard);
+    for (const t of mine) {
+      results.push(null);
+      if (t.spec.board in boards) continue;
+      try {
+        boards[t.spec.board] = loadBoard(t.spec.board);
+      } catch {
+        boards[t.spec.board] = undefined;
+      }
     }
+  } catch (e) {
+    if (pool && !given) await pool.destroy();
+    throw e;
   }
-  if (mine.length > 0) {
-    const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 0 });
+  if (mine.length > 0 && pool) {
     let done = 0;
     try {
       await Promise.all(
         mine.map(async (task, i) => {
           const input: SweepTaskInput = { index: task.index, spec: task.spec, board: boards[task.spec.board] };
-          const out = (await pool.run(input)) as SweepTaskOutput;
+          const out = await pool.run(input);
           if (out.error) {
             if (!firstCode) firstCode = out.error.code;
             failures.push(
@@ -454,9 +512,9 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}, labe
         }),
       );
     } finally {
-      await pool.destroy();
+      if (!given) await pool.destroy();
     }
-  }
+  } else if (pool && !given) await pool.destroy();
   if (failures.length > 0) {
     failures.sort((a, b) => Number(/^task (\d+)/.exec(a)![1]) - Number(/^task (\d+)/.exec(b)![1]));
     fail(firstCode || "EINVAL", failures.length + " of " + mine.length + " experiments failed:\n  " + failures.join("\n  "));

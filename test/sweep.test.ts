@@ -19,6 +19,7 @@ import {
   mergeSweeps,
   runSweepCli,
   sweepRows,
+  SweepPool,
   type SweepOutput,
 } from "../sim/sweep.js";
 import { runExperiment } from "../sim/experiment.js";
@@ -200,6 +201,61 @@ test("runSweep on 2 worker threads: rows in task order, equal to the same experi
     assert.unreachable();
   } catch (e: any) {
     assert.match(e.message, /workers must be an integer >= 1, got 0/);
+  }
+});
+
+test("SweepPool: one pool runs several sweeps and a slice, with the rows of a sweep on its own pool, and is left running; bad worker counts and set-up errors", async () => {
+  const spec = validateSweep({ ...SMALL, durationSeconds: 120 }, "small");
+  const own = await runSweep(spec, { workers: 2 });
+  const pool = new SweepPool(2);
+  try {
+    assert.is(pool.workers, 2);
+    const first = await runSweep(spec, { pool });
+    const second = await runSweep(spec, { pool, workers: 2 });
+    assert.equal(first, own);
+    assert.equal(second, own);
+    const slice = await runSweep(spec, { pool, shard: { index: 2, count: 3 } });
+    assert.equal(
+      slice.results.map((r) => r.task),
+      [1],
+    );
+    assert.equal(slice.results[0].rows, own.results[1].rows);
+    for (const [options, re] of [
+      [{ pool, workers: 3 }, /^EINVAL: workers \(3\) differs from the pool's 2$/],
+      [{ pool, workers: 1.5 }, /^EINVAL: workers must be an integer >= 1, got 1\.5$/],
+    ] as const) {
+      try {
+        await runSweep(spec, options);
+        assert.unreachable("expected a throw");
+      } catch (e: any) {
+        assert.is(e.code, "EINVAL");
+        assert.match(e.message, re);
+      }
+    }
+    // A set-up error (an experiment the sweep file passes through is bad) on
+    // a given pool leaves it running, and on a pool of its own stops it (the
+    // test would not end otherwise).
+    const bad = validateSweep({ ...SMALL, workloads: [{ kind: "mixed-heap", params: { minBytes: -3 } }] }, "small");
+    for (const options of [{ pool }, { workers: 2 }]) {
+      try {
+        await runSweep(bad, options, "small.json");
+        assert.unreachable("expected a throw");
+      } catch (e: any) {
+        assert.match(e.message, /^EINVAL: small\.json: the experiment of \/boards\/0 \(BANGLEJS2\) × \/workloads\/0 \(mixed-heap\) × seed 1: /);
+      }
+    }
+    assert.equal(await runSweep(spec, { pool }), own, "the pool still runs sweeps after the errors");
+  } finally {
+    await pool.destroy();
+  }
+  for (const w of [0, -1, 1.5, NaN, "2" as any]) {
+    try {
+      new SweepPool(w);
+      assert.unreachable("expected a throw");
+    } catch (e: any) {
+      assert.is(e.code, "EINVAL");
+      assert.match(e.message, /^EINVAL: workers must be an integer >= 1, got /);
+    }
   }
 });
 
