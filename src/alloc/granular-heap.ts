@@ -27,7 +27,7 @@
  */
 import type { Memory } from "../hal/ports.js";
 import type { AllocStats, RegionOptions, Watcher } from "./api.js";
-import { EFAULT, EINVAL, ENOMEM, makeError } from "../core/errors.js";
+import { EFAULT, EINVAL, ENOMEM, fail } from "../core/errors.js";
 import { hasTypedArrays, type Store } from "../core/storage.js";
 import { claimRegion } from "../hal/claims.js";
 
@@ -204,6 +204,7 @@ export class GranularHeap {
    */
   constructor(memory: Memory, options: GranularHeapOptions) {
     var o: any = options,
+      E = "EINVAL",
       gr,
       base,
       size,
@@ -219,72 +220,61 @@ export class GranularHeap {
       len,
       what,
       i;
-    if (!memory || typeof memory.read8 !== "function") throw makeError("EINVAL", "memory must be a Memory port, got " + memory);
-    if (!o || typeof o !== "object") throw makeError("EINVAL", "options must be an object with base and size, got " + o);
+    // the checks in as few tokens as they can be (constructor text is RAM on a board): x !== x >>> 0 is
+    // "not an integer in [0, 2^32)", also for a string, NaN or undefined
+    if (!memory || typeof memory.read8 !== "function") fail(E, "memory must be a Memory port, got " + memory);
+    if (!o || typeof o !== "object") fail(E, "options must be an object, got " + o);
     gr = o.granule === undefined ? 16 : o.granule;
-    if (typeof gr !== "number" || !(gr >= 1 && gr <= 0x80000000 && Math.floor(gr) === gr && (gr & (gr - 1)) === 0))
-      throw makeError("EINVAL", "granule must be a power of two of at least 1, got " + gr);
+    if (gr !== gr >>> 0 || !gr || gr & (gr - 1)) fail(E, "granule must be a power of two, got " + gr);
     base = o.base;
-    if (typeof base !== "number" || Math.floor(base) !== base || base <= 0 || base > 0xffffffff)
-      throw makeError("EINVAL", "base must be a non-zero 32-bit unsigned address, got " + base);
-    if (base % gr !== 0) throw makeError("EINVAL", "base must be a multiple of the granule (" + gr + "), got 0x" + base.toString(16));
+    if (base !== base >>> 0 || !base) fail(E, "base must be a non-zero 32-bit unsigned address, got " + base);
+    if (base % gr) fail(E, "base must be a multiple of the granule (" + gr + "), got 0x" + base.toString(16));
     size = o.size;
-    if (typeof size !== "number" || size !== size || Math.floor(size) !== size || size < gr || size > 0xffffffff)
-      throw makeError("EINVAL", "size must be an integer in [" + gr + ", 4294967295], got " + size);
-    if (base + size > 0x100000000) throw makeError("EINVAL", "base + size must not pass 2^32, got 0x" + (base + size).toString(16));
+    if (size !== size >>> 0 || size < gr) fail(E, "size must be an integer in [" + gr + ", 4294967295], got " + size);
+    if (base + size > 0x100000000) fail(E, "base + size must not pass 2^32, got 0x" + (base + size).toString(16));
     en = o.enter;
     ex = o.exit;
-    if ((en === undefined) !== (ex === undefined)) throw makeError("EINVAL", "enter and exit must be given together");
-    if (en !== undefined && (typeof en !== "function" || typeof ex !== "function"))
-      throw makeError("EINVAL", "enter and exit must be functions");
+    if ((en !== undefined || ex !== undefined) && (typeof en !== "function" || typeof ex !== "function"))
+      fail(E, "enter and exit must be functions, given together");
     for (t = gr; t > 1; t = t / 2) sh++;
     n = Math.floor(size / gr);
     nw = (n + 31) >> 5;
     t = n & 31;
     // granule and word indexes are shifted as int32 (g >> 5, i << 5): cap them as MemBlocks does
-    if (n > 0x4000000) throw makeError("EINVAL", "size / granule must be at most 2^26 granules, got " + n);
+    if (n > 0x4000000) fail(E, "size / granule must be at most 2^26 granules, got " + n);
     // the stores: given ones checked to hold enough signed 32-bit words (ESPRUINO: mujs and
     // JerryScript ES5.1 have no Int32Array, plain arrays there), else fresh zeroed ones
     for (k = 0; k < 3; k++) {
       what = k === 0 ? "used" : k === 1 ? "ends" : "state";
       len = k < 2 ? nw : GRANULAR_STATE_WORDS;
       s = o[what];
-      if (s === undefined) {
-        s = hasTypedArrays ? new Int32Array(len) : [];
-        for (i = 0; i < len; i++) s[i] = 0;
-      } else if (
-        !(s !== null && typeof s === "object" && ((hasTypedArrays && s instanceof Int32Array) || Array.isArray(s)) && s.length >= len)
-      ) {
-        throw makeError(
-          "EINVAL",
+      // a fresh one is cleared below (typed arrays start zeroed; a plain array is filled there)
+      if (s === undefined) s = hasTypedArrays ? new Int32Array(len) : [];
+      else if (!(s && typeof s === "object" && ((hasTypedArrays && s instanceof Int32Array) || Array.isArray(s)) && s.length >= len))
+        fail(
+          E,
           what +
             " must be an Int32Array or a plain array of at least " +
             len +
             " words, got " +
-            (s !== null && typeof s === "object"
-              ? Array.isArray(s)
-                ? "an array of " + s.length
-                : "an object of length " + s.length
+            (s && typeof s === "object"
+              ? (Array.isArray(s) ? "an array of " : "an object of length ") + s.length
               : typeof s === "string"
                 ? '"' + s + '"'
-                : String(s))
+                : s)
         );
-      }
       st.push(s);
     }
     s = st[2];
     if (o.attach && (s[S_GRANULES] !== n || s[S_SHIFT] !== sh))
-      throw makeError(
-        "EINVAL",
-        "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + s[S_GRANULES] + " of " + (1 << s[S_SHIFT])
-      );
+      fail(E, "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + s[S_GRANULES] + " of " + (1 << s[S_SHIFT]));
     claimRegion(memory, base, n * gr, s);
     this._state = s;
     this._used = st[0];
     this._ends = st[1];
     this._shift = sh;
-    this._enter = en === undefined ? null : en;
-    this._exit = ex === undefined ? null : ex;
+    this._enter = en || null;
+    this._exit = ex || null;
     this._base = base;
     this._granules = n;
     this._words = nw;
@@ -367,7 +357,7 @@ export class GranularHeap {
       m,
       exact,
       w;
-    if (this._enter !== null) this._enter();
+    if (this._enter) this._enter();
     if (
       size === size >>> 0 &&
       size !== 0 &&
@@ -428,7 +418,7 @@ export class GranularHeap {
                 break;
               }
             }
-            t = clz !== null ? clz(v) : 31 - ((Math.log(v >>> 0) / Math.LN2 + 1e-13) | 0);
+            t = clz ? clz(v) : 31 - ((Math.log(v >>> 0) / Math.LN2 + 1e-13) | 0);
             run = t;
             start = (i << 5) + 32 - t;
           }
@@ -506,7 +496,7 @@ export class GranularHeap {
       r = this._base + g * this.granule;
       w = this._watchers;
     }
-    if (this._exit !== null) this._exit();
+    if (this._exit) this._exit();
     if (w) for (i = 0; i < w.length; i++) w[i].onAlloc(r, n * this.granule, this._who);
     return r;
   }
@@ -546,7 +536,7 @@ export class GranularHeap {
     if (address === 0) return 0;
     if (s !== null && address >= s._base && address - s._base < s.size) return s.free(address, size);
     s = this._state;
-    if (this._enter !== null) this._enter();
+    if (this._enter) this._enter();
     if (typeof address === "number") {
       r = -EFAULT;
       off = address - this._base;
@@ -597,10 +587,10 @@ export class GranularHeap {
           if (g !== 0) {
             i = (g - 1) >> 5;
             x = u[i] << (31 - ((g - 1) & 31));
-            if (x !== 0) p = g - (clz !== null ? clz(x) : 31 - ((Math.log(x >>> 0) / Math.LN2 + 1e-13) | 0));
+            if (x !== 0) p = g - (clz ? clz(x) : 31 - ((Math.log(x >>> 0) / Math.LN2 + 1e-13) | 0));
             else {
               for (i--; i >= 0 && u[i] === 0; i--);
-              if (i >= 0) p = (i << 5) + 1 + (clz !== null ? 31 - clz(u[i]) : (Math.log(u[i] >>> 0) / Math.LN2 + 1e-13) | 0);
+              if (i >= 0) p = (i << 5) + 1 + (clz ? 31 - clz(u[i]) : (Math.log(u[i] >>> 0) / Math.LN2 + 1e-13) | 0);
             }
           }
           l = g + n;
@@ -626,7 +616,7 @@ export class GranularHeap {
       s[S_REJECTED] = (s[S_REJECTED] + 1) | 0;
       this.lastError = this._who.lastError = r;
     }
-    if (this._exit !== null) this._exit();
+    if (this._exit) this._exit();
     if (r === 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onFree(address, n * this.granule, this._who);
     return r;
   }
@@ -648,13 +638,13 @@ export class GranularHeap {
     for (; h !== null; h = h._next) {
       s = h._state;
       gr = h.granule;
-      if (h._enter !== null) h._enter();
+      if (h._enter) h._enter();
       r.used += s[S_USED] * gr;
-      r.free += (h._granules - s[S_USED]) * gr;
+      r.free += h.size - s[S_USED] * gr;
       r.peak += s[S_PEAK] * gr;
       r.count += s[S_LIVE];
       r.failures += s[S_FAILED] + s[S_REJECTED];
-      if (h._exit !== null) h._exit();
+      if (h._exit) h._exit();
     }
     return r;
   }

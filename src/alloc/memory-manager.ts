@@ -28,7 +28,7 @@
  */
 import type { Memory } from "../hal/ports.js";
 import type { AllocStats, Watcher } from "./api.js";
-import { EBUSY, EEXIST, EINVAL, fail, makeError } from "../core/errors.js";
+import { EBUSY, EEXIST, EINVAL, fail } from "../core/errors.js";
 import type { Store } from "../core/storage.js";
 import { rangeText } from "../hal/claims.js";
 import { GranularHeap, type GranularHeapOptions } from "./granular-heap.js";
@@ -111,17 +111,18 @@ export function findRegion(board: { regions?: RegionLike[] }, name: string): Reg
  * state block of its failure counters only.
  */
 export class MemoryManager {
-  // the normal heap's fields first, in GranularHeap's order (Espruino looks properties up in creation order)
+  // the normal heap's fields (those the constructor sets first, in the order it sets them; those
+  // marked ! are undefined until initNormal, and GranularHeap's functions do not read them before)
   _state: Store;
-  _used: Store | null;
-  _ends: Store | null;
-  _shift: number;
-  _enter: (() => void) | null;
-  _exit: (() => void) | null;
-  _base: number;
-  _granules: number;
-  _words: number;
-  _granuleMask: number;
+  _used!: Store | null;
+  _ends!: Store | null;
+  _shift!: number;
+  _enter!: (() => void) | null;
+  _exit!: (() => void) | null;
+  _base!: number;
+  _granules!: number;
+  _words!: number;
+  _granuleMask!: number;
   /** The normal heap's granule (0 before initNormal). */
   granule: number;
   /** Bytes managed in the normal region (0 before initNormal). */
@@ -138,7 +139,7 @@ export class MemoryManager {
   /** The normal heap's granule (0 before initNormal). */
   blockSize: number;
   /** Granules of the normal heap (0 before initNormal). */
-  granules: number;
+  granules!: number;
   /** The shared heap (GranularHeap's free and stats take it in), or null. */
   _next: GranularHeap | null;
   /** The normal heap (read it, do not assign it), or null before initNormal: a heap object over the manager's stores. */
@@ -147,8 +148,8 @@ export class MemoryManager {
   sharedHeap: GranularHeap | null;
   /** Shared requests served from normal memory (spilled). */
   spills: number;
-  /** Why the last init call was refused, as the Error the constructor throws; its `at` is the failure count then (a later failure makes it stale). */
-  _initError: Error | null;
+  /** Why the last init call was refused, as the Error the constructor throws; its `at` is the failure count then (a later failure makes it stale). Undefined before any. */
+  _initError: Error | undefined;
   /** Name of the shared region, "" before initShared (the design note's get_shared_memory_name). */
   sharedName: string;
 
@@ -209,6 +210,14 @@ export class MemoryManager {
    * O(size / granule / 32).
    */
   declare initShared: (config: SharedMemoryConfig) => number;
+  /**
+   * (debug add-on) MEMORY_SHARED, MEMORY_NORMAL or MEMORY_OTHER ("SHARED",
+   * "NORMAL", "OTHER"): which region `address` lies in (not whether it is
+   * allocated). O(1). A board program that must have shared memory asks
+   * `sharedHeap.allocate` (which never spills); one that takes either does
+   * not need to know (`free` takes both, `spills` counts the spilled).
+   */
+  declare memoryType: (address: number) => string;
   /** (debug add-on) Whether `address` lies in the normal or the shared region (allocated or not). O(1). */
   declare owns: (address: number) => boolean;
   /** (debug add-on) Remove a watcher of the manager: 0, or -ENOENT. O(watchers). */
@@ -245,16 +254,15 @@ export class MemoryManager {
   constructor(memory?: Memory, options?: MemoryManagerOptions) {
     var h: any, c: any;
     if (memory !== undefined && memory !== null && typeof memory.read8 !== "function")
-      throw makeError("EINVAL", "memory must be a Memory port, got " + memory);
-    // an empty heap's fields: no granules, and a state block of the counters it keeps (failures)
+      fail("EINVAL", "memory must be a Memory port, got " + memory);
+    // an empty heap's fields, as few as GranularHeap's functions read: no granules (no room, no
+    // allocation), and a state block of the counters it keeps (failures); initNormal adds the rest
     this._state = [0, 0, 0, 0, 0, 0, 0];
-    this._used = this._ends = this._enter = this._exit = null;
-    this._shift = this._base = this._granules = this._words = this._granuleMask = this.granule = this.size = this.lastError = 0;
+    this.granule = this.size = this.base = this.blockSize = this.lastError = this.spills = 0;
     this._watchers = [];
     this._who = this;
     this.memory = memory || null;
-    this.base = this.blockSize = this.granules = this.spills = 0;
-    this._next = this.normalHeap = this.sharedHeap = this._initError = null;
+    this._next = this.normalHeap = this.sharedHeap = null;
     this.sharedName = "";
     // initNormal refuses options that are not an object; GranularHeap reads only its own options (`shared` is passed along unread)
     if (
@@ -271,7 +279,8 @@ export class MemoryManager {
   /**
    * As `allocate`, from the shared region; when it has no room (or is not set
    * up) the request spills to normal memory, as in the design note (`spills` counts
-   * them; `memoryType(address)` tells which you got). A bad argument gives 0
+   * them; the add-on's `memoryType(address)` tells which you got; a request
+   * that must not spill is `sharedHeap.allocate`'s). A bad argument gives 0
    * (-EINVAL) without spilling. O(W) per heap tried.
    */
   allocateShared(size: number, alignment?: number, hint?: number): number {
@@ -279,18 +288,6 @@ export class MemoryManager {
       a = h === null ? -1 : h.allocate(size, alignment, hint, 2);
     if (a < 0 && (a = this.allocate(size, alignment, hint)) !== 0) this.spills++;
     return a;
-  }
-
-  /** MEMORY_SHARED, MEMORY_NORMAL or MEMORY_OTHER: which region `address` lies in (not whether it is allocated). O(1). */
-  memoryType(address: number): string {
-    var s = this._next;
-    return typeof address !== "number" || address === 0
-      ? MEMORY_OTHER
-      : s !== null && address >= s.base && address - s.base < s.size
-        ? MEMORY_SHARED
-        : address >= this.base && address - this.base < this.size
-          ? MEMORY_NORMAL
-          : MEMORY_OTHER;
   }
 
   /**
@@ -316,7 +313,7 @@ export class MemoryManager {
       if (shared && (typeof name !== "string" || name === "" || name.indexOf("\u0000") >= 0))
         fail("EINVAL", "name must be a non-empty string without NUL, got " + name);
       if (shared && MemoryManager._names.indexOf(name) >= 0) fail("EEXIST", 'name "' + name + '" is already in use');
-      if (!c || typeof c !== "object") fail("EINVAL", "config options must be an object with base and size, got " + c);
+      if (!c || typeof c !== "object") fail("EINVAL", "config options must be an object, got " + c);
       h = new GranularHeap(c.memory || this.memory, c);
       // two ports may map the same addresses: memoryType must still tell the regions apart
       if (other !== null && h.base < other.base + other.size && other.base < h.base + h.size) {

@@ -4,7 +4,9 @@
  *
  * - the contract's members a production board does without: `owns(address)`,
  *   `resetPeak()`, `unwatch(watcher)`, `close()`;
- * - the design note's `MemoryManager.getInstance()` (the singleton) and
+ * - the design note's `memoryType(address)` (a board program that must have
+ *   shared memory asks `sharedHeap.allocate`, which never spills; one that
+ *   takes either does not need to know), `MemoryManager.getInstance()` (the singleton) and
  *   `initShared(config)` (`initNormal(config, true)`, which a board calls,
  *   or it passes `options.shared` to the constructor);
  * - `invariantsHold()`: both heaps' counters are in range. O(1).
@@ -23,6 +25,12 @@
  * installed too (installDebug does both). Only the class's type is imported.
  */
 import type { MemoryManager, SharedMemoryConfig } from "../alloc/memory-manager.js";
+
+// memoryType's values (the same strings as the MEMORY_* constants of src/alloc/memory-manager.ts, which
+// this add-on does not import: it holds none of the lean code)
+var MEMORY_NORMAL = "NORMAL",
+  MEMORY_SHARED = "SHARED",
+  MEMORY_OTHER = "OTHER";
 import type { Watcher } from "../alloc/api.js";
 import { EBUSY, ENOENT, ENOMEM, errnoNames } from "../core/errors.js";
 import { granularErrorText } from "./granular-heap.js";
@@ -42,6 +50,17 @@ export function debugMemoryManager(C: any): void {
   // it does not pass options.shared to the constructor)
   P.initShared = function (this: MemoryManager, config: SharedMemoryConfig): number {
     return this.initNormal(config, true);
+  };
+
+  P.memoryType = function (this: MemoryManager, address: number): string {
+    var s = this._next;
+    return typeof address !== "number" || address === 0
+      ? MEMORY_OTHER
+      : s !== null && address >= s.base && address - s.base < s.size
+        ? MEMORY_SHARED
+        : address >= this.base && address - this.base < this.size
+          ? MEMORY_NORMAL
+          : MEMORY_OTHER;
   };
 
   P.owns = function (this: MemoryManager, address: number): boolean {
@@ -77,11 +96,10 @@ export function debugMemoryManager(C: any): void {
       i = names.indexOf(this.sharedName);
       if (i >= 0) names.splice(i, 1);
     }
-    // an empty heap's fields again (as the constructor leaves them)
+    // an empty heap's fields again (as the constructor leaves them: no granules, no hooks)
     this._state = [0, 0, 0, 0, 0, 0, 0];
-    this._used = this._ends = this._enter = this._exit = null;
-    this._shift = this._base = this._granules = this._words = this._granuleMask = this.granule = this.size = 0;
-    this.base = this.blockSize = this.granules = this.spills = 0;
+    this._enter = this._exit = null;
+    this._granules = this.granule = this.size = this.base = this.blockSize = this.granules = this.spills = 0;
     this._next = this.normalHeap = this.sharedHeap = null;
     this.sharedName = "";
     return 0;
@@ -107,7 +125,7 @@ export function debugMemoryManager(C: any): void {
   P.lastErrorText = function (this: MemoryManager): string {
     var e = this._initError as any;
     // the refused init's reason, unless a run-time failure came after it
-    if (e !== null && e.at === this.stats().failures && e.code === errnoNames[-this.lastError]) return String(e.message);
+    if (e && e.at === this.stats().failures && e.code === errnoNames[-this.lastError]) return String(e.message);
     if (this.lastError === -ENOMEM && this.normalHeap === null)
       return "-ENOMEM: normal memory is not set up (initNormal), and no shared region had room";
     return granularErrorText(this.lastError);

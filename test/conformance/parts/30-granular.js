@@ -323,6 +323,19 @@
     // a variable, and sets the shared region up through the constructor or initNormal(config, true))
     if (DEBUG) check("singleton", rk.MemoryManager.getInstance() === rk.MemoryManager.getInstance());
     check("initShared is initNormal(config, true) on a board", DEBUG || rk.MemoryManager.prototype.initShared === undefined);
+    // memoryType is the add-on's: without it, the region is told from the shared heap's and the manager's fields
+    function where(x) {
+      var s = m.sharedHeap;
+      if (DEBUG) return m.memoryType(x);
+      return typeof x !== "number" || x === 0
+        ? "OTHER"
+        : s && x >= s.base && x - s.base < s.size
+          ? "SHARED"
+          : x >= m.base && x - m.base < m.size
+            ? "NORMAL"
+            : "OTHER";
+    }
+    check("memoryType is the add-on's", DEBUG || rk.MemoryManager.prototype.memoryType === undefined);
     // memoryType's values: exported as constants by the full bundle (not by the memory-manager bundle)
     if (rk.MEMORY_NORMAL !== undefined)
       eq("constants", [rk.MEMORY_NORMAL, rk.MEMORY_SHARED, rk.MEMORY_OTHER], ["NORMAL", "SHARED", "OTHER"]);
@@ -360,12 +373,12 @@
     eq("hint", m.allocate(16, undefined, NB + 0x800), NB + 0x800);
     var sh = m.allocateShared(128);
     eq("shared start", sh, SB);
-    eq("type shared", m.memoryType(sh), "SHARED");
+    eq("type shared", where(sh), "SHARED");
     var sp = m.allocateShared(16);
-    eq("full shared spills", m.memoryType(sp), "NORMAL");
+    eq("full shared spills", where(sp), "NORMAL");
     eq("spills", m.spills, 1);
-    eq("type other", m.memoryType(0x30000000), "OTHER");
-    eq("type of a string", m.memoryType("x"), "OTHER");
+    eq("type other", where(0x30000000), "OTHER");
+    eq("type of a string", where("x"), "OTHER");
     if (DEBUG) eq("owns", [m.owns(NB), m.owns(SB), m.owns(0x30000000), m.owns("x")], [true, true, false, false]);
     s = m.stats();
     eq("stats of both heaps", [s.used, s.free, s.count, s.failures], [176, 0x1000 + 128 - 176, 4, 2]);
@@ -381,10 +394,10 @@
     var mlog = [],
       mw = {
         onAlloc: function (x, bytes, al) {
-          mlog.push(m.memoryType(x), bytes, al === m);
+          mlog.push(where(x), bytes, al === m);
         },
         onFree: function (x, bytes, al) {
-          mlog.push(m.memoryType(x), -bytes, al === m);
+          mlog.push(where(x), -bytes, al === m);
         }
       };
     eq("watch", m.watch(mw), 0);
