@@ -76,8 +76,10 @@ export function granularBitmapWords(size: number, granule?: number): number {
 // [0, 32)): fewer tokens than Math.floor on the paths the interpreter reads.
 
 var BIT: Store = hasTypedArrays ? new Uint8Array(32) : [];
-for (var bitIndex = 0; bitIndex < 32; bitIndex++) BIT[(0x077cb531 << bitIndex) >>> 27] = bitIndex;
-var clz: ((x: number) => number) | null = typeof (Math as any).clz32 === "function" ? (Math as any).clz32 : null;
+// the loop counts in clz before clz is set (every top-level variable stays alive on a board: no counter of its own)
+var clz: any = 0;
+for (; clz < 32; clz++) BIT[(0x077cb531 << clz) >>> 27] = clz;
+clz = typeof (Math as any).clz32 === "function" ? (Math as any).clz32 : null;
 
 // ------------------------------------------------------------------ options and statistics
 
@@ -473,17 +475,13 @@ export class GranularHeap {
       } else if (how === 2) r = -1;
     } else if (how === 1) r = this._base + g * this.granule;
     else {
-      // mark granules [g, g + n) used and g + n - 1 an end; move the full-word mark past full words
+      // mark granules [g, t] used (t = g + n - 1) and t an end; move the full-word mark past full words.
+      // Word k's bits: from g's in its first word (-1 << (g & 31)), up to t's in its last
+      // (-1 >>> (31 - (t & 31)): the low bits through t's), all in between
       i = g >> 5;
-      k = g & 31;
       t = g + n - 1;
       j = t >> 5;
-      if (i === j) u[i] |= (k + n === 32 ? -1 : (1 << (k + n)) - 1) & (-1 << k);
-      else {
-        u[i] |= -1 << k;
-        for (k = i + 1; k < j; k++) u[k] = -1;
-        u[j] |= (t & 31) === 31 ? -1 : (1 << ((t & 31) + 1)) - 1;
-      }
+      for (k = i; k <= j; k++) u[k] |= (k > i ? -1 : -1 << (g & 31)) & (k < j ? -1 : -1 >>> (31 - (t & 31)));
       this._ends[j] |= 1 << (t & 31);
       k = s[S_FULL];
       if (k >= i && k <= j) {
@@ -551,60 +549,56 @@ export class GranularHeap {
         (u[g >> 5] & (1 << (g & 31))) !== 0 &&
         (g === 0 || (u[p >> 5] & (1 << (p & 31))) === 0 || (e[p >> 5] & (1 << (p & 31))) !== 0)
       ) {
-        // l: its end, the first end bit at or after g (an end always exists on an intact heap)
+        // l: its end, the first end bit at or after g (an end always exists on an intact heap): in g's
+        // word from g (x, counted from l = g), else in the next word with one (counted from its start)
         i = g >> 5;
         x = e[i] >>> (g & 31);
-        if (x !== 0) l = g + BIT[((x & -x) * 0x077cb531) >>> 27];
-        else {
+        l = g;
+        if (x === 0) {
           for (i++; i < nw && e[i] === 0; i++);
-          l = -1;
-          if (i < nw) {
-            x = e[i];
-            l = (i << 5) + BIT[((x & -x) * 0x077cb531) >>> 27];
-          }
+          x = i < nw ? e[i] : 0;
+          l = i << 5;
         }
+        l = x !== 0 ? l + BIT[((x & -x) * 0x077cb531) >>> 27] : -1;
         n = l - g + 1;
         if (l < 0) n = 0;
         else if (size !== undefined && size !== null && (size !== size >>> 0 || size === 0 || ((size - 1) >>> sh) + 1 !== n)) r = -EINVAL;
         else {
-          // clear granules [g, g + n) and the end bit of g + n - 1
+          // clear granules [g, l] (the bits as allocate marks them) and the end bit of l
           i = g >> 5;
-          b = g & 31;
           j = l >> 5;
-          if (i === j) u[i] &= ~((b + n === 32 ? -1 : (1 << (b + n)) - 1) & (-1 << b));
-          else {
-            u[i] &= ~(-1 << b);
-            for (b = i + 1; b < j; b++) u[b] = 0;
-            u[j] &= (l & 31) === 31 ? 0 : -1 << ((l & 31) + 1);
-          }
+          for (b = i; b <= j; b++) u[b] &= ~((b > i ? -1 : -1 << (g & 31)) & (b < j ? -1 : -1 >>> (31 - (l & 31))));
           e[j] &= ~(1 << (l & 31));
           if (i < s[S_FULL]) s[S_FULL] = i;
           s[S_USED] -= n;
           s[S_LIVE]--;
           r = 0;
           // the merged free run [p, l): p after the last used granule below g, l the first used at or after g + n
+          // (x: the used granules up to g - 1 shifted to the top of a word, p = g - leading zeros; else the
+          // highest used granule of the next lower word with one, p = its word's end - leading zeros)
           p = 0;
           if (g !== 0) {
             i = (g - 1) >> 5;
             x = u[i] << (31 - ((g - 1) & 31));
-            if (x !== 0) p = g - (clz ? clz(x) : 31 - ((Math.log(x >>> 0) / Math.LN2 + 1e-13) | 0));
-            else {
+            p = g;
+            if (x === 0) {
               for (i--; i >= 0 && u[i] === 0; i--);
-              if (i >= 0) p = (i << 5) + 1 + (clz ? 31 - clz(u[i]) : (Math.log(u[i] >>> 0) / Math.LN2 + 1e-13) | 0);
+              x = i >= 0 ? u[i] : 0;
+              p = (i << 5) + 32;
             }
+            p = x !== 0 ? p - (clz ? clz(x) : 31 - ((Math.log(x >>> 0) / Math.LN2 + 1e-13) | 0)) : 0;
           }
+          // (x: the granules from g + n on, counted from l = g + n; else the next word with a used one, or
+          // past the last word: the tail bits past the last granule are used, so the run ends at nw << 5)
           l = g + n;
           i = l >> 5;
           x = i < nw ? u[i] >>> (l & 31) : 1;
-          if (x !== 0) l += BIT[((x & -x) * 0x077cb531) >>> 27];
-          else {
+          if (x === 0) {
             for (i++; i < nw && u[i] === 0; i++);
-            l = nw << 5;
-            if (i < nw) {
-              x = u[i];
-              l = (i << 5) + BIT[((x & -x) * 0x077cb531) >>> 27];
-            }
+            x = i < nw ? u[i] : 1;
+            l = i << 5;
           }
+          l += BIT[((x & -x) * 0x077cb531) >>> 27];
           // a run of k ≤ its length may now start in word p >> 5: lower those bounds
           l -= p;
           p = p >> 5;
