@@ -163,6 +163,21 @@ export class GranularHeap {
   /** Number of granules. */
   granules: number;
 
+  /**
+   * Where `allocate(size, alignment, hint)` would place the request now, if
+   * at or above `hint`: the address of the first fit at or above `hint`
+   * (from the bottom when `hint` is 0, null, undefined or at most the base),
+   * or 0 when there is none there (allocate would then take the first fit
+   * from the bottom, or fail). Allocates nothing, calls no watcher, counts
+   * nothing; 0 with `lastError` -EINVAL for what allocate refuses as EINVAL.
+   * The bank manager's placement asks it whether a request fits in the RAM
+   * sections that are on (src/power/policies.ts). O(W) worst case.
+   * Installed by src/alloc/granular-fit.ts where a bank manager may ask:
+   * the full bundle, ramkit-granular and the host (not the memory-manager
+   * bundle, where it would cost RAM for nobody; the debug add-on installs
+   * it there).
+   */
+  declare fit: (size: number, alignment?: number, hint?: number) => number;
   /** (debug add-on) True when `address` is a number in the managed range [base, base + size), allocated or not. O(1). */
   declare owns: (address: number) => boolean;
   /** (debug add-on) Remove a watcher: 0, or -ENOENT when it does not watch this heap. O(watchers). */
@@ -247,7 +262,7 @@ export class GranularHeap {
     // the stores: given ones checked to hold enough signed 32-bit words (ESPRUINO: mujs and
     // JerryScript ES5.1 have no Int32Array, plain arrays there), else fresh zeroed ones
     for (k = 0; k < 3; k++) {
-      what = k === 0 ? "used" : k === 1 ? "ends" : "state";
+      what = ["used", "ends", "state"][k];
       len = k < 2 ? nw : GRANULAR_STATE_WORDS;
       s = o[what];
       // a fresh one is cleared below (typed arrays start zeroed; a plain array is filled there)
@@ -611,7 +626,7 @@ export class GranularHeap {
       this.lastError = this._who.lastError = r;
     }
     if (this._exit) this._exit();
-    if (r === 0 && (w = this._watchers) !== null) for (i = 0; i < w.length; i++) w[i].onFree(address, n * this.granule, this._who);
+    if (r === 0 && (w = this._watchers)) for (i = 0; i < w.length; i++) w[i].onFree(address, n * this.granule, this._who);
     return r;
   }
 
@@ -625,7 +640,7 @@ export class GranularHeap {
    */
   stats(out?: AllocStats): AllocStats {
     var h: GranularHeap | null = this,
-      r = typeof out === "object" && out !== null ? out : ({} as AllocStats),
+      r = out && typeof out === "object" ? out : ({} as AllocStats),
       s,
       gr;
     r.used = r.free = r.peak = r.count = r.failures = 0;
@@ -651,24 +666,10 @@ export class GranularHeap {
    * function too: its heaps share its list.)
    */
   watch(watcher: Watcher): number {
-    var w = this._watchers;
+    var w;
     if (!watcher || typeof watcher.onAlloc !== "function" || typeof watcher.onFree !== "function") return (this.lastError = -EINVAL);
-    if (w === null) this._watchers = [watcher];
-    else if (w.indexOf(watcher) < 0) w.push(watcher);
+    w = this._watchers || (this._watchers = []);
+    if (w.indexOf(watcher) < 0) w.push(watcher);
     return 0;
-  }
-
-  /**
-   * Where `allocate(size, alignment, hint)` would place the request now, if
-   * at or above `hint`: the address of the first fit at or above `hint`
-   * (from the bottom when `hint` is 0, null, undefined or at most the base),
-   * or 0 when there is none there (allocate would then take the first fit
-   * from the bottom, or fail). Allocates nothing, calls no watcher, counts
-   * nothing; 0 with `lastError` -EINVAL for what allocate refuses as EINVAL.
-   * The bank manager's placement asks it whether a request fits in the RAM
-   * sections that are on (src/power/policies.ts). O(W) worst case.
-   */
-  fit(size: number, alignment?: number, hint?: number): number {
-    return this.allocate(size, alignment, hint, 1);
   }
 }

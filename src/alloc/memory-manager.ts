@@ -308,7 +308,7 @@ export class MemoryManager {
       k: any,
       t;
     try {
-      if ((shared ? this.sharedHeap : this.normalHeap) !== null)
+      if (shared ? this.sharedHeap : this.normalHeap)
         fail("EBUSY", (shared ? "shared" : "normal") + " memory is already set up");
       if (shared && (typeof name !== "string" || name === "" || name.indexOf("\u0000") >= 0))
         fail("EINVAL", "name must be a non-empty string without NUL, got " + name);
@@ -316,7 +316,7 @@ export class MemoryManager {
       if (!c || typeof c !== "object") fail("EINVAL", "config options must be an object, got " + c);
       h = new GranularHeap(c.memory || this.memory, c);
       // two ports may map the same addresses: memoryType must still tell the regions apart
-      if (other !== null && h.base < other.base + other.size && other.base < h.base + h.size) {
+      if (other && h.base < other.base + other.size && other.base < h.base + h.size) {
         // give the region back, as the constructor does
         (k = h.memory._claims).splice(k.indexOf(h._state) - 2, 3);
         fail(

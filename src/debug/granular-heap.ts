@@ -15,15 +15,18 @@
  * - `fullStats(out?)`: the contract's statistics plus the largest free run,
  *   fragmentation and failures split into `failed` (no room) and `rejected`
  *   (bad arguments, bad frees). O(W).
+ * - `fit(size, alignment?, hint?)`, the bank manager's question, where the
+ *   bundle has none (the memory-manager bundle; src/alloc/granular-fit.ts).
  *
  * Every member that reads the stores runs inside the heap's critical section
  * (its enter/exit hooks). Only the class's type is imported: the add-on
- * bundle holds none of the lean code.
+ * bundle holds none of the lean code but fit's one line.
  */
 import type { GranularHeap, GranularStats } from "../alloc/granular-heap.js";
 import type { Watcher } from "../alloc/api.js";
 import { EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM } from "../core/errors.js";
 import { releaseRegion } from "../hal/claims.js";
+import { granularFit } from "../alloc/granular-fit.js";
 import { ctz32 as tz32, popcount32 as pop32 } from "../core/bitarray.js";
 
 // The state block's length and offsets (see ../alloc/granular-heap.ts; not
@@ -194,6 +197,10 @@ export function granularErrorText(code: number): string {
 /** Install the debug members onto GranularHeap (`C`, the class). */
 export function debugGranularHeap(C: any): void {
   var P = C.prototype;
+
+  // fit where the bundle has none (the memory-manager bundle; on the host, a program that imports the
+  // class module alone): src/alloc/granular-fit.ts
+  if (typeof P.fit !== "function") P.fit = granularFit;
 
   P.owns = function (this: GranularHeap, address: number): boolean {
     var off = address - this._base;

@@ -11,7 +11,13 @@
  */
 export { VERSION } from "./core.js";
 export { EFAULT, EINVAL, ENOMEM, EBUSY } from "../core/errors.js";
+import { GranularHeap } from "../alloc/granular-heap.js";
+import { granularFit } from "../alloc/granular-fit.js";
 export { GranularHeap, GRANULAR_STATE_WORDS } from "../alloc/granular-heap.js";
+
+// fit, the bank manager's question (this bundle and the full one, which exports this module; not the
+// memory-manager bundle: src/alloc/granular-fit.ts)
+GranularHeap.prototype.fit = granularFit;
 export type { GranularHeapOptions, GranularStats } from "../alloc/granular-heap.js";
 export type { Allocator, AllocStats, Watcher, RegionOptions, Checkable } from "../alloc/api.js";
 export type { Memory } from "../hal/ports.js";
