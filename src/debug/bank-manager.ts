@@ -17,6 +17,12 @@ export function debugBankManager(C: any): void {
     return false;
   };
 
+  /** Sections on now, as stats().sectionsOn. O(sections). */
+  P.sectionsOn = function (this: BankManager): number {
+    for (var s = 0, c = 0; s < this._sb.length; s++) if (this.power.getPower(s) === "on") c++;
+    return c;
+  };
+
   /** Peak := used; failures := 0. */
   P.resetPeak = function (this: BankManager): void {
     this._peak = this._used;

@@ -158,6 +158,8 @@ export class BankManager implements Allocator {
   declare unwatch: (watcher: Watcher) => number;
   /** (debug add-on on a board; the contract's) Stop: -EBUSY while allocations are live, else 0 (see the add-on). */
   declare close: () => number;
+  /** Sections on now, as `stats().sectionsOn` (debug add-on). O(sections). */
+  declare sectionsOn: () => number;
   /** Cheap checks of the counters (debug add-on). */
   declare invariantsHold: () => boolean;
   /** Full check, null or the first problem: no live data in a section that is off, tables against the allocators (debug add-on). */
@@ -378,8 +380,11 @@ export class BankManager implements Allocator {
    */
   stats(out?: BankStats): BankStats {
     var o = out !== null && typeof out === "object" ? out : ({} as BankStats),
-      f = 0;
-    for (var k = 0; k < this.allocators.length; k++) f += this.allocators[k].stats(this._st).free;
+      f = 0,
+      c = 0,
+      k;
+    for (k = 0; k < this.allocators.length; k++) f += this.allocators[k].stats(this._st).free;
+    for (k = 0; k < this._sb.length; k++) if (this.power.getPower(k) === "on") c++;
     o.used = this._used;
     o.free = f;
     o.peak = this._peak;
@@ -387,7 +392,7 @@ export class BankManager implements Allocator {
     o.failures = this._fail;
     o.switchOns = this.switchOns;
     o.switchOffs = this.switchOffs;
-    o.sectionsOn = this.sectionsOn();
+    o.sectionsOn = c;
     o.lost = this.lost;
     return o;
   }
@@ -561,12 +566,6 @@ export class BankManager implements Allocator {
     if (this.live[section] > 0) return (this.lastError = -EBUSY);
     r = this._set(section, 0);
     return r < 0 ? r : L.length / 2;
-  }
-
-  /** Sections on now. O(sections). */
-  sectionsOn(): number {
-    for (var s = 0, c = 0; s < this._sb.length; s++) if (this.power.getPower(s) === "on") c++;
-    return c;
   }
 
   /**
