@@ -12,7 +12,7 @@
  * its text stays in flash. Tested by test/conformance/parts/00-core.js.
  */
 export var VERSION = "0.1.0";
-export { EPERM, ENOENT, EAGAIN, ENOMEM, EFAULT, EBUSY, EEXIST, EINVAL, ENOSPC, errnoNames, makeError } from "../core/errors.js";
+export { EPERM, ENOENT, EAGAIN, ENOMEM, EFAULT, EBUSY, EEXIST, EINVAL, ENOSPC, makeError } from "../core/errors.js";
 export type { CodedError } from "../core/errors.js";
 export { POWER_ON, POWER_OFF, POWER_RETAINED, isPowerState } from "../hal/ports.js";
 export type { Memory, Power, PowerState, WordView } from "../hal/ports.js";

@@ -18,6 +18,9 @@
  * every engine by test/conformance/parts/00-core.js.
  */
 export * from "./core.js";
+// The codes' names by number (errnoNames[-lastError]): a table of nine strings costs ~20 blocks on
+// Espruino, so the board bundles leave it here; the debug add-on's long error texts carry their own.
+export { errnoNames } from "../core/errors.js";
 export { hasTypedArrays, bytes, words, uwords, fillArr, indexOfArr } from "../core/storage.js";
 export { ArrayMemory } from "../hal/array-memory.js";
 export { boardSectionSpecs } from "../core/board.js";

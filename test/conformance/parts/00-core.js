@@ -12,8 +12,6 @@
   eq("EEXIST", rk.EEXIST, 17);
   eq("EINVAL", rk.EINVAL, 22);
   eq("ENOSPC", rk.ENOSPC, 28);
-  eq("errnoNames[EINVAL]", rk.errnoNames[rk.EINVAL], "EINVAL");
-  eq("errnoNames[ENOMEM]", rk.errnoNames[rk.ENOMEM], "ENOMEM");
   var err = rk.makeError("EINVAL", "size must be positive");
   eq("makeError sets .code", err.code, "EINVAL");
   eq("makeError message", err.message, "EINVAL: size must be positive");

@@ -3,6 +3,10 @@
   if (typeof rk.ArrayMemory !== "function") return; // a board bundle: these are in ramkit-extras
   var BASE = 0x20000000;
 
+  section("errno names");
+  eq("errnoNames[EINVAL]", rk.errnoNames[rk.EINVAL], "EINVAL");
+  eq("errnoNames[ENOMEM]", rk.errnoNames[rk.ENOMEM], "ENOMEM");
+
   section("storage");
   eq("hasTypedArrays matches the engine", rk.hasTypedArrays, typeof Uint8Array !== "undefined" && typeof Int32Array !== "undefined");
   var b = rk.bytes(8);
