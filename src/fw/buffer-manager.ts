@@ -81,8 +81,9 @@ export interface BufferManagerPorts {
 /** The most bins a BufferManager takes (F´'s BUFFERMGR_MAX_NUM_BINS). */
 export var BUFFERMGR_MAX_NUM_BINS = 10;
 
-var TLM = ["TotalBuffs", "CurrBuffs", "HiBuffs", "NoBuffs", "EmptyBuffs"];
-var EVENTS = ["NoBuffsAvailable", "ZeroSizeBuffer", "BadBufferReturn"];
+// F´'s telemetry channel and event names are written inside the calls that
+// send them: a table at module level would stay in RAM on Espruino (about two
+// blocks per string), one built at a send lives only for that send.
 
 /**
  * See the file comment. `new BufferManager(ports?)`, then setup(…) once;
@@ -386,7 +387,7 @@ export class BufferManager implements Allocator {
     for (i = 0; i < 5; i++) {
       if (v[i] !== s[i]) {
         s[i] = v[i];
-        if (this._tlm !== null) this._tlm(TLM[i], v[i]);
+        if (this._tlm !== null) this._tlm(["TotalBuffs", "CurrBuffs", "HiBuffs", "NoBuffs", "EmptyBuffs"][i], v[i]);
       }
     }
   }
@@ -502,7 +503,7 @@ export class BufferManager implements Allocator {
     }
     if (ev >= 0 && this.throttle[ev] < BufferManager.THROTTLE) {
       this.throttle[ev]++;
-      if (this._event !== null) this._event(EVENTS[ev], arg);
+      if (this._event !== null) this._event(["NoBuffsAvailable", "ZeroSizeBuffer", "BadBufferReturn"][ev], arg);
     }
     return code;
   }
