@@ -226,7 +226,7 @@ export class BufferManager implements Allocator {
     if (!allocator || typeof allocator.allocate !== "function" || typeof allocator.deallocate !== "function") {
       fail("EINVAL", "allocator must be a MemAllocator (with allocate and deallocate functions), got " + allocator);
     }
-    if (!(bins instanceof Array) || bins.length < 1 || bins.length > BUFFERMGR_MAX_NUM_BINS) {
+    if (!Array.isArray(bins) || bins.length < 1 || bins.length > BUFFERMGR_MAX_NUM_BINS) {
       fail("EINVAL", "bins must be an array of 1 to " + BUFFERMGR_MAX_NUM_BINS + " {bufferSize, numBuffers}, got " + bins);
     }
     for (i = 0; i < bins.length; i++) {
