@@ -644,7 +644,7 @@ export class GranularHeap {
       s,
       gr;
     r.used = r.free = r.peak = r.count = r.failures = 0;
-    for (; h !== null; h = h._next) {
+    for (; h; h = h._next) {
       s = h._state;
       gr = h.granule;
       if (h._enter) h._enter();

@@ -267,11 +267,12 @@ export class MemoryManager {
     // initNormal refuses options that are not an object; GranularHeap reads only its own options (`shared` is passed along unread)
     if (
       options !== undefined &&
-      (this.initNormal(options) !== 0 || (options.shared !== undefined && this.initNormal(options.shared, true) !== 0))
+      // (init calls return 0 or a negative errno)
+      (this.initNormal(options) || (options.shared !== undefined && this.initNormal(options.shared, true)))
     ) {
       // the normal heap has no allocations yet: give its region back (releaseRegion's work, written
       // here: the port's claims are [start, end, owner] triples, the owner the heap's state store)
-      if ((h = this.normalHeap) !== null) (c = h.memory._claims).splice(c.indexOf(h._state) - 2, 3);
+      if ((h = this.normalHeap)) (c = h.memory._claims).splice(c.indexOf(h._state) - 2, 3);
       throw this._initError;
     }
   }
