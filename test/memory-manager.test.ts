@@ -292,6 +292,46 @@ test("the board class holds the lean members and the seed's verbs; the rest is t
   assert.equal([m.sharedName, m.getSharedMemoryName(), m.getMemorySizeBytes(), m.getSharedMemoryStartAddress()], ["", "", 0, 0]);
 });
 
+test("the manager is a view of its normal heap: GranularHeap's own functions, failures kept across initNormal, a heap's failure is the manager's", () => {
+  const P = MemoryManager.prototype as any,
+    G = GranularHeap.prototype as any;
+  for (const m of ["allocate", "free", "stats", "watch"]) assert.is(P[m], G[m], m + " is GranularHeap's");
+  assert.is(P.fit, undefined, "no fit: no bank manager asks a manager");
+  const m = new MemoryManager();
+  assert.is(m.allocate(16), 0);
+  assert.is(m.free(NBASE), -EFAULT);
+  assert.is(m.stats().failures, 2);
+  const mem = port();
+  assert.is(m.initNormal(normal(mem, 4096)), 0);
+  assert.is(m.stats().failures, 2, "the failures before initNormal are kept");
+  assert.is(m.normalHeap!.stats().failures, 2, "in the normal heap's state block, which the manager shares");
+  const a = m.allocate(32);
+  assert.is(m.normalHeap!.stats().used, 32, "one heap, two objects");
+  assert.is(m.normalHeap!.free(a), 0);
+  assert.is(m.stats().used, 0);
+  m.lastError = 0;
+  assert.is(m.normalHeap!.free(a), -EFAULT);
+  assert.is(m.lastError, -EFAULT, "a managed heap's failure is the manager's lastError too");
+  assert.is(m.normalHeap!.lastError, -EFAULT);
+  assert.is(m.initNormal({ ...shared(mem, fresh(), 64), memory: mem }, true), 0, "initNormal(config, true) is initShared");
+  assert.is(m.sharedHeap!.allocate(64), SBASE);
+  const s0 = m.sharedHeap!.stats().failures;
+  const b = m.allocateShared(16);
+  assert.is(m.memoryType(b), MEMORY_NORMAL);
+  assert.is(m.sharedHeap!.stats().failures, s0, "a spill is no failure of the shared heap either");
+  assert.is(m.stats().failures, 3);
+  m.lastError = 0;
+  assert.is(m.allocateShared(16, 3), 0);
+  assert.is(m.lastError, -EINVAL, "the shared heap's refusal is the manager's");
+  assert.is(m.sharedHeap!.stats().failures, s0 + 1);
+  assert.is(m.free(b), 0);
+  assert.is(m.free(SBASE), 0, "free passes a shared address on to the shared heap");
+  assert.is(m.validate(), null);
+  assert.is(m.close(), 0);
+  assert.equal([m.base, m.size, m.blockSize, m.stats().used, m.allocate(16)], [0, 0, 0, 0, 0]);
+  assert.is(m.lastError, -ENOMEM, "closed: an empty heap again");
+});
+
 test("normal and shared regions must not overlap (one port: the claim; two ports: the manager's own check)", () => {
   const mem = port();
   const m = new MemoryManager();

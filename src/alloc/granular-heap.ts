@@ -19,8 +19,12 @@
  *
  * The class holds what a board runs, in as few functions as the design
  * allows (on Espruino each function costs RAM even when its text stays in
- * flash): the constructor, allocate, free, stats, watch, the search they
- * share, and `fit` for the bank manager's placement. `owns`, `resetPeak`,
+ * flash, and its text too when uploaded to RAM): the constructor, allocate
+ * (with the search inlined), free, stats and watch. `fit`, the bank
+ * manager's placement question, is allocate's search only, installed where
+ * a bank manager may ask (src/alloc/granular-fit.ts). A MemoryManager is a
+ * view of its normal heap and uses these functions itself: free and stats
+ * take in its shared heap (`_next`). `owns`, `resetPeak`,
  * `unwatch`, `close` (src/alloc/api.ts), the checkers, the full statistics,
  * allocationSize and the error texts are the debug add-on's
  * (src/debug/granular-heap.ts). See docs/GRANULAR.md.

@@ -286,8 +286,9 @@ export class MemoryManager {
    */
   allocateShared(size: number, alignment?: number, hint?: number): number {
     var h = this.sharedHeap,
-      a = h === null ? -1 : h.allocate(size, alignment, hint, 2);
-    if (a < 0 && (a = this.allocate(size, alignment, hint)) !== 0) this.spills++;
+      a = h ? h.allocate(size, alignment, hint, 2) : -1;
+    // -1: no room there (nothing counted): normal memory's allocate, which counts its own failure
+    if (a < 0 && (a = this.allocate(size, alignment, hint))) this.spills++;
     return a;
   }
 
