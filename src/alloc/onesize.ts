@@ -236,7 +236,11 @@ export class Onesize implements Allocator {
   _freeState: number;
   /** The Memory port (hot-path copy of `memory`). */
   _port: Memory;
-  /** log2(blockSize) when the block size is a power of two, else -1: compiled engines then index blocks by a shift (see the end of this file). */
+  /**
+   * log2(blockSize), rounded up: compiled engines index the blocks of a pool
+   * with a word view by a shift (see the end of this file); there every such
+   * pool's block size is a power of two.
+   */
   _shift: number;
   /** Bump index: blocks below it have been handed out (or skipped, released) since the last reset. */
   _bump: number;
@@ -268,6 +272,13 @@ export class Onesize implements Allocator {
   _errArg2: number;
   /** Number of blocks. */
   _nblocks: number;
+  /**
+   * The division versions of allocate and free, on the prototype of
+   * compiled engines only, which replace allocate and free by shift
+   * versions (see the end of this file); undefined elsewhere.
+   */
+  _allocateDiv?: (size: number, alignment?: number) => number;
+  _freeDiv?: (address: number) => number;
   /** The Memory port the region lives in. */
   readonly memory: Memory;
   /** First address of the region. */
@@ -355,14 +366,17 @@ export class Onesize implements Allocator {
     var v: WordView | null = typeof memory.wordView === "function" ? memory.wordView() : null;
     // The view is used only when its words line up with the blocks (a block's
     // first word is then one whole word of the view), it covers the pool and
-    // it is a typed array (the pool's words are then a Uint32Array over its buffer).
+    // it is a typed array (the pool's words are then a Uint32Array over its
+    // buffer); on compiled engines (those with _allocateDiv), only for a
+    // power-of-two block size, which their shift versions need.
     if (
       v &&
       (typeof Uint32Array === "undefined" ||
         (base - v.base) % 4 !== 0 ||
         base < v.base ||
         base + n * bs > v.base + v.words.length * 4 ||
-        !((v.words as any).buffer instanceof ArrayBuffer))
+        !((v.words as any).buffer instanceof ArrayBuffer) ||
+        ((bs & (bs - 1)) !== 0 && this._allocateDiv))
     )
       v = null;
     // ESPRUINO: the two hot methods as the instance's first properties: a
@@ -383,7 +397,7 @@ export class Onesize implements Allocator {
     this._freeState = St.Free;
     this._port = memory;
     for (i = 0, k = 1; k < bs; i++) k *= 2;
-    this._shift = k === bs ? i : -1;
+    this._shift = i;
     this._bump = 0;
     this._mark = 0;
     this._released = 0;
@@ -616,7 +630,8 @@ export class Onesize implements Allocator {
       return this._fail(-EFAULT, Why.FreeBad, address, (i & 0x7fffffff) === i && i < n ? st[i] : -1);
     if (this._words !== null) this._words[i * this._step] = this._head;
     else this._port.write32(address, this._head);
-    this._head = address;
+    // the same number (a block's address), as a small integer: see free at the end of this file
+    this._head = address >>> 0;
     st[i] = St.Free;
     this._room++;
     if (ws !== null) for (k = 0; k < ws.length; k++) ws[k].onFree(address, bs, this);
@@ -893,46 +908,55 @@ export class Onesize implements Allocator {
 
 // Compiled engines (V8, JavaScriptCore, SpiderMonkey: the ones with
 // WebAssembly; Espruino, JerryScript, Duktape, QuickJS and mujs have none)
-// replace allocate and free by versions that index a power-of-two block by
-// a shift instead of a division: V8 divides integers with a machine
-// division, a large part of an allocate/free pair, while an interpreter pays
-// more for a bit operation than for a division (DUKTAPE: about six times
-// more). They make the same tests in the same order as the versions above,
-// so that _allocSlow and _freeSlow, which repeat them with a division to
-// know what to undo, agree with them: `e * blockSize === o` holds exactly
-// when o / blockSize is an integer in [0, 2^32) (an index past the states
-// changes nothing in a typed array, and these engines all have them). A
-// block size that is not a power of two goes to the versions above.
+// replace allocate and free by versions that index a block by a shift
+// instead of a division: V8 divides integers with a machine division, a
+// large part of an allocate/free pair, while an interpreter pays more for a
+// bit operation than for a division (DUKTAPE: about six times more). They
+// make the same tests in the same order as the versions above, so that
+// _allocSlow and _freeSlow, which repeat them with a division to know what
+// to undo, agree with them: `e * blockSize === o` holds exactly when
+// o / blockSize is an integer in [0, 2^32) (an index past the states changes
+// nothing in a typed array, and these engines all have them). They run only
+// on pools with a word view, whose block size the constructor requires to
+// be a power of two on these engines (a pool with another block size runs
+// _allocatePort and _freePort), so they need no test of the block size.
+// What else they do for V8 (docs/ONESIZE.md, "Performance"):
+// - free stores `address >>> 0` in _head (the same number: its tests passed
+//   only for a block's address), as _freeSlow does: a number read from a
+//   Float64Array (the bench's driver keeps addresses in one) would make
+//   _head a boxed double field, for every pool, and every pop and push then
+//   converts it; as a small integer the pop's chain (head, link, head) is
+//   integer work (about a third more pairs per second in the bench).
+// - free tests `typeof address`, which V8 drops where it knows the address
+//   is a number (`address !== +address` stays a NaN test there).
+// - allocate returns `+_allocSlow(...)`: a number on both branches, so a
+//   caller's use of the result needs no test of its type.
 // ESPRUINO: the branch never runs on an interpreter, so these functions are
 // never made there. The division versions stay reachable as _allocateDiv
-// and _freeDiv for the tests.
+// and _freeDiv for the tests (and as the constructor's sign of these engines).
 declare var WebAssembly: any;
 if (typeof WebAssembly === "object") {
   (function (P: any): void {
-    var allocateDiv = P.allocate,
-      freeDiv = P.free;
-    P._allocateDiv = allocateDiv;
-    P._freeDiv = freeDiv;
+    P._allocateDiv = P.allocate;
+    P._freeDiv = P.free;
     P.allocate = function (this: Onesize, size: number, alignment?: number): number {
       var a = this._head,
         o = a - this._base,
         e = o >>> this._shift;
-      if (this._shift < 0) return allocateDiv.call(this, size, alignment);
       return size !== this._okSize ||
         alignment !== undefined ||
         e * this._blockSize !== o ||
         --this._states[e] !== St.Used ||
         --this._room < 0
-        ? this._allocSlow(size, alignment)
+        ? +this._allocSlow(size, alignment)
         : ((this._head = this._words![o >>> 2]), a);
     };
     P.free = function (this: Onesize, address: number): number {
       var o = address - this._base,
         i = o >>> this._shift;
-      if (this._shift < 0) return freeDiv.call(this, address);
-      return i * this._blockSize !== o || address !== +address || ++this._states[i] !== this._freeState
+      return i * this._blockSize !== o || typeof address != "number" || ++this._states[i] !== this._freeState
         ? this._freeSlow(address)
-        : ((this._words![o >>> 2] = this._head), (this._head = address), this._room++, 0);
+        : ((this._words![o >>> 2] = this._head), (this._head = address >>> 0), this._room++, 0);
     };
   })(Onesize.prototype);
 }
