@@ -954,7 +954,7 @@ if (typeof WebAssembly === "object") {
     P.free = function (this: Onesize, address: number): number {
       var o = address - this._base,
         i = o >>> this._shift;
-      return i * this._blockSize !== o || typeof address != "number" || ++this._states[i] !== this._freeState
+      return i * this._blockSize !== o || typeof address !== "number" || ++this._states[i] !== this._freeState
         ? this._freeSlow(address)
         : ((this._words![o >>> 2] = this._head), (this._head = address >>> 0), this._room++, 0);
     };
