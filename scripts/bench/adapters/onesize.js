@@ -1,9 +1,11 @@
 // onesize: rk.Onesize over a 64 KiB region of 32-byte blocks. Its free-list
 // links live in the blocks themselves, read and written through the port's
 // word view (a typed-array access per link, no port call), and every free
-// and every pop is checked against the out-of-band state bytes, so the ratio
-// to `flist` is the price of those checks and the statistics; `flist+ck`
-// (flist-checked.js) is the yardstick with comparable checks. The port is
+// and every pop is checked against the out-of-band state bytes; `flist+ck`
+// (flist-checked.js) is the yardstick with comparable checks. On Node the
+// ratios to both also show how V8 holds each pool's head: `flist` and
+// `flist+ck` keep the double the driver's Float64Array hands them, Onesize
+// a small integer (docs/ONESIZE.md, "Performance"). The port is
 // the bundle's ArrayMemory where it exports one, else BenchWordMemory below
 // (the part of the Memory port Onesize uses: word reads and writes and the
 // word view over the same bytes). The pool itself is returned, with `alloc`
