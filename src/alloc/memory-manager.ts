@@ -14,11 +14,16 @@
  * `sharedHeap`'s.
  *
  * The class holds what a board runs (a function costs RAM on Espruino even
- * when its text stays in flash). `owns`, `resetPeak`, `unwatch`, `close`
- * (src/alloc/api.ts), the checkers, `lastErrorText()` and the design note's getters
+ * when its text stays in flash): the constructor, `allocateShared` and
+ * `initNormal` (which is initShared's work with its second argument true);
+ * `allocate`, `free` (= `deallocate`), `stats` and `watch` are
+ * GranularHeap's functions (see the class). `owns`, `resetPeak`, `unwatch`,
+ * `close` (src/alloc/api.ts), the checkers, `lastErrorText()`,
+ * `getInstance`, `initShared`, `memoryType` and the design note's getters
  * (`getMemorySizeBytes()`, `getSharedMemoryStartAddress()`,
  * `getSharedMemoryName()`) are the debug add-on's
- * (src/debug/memory-manager.ts).
+ * (src/debug/memory-manager.ts; docs/GRANULAR.md says why a production
+ * board does without them).
  *
  * Run-time outcomes are values: init calls return 0 or a negative errno,
  * allocations an address or 0, frees 0 or a negative errno, and `lastError`
