@@ -492,8 +492,7 @@ export class GranularHeap {
           s[g] = (s[g] + 1) | 0;
         }
       } else if (how === 2) r = -1;
-    } else if (how === 1) r = this._base + g * this.granule;
-    else {
+    } else if ((r = this._base + g * this.granule) && how !== 1) {
       // mark granules [g, t] used (t = g + n - 1) and t an end; move the full-word mark past full words.
       // Word k's bits: from g's in its first word (-1 << (g & 31)), up to t's in its last
       // (-1 >>> (31 - (t & 31)): the low bits through t's), all in between
@@ -510,7 +509,6 @@ export class GranularHeap {
       k = s[S_USED] += n;
       if (k > s[S_PEAK]) s[S_PEAK] = k;
       s[S_LIVE]++;
-      r = this._base + g * this.granule;
       w = this._watchers;
     }
     if (this._exit) this._exit();
@@ -534,7 +532,7 @@ export class GranularHeap {
    * O(1) + O(n / 32) + O(r / 32) (r: the free run it merges into).
    */
   free(address: number, size?: number): number {
-    var s: any = this._next,
+    var s = this._state,
       u = this._used,
       e = this._ends,
       sh = this._shift,
@@ -551,8 +549,9 @@ export class GranularHeap {
       x,
       w;
     if (address === 0) return 0;
-    if (s !== null && address >= s._base && address - s._base < s.size) return s.free(address, size);
-    s = this._state;
+    // an address in a manager's shared heap (_next) is that heap's ((address - base) >>> 0: below the base
+    // wraps past the size; not a number is 0, and that heap refuses it as -EINVAL)
+    if ((w = this._next) && (address - w._base) >>> 0 < w.size) return w.free(address, size);
     if (this._enter) this._enter();
     if (typeof address === "number") {
       r = -EFAULT;
