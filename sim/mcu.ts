@@ -468,7 +468,14 @@ export class SimMcu implements Memory, Power {
           }
         }
     }
+    // Fields that take fractions are made doubles from the start: a field
+    // that first held a small integer changes its representation (and every
+    // instance's layout) the first time it gets a fraction, which throws away
+    // the optimised code that depends on the old layout (in a sweep worker,
+    // the code compiled during its first experiment).
+    this._t = 0.5;
     this._t = 0;
+    this._baseQ = 0.5;
     this._baseQ = 0;
     this._secQ = new Float64Array(n);
     this._secOn = new Float64Array(n);

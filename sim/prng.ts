@@ -22,15 +22,20 @@ export function mix32(a: number, b: number): number {
  * enough to make lost RAM look like lost RAM. O(1) per number.
  */
 export class Prng {
-  /** The state. */
+  /**
+   * The state, kept as a signed 32-bit integer: the same bits as the
+   * unsigned state (every use of it is bitwise), and always a small integer,
+   * where an unsigned state from 2^31 up would make the field a boxed double
+   * (a floating-point add and a truncation per number).
+   */
   _s: number;
   /** Start from `seed` (any number; its low 32 bits are used). */
   constructor(seed: number) {
-    this._s = seed >>> 0;
+    this._s = seed | 0;
   }
   /** Next unsigned 32-bit value. */
   next32(): number {
-    var t = (this._s = (this._s + 0x6d2b79f5) >>> 0);
+    var t = (this._s = (this._s + 0x6d2b79f5) | 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
@@ -48,7 +53,7 @@ export class Prng {
     var any = 0,
       n = w.length;
     for (var i = 0; i < n; i++) {
-      var t = (this._s = (this._s + 0x6d2b79f5) >>> 0);
+      var t = (this._s = (this._s + 0x6d2b79f5) | 0);
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
       t ^= t >>> 14;

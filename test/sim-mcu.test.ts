@@ -675,6 +675,23 @@ test("prng: deterministic per seed, mix32 spreads its inputs", () => {
   assert.ok(new Prng(1).fillBytes(buf, 0, 7) !== 0 && !isZero(buf));
 });
 
+test("prng: the sequence is pinned (every lost pattern and workload depends on it), for seeds of every range", () => {
+  const first3 = (seed: number) => {
+    const p = new Prng(seed);
+    return [p.next32(), p.next32(), p.next32()];
+  };
+  assert.equal(first3(1), [2693262067, 11749833, 2265367787]);
+  assert.equal(first3(0xdeadbeef), [4043151706, 1147597007, 3315858022]);
+  assert.equal(first3(0x80000000), [3524353788, 1924613307, 3365584844]);
+  assert.equal(first3(2 ** 32 + 7), [50271532, 266108690, 4195786334], "low 32 bits of the seed");
+  assert.equal(first3(-3), [2202431144, 1998219081, 429257462], "a negative seed: its low 32 bits");
+  const w = new Int32Array(3);
+  assert.is(new Prng(0xffffffff).fillWords(w), -134219785);
+  assert.equal([...w], [-444861485, 813802916, -1221262448], "fillWords: the words next32 gives, as signed elements");
+  const p = new Prng(0xffffffff);
+  assert.equal([p.next32() | 0, p.next32() | 0, p.next32() | 0], [...w]);
+});
+
 // ---- the real boards ------------------------------------------------------------
 
 const UA: Record<string, number> = { A: 1e6, mA: 1e3, uA: 1, "\u00b5A": 1, nA: 1e-3, pA: 1e-6 };
