@@ -35,15 +35,14 @@ import type { Watcher } from "../alloc/api.js";
 import { EBUSY, ENOENT, ENOMEM, errnoNames } from "../core/errors.js";
 import { granularErrorText } from "./granular-heap.js";
 
-var theInstance: MemoryManager | null = null;
-
 /** Install the debug members onto MemoryManager (`C`, the class). */
 export function debugMemoryManager(C: any): void {
   var P = C.prototype;
 
-  // the design note's singleton (on a board, a program keeps its manager in a variable)
+  // the design note's singleton, one per class the add-on is installed on (on a board, a program keeps
+  // its manager in a variable)
   C.getInstance = function (): MemoryManager {
-    return theInstance || (theInstance = new C());
+    return C._instance || (C._instance = new C());
   };
 
   // the design note's init_shared: initNormal's work with its second argument (what a board calls, when
