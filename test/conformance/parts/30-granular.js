@@ -332,7 +332,7 @@
     if (DEBUG) check("singleton", rk.MemoryManager.getInstance() === rk.MemoryManager.getInstance());
     check("initShared is initNormal(config, true) on a board", DEBUG || rk.MemoryManager.prototype.initShared === undefined);
     // memoryType is the add-on's: without it, the region is told from the shared heap's and the manager's fields
-    function where(x) {
+    var where = function (x) {
       var s = m.sharedHeap;
       if (DEBUG) return m.memoryType(x);
       return typeof x !== "number" || x === 0
@@ -342,7 +342,7 @@
           : x >= m.base && x - m.base < m.size
             ? "NORMAL"
             : "OTHER";
-    }
+    };
     check("memoryType is the add-on's", DEBUG || rk.MemoryManager.prototype.memoryType === undefined);
     // memoryType's values: exported as constants by the full bundle (not by the memory-manager bundle)
     if (rk.MEMORY_NORMAL !== undefined)
