@@ -1012,36 +1012,39 @@ both("only one hook given: the other is a no-op; a pool without hooks has no loc
   assert.is.not((p as any).allocate, P.allocate);
 });
 
-both("a block size that is not a power of two: the port versions where the engine has shift versions, the word view's as on an interpreter", () => {
-  const { p } = pool({ blockSize: 24, size: 24 * 6 });
-  const shift = !portPools && !!P._allocateDiv;
-  // Node outside the division-version runs: the shift versions need a power of two, so no word view
-  assert.is(p._words === null, portPools || shift);
-  assert.is((p as any).allocate, p._words === null ? P._allocatePort : P.allocate);
-  assert.is((p as any).free, p._words === null ? P._freePort : P.free);
-  const a = [p.allocate(24), p.allocate(1), p.allocate(20)];
-  assert.equal(a, [BASE, BASE + 24, BASE + 48]);
-  assert.is(p.free(BASE + 12), -EFAULT);
-  assert.is(p.free(a[1]), 0);
-  assert.is(p.free(a[1]), -EFAULT);
-  assert.is(p.allocate(24), a[1]);
-  // a free whose address comes from a Float64Array (a double) leaves the same head
-  const held = new Float64Array([a[2]]);
-  assert.is(p.free(held[0]), 0);
-  assert.is(p._head, a[2]);
-  assert.is(p.allocate(24), a[2]);
-  assert.equal(p.stats(), { used: 72, free: 72, peak: 72, count: 3, failures: 2 });
-  assert.is(p.validate(), null);
-  // the same with a power-of-two block size (the shift versions on Node)
-  const q = pool().p,
-    b = new Float64Array([q.allocate(32), q.allocate(32)]);
-  assert.is(q.free(b[0]), 0);
-  assert.is(q.free(b[1]), 0);
-  assert.is(q._head, BASE + 32);
-  assert.is(q.free(b[1]), -EFAULT);
-  assert.equal([q.allocate(32), q.allocate(32), q.allocate(32)], [BASE + 32, BASE, BASE + 64]);
-  assert.is(q.validate(), null);
-});
+both(
+  "a block size that is not a power of two: the port versions where the engine has shift versions, the word view's as on an interpreter",
+  () => {
+    const { p } = pool({ blockSize: 24, size: 24 * 6 });
+    const shift = !portPools && !!P._allocateDiv;
+    // Node outside the division-version runs: the shift versions need a power of two, so no word view
+    assert.is(p._words === null, portPools || shift);
+    assert.is((p as any).allocate, p._words === null ? P._allocatePort : P.allocate);
+    assert.is((p as any).free, p._words === null ? P._freePort : P.free);
+    const a = [p.allocate(24), p.allocate(1), p.allocate(20)];
+    assert.equal(a, [BASE, BASE + 24, BASE + 48]);
+    assert.is(p.free(BASE + 12), -EFAULT);
+    assert.is(p.free(a[1]), 0);
+    assert.is(p.free(a[1]), -EFAULT);
+    assert.is(p.allocate(24), a[1]);
+    // a free whose address comes from a Float64Array (a double) leaves the same head
+    const held = new Float64Array([a[2]]);
+    assert.is(p.free(held[0]), 0);
+    assert.is(p._head, a[2]);
+    assert.is(p.allocate(24), a[2]);
+    assert.equal(p.stats(), { used: 72, free: 72, peak: 72, count: 3, failures: 2 });
+    assert.is(p.validate(), null);
+    // the same with a power-of-two block size (the shift versions on Node)
+    const q = pool().p,
+      b = new Float64Array([q.allocate(32), q.allocate(32)]);
+    assert.is(q.free(b[0]), 0);
+    assert.is(q.free(b[1]), 0);
+    assert.is(q._head, BASE + 32);
+    assert.is(q.free(b[1]), -EFAULT);
+    assert.equal([q.allocate(32), q.allocate(32), q.allocate(32)], [BASE + 32, BASE, BASE + 64]);
+    assert.is(q.validate(), null);
+  },
+);
 
 both("exit is called even when the port faults, and the pool is unchanged", () => {
   let enters = 0,

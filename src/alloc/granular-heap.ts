@@ -288,7 +288,10 @@ export class GranularHeap {
     }
     s = st[2];
     if (o.attach && (s[S_GRANULES] !== n || s[S_SHIFT] !== sh))
-      fail(E, "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + s[S_GRANULES] + " of " + (1 << s[S_SHIFT]));
+      fail(
+        E,
+        "state must hold a heap of " + n + " granules of " + gr + " bytes to attach to, got " + s[S_GRANULES] + " of " + (1 << s[S_SHIFT])
+      );
     claimRegion(memory, base, n * gr, s);
     this._state = s;
     this._used = st[0];

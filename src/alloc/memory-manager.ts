@@ -315,8 +315,7 @@ export class MemoryManager {
       k: any,
       t;
     try {
-      if (shared ? this.sharedHeap : this.normalHeap)
-        fail("EBUSY", (shared ? "shared" : "normal") + " memory is already set up");
+      if (shared ? this.sharedHeap : this.normalHeap) fail("EBUSY", (shared ? "shared" : "normal") + " memory is already set up");
       if (shared && (typeof name !== "string" || name === "" || name.indexOf("\u0000") >= 0))
         fail("EINVAL", "name must be a non-empty string without NUL, got " + name);
       if (shared && MemoryManager._names.indexOf(name) >= 0) fail("EEXIST", 'name "' + name + '" is already in use');

@@ -363,7 +363,11 @@
     eq("init shared", m.initNormal({ memory: mem, base: SB, size: 128, name: "conformance-shm" }, true), 0);
     eq("init shared twice", m.initNormal({ memory: mem, base: SB + 256, size: 64, name: "conformance-shm2" }, true), -EBUSY);
     if (DEBUG) eq("initShared twice", m.initShared({ memory: mem, base: SB + 256, size: 64, name: "conformance-shm2" }), -EBUSY);
-    eq("name in use", new rk.MemoryManager().initNormal({ memory: mem, base: SB + 256, size: 64, name: "conformance-shm" }, true), -rk.EEXIST);
+    eq(
+      "name in use",
+      new rk.MemoryManager().initNormal({ memory: mem, base: SB + 256, size: 64, name: "conformance-shm" }, true),
+      -rk.EEXIST
+    );
     eq(
       "the shared region: sharedName, sharedHeap's base and size",
       [m.sharedName, m.sharedHeap.base, m.sharedHeap.size],
