@@ -465,7 +465,10 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}, labe
   // hundred ms, most of it compiling JSON schemas); a set-up error stops it.
   const count = gridTasks(spec, shard);
   const pool =
-    given || (count > 0 ? new SweepPool(options.workers === undefined ? Math.max(1, Math.min(count, availableParallelism())) : options.workers) : null);
+    given ||
+    (count > 0
+      ? new SweepPool(options.workers === undefined ? Math.max(1, Math.min(count, availableParallelism())) : options.workers)
+      : null);
   const results: (SweepTaskResult | null)[] = [];
   const failures: string[] = [];
   let firstCode = "";

@@ -241,7 +241,10 @@ test("SweepPool: one pool runs several sweeps and a slice, with the rows of a sw
         await runSweep(bad, options, "small.json");
         assert.unreachable("expected a throw");
       } catch (e: any) {
-        assert.match(e.message, /^EINVAL: small\.json: the experiment of \/boards\/0 \(BANGLEJS2\) × \/workloads\/0 \(mixed-heap\) × seed 1: /);
+        assert.match(
+          e.message,
+          /^EINVAL: small\.json: the experiment of \/boards\/0 \(BANGLEJS2\) × \/workloads\/0 \(mixed-heap\) × seed 1: /,
+        );
       }
     }
     assert.equal(await runSweep(spec, { pool }), own, "the pool still runs sweeps after the errors");

@@ -155,7 +155,15 @@ try {
     }
     if (!opts.json)
       console.error(
-        "warm-up: " + w + " worker" + (w > 1 ? "s" : "") + " " + (first[w].ms / 1000).toFixed(2) + " s (process CPU " + (first[w].cpuMs / 1000).toFixed(2) + " s)",
+        "warm-up: " +
+          w +
+          " worker" +
+          (w > 1 ? "s" : "") +
+          " " +
+          (first[w].ms / 1000).toFixed(2) +
+          " s (process CPU " +
+          (first[w].cpuMs / 1000).toFixed(2) +
+          " s)",
       );
   }
   for (let r = 0; r < opts.rounds; r++) {
@@ -169,7 +177,19 @@ try {
       warmCpu[w].push(t.cpuMs);
       if (!opts.json)
         console.error(
-          "warm round " + (r + 1) + ": " + w + " worker" + (w > 1 ? "s" : "") + " " + (t.ms / 1000).toFixed(2) + " s (process CPU " + (t.cpuMs / 1000).toFixed(2) + " s = " + (t.cpuMs / t.ms).toFixed(2) + " cores)",
+          "warm round " +
+            (r + 1) +
+            ": " +
+            w +
+            " worker" +
+            (w > 1 ? "s" : "") +
+            " " +
+            (t.ms / 1000).toFixed(2) +
+            " s (process CPU " +
+            (t.cpuMs / 1000).toFixed(2) +
+            " s = " +
+            (t.cpuMs / t.ms).toFixed(2) +
+            " cores)",
         );
     }
   }
