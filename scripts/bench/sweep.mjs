@@ -112,34 +112,45 @@ const parallelBefore = await machineParallelism(1);
 const times = { 1: [], 2: [] };
 const cpu = { 1: [], 2: [] };
 let rows = null;
-for (let r = 0; r < opts.rounds; r++) {
-  for (const w of r % 2 === 0 ? [1, 2] : [2, 1]) {
-    const t = await timed(w);
-    if (rows === null) rows = t.rows;
-    else if (rows !== t.rows) {
-      console.error("bench sweep: the " + w + "-worker run gave different rows");
-      process.exit(1);
+
+/**
+ * `opts.rounds` rounds of a 1-worker and a 2-worker sweep, which one goes
+ * first alternating; `byWorkers` (pools by worker count) for warm runs, none for cold
+ * ones (a new pool per sweep). Every run must give the first run's rows.
+ */
+async function runRounds(label, byWorkers, msOut, cpuOut) {
+  for (let r = 0; r < opts.rounds; r++) {
+    for (const w of r % 2 === 0 ? [1, 2] : [2, 1]) {
+      const t = await timed(w, byWorkers?.[w]);
+      if (rows === null) rows = t.rows;
+      else if (t.rows !== rows) {
+        console.error("bench sweep: a " + label + w + "-worker run gave different rows");
+        process.exit(1);
+      }
+      msOut[w].push(t.ms);
+      cpuOut[w].push(t.cpuMs);
+      if (!opts.json)
+        console.error(
+          label +
+            "round " +
+            (r + 1) +
+            ": " +
+            w +
+            " worker" +
+            (w > 1 ? "s" : "") +
+            " " +
+            (t.ms / 1000).toFixed(2) +
+            " s (process CPU " +
+            (t.cpuMs / 1000).toFixed(2) +
+            " s = " +
+            (t.cpuMs / t.ms).toFixed(2) +
+            " cores)",
+        );
     }
-    times[w].push(t.ms);
-    cpu[w].push(t.cpuMs);
-    if (!opts.json)
-      console.error(
-        "round " +
-          (r + 1) +
-          ": " +
-          w +
-          " worker" +
-          (w > 1 ? "s" : "") +
-          " " +
-          (t.ms / 1000).toFixed(2) +
-          " s (process CPU " +
-          (t.cpuMs / 1000).toFixed(2) +
-          " s = " +
-          (t.cpuMs / t.ms).toFixed(2) +
-          " cores)",
-      );
   }
 }
+
+await runRounds("", null, times, cpu);
 
 // Warm: one pool per configuration, a warm-up sweep on each, then the rounds.
 const pools = { 1: new SweepPool(1), 2: new SweepPool(2) };
@@ -166,33 +177,7 @@ try {
           " s)",
       );
   }
-  for (let r = 0; r < opts.rounds; r++) {
-    for (const w of r % 2 === 0 ? [1, 2] : [2, 1]) {
-      const t = await timed(w, pools[w]);
-      if (t.rows !== rows) {
-        console.error("bench sweep: a warm " + w + "-worker run gave different rows");
-        process.exit(1);
-      }
-      warmTimes[w].push(t.ms);
-      warmCpu[w].push(t.cpuMs);
-      if (!opts.json)
-        console.error(
-          "warm round " +
-            (r + 1) +
-            ": " +
-            w +
-            " worker" +
-            (w > 1 ? "s" : "") +
-            " " +
-            (t.ms / 1000).toFixed(2) +
-            " s (process CPU " +
-            (t.cpuMs / 1000).toFixed(2) +
-            " s = " +
-            (t.cpuMs / t.ms).toFixed(2) +
-            " cores)",
-        );
-    }
-  }
+  await runRounds("warm ", pools, warmTimes, warmCpu);
 } finally {
   await pools[1].destroy();
   await pools[2].destroy();
@@ -204,7 +189,7 @@ const m1 = median(times[1]),
   m2 = median(times[2]);
 /** CPU over wall of the median run of `w` workers (the lower middle one for an even count) in `t` (wall ms) and `c` (CPU ms). */
 const coresOf = (t, c, w) => {
-  const byTime = t[w].map((ms, i) => i).sort((a, b) => t[w][a] - t[w][b]);
+  const byTime = t[w].map((_ms, i) => i).sort((a, b) => t[w][a] - t[w][b]);
   const i = byTime[(byTime.length - 1) >> 1];
   return Number((c[w][i] / t[w][i]).toFixed(2));
 };
