@@ -32,13 +32,11 @@ export interface Policy {
   decide(bm: BankManager, now: number, want: number[]): void;
 }
 
-/** No hint: the allocator's own lowest-first placement (all-on, heap-top, gate-empty). */
-function lowest(): number {
-  return 0;
-}
-
 /**
- * pack+gate's placement: a hint for allocator `k` that keeps a request out
+ * The built-in policies' placement, one function for all (each function
+ * costs RAM on Espruino). Without `this.hold` (all-on, heap-top,
+ * gate-empty): 0, no hint, the allocator's own lowest-first placement.
+ * With it (pack+gate): a hint for allocator `k` that keeps a request out
  * of sections that would otherwise be off, in this order:
  *
  * 1. the lowest section that is on and holds live data (or that the manager
@@ -60,7 +58,8 @@ function lowest(): number {
  * O(sections) + one `fit` per run in steps 1 and 2 (+ at most one per
  * section that is off in step 3).
  */
-function packed(bm: BankManager, k: number, size: number, alignment?: number): number {
+function place(this: Policy & { hold: boolean }, bm: BankManager, k: number, size: number, alignment?: number): number {
+  if (!this.hold) return 0;
   var x = bm.allocators[k] as any,
     la = bm._la[k],
     cv = bm._cv[k],
@@ -106,8 +105,8 @@ function packed(bm: BankManager, k: number, size: number, alignment?: number): n
  *   it (every section wholly above the highest address in use); empty
  *   sections below the top stay on;
  * - 2, gate-empty and pack+gate: off when the section holds nothing live;
- *   with `hold` (pack+gate), only once it has been empty for
- *   `bm.hysteresis` seconds, and left as it is until then.
+ *   with `hold` (pack+gate: hold and pack), only once it has been empty
+ *   for `bm.hysteresis` seconds, and left as it is until then.
  * O(sections).
  */
 function gate(this: Policy & { k: number; hold: boolean }, bm: BankManager, now: number, want: number[]): void {
@@ -138,22 +137,22 @@ function gate(this: Policy & { k: number; hold: boolean }, bm: BankManager, now:
  *   and, for a heap, switches on one whole section when none has room.
  * docs/POWER.md gives the details.
  */
-export var POLICIES: Policy[] = [
-  { name: "all-on", place: lowest, decide: gate, k: 0 } as Policy,
-  { name: "heap-top", place: lowest, decide: gate, k: 1 } as Policy,
-  { name: "gate-empty", place: lowest, decide: gate, k: 2, hold: false } as Policy,
-  { name: "pack+gate", place: packed, decide: gate, k: 2, hold: true } as Policy
-];
+export var POLICY_NAMES = ["all-on", "heap-top", "gate-empty", "pack+gate"];
+
+/**
+ * The policy objects made so far, by index in POLICY_NAMES. A policy is made
+ * at its first `policy(name)` and kept, so that a program pays RAM only for
+ * the ones it uses (four objects of five fields each cost about 25 blocks on
+ * Espruino) and every call returns the same object.
+ */
+var made: Policy[] = [];
 
 /**
  * The policy called `name` (the shared object: do not change it). Throws
  * EINVAL listing the valid names for anything else. O(policies).
  */
 export function policy(name: string): Policy {
-  var names: string[] = [];
-  for (var i = 0; i < POLICIES.length; i++) {
-    if (POLICIES[i].name === name) return POLICIES[i];
-    names.push('"' + POLICIES[i].name + '"');
-  }
-  return fail("EINVAL", "policy must be one of " + names.join(", ") + ", got " + show(name));
+  var i = POLICY_NAMES.indexOf(name);
+  if (i >= 0) return made[i] || (made[i] = { name: name, place: place, decide: gate, k: i < 2 ? i : 2, hold: i === 3 } as Policy);
+  return fail("EINVAL", 'policy must be one of "' + POLICY_NAMES.join('", "') + '", got ' + show(name));
 }
