@@ -10,17 +10,9 @@
 import { MemBlocks } from "./mem-blocks.js";
 import { EINVAL, fail } from "../core/errors.js";
 
-/** Throws EINVAL naming `what` unless `a` is an array-like object (an object with a numeric length). O(1). */
-function checkArray(a: any, what: string): void {
-  if (a === null || typeof a !== "object" || typeof a.length !== "number") {
-    fail("EINVAL", what + " must be an array of addresses, got " + a);
-  }
-}
-
-/** True when `v` is an integer in [0, 2^32). */
-function isIndex(v: any): boolean {
-  return v >>> 0 === v;
-}
+// The argument checks are written inline (`v >>> 0 === v`: an integer in
+// [0, 2^32)) rather than as helpers: on Espruino every function of a module
+// costs about 7 blocks of RAM.
 
 /** Most allocators in one group (Zephyr's MAX_MULTI_ALLOCATORS). */
 export var MAX_MULTI_ALLOCATORS = 8;
@@ -118,11 +110,12 @@ export class MemBlocksGroup {
    * MemBlocks.allocBlocks) or `chosen` not an object. O(count).
    */
   allocBlocks(cfg: any, count: number, out: number[], chosen?: MemBlocksGroupChoice): number {
-    checkArray(out, "out");
+    if (out === null || typeof out !== "object" || typeof out.length !== "number")
+      fail("EINVAL", "out must be an array of addresses, got " + out);
     if (chosen !== undefined && (chosen === null || typeof chosen !== "object")) {
       fail("EINVAL", "chosen must be an object to receive blockSize and allocator, got " + chosen);
     }
-    if (!isIndex(count)) return -EINVAL;
+    if (count >>> 0 !== count) return -EINVAL;
     if (count === 0) {
       if (chosen) {
         chosen.blockSize = 0;
@@ -131,7 +124,7 @@ export class MemBlocksGroup {
       return 0;
     }
     var i = this._choose(this, cfg);
-    if (!isIndex(i) || i >= this.allocators.length) return -EINVAL;
+    if (i >>> 0 !== i || i >= this.allocators.length) return -EINVAL;
     var mb = this.allocators[i],
       r = mb.allocBlocks(count, out);
     if (r === 0 && chosen) {
@@ -150,8 +143,9 @@ export class MemBlocksGroup {
    * Throws EINVAL when addresses is not an array. O(allocators + count).
    */
   freeBlocks(count: number, addresses: number[]): number {
-    checkArray(addresses, "addresses");
-    if (!isIndex(count)) return -EINVAL;
+    if (addresses === null || typeof addresses !== "object" || typeof addresses.length !== "number")
+      fail("EINVAL", "addresses must be an array of addresses, got " + addresses);
+    if (count >>> 0 !== count) return -EINVAL;
     if (count === 0) return 0;
     var mb = this.findAllocator(addresses[0]);
     if (mb === null) return -EINVAL;
