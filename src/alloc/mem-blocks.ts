@@ -30,7 +30,7 @@
 import type { Memory } from "../hal/ports.js";
 import type { Allocator, AllocStats, RegionOptions, Watcher } from "./api.js";
 import { EFAULT, EINVAL, ENOMEM, fail } from "../core/errors.js";
-import { words } from "../core/storage.js";
+import { hasTypedArrays, zeros } from "../core/storage.js";
 import type { Store } from "../core/storage.js";
 import { claimRegion } from "../hal/claims.js";
 
@@ -356,7 +356,7 @@ export var MemBlocks: MemBlocksConstructor = function (this: MemBlocks, memory: 
   // fields: a property read scans them in creation order.
   this.allocBlock = this.allocBlock;
   this.freeBlock = this.freeBlock;
-  this._w = w = words(2 * nw + 3);
+  this._w = w = zeros(2 * nw + 3, hasTypedArrays && Int32Array);
   this._h = 1;
   this._t = new (w as any).constructor(37); // the same kind of array as the factory's (Int32Array, or Array)
   this._a = base;

@@ -16,46 +16,43 @@ import { fail } from "./errors.js";
 
 export var hasTypedArrays = typeof Uint8Array !== "undefined" && typeof Int32Array !== "undefined";
 
-/**
- * Throws EINVAL unless `n` is a store length: undefined (an empty store), or
- * a number ≥ 0 below 2^32 (a fraction is truncated by the typed-array
- * constructor). Engines differ on what else they refuse (Espruino has no
- * range error type), so the store factory decides.
- */
-function count(n: any): void {
-  if (n !== undefined && (typeof n !== "number" || !(n >= 0 && n < 0x100000000)))
-    fail("EINVAL", "a store length must be a number in [0, 2^32), got " + n);
-}
-
 /** A byte or word store: a typed array, or a plain array of numbers. */
 export interface Store {
   [i: number]: number;
   length: number;
 }
 
-/** `n` zeroed entries of a plain array; EINVAL unless n is an integer in [0, 2^32). */
-function plain(n: number): number[] {
-  var a: number[] = [];
-  for (var i = 0; i < n; i++) a.push(0);
+/**
+ * `n` zeroed entries of the typed array `T`, or of a plain array when `T`
+ * is false: `zeros(n, hasTypedArrays && Int32Array)`. Throws EINVAL unless
+ * `n` is a store length: undefined (an empty store), or a number >= 0 below
+ * 2^32 (a fraction is truncated by the typed-array constructor). Engines
+ * differ on what else they refuse (Espruino has no range error type), so
+ * this decides. The board classes call this one function rather than bytes,
+ * words and uwords: on Espruino each function a module holds costs about 7
+ * blocks of RAM.
+ */
+export function zeros(n: number, T: any): Store {
+  if (n !== undefined && (typeof n !== "number" || !(n >= 0 && n < 0x100000000)))
+    fail("EINVAL", "a store length must be a number in [0, 2^32), got " + n);
+  if (T) return new T(n);
+  for (var a: number[] = [], i = 0; i < n; i++) a.push(0);
   return a;
 }
 
 /** `n` zeroed bytes (values 0..255: callers store `v & 0xff`). */
 export function bytes(n: number): Store {
-  count(n);
-  return hasTypedArrays ? new Uint8Array(n) : plain(n);
+  return zeros(n, hasTypedArrays && Uint8Array);
 }
 
 /** `n` zeroed 32-bit signed words (callers store `v | 0`). */
 export function words(n: number): Store {
-  count(n);
-  return hasTypedArrays ? new Int32Array(n) : plain(n);
+  return zeros(n, hasTypedArrays && Int32Array);
 }
 
 /** `n` zeroed 32-bit unsigned words (callers store `v >>> 0`). */
 export function uwords(n: number): Store {
-  count(n);
-  return hasTypedArrays ? new Uint32Array(n) : plain(n);
+  return zeros(n, hasTypedArrays && Uint32Array);
 }
 
 // The native calls are looked up on the store itself, at each call: a test

@@ -54,7 +54,7 @@ import type { Allocator, AllocStats, Watcher } from "../alloc/api.js";
 import type { Memory } from "../hal/ports.js";
 import type { MemAllocator, MemRequest } from "./mem-allocator.js";
 import { EINVAL, ENOMEM, EFAULT, fail, checkInt } from "../core/errors.js";
-import { bytes, uwords, indexOfArr } from "../core/storage.js";
+import { hasTypedArrays, zeros } from "../core/storage.js";
 import type { Store } from "../core/storage.js";
 
 /** One bin: `numBuffers` buffers of `bufferSize` bytes (a bin with numBuffers 0 is unused). */
@@ -258,9 +258,9 @@ export class BufferManager implements Allocator {
     this.size = total;
     this.blockSize = big;
     this.bins = [];
-    this._addr = uwords(n);
-    this._size = uwords(n);
-    this._used = bytes(n);
+    this._addr = zeros(n, hasTypedArrays && Uint32Array);
+    this._size = zeros(n, hasTypedArrays && Uint32Array);
+    this._used = zeros(n, hasTypedArrays && Uint8Array);
     m = this.memory;
     a += n * BufferManager.RECORD_SIZE;
     for (i = 0, k = 0; i < bins.length; i++) {
@@ -456,7 +456,17 @@ export class BufferManager implements Allocator {
       s;
     if (typeof address !== "number") return this._note(-EINVAL, -1, 0);
     if (address === 0) return 0;
-    if (this._n !== 0) i = indexOfArr(this._addr as Store, address, 0);
+    if (this._n !== 0) {
+      // native indexOf where the store has one (Duktape's typed arrays do not)
+      w = this._addr as any;
+      if (w.indexOf) i = w.indexOf(address);
+      else
+        for (s = 0; s < w.length; s++)
+          if (w[s] === address) {
+            i = s;
+            break;
+          }
+    }
     if (i < 0 || !(this._used as Store)[i]) return this._note(-EFAULT, -1, 0);
     (this._used as Store)[i] = 0;
     s = (this._size as Store)[i];

@@ -26,7 +26,7 @@ import type { Memory } from "../hal/ports.js";
 import type { Board } from "../core/board.js";
 import { GranularHeap } from "../alloc/granular-heap.js";
 import { EINVAL, ENOMEM, EFAULT, EPERM, fail, checkAddress, checkInt } from "../core/errors.js";
-import { bytes } from "../core/storage.js";
+import { hasTypedArrays, zeros } from "../core/storage.js";
 
 // ESPRUINO: the engine's `E` object (E.getAddressOf); absent elsewhere.
 declare var E: any;
@@ -205,7 +205,7 @@ export class MemAllocatorAdapter implements MemAllocator {
         if (hasAddressOf) {
           // ESPRUINO: at least 64 bytes, so that the array is one flat run
           // of RAM; E.getAddressOf gives 0 when it is not
-          x = bytes(size + m < 64 ? 64 : size + m);
+          x = zeros(size + m < 64 ? 64 : size + m, hasTypedArrays && Uint8Array);
           p = E.getAddressOf(x, true) >>> 0;
           if (p !== 0) {
             a = ((p + m) & ~m) >>> 0;
@@ -216,7 +216,7 @@ export class MemAllocatorAdapter implements MemAllocator {
           if (a < this._next || a + size > 0xffffffff)
             a = 0; // handles used up
           else {
-            x = bytes(size);
+            x = zeros(size, hasTypedArrays && Uint8Array);
             this._next = a + size;
           }
         }
