@@ -70,9 +70,18 @@ async function build(rollup, names, withVersion, full) {
       );
     },
   };
+  // A module of src/alloc, core, fw, hal or power changes nothing but its own
+  // classes and tables at load (the engine-specific methods it installs, a
+  // lookup table it fills), so it is left out when none of its exports is
+  // used: otherwise rollup keeps those statements, and with them the class
+  // (an --only MemBlocks build carried the whole Onesize pool, about 100
+  // blocks on Espruino). The entries (src/entries, which install methods on
+  // classes of other modules) keep their side effects.
+  const leaf = /[\\/]src[\\/](alloc|core|fw|hal|power)[\\/]/;
   const bundle = await rollup({
     input: entry,
     external: fullConfig.external,
+    treeshake: { moduleSideEffects: (id) => !leaf.test(id) },
     plugins: [virtual].concat(fullConfig.plugins.filter((p) => p && p.name !== "dist-package-json")),
     onwarn: (w, warn) => {
       if (w.code !== "EMPTY_BUNDLE") warn(w);
