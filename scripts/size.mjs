@@ -283,6 +283,8 @@ async function main() {
       estimate: est,
       measured: real ? got : null,
       floor: floor && real.bundles[b.file + " floor"] ? real.bundles[b.file + " floor"].storage : null,
+      // the floor measured now, or at the last --write --floor
+      apiFloor: floor && real.bundles[b.file + " floor"] ? real.bundles[b.file + " floor"].storage : lastRun.bundles[b.file]?.floor,
       goal: b.goal,
       storageBudget: b.storageBudget,
       ramBudget: b.ramBudget,
@@ -334,7 +336,10 @@ async function main() {
       const budget = (v, b) => (String(v) + (b === undefined ? "" : " / " + b)).padStart(14);
       const goal =
         r.goal && (r.goal.storage !== r.storageBudget || (r.goal.ram !== undefined && r.goal.ram !== r.ramBudget))
-          ? "   (goal " + r.goal.storage + (r.goal.ram ? " / " + r.goal.ram : "") + ": not yet)"
+          ? "   (goal " +
+            r.goal.storage +
+            (r.goal.ram ? " / " + r.goal.ram : "") +
+            (r.apiFloor > r.goal.storage ? ": below its API's floor, " + r.apiFloor + ")" : ": not yet)")
           : "";
       console.log(
         r.bundle.padEnd(28) +
