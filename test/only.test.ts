@@ -5,9 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync } from "node:fs";
-// @ts-expect-error: a plain ES module of the build scripts, without declarations
 import { onlyBundle } from "../scripts/flash/only.mjs";
-// @ts-expect-error: a plain ES module of the build scripts, without declarations
 import { bundleExports } from "../scripts/espruino/floor.mjs";
 
 const built = existsSync("dist/ramkit.js") && existsSync("dist/ramkit-extras.js");

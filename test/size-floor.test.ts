@@ -4,7 +4,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-// @ts-expect-error: a plain ES module of the build scripts, without declarations
 import { bundleExports, surfaceStub } from "../scripts/espruino/floor.mjs";
 
 /** Every public name of `x` (exports, prototype methods, statics) with the arity of each function. */
