@@ -69,20 +69,24 @@ export const BOARD_BUNDLES = [{ file: "ramkit.min.js", goal: { storage: 600 } }]
 
 /**
  * Blocks per counted thing on the Espruino Linux build (2v29, 27-byte
- * blocks): a least-squares fit on the board bundles measured with
- * scripts/espruino/measure.mjs on 2026-11-29 (memblocks 119, granular 111,
- * memory-manager 214, onesize 566, full 1,668 blocks from Storage; the fit
- * is within 1% on the large bundles and errs high on the small ones). It
- * agrees with modules measured alone: 20 empty exported functions cost 103
- * blocks, with 2 parameters each 143; 20 exported numbers 20; 20 top-level
- * variables kept alive by a function 20. `ramPerByte`: the text uploaded to
- * RAM (Espruino strips comments and white space as it stores it).
+ * blocks): a least-squares fit on 24 modules measured with
+ * scripts/espruino/measure.mjs on 2026-11-29 (the six board bundles, the
+ * surface stubs of `--floor`, twelve `--only` builds; 58 to 899 blocks
+ * from Storage), each within 10% and most within 5%. A function made at
+ * load keeps its object, its code and scope links and its parameters' names
+ * in RAM, whatever its length; each name that lives as long as the module
+ * (a property set at load, a top-level binding) is a slot. The three
+ * counts go together in real code (a method is a function and a slot), so
+ * only their sum is meaningful: measured alone, 20 exported functions of
+ * two parameters (one-statement bodies) cost 143 blocks, about 7 each; with
+ * empty bodies 80 (an empty function keeps no code or scope link). `ramPerByte`: the text uploaded to RAM (Espruino strips comments
+ * and white space as it stores it).
  */
 export const COST = {
   base: 0,
-  perFunction: 4.24,
-  perParam: 0.73,
-  perSlot: 0.69, // the counted slots include some that do not outlive the load
+  perFunction: 2.5,
+  perParam: 1.77,
+  perSlot: 1.97,
   perLongName: 0,
   perStringBlock: 0,
   ramPerByte: 1 / 30,
@@ -125,23 +129,42 @@ export function countBundle(text) {
     slots++;
     if (n.length > 8) longNames++;
   };
-  walk.full(ast, (n) => {
-    if ((n.type === "FunctionDeclaration" || n.type === "FunctionExpression") && live(n)) {
-      functions++;
-      params += n.params.length;
-    }
-  });
+
   // Named slots that live as long as the module: member assignments and
   // object literal properties evaluated while the module loads (outside any
   // function, or inside a function called right where it is written: the
-  // module wrapper and class IIFEs), and bindings of the outermost function
-  // scope (the module scope every function of the bundle keeps alive).
+  // module wrapper and class IIFEs), and the module scope's bindings
+  // (counted further down).
+  // Functions called by name from the module's top level (the debug add-on
+  // calls its installDebug on "ramkit" as it loads) run at load too.
+  const calledAtLoad = new Set();
+  walk.recursive(ast, null, {
+    Function() {},
+    CallExpression(n, st, c) {
+      if (n.callee.type === "Identifier") calledAtLoad.add(n.callee.name);
+      walk.base.CallExpression(n, st, c);
+    },
+  });
   const iife = (f, anc) => {
     const i = anc.lastIndexOf(f),
       up = anc[i - 1];
-    return up !== undefined && up.type === "CallExpression" && up.callee === f;
+    if (up !== undefined && up.type === "CallExpression" && up.callee === f) return true;
+    // `function f() {}` or `var f = function () {}` at the top level
+    const id = i === 1 ? f.id : i === 3 && up.type === "VariableDeclarator" ? up.id : null;
+    return id !== null && id !== undefined && calledAtLoad.has(id.name);
   };
   const atLoad = (anc) => anc.every((a) => (a.type !== "FunctionExpression" && a.type !== "FunctionDeclaration") || iife(a, anc));
+  // Functions made while the module loads: not those inside another
+  // function's body, which exist only while it runs (unless that function
+  // runs at load: the module wrapper, a class IIFE, an install function).
+  walk.ancestor(ast, {
+    Function(n, _st, anc) {
+      if (live(n) && atLoad(anc.slice(0, -1))) {
+        functions++;
+        params += n.params.length;
+      }
+    },
+  });
   walk.ancestor(ast, {
     AssignmentExpression(n, _st, anc) {
       if (n.left.type === "MemberExpression" && !n.left.computed && atLoad(anc) && live(n)) name(n.left.property.name);
@@ -150,24 +173,18 @@ export function countBundle(text) {
       if (atLoad(anc) && live(n)) name(n.key.type === "Identifier" ? n.key.name : String(n.key.value));
     },
   });
-  const outer = [];
+  // The module scope's bindings (top-level `var`s and function
+  // declarations): every function of the bundle keeps that scope alive.
   walk.recursive(ast, null, {
-    Function(n) {
-      outer.push(n);
+    VariableDeclarator(n, st, c) {
+      name(n.id.name);
+      if (n.init) c(n.init, st);
     },
+    FunctionDeclaration(n) {
+      name(n.id.name);
+    },
+    FunctionExpression() {},
   });
-  for (const f of outer) {
-    walk.recursive(f.body, null, {
-      VariableDeclarator(n, st, c) {
-        name(n.id.name);
-        if (n.init) c(n.init, st);
-      },
-      FunctionDeclaration(n) {
-        name(n.id.name);
-      },
-      FunctionExpression() {},
-    });
-  }
   // String literals evaluated outside any function body stay in RAM.
   walk.recursive(ast, null, {
     Function() {},

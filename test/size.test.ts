@@ -1,10 +1,36 @@
-// `npm run size -- --floor`'s surface stub (scripts/espruino/floor.mjs): a
-// module with exactly a bundle's public surface, which the interpreter
+// `npm run size` (scripts/size.mjs): the counts its estimate of Espruino
+// blocks is made of, and `--floor`'s surface stub (scripts/espruino/floor.mjs),
+// a module with exactly a bundle's public surface, which the interpreter
 // measures as the floor of that API's RAM cost.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { bundleExports, surfaceStub } from "../scripts/espruino/floor.mjs";
+// @ts-expect-error: a plain ES module of the build scripts, without declarations
+import { countBundle } from "../scripts/size.mjs";
+
+test("countBundle: functions and slots made at load count, a function's locals and inner functions do not", () => {
+  const c = countBundle(
+    [
+      "function helper(a, b) { var local = 1, other = function (x) { return x; }; return other(a + b + local); }",
+      "var P = function (m, o) { this.m = m; };",
+      "P.prototype.alloc = function (size) { return size; };",
+      "P.prototype.free = function (address) { return 0; };",
+      "var table = { a: 1, b: 2 };",
+      "(function (Q) { Q.extra = function (k) { return k; }; })(P.prototype);",
+      "if (typeof WebAssembly === 'object') P.prototype.alloc = function (size, alignment) { return 0; };",
+      "function install(rk) { rk.P.prototype.check = function () { return 1; }; }",
+      "install({ P: P });",
+      "exports.P = P;",
+    ].join("\n"),
+  );
+  // helper, P, alloc, free, the IIFE, extra, install, check (not other; not the WebAssembly version)
+  assert.is(c.functions, 8);
+  assert.is(c.params, 2 + 2 + 1 + 1 + 1 + 1 + 1 + 0);
+  // bindings helper, P, table, install; at load: prototype.alloc, prototype.free, table's a and b,
+  // Q.extra, prototype.check, install's argument's P, exports.P
+  assert.is(c.slots, 4 + 8);
+});
 
 /** Every public name of `x` (exports, prototype methods, statics) with the arity of each function. */
 function surface(x: any): Record<string, number | string> {
