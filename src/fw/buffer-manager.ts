@@ -450,7 +450,8 @@ export class BufferManager implements Allocator {
    * sends them). O(buffers) (a native indexOf where the engine has one).
    */
   free(address: number): number {
-    var i = -1,
+    var A = this._addr as any,
+      i = -1,
       w,
       k,
       s;
@@ -458,14 +459,8 @@ export class BufferManager implements Allocator {
     if (address === 0) return 0;
     if (this._n !== 0) {
       // native indexOf where the store has one (Duktape's typed arrays do not)
-      w = this._addr as any;
-      if (w.indexOf) i = w.indexOf(address);
-      else
-        for (s = 0; s < w.length; s++)
-          if (w[s] === address) {
-            i = s;
-            break;
-          }
+      if (A.indexOf) i = A.indexOf(address);
+      else for (k = 0; k < A.length && i < 0; k++) if (A[k] === address) i = k;
     }
     if (i < 0 || !(this._used as Store)[i]) return this._note(-EFAULT, -1, 0);
     (this._used as Store)[i] = 0;
